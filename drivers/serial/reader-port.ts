@@ -1,0 +1,210 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from '../../src/log/logger.js';
+import { devicePresent } from './device-presence.js';
+import { isDisconnectError, type PortFactory, type SerialPortLike } from './serial-port-like.js';
+
+export interface ReaderPortOptions {
+  /** For logs: which reader this is ("badge", "fobs"). */
+  name: string;
+  path: string;
+  baudRate: number;
+  factory: PortFactory;
+  logger: Logger;
+  /** How often to try again while the device is missing. */
+  reopenIntervalMs?: number;
+  /** How often to check that the device node still exists while online; 0 disables. */
+  livenessIntervalMs?: number;
+}
+
+export interface ReaderOffline {
+  reason: string;
+}
+
+export interface ReaderPortEvents {
+  data: [chunk: Buffer];
+  online: [];
+  offline: [info: ReaderOffline];
+}
+
+type State = 'idle' | 'opening' | 'online' | 'waiting' | 'stopped';
+
+interface Connection {
+  port: SerialPortLike;
+  onData: (chunk: Buffer) => void;
+  onClose: (err?: Error | null) => void;
+  onError: (err: Error) => void;
+  liveness: NodeJS.Timeout | null;
+}
+
+/**
+ * A serial reader that may come and go. Readers get unplugged, USB adapters re-enumerate,
+ * a device may be missing when the daemon starts: none of that may stop the cabinet, so this
+ * never throws or exits. It reports `'offline'` once per outage, retries every
+ * `reopenIntervalMs` (serialport has no reconnect of its own, and opening again after the
+ * device reappears works), and reports `'online'` when a port is open again.
+ *
+ * Each (re)open asks the factory for a port, so a stale port object is never reused.
+ */
+export class ReaderPort extends EventEmitter<ReaderPortEvents> {
+  readonly name: string;
+  readonly path: string;
+  readonly baudRate: number;
+  private readonly factory: PortFactory;
+  private readonly log: Logger;
+  private readonly reopenIntervalMs: number;
+  private readonly livenessIntervalMs: number;
+
+  private state: State = 'idle';
+  private connection: Connection | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private attemptInFlight: Promise<void> | null = null;
+  /** The current outage was already logged and announced (retries stay quiet). */
+  private outageReported = false;
+
+  constructor(options: ReaderPortOptions) {
+    super();
+    this.name = options.name;
+    this.path = options.path;
+    this.baudRate = options.baudRate;
+    this.factory = options.factory;
+    this.reopenIntervalMs = options.reopenIntervalMs ?? 1000;
+    this.livenessIntervalMs = options.livenessIntervalMs ?? 5000;
+    this.log = options.logger.child({ reader: options.name, path: options.path });
+  }
+
+  get isOnline(): boolean {
+    return this.state === 'online';
+  }
+
+  /** Starts opening the port; returns at once. Outcomes arrive as 'online'/'offline'. */
+  start(): void {
+    if (this.state !== 'idle' && this.state !== 'stopped') return;
+    this.outageReported = false;
+    this.attempt();
+  }
+
+  /** Closes the port and stops retrying. Safe to call in any state, and more than once. */
+  async stop(): Promise<void> {
+    const wasRunning = this.state !== 'idle' && this.state !== 'stopped';
+    this.state = 'stopped';
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    await this.attemptInFlight;
+    const connection = this.connection;
+    this.connection = null;
+    if (connection) await release(connection);
+    if (wasRunning) this.log.info('reader stopped');
+  }
+
+  private attempt(): void {
+    this.retryTimer = null;
+    this.state = 'opening';
+    const attempt = this.open().finally(() => {
+      if (this.attemptInFlight === attempt) this.attemptInFlight = null;
+    });
+    this.attemptInFlight = attempt;
+  }
+
+  private async open(): Promise<void> {
+    let port: SerialPortLike;
+    try {
+      // A missing node would fail open() anyway; checking first keeps fakes honest too.
+      if (!(await devicePresent(this.path))) throw new Error(`${this.path}: no such device`);
+      if (this.isStopped()) return;
+      port = this.factory({ path: this.path, baudRate: this.baudRate });
+    } catch (err) {
+      return this.openFailed(err);
+    }
+    const connection: Connection = {
+      port,
+      onData: (chunk) => this.emit('data', chunk),
+      onClose: (err) =>
+        this.lost(connection, isDisconnectError(err) ? 'disconnected' : 'closed', err),
+      onError: (err) => this.lost(connection, 'port error', err),
+      liveness: null,
+    };
+    // Listen for errors from the first moment to the last: an unhandled 'error' would crash us.
+    port.on('error', connection.onError);
+    const err = await openPort(port);
+    if (err) {
+      port.off('error', connection.onError);
+      return this.openFailed(err);
+    }
+    if (this.isStopped()) return release(connection);
+    // Data is wired before 'online' so a listener that reacts by talking to the device
+    // cannot lose the answer.
+    port.on('close', connection.onClose);
+    port.on('data', connection.onData);
+    this.connection = connection;
+    this.state = 'online';
+    this.outageReported = false;
+    this.watchLiveness(connection);
+    this.log.info('reader online');
+    this.emit('online');
+  }
+
+  private openFailed(err: unknown): void {
+    if (this.isStopped()) return;
+    this.state = 'waiting';
+    if (this.outageReported) this.log.debug({ err }, 'reader still offline');
+    else this.reportOffline(`open failed: ${messageOf(err)}`, err);
+    this.scheduleRetry();
+  }
+
+  private lost(connection: Connection, reason: string, err?: unknown): void {
+    if (connection !== this.connection) return;
+    this.connection = null;
+    void release(connection);
+    this.state = 'waiting';
+    this.reportOffline(reason, err);
+    this.scheduleRetry();
+  }
+
+  private reportOffline(reason: string, err: unknown): void {
+    this.outageReported = true;
+    this.log.warn({ err, reason }, 'reader offline');
+    this.emit('offline', { reason });
+  }
+
+  /** A method, not a comparison, because stop() can run while open() awaits. */
+  private isStopped(): boolean {
+    return this.state === 'stopped';
+  }
+
+  private scheduleRetry(): void {
+    this.retryTimer = setTimeout(() => this.attempt(), this.reopenIntervalMs);
+  }
+
+  private watchLiveness(connection: Connection): void {
+    if (this.livenessIntervalMs <= 0) return;
+    connection.liveness = setInterval(() => {
+      void devicePresent(this.path).then((present) => {
+        if (!present) this.lost(connection, 'device disappeared');
+      });
+    }, this.livenessIntervalMs);
+  }
+}
+
+function openPort(port: SerialPortLike): Promise<Error | null> {
+  return new Promise((resolve) => {
+    try {
+      port.open(resolve);
+    } catch (err) {
+      resolve(err instanceof Error ? err : new Error(String(err)));
+    }
+  });
+}
+
+/** Detaches from a port we are done with, closing it if it is still open. */
+async function release(connection: Connection): Promise<void> {
+  const { port } = connection;
+  if (connection.liveness) clearInterval(connection.liveness);
+  port.off('data', connection.onData);
+  port.off('close', connection.onClose);
+  if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+  port.off('error', connection.onError);
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

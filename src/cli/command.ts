@@ -1,0 +1,81 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { KeywardenError } from '../errors.js';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+export interface CommandIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export interface Command {
+  /** Words that select it, e.g. ['holder', 'add']. */
+  path: string[];
+  summary: string;
+  /** The usage line(s) after `keywarden <path>`. */
+  usage: string;
+  options?: OptionSpec;
+  /** Exact number of positionals, when it takes any. */
+  positionals?: string[];
+  run(args: ParsedArgs, io: CommandIo): Promise<number | void> | number | void;
+}
+
+/** Options every command accepts. */
+export const COMMON_OPTIONS: OptionSpec = {
+  config: { type: 'string', short: 'c' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+/**
+ * Parses strictly: an unknown option, a missing value or a wrong count of arguments is a usage
+ * error before anything is opened or changed.
+ */
+export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { ...COMMON_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new KeywardenError('USAGE', (error as Error).message.replace(/\. To specify.*$/s, ''));
+  }
+  const values = parsed.values as ParsedArgs['values'];
+  if (values.help) return { values, positionals: parsed.positionals };
+  const expected = command.positionals ?? [];
+  if (parsed.positionals.length !== expected.length) {
+    throw new KeywardenError(
+      'USAGE',
+      expected.length === 0
+        ? `unexpected argument "${parsed.positionals[0]}"`
+        : `expected ${expected.map((p) => `<${p}>`).join(' ')}`,
+    );
+  }
+  return { values, positionals: parsed.positionals };
+}
+
+export function requireOption(args: ParsedArgs, name: string): string {
+  const value = args.values[name];
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new KeywardenError('USAGE', `--${name} is required`);
+  }
+  return value;
+}
+
+/** A positive whole number from an option or argument, with the name in the error. */
+export function positiveInt(value: string | undefined, name: string): number {
+  if (value === undefined || !/^\d+$/.test(value) || Number(value) < 1) {
+    throw new KeywardenError(
+      'USAGE',
+      `${name} must be a positive whole number, not "${value ?? ''}"`,
+    );
+  }
+  return Number(value);
+}

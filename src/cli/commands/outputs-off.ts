@@ -1,0 +1,31 @@
+import { loadOnoff, OnoffGpioDriver } from '../../../drivers/gpio/onoff-gpio.js';
+import { claimHardware } from '../../daemon/hardware.js';
+import { createLogger } from '../../log/logger.js';
+import type { Command } from '../command.js';
+import { loadSetup } from '../context.js';
+
+/**
+ * systemd's ExecStopPost runs this after every stop, crashes and kills included: a sysfs GPIO
+ * keeps its last value when the process that set it dies, so something must drive it off.
+ */
+export const outputsOffCommand: Command = {
+  path: ['outputs-off'],
+  summary: 'drive every solenoid, lock and indicator output off (run by systemd after any stop)',
+  usage: 'outputs-off [--config <file>]',
+  async run(args, io) {
+    const { profile, config } = loadSetup(args);
+    if (profile.gpio.driver === 'sim') {
+      io.out(`${profile.model}: simulated GPIO, nothing to drive`);
+      return;
+    }
+    const logger = createLogger({ level: config.log.level });
+    const base = { Gpio: await loadOnoff(), logger };
+    const gpio = new OnoffGpioDriver(
+      profile.gpio.chipLabels ? { ...base, chipLabels: profile.gpio.chipLabels } : base,
+    );
+    const hardware = claimHardware(gpio, profile, logger);
+    hardware.allOff();
+    gpio.close();
+    io.out(`${profile.model}: every output driven off`);
+  },
+};

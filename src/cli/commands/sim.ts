@@ -1,0 +1,96 @@
+import { KeywardenError } from '../../errors.js';
+import { positiveInt, type Command, type OptionSpec } from '../command.js';
+import { loadSetup } from '../context.js';
+import type { ParsedArgs } from '../command.js';
+
+const URL_OPT: OptionSpec = { url: { type: 'string' } };
+
+/** Talks to a running daemon's simulator control interface (docs/simulator.md). */
+async function call(
+  args: ParsedArgs,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: object,
+): Promise<unknown> {
+  const base =
+    typeof args.values.url === 'string'
+      ? args.values.url
+      : (() => {
+          const { config } = loadSetup(args);
+          return `http://${config.sim.host}:${config.sim.port}`;
+        })();
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, base), {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch (error) {
+    throw new Error(
+      `${base}: the simulator is not reachable (is the daemon running?): ${(error as Error).message}`,
+    );
+  }
+  const json = (await response.json()) as { error?: string };
+  if (!response.ok) throw new KeywardenError('CONFLICT', json.error ?? `HTTP ${response.status}`);
+  return json;
+}
+
+export const simCommands: Command[] = [
+  {
+    path: ['sim', 'state'],
+    summary: 'show the simulated cabinet: door, slots, outputs',
+    usage: 'sim state [--url <http://host:port>]',
+    options: URL_OPT,
+    async run(args, io) {
+      io.out(JSON.stringify(await call(args, 'GET', '/state'), null, 2));
+    },
+  },
+  {
+    path: ['sim', 'badge'],
+    summary: 'present a card at the simulated badge reader',
+    usage: 'sim badge <card> [--url …]',
+    positionals: ['card'],
+    options: URL_OPT,
+    async run(args, io) {
+      await call(args, 'POST', '/badge', { card: args.positionals[0] });
+      io.out('card presented');
+    },
+  },
+  {
+    path: ['sim', 'door'],
+    summary: 'open, force or close the simulated door',
+    usage: 'sim door open|force|close [--url …]',
+    positionals: ['action'],
+    options: URL_OPT,
+    async run(args, io) {
+      await call(args, 'POST', '/door', { action: args.positionals[0] });
+      io.out(`door: ${args.positionals[0]}`);
+    },
+  },
+  {
+    path: ['sim', 'take'],
+    summary: 'take the key from a slot (--force pulls it from a locked slot)',
+    usage: 'sim take <slot> [--force] [--url …]',
+    positionals: ['slot'],
+    options: { ...URL_OPT, force: { type: 'boolean' } },
+    async run(args, io) {
+      const slot = positiveInt(args.positionals[0], 'slot');
+      await call(args, 'POST', `/slots/${slot}/take`, { force: args.values.force === true });
+      io.out(`took the key from slot ${slot}`);
+    },
+  },
+  {
+    path: ['sim', 'insert'],
+    summary: 'put a fob into a slot (default: the one last taken from it)',
+    usage: 'sim insert <slot> [--tag <fob-tag>] [--url …]',
+    positionals: ['slot'],
+    options: { ...URL_OPT, tag: { type: 'string' } },
+    async run(args, io) {
+      const slot = positiveInt(args.positionals[0], 'slot');
+      const tag = args.values.tag;
+      await call(args, 'POST', `/slots/${slot}/insert`, typeof tag === 'string' ? { tag } : {});
+      io.out(`fob inserted into slot ${slot}`);
+    },
+  },
+];

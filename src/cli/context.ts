@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { loadConfig, type KeywardenConfig } from '../config/config.js';
+import { loadProfile, type HardwareProfile } from '../config/profile.js';
+import { systemClock } from '../domain/clock.js';
+import type { Actor } from '../domain/events.js';
+import { hardwareDir } from '../paths.js';
+import { CustodianStore, ensureSlots } from '../store/custodian-store.js';
+import { openDatabase, type Database } from '../store/database.js';
+import { EventLog } from '../store/event-log.js';
+import type { ParsedArgs } from './command.js';
+
+export const DEFAULT_CONFIG_FILE = '/etc/keywarden/config.json';
+
+/** --config, else $KEYWARDEN_CONFIG, else the packaged location. */
+export function configPath(args: ParsedArgs): string {
+  const given = args.values.config;
+  if (typeof given === 'string') return given;
+  return process.env.KEYWARDEN_CONFIG ?? DEFAULT_CONFIG_FILE;
+}
+
+export function loadSetup(args: ParsedArgs): { config: KeywardenConfig; profile: HardwareProfile } {
+  const config = loadConfig(configPath(args));
+  return { config, profile: loadProfile(config.profile, hardwareDir()) };
+}
+
+export interface CustodianContext {
+  config: KeywardenConfig;
+  db: Database;
+  log: EventLog;
+  store: CustodianStore;
+  close(): void;
+}
+
+/** The custodian's account, recorded on every change: --as, else the invoking user. */
+export function custodianActor(args: ParsedArgs): Actor {
+  const as = args.values.as;
+  const account =
+    typeof as === 'string' && as.trim()
+      ? as.trim()
+      : (process.env.SUDO_USER ?? userInfo().username);
+  return { kind: 'custodian', account };
+}
+
+/** Opens the cabinet's database for a custodian command (alongside a running daemon if any). */
+export function openCustodian(
+  args: ParsedArgs,
+  options: { mustExist?: boolean } = {},
+): CustodianContext {
+  const { config, profile } = loadSetup(args);
+  if (options.mustExist && config.database !== ':memory:' && !existsSync(config.database)) {
+    throw new Error(`${config.database}: no database yet (start the daemon or add a holder first)`);
+  }
+  const db = openDatabase(config.database);
+  ensureSlots(db, profile.slotCount);
+  const log = new EventLog(db, config.cabinetId, systemClock);
+  return {
+    config,
+    db,
+    log,
+    store: new CustodianStore(db, log, custodianActor(args)),
+    close: () => db.close(),
+  };
+}

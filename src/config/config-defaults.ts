@@ -1,0 +1,34 @@
+import type { ConfigDefaults } from './config-types.js';
+
+/**
+ * Every default in one place. The schema's `default` annotations are read from here, so the
+ * printed schema and the loader cannot disagree.
+ */
+export const DEFAULT_CONFIG: ConfigDefaults = {
+  version: 1,
+  profile: 'sim',
+  database: '/var/lib/keywarden/keywarden.db',
+  mqtt: {
+    url: 'mqtt://127.0.0.1:1883',
+    topicPrefix: 'keywarden/v1',
+    reconnectMs: 2000,
+  },
+  cabinet: {
+    sessionSeconds: 10,
+    wrongSlotPulseSeconds: 5,
+  },
+  readers: {
+    badgeQuietMs: 300,
+    reopenIntervalMs: 1000,
+  },
+  sim: {
+    host: '127.0.0.1',
+    port: 8089,
+  },
+  log: {
+    level: 'info',
+  },
+};
+
+/** The config format this version of Keywarden reads. */
+export const CONFIG_VERSION = DEFAULT_CONFIG.version;

@@ -1,0 +1,231 @@
+import { DEFAULT_CONFIG } from './config-defaults.js';
+import type { JsonSchema } from './json-schema.js';
+
+/**
+ * JSON Schema of the config file. Every key has a title and a description; every key with a
+ * default shows it (taken from DEFAULT_CONFIG). A missing section means "all defaults".
+ * Relative paths in the file are resolved against the file's own directory.
+ */
+const d = DEFAULT_CONFIG;
+
+function path(title: string, description: string, fallback?: string): JsonSchema {
+  const schema: JsonSchema = { title, description, type: 'string', minLength: 1 };
+  if (fallback !== undefined) schema.default = fallback;
+  return schema;
+}
+
+export const CABINET_ID_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
+
+export const configSchema: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'Keywarden configuration',
+  description:
+    'Configuration of one Keywarden daemon (one key cabinet). Only cabinetId is required; ' +
+    'everything else has a default.',
+  type: 'object',
+  properties: {
+    version: {
+      title: 'Config format version',
+      description:
+        'Version of this file format. Older formats are upgraded step by step when loaded; ' +
+        'a newer one is refused.',
+      type: 'integer',
+      const: d.version,
+      default: d.version,
+    },
+    cabinetId: {
+      title: 'Cabinet id',
+      description:
+        'Unique id of this cabinet. It becomes part of MQTT topics, so only letters, digits, ' +
+        "'_' and '-' (1-64 characters). No default: two cabinets must never share one.",
+      type: 'string',
+      pattern: CABINET_ID_PATTERN,
+      examples: ['store-3-cabinet-a'],
+    },
+    profile: {
+      title: 'Hardware profile',
+      description:
+        "Name of a profile in hardware/ (e.g. 'sim', 'rpi-8slot') or a path to a profile file.",
+      type: 'string',
+      minLength: 1,
+      default: d.profile,
+    },
+    database: path(
+      'Database file',
+      "SQLite database holding policy, loans and the event outbox; ':memory:' for a throwaway one.",
+      d.database,
+    ),
+    mqtt: {
+      title: 'MQTT',
+      description: 'Connection to the central server through an MQTT broker.',
+      type: 'object',
+      default: {},
+      properties: {
+        url: {
+          title: 'Broker URL',
+          description: 'mqtt://, mqtts:// (TLS), ws:// or wss:// URL of the broker.',
+          type: 'string',
+          minLength: 1,
+          default: d.mqtt.url,
+        },
+        username: {
+          title: 'Username',
+          description: 'Broker username. Unset: connect without one.',
+          type: 'string',
+        },
+        password: {
+          title: 'Password',
+          description:
+            'Broker password. Unset: connect without one. Keep the file readable only by the service.',
+          type: 'string',
+        },
+        ca: path(
+          'CA certificate',
+          'PEM file of the CA that signed the broker certificate. Unset: the system CAs.',
+        ),
+        cert: path(
+          'Client certificate',
+          'PEM client certificate for mutual TLS; needs key. Unset: no client certificate.',
+        ),
+        key: path('Client key', 'PEM private key of the client certificate; needs cert.'),
+        clientId: {
+          title: 'Client id',
+          description: "MQTT client id. Unset: 'keywarden-<cabinetId>'.",
+          type: 'string',
+          minLength: 1,
+          maxLength: 128,
+        },
+        topicPrefix: {
+          title: 'Topic prefix',
+          description:
+            "First topic levels of every topic; no wildcards ('+', '#'), no empty levels, " +
+            "no leading '$'. The cabinet id follows it.",
+          type: 'string',
+          pattern: '^[^#+/$][^#+/]*(/[^#+/]+)*$',
+          default: d.mqtt.topicPrefix,
+        },
+        reconnectMs: {
+          title: 'Reconnect interval (ms)',
+          description: 'Wait between reconnection attempts after the broker is lost.',
+          type: 'integer',
+          minimum: 100,
+          maximum: 600000,
+          default: d.mqtt.reconnectMs,
+        },
+      },
+      additionalProperties: false,
+    },
+    cabinet: {
+      title: 'Cabinet behaviour',
+      description: 'Timings of a cabinet session.',
+      type: 'object',
+      default: {},
+      properties: {
+        sessionSeconds: {
+          title: 'Session length (s)',
+          description: 'How long the door and the granted slots stay released after a grant.',
+          type: 'integer',
+          minimum: 1,
+          maximum: 600,
+          default: d.cabinet.sessionSeconds,
+        },
+        wrongSlotPulseSeconds: {
+          title: 'Wrong-slot release (s)',
+          description:
+            'How long a slot is released so a key returned to the wrong slot can be taken out again.',
+          type: 'integer',
+          minimum: 1,
+          maximum: 60,
+          default: d.cabinet.wrongSlotPulseSeconds,
+        },
+      },
+      additionalProperties: false,
+    },
+    readers: {
+      title: 'Readers',
+      description: 'Reader behaviour, and device paths that override the profile.',
+      type: 'object',
+      default: {},
+      properties: {
+        badgeQuietMs: {
+          title: 'Badge quiet time (ms)',
+          description:
+            'A badge read repeats while the card is held; the same card counts again only ' +
+            'after this long without a read.',
+          type: 'integer',
+          minimum: 0,
+          maximum: 10000,
+          default: d.readers.badgeQuietMs,
+        },
+        reopenIntervalMs: {
+          title: 'Reopen interval (ms)',
+          description: 'Wait between attempts to reopen a reader that was unplugged.',
+          type: 'integer',
+          minimum: 100,
+          maximum: 60000,
+          default: d.readers.reopenIntervalMs,
+        },
+        badgePath: {
+          title: 'Badge reader path',
+          description: "Overrides the profile's badge reader device. Unset: the profile's.",
+          type: 'string',
+          minLength: 1,
+        },
+        fobPath: {
+          title: 'Fob reader path',
+          description: "Overrides the profile's fob reader device. Unset: the profile's.",
+          type: 'string',
+          minLength: 1,
+        },
+      },
+      additionalProperties: false,
+    },
+    sim: {
+      title: 'Simulator',
+      description: "Where the simulator's control page listens (profiles with gpio driver 'sim').",
+      type: 'object',
+      default: {},
+      properties: {
+        host: {
+          title: 'Host',
+          description: 'Address to listen on; keep it on loopback unless the network is trusted.',
+          type: 'string',
+          minLength: 1,
+          default: d.sim.host,
+        },
+        port: {
+          title: 'Port',
+          description: 'TCP port; 0 picks any free port.',
+          type: 'integer',
+          minimum: 0,
+          maximum: 65535,
+          default: d.sim.port,
+        },
+      },
+      additionalProperties: false,
+    },
+    log: {
+      title: 'Logging',
+      description: 'Log output.',
+      type: 'object',
+      default: {},
+      properties: {
+        level: {
+          title: 'Log level',
+          description: 'Least severe level that is logged.',
+          type: 'string',
+          enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'],
+          default: d.log.level,
+        },
+      },
+      additionalProperties: false,
+    },
+  },
+  required: ['cabinetId'],
+  additionalProperties: false,
+};
+
+/** The schema as printed by `keywarden config schema`; a copy, so callers cannot alter ours. */
+export function configSchemaJson(): JsonSchema {
+  return structuredClone(configSchema);
+}

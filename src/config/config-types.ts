@@ -1,0 +1,44 @@
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/** The daemon's configuration after loading: defaults applied, relative paths resolved. */
+export interface KeywardenConfig {
+  /** Where it was loaded from (absolute). */
+  file: string;
+  /** Config format version, so later formats can be upgraded step by step. */
+  version: 1;
+  /** Goes into MQTT topics: letters, digits, '_' and '-' only. */
+  cabinetId: string;
+  /** Profile name in hardware/ (e.g. 'sim') or an absolute path to a profile file. */
+  profile: string;
+  /** SQLite database path (absolute), or ':memory:'. */
+  database: string;
+  mqtt: {
+    url: string;
+    username?: string;
+    password?: string;
+    ca?: string;
+    cert?: string;
+    key?: string;
+    /** Always set after loading; defaults to 'keywarden-<cabinetId>'. */
+    clientId?: string;
+    topicPrefix: string;
+    reconnectMs: number;
+  };
+  cabinet: {
+    /** How long door and slots stay released after a grant. */
+    sessionSeconds: number;
+    wrongSlotPulseSeconds: number;
+  };
+  readers: {
+    badgeQuietMs: number;
+    reopenIntervalMs: number;
+    /** Override the profile's device paths. */
+    badgePath?: string;
+    fobPath?: string;
+  };
+  sim: { host: string; /** 0 = any free port. */ port: number };
+  log: { level: LogLevel };
+}
+
+/** Everything that has a default: all but the file, the cabinet id and the optional keys. */
+export type ConfigDefaults = Omit<KeywardenConfig, 'file' | 'cabinetId'>;

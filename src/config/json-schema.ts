@@ -1,0 +1,29 @@
+/**
+ * The subset of JSON Schema (draft-07) that Keywarden's schemas use. Schemas are TypeScript
+ * constants rather than .json files so that they ship inside dist/ and are type-checked; this
+ * type keeps them to keywords Ajv understands in strict mode.
+ */
+export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array';
+
+export interface JsonSchema {
+  $schema?: string;
+  title?: string;
+  description?: string;
+  default?: unknown;
+  examples?: readonly unknown[];
+  type?: JsonType | readonly JsonType[];
+  properties?: Readonly<Record<string, JsonSchema>>;
+  required?: readonly string[];
+  additionalProperties?: boolean;
+  items?: JsonSchema;
+  minItems?: number;
+  maxItems?: number;
+  uniqueItems?: boolean;
+  enum?: readonly (string | number)[];
+  const?: string | number;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+}

@@ -1,0 +1,257 @@
+import type { JsonSchema } from './json-schema.js';
+
+/**
+ * JSON Schema of a hardware profile file (hardware/*.json). The schema checks shape, types and
+ * ranges; cross-field rules (slot numbering, pins used twice, the header's pin range) are in
+ * profile-checks.ts because a schema cannot say them readably.
+ */
+
+/** Highest BCM number the schema accepts; the onoff driver is further limited to the header. */
+export const SCHEMA_BCM_MAX = 63;
+
+function pin(title: string, description: string): JsonSchema {
+  return {
+    title,
+    description:
+      `${description} Either a bare BCM number (active high) or ` +
+      '{ "bcm": <number>, "activeLow": true } when "on" is the low level.',
+    // A union rather than oneOf: properties/required only apply to objects and minimum/maximum
+    // only to numbers, so each mistake yields one readable error instead of a oneOf cascade.
+    type: ['integer', 'object'],
+    minimum: 0,
+    maximum: SCHEMA_BCM_MAX,
+    properties: {
+      bcm: {
+        title: 'BCM number',
+        description:
+          'Broadcom GPIO number as printed on header diagrams (not the physical pin number and ' +
+          'not the sysfs number). 0-27 on the Raspberry Pi 40-pin header.',
+        type: 'integer',
+        minimum: 0,
+        maximum: SCHEMA_BCM_MAX,
+      },
+      activeLow: {
+        title: 'Active low',
+        description:
+          'True when the electrical level is low for "on", e.g. a switch to ground with a ' +
+          'pull-up, or a relay board with an inverting input.',
+        type: 'boolean',
+        default: false,
+      },
+    },
+    required: ['bcm'],
+    additionalProperties: false,
+  };
+}
+
+function reader(title: string, description: string, protocols: readonly string[]): JsonSchema {
+  return {
+    title,
+    description,
+    type: 'object',
+    properties: {
+      path: {
+        title: 'Device path',
+        description:
+          "Serial device, e.g. /dev/serial0 or /dev/ttyUSB0, or 'sim:<name>' for the " +
+          "simulator's in-process port. The config file's readers.badgePath/fobPath override it.",
+        type: 'string',
+        minLength: 1,
+      },
+      baudRate: {
+        title: 'Baud rate',
+        description: 'Serial speed in bits per second (8N1 is assumed).',
+        type: 'integer',
+        enum: [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400],
+      },
+      protocol: {
+        title: 'Protocol',
+        description: 'Wire format of the reader (see hardware/README.md).',
+        type: 'string',
+        enum: protocols,
+      },
+      lineFormat: {
+        title: 'Line format',
+        description:
+          'ascii-line only, and required there: how the card number on a line is written.',
+        type: 'string',
+        enum: ['decimal', 'hex'],
+      },
+    },
+    required: ['path', 'baudRate', 'protocol'],
+    additionalProperties: false,
+  };
+}
+
+export const profileSchema: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'Keywarden hardware profile',
+  description:
+    'What a key cabinet is: its slots and their pins, the door, the indicators, the solenoid ' +
+    'limits and the readers. One file per cabinet model in hardware/.',
+  type: 'object',
+  properties: {
+    model: {
+      title: 'Model',
+      description: 'Short model name, reported in status messages, e.g. "rpi-8slot".',
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+    },
+    description: {
+      title: 'Description',
+      description: 'One sentence for people: what cabinet this profile describes.',
+      type: 'string',
+    },
+    gpio: {
+      title: 'GPIO',
+      description: 'How pins are driven.',
+      type: 'object',
+      properties: {
+        driver: {
+          title: 'GPIO driver',
+          description:
+            "'onoff' drives the Raspberry Pi header through sysfs; 'sim' is the in-process " +
+            'simulator used for the demo and tests.',
+          type: 'string',
+          enum: ['sim', 'onoff'],
+        },
+        chipLabels: {
+          title: 'GPIO chip labels',
+          description:
+            'onoff only: labels of the header GPIO chip (/sys/class/gpio/gpiochip*/label), ' +
+            'tried in order. The chip base found at run time is added to each BCM number, ' +
+            'because kernel 6.6+ offsets sysfs numbers (512 on a Pi 4, 571 on a Pi 5).',
+          type: 'array',
+          items: {
+            title: 'Chip label',
+            description: 'e.g. pinctrl-bcm2711',
+            type: 'string',
+            minLength: 1,
+          },
+          minItems: 1,
+        },
+      },
+      required: ['driver'],
+      additionalProperties: false,
+    },
+    slotCount: {
+      title: 'Slot count',
+      description: 'Number of key slots; must equal the number of entries in slots.',
+      type: 'integer',
+      minimum: 1,
+      maximum: 64,
+    },
+    slots: {
+      title: 'Slots',
+      description: 'One entry per key slot, numbered 1..slotCount in order.',
+      type: 'array',
+      minItems: 1,
+      items: {
+        title: 'Slot',
+        description: 'A key slot: the solenoid that releases its key and the switch that sees it.',
+        type: 'object',
+        properties: {
+          number: {
+            title: 'Slot number',
+            description: 'Position from 1, as labelled on the cabinet; entry i must be number i+1.',
+            type: 'integer',
+            minimum: 1,
+          },
+          solenoid: pin(
+            'Solenoid',
+            'Output; on = energised = key released. Fail secure: unpowered keeps the key locked.',
+          ),
+          keyPresent: pin('Key-present switch', 'Input; on = a key (fob) is in the slot.'),
+        },
+        required: ['number', 'solenoid', 'keyPresent'],
+        additionalProperties: false,
+      },
+    },
+    door: {
+      title: 'Door',
+      description: 'The cabinet door lock and its sensor.',
+      type: 'object',
+      properties: {
+        lock: pin(
+          'Door lock',
+          'Output; on = unlocked. Fail secure: unpowered keeps the door locked.',
+        ),
+        sensor: pin('Door sensor', 'Input; on = door open.'),
+      },
+      required: ['lock', 'sensor'],
+      additionalProperties: false,
+    },
+    indicators: {
+      title: 'Indicators',
+      description: 'Feedback for the person at the cabinet.',
+      type: 'object',
+      properties: {
+        green: pin('Green LED', 'Output; on = lit (access granted, return accepted).'),
+        red: pin('Red LED', 'Output; on = lit (access denied, alarm).'),
+        buzzer: pin('Buzzer', 'Output; on = sounding (an active buzzer that beeps when powered).'),
+      },
+      required: ['green', 'red', 'buzzer'],
+      additionalProperties: false,
+    },
+    solenoids: {
+      title: 'Solenoid limits',
+      description:
+        'Limits that protect the solenoids and their power supply whatever the software above asks.',
+      type: 'object',
+      properties: {
+        maxOnMs: {
+          title: 'Maximum on time (ms)',
+          description:
+            'Longest a solenoid stays energised in one go; coils are rated for short duty and ' +
+            'overheat if held.',
+          type: 'integer',
+          minimum: 100,
+          maximum: 60000,
+        },
+        maxConcurrent: {
+          title: 'Maximum energised at once',
+          description: 'How many solenoids may be on together; bounded by the supply current.',
+          type: 'integer',
+          minimum: 1,
+        },
+        minOffMs: {
+          title: 'Minimum off time (ms)',
+          description: 'Rest after a solenoid is switched off before it may be energised again.',
+          type: 'integer',
+          minimum: 0,
+          maximum: 60000,
+        },
+      },
+      required: ['maxOnMs', 'maxConcurrent', 'minOffMs'],
+      additionalProperties: false,
+    },
+    readers: {
+      title: 'Readers',
+      description:
+        'Serial readers: the badge reader at the front and the fob reader behind the slots.',
+      type: 'object',
+      properties: {
+        badge: reader('Badge reader', 'Reads the card of the person at the cabinet.', [
+          'rdm6300',
+          'ascii-line',
+        ]),
+        fob: reader('Fob reader', 'Reports which key fob is in which slot.', ['fob-line']),
+      },
+      required: ['badge', 'fob'],
+      additionalProperties: false,
+    },
+  },
+  required: [
+    'model',
+    'description',
+    'gpio',
+    'slotCount',
+    'slots',
+    'door',
+    'indicators',
+    'solenoids',
+    'readers',
+  ],
+  additionalProperties: false,
+};

@@ -1,0 +1,45 @@
+/**
+ * What a cabinet is, as the rest of Keywarden sees it once a profile has been loaded: every
+ * pin normalised to a PinSpec with a stable name, every field present and checked.
+ */
+export interface PinSpec {
+  /** Broadcom (BCM) GPIO number, not the physical header pin or the sysfs number. */
+  bcm: number;
+  /** True when "on" is the low electrical level. The loader always fills it in. */
+  activeLow?: boolean;
+  /** Filled in by the loader: 'slot3.solenoid', 'door.lock', 'indicator.green', ... */
+  name: string;
+}
+
+export type ReaderProtocol = 'rdm6300' | 'ascii-line' | 'fob-line';
+
+export interface ReaderSpec {
+  /** Device path such as /dev/serial0, or 'sim:<name>' for the simulator's in-process port. */
+  path: string;
+  baudRate: number;
+  protocol: ReaderProtocol;
+  /** ascii-line only: how the card number on each line is written. */
+  lineFormat?: 'decimal' | 'hex';
+}
+
+export interface SlotSpec {
+  number: number;
+  solenoid: PinSpec;
+  keyPresent: PinSpec;
+}
+
+export interface HardwareProfile {
+  /** Where it was loaded from (absolute). */
+  file: string;
+  model: string;
+  description: string;
+  gpio: { driver: 'sim' | 'onoff'; chipLabels?: string[] };
+  slotCount: number;
+  /** Index i is slot number i + 1. */
+  slots: SlotSpec[];
+  /** lock on = unlocked (fail-secure lock); sensor on = door open. */
+  door: { lock: PinSpec; sensor: PinSpec };
+  indicators: { green: PinSpec; red: PinSpec; buzzer: PinSpec };
+  solenoids: { maxOnMs: number; maxConcurrent: number; minOffMs: number };
+  readers: { badge: ReaderSpec; fob: ReaderSpec };
+}

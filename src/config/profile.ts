@@ -1,0 +1,93 @@
+import { join, resolve } from 'node:path';
+import { compileSchema } from './schema-validator.js';
+import { profileSchema } from './profile-schema.js';
+import { bcmOf, checkProfile, type RawPin, type RawProfile } from './profile-checks.js';
+import { readJsonFile } from './read-json-file.js';
+import { formatProblem, throwIfProblems } from './problems.js';
+import type { HardwareProfile, PinSpec, ReaderSpec } from './profile-types.js';
+
+export type {
+  HardwareProfile,
+  PinSpec,
+  ReaderProtocol,
+  ReaderSpec,
+  SlotSpec,
+} from './profile-types.js';
+
+const validateSchema = compileSchema(profileSchema);
+
+/**
+ * A bare name (letters, digits, '_' and '-') names a profile shipped in hardware/; anything
+ * else (a slash, a dot) is a path to a profile file.
+ */
+export function isProfileName(nameOrPath: string): boolean {
+  return /^[A-Za-z0-9_-]+$/.test(nameOrPath);
+}
+
+/** Loads `<hardwareDir>/<name>.json` for a bare name like `sim`, otherwise the given path. */
+export function loadProfile(nameOrPath: string, hardwareDir: string): HardwareProfile {
+  const file = isProfileName(nameOrPath) ? join(hardwareDir, `${nameOrPath}.json`) : nameOrPath;
+  return parseProfile(readJsonFile(file, 'PROFILE_INVALID'), file);
+}
+
+/**
+ * Every problem with a parsed profile file, one line each (`file: field: what is wrong`);
+ * empty when it is valid. Cross-field rules are only checked once the schema passes, because
+ * they need the fields they compare to be there.
+ */
+export function validateProfile(json: unknown, file: string): string[] {
+  const schemaProblems = validateSchema(json);
+  const problems = schemaProblems.length > 0 ? schemaProblems : checkProfile(json as RawProfile);
+  return problems.map((problem) => formatProblem(file, problem));
+}
+
+/** Validates and normalises a parsed profile; throws PROFILE_INVALID listing every problem. */
+export function parseProfile(json: unknown, file: string): HardwareProfile {
+  throwIfProblems('PROFILE_INVALID', file, validateSchema(json));
+  const raw = json as RawProfile;
+  throwIfProblems('PROFILE_INVALID', file, checkProfile(raw));
+  return normalise(raw, file);
+}
+
+function normalise(raw: RawProfile, file: string): HardwareProfile {
+  const gpio: HardwareProfile['gpio'] = { driver: raw.gpio.driver };
+  if (raw.gpio.chipLabels !== undefined) gpio.chipLabels = [...raw.gpio.chipLabels];
+  return {
+    file: resolve(file),
+    model: raw.model,
+    description: raw.description,
+    gpio,
+    slotCount: raw.slotCount,
+    slots: raw.slots.map((slot) => ({
+      number: slot.number,
+      solenoid: pinSpec(slot.solenoid, `slot${slot.number}.solenoid`),
+      keyPresent: pinSpec(slot.keyPresent, `slot${slot.number}.keyPresent`),
+    })),
+    door: {
+      lock: pinSpec(raw.door.lock, 'door.lock'),
+      sensor: pinSpec(raw.door.sensor, 'door.sensor'),
+    },
+    indicators: {
+      green: pinSpec(raw.indicators.green, 'indicator.green'),
+      red: pinSpec(raw.indicators.red, 'indicator.red'),
+      buzzer: pinSpec(raw.indicators.buzzer, 'indicator.buzzer'),
+    },
+    solenoids: { ...raw.solenoids },
+    readers: { badge: readerSpec(raw.readers.badge), fob: readerSpec(raw.readers.fob) },
+  };
+}
+
+function pinSpec(pin: RawPin, name: string): PinSpec {
+  const activeLow = typeof pin === 'number' ? false : (pin.activeLow ?? false);
+  return { bcm: bcmOf(pin), activeLow, name };
+}
+
+function readerSpec(reader: ReaderSpec): ReaderSpec {
+  const spec: ReaderSpec = {
+    path: reader.path,
+    baudRate: reader.baudRate,
+    protocol: reader.protocol,
+  };
+  if (reader.lineFormat !== undefined) spec.lineFormat = reader.lineFormat;
+  return spec;
+}

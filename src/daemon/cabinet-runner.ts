@@ -1,0 +1,147 @@
+import { EventEmitter } from 'node:events';
+import type { OutputPin } from '../../drivers/gpio/gpio.js';
+import type { SolenoidBank } from '../../drivers/gpio/solenoid-bank.js';
+import type { CabinetInput, Effect, Signal } from '../domain/cabinet-io.js';
+import { step, type StepContext } from '../domain/cabinet-flow.js';
+import type { CabinetState } from '../domain/cabinet-state.js';
+import type { NewEvent, RecordedEvent } from '../domain/events.js';
+import type { Logger } from '../log/logger.js';
+import type { EventLog } from '../store/event-log.js';
+
+export interface CabinetOutputs {
+  solenoids: SolenoidBank;
+  doorLock: OutputPin;
+  green: OutputPin;
+  red: OutputPin;
+  buzzer: OutputPin;
+}
+
+interface RunnerEvents {
+  recorded: [events: RecordedEvent[]];
+  input: [input: CabinetInput];
+}
+
+/** How long the red LED and the buzzer sound for a denial or an alarm. */
+const DENIED_MS = 1_000;
+const ALARM_MS = 2_000;
+
+/**
+ * The imperative shell around the cabinet flow: feeds it one input at a time, commits the
+ * step's records, and only then drives the hardware. If the commit fails, no hardware effect
+ * of that step happens: an unrecorded release must never occur.
+ */
+export class CabinetRunner extends EventEmitter<RunnerEvents> {
+  private state: CabinetState;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    initial: CabinetState,
+    private readonly ctx: StepContext,
+    private readonly log: EventLog,
+    private readonly outputs: CabinetOutputs,
+    private readonly logger: Logger,
+  ) {
+    super();
+    this.state = initial;
+  }
+
+  get current(): CabinetState {
+    return this.state;
+  }
+
+  handle(input: CabinetInput): RecordedEvent[] {
+    const { state, effects } = step(this.state, input, this.ctx);
+    const records = effects.flatMap((e): NewEvent[] => (e.kind === 'record' ? [e.event] : []));
+    let recorded: RecordedEvent[] = [];
+    try {
+      recorded = this.log.append(records);
+    } catch (err) {
+      // Fail secure: keep the previous state, act on nothing, lock everything the step would
+      // have touched. The storage alarm arrives with the safety work (issue 5).
+      this.logger.error(
+        { err, input: input.kind },
+        'could not record events; nothing was released',
+      );
+      this.outputs.solenoids.lockAll();
+      this.outputs.doorLock.write(false);
+      return [];
+    }
+    this.state = state;
+    if (input.kind !== 'tick') this.emit('input', input);
+    for (const effect of effects) this.apply(effect);
+    if (recorded.length > 0) this.emit('recorded', recorded);
+    return recorded;
+  }
+
+  /** Everything off, timers cleared: used on stop. */
+  shutdown(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.outputs.solenoids.lockAll();
+    for (const pin of [
+      this.outputs.doorLock,
+      this.outputs.green,
+      this.outputs.red,
+      this.outputs.buzzer,
+    ]) {
+      pin.write(false);
+    }
+  }
+
+  private apply(effect: Effect): void {
+    switch (effect.kind) {
+      case 'record':
+        return;
+      case 'door':
+        this.outputs.doorLock.write(effect.unlocked);
+        return;
+      case 'release': {
+        const outcome = this.outputs.solenoids.release(effect.slot, effect.ms);
+        if (outcome === 'refused')
+          this.logger.warn({ slot: effect.slot }, 'solenoid release refused');
+        return;
+      }
+      case 'lock':
+        this.outputs.solenoids.lock(effect.slot);
+        return;
+      case 'signal':
+        this.signal(effect.signal);
+        return;
+      default: {
+        const never: never = effect;
+        throw new Error(`unhandled effect ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private signal(signal: Signal): void {
+    switch (signal) {
+      case 'granted':
+        this.outputs.green.write(true);
+        return;
+      case 'session_ended':
+        this.outputs.green.write(false);
+        return;
+      case 'denied':
+        this.pulse(this.outputs.red, DENIED_MS);
+        return;
+      case 'alarm':
+        this.pulse(this.outputs.red, ALARM_MS);
+        this.pulse(this.outputs.buzzer, ALARM_MS);
+        return;
+      default: {
+        const never: never = signal;
+        throw new Error(`unhandled signal ${String(never)}`);
+      }
+    }
+  }
+
+  private pulse(pin: OutputPin, ms: number): void {
+    pin.write(true);
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      pin.write(false);
+    }, ms);
+    this.timers.add(t);
+  }
+}

@@ -1,0 +1,212 @@
+import { userInfo } from 'node:os';
+import type { GpioDriver } from '../../drivers/gpio/gpio.js';
+import { loadOnoff, OnoffGpioDriver } from '../../drivers/gpio/onoff-gpio.js';
+import { SimGpioDriver } from '../../drivers/gpio/sim-gpio.js';
+import { realPortFactory, type PortFactory } from '../../drivers/serial/serial-port-like.js';
+import { isSimPath, SimPortRegistry } from '../../drivers/serial/sim-port.js';
+import type { KeywardenConfig } from '../config/config.js';
+import type { HardwareProfile } from '../config/profile.js';
+import { initialCabinetState } from '../domain/cabinet-state.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import type { Logger } from '../log/logger.js';
+import { MqttLink } from '../mqtt/mqtt-link.js';
+import { packageVersion } from '../paths.js';
+import { SimCabinet } from '../sim/sim-cabinet.js';
+import { SimHttpServer } from '../sim/sim-http.js';
+import { CustodianStore, ensureSlots } from '../store/custodian-store.js';
+import { openDatabase, type Database } from '../store/database.js';
+import { EventLog } from '../store/event-log.js';
+import { SqliteDirectory } from '../store/sqlite-directory.js';
+import { CabinetRunner } from './cabinet-runner.js';
+import { keysAtHome, seedDemo } from './demo-data.js';
+import { claimHardware, type CabinetHardware } from './hardware.js';
+import { createReaders, type CabinetReaders } from './readers.js';
+
+export interface DaemonOptions {
+  config: KeywardenConfig;
+  profile: HardwareProfile;
+  logger: Logger;
+  clock?: Clock;
+  /** Seed demo holders and keys into an empty database (npm start). */
+  demo?: boolean;
+  /** Injected GPIO (tests, benchmark); otherwise chosen by the profile. */
+  gpio?: GpioDriver;
+  /** How often timers are checked (relock, wrong-slot pulses). */
+  tickMs?: number;
+}
+
+/** How often another process's writes (the custodian CLI) are looked for. */
+const EXTERNAL_POLL_MS = 250;
+
+/**
+ * The composition root: wires drivers, store, domain and MQTT, in an order that keeps the
+ * cabinet safe. Outputs are claimed (driven off) before anything else; the database opens
+ * next; inputs and readers last, once every decision they cause can be recorded.
+ */
+export class Daemon {
+  readonly clock: Clock;
+  sim: SimCabinet | undefined;
+  simAddress: { host: string; port: number } | undefined;
+  runner!: CabinetRunner;
+  eventLog!: EventLog;
+  mqtt!: MqttLink;
+  private gpio!: GpioDriver;
+  private hardware!: CabinetHardware;
+  private db!: Database;
+  private readers!: CabinetReaders;
+  private simHttp: SimHttpServer | undefined;
+  private readonly intervals: NodeJS.Timeout[] = [];
+  private readonly logger: Logger;
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly options: DaemonOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger.child({ module: 'daemon' });
+  }
+
+  async start(): Promise<void> {
+    const { config, profile, logger } = this.options;
+    const simPorts = new SimPortRegistry();
+    this.gpio = this.options.gpio ?? (await this.createGpio());
+    this.hardware = claimHardware(this.gpio, profile, logger);
+    this.logger.info(
+      { profile: profile.model, slots: profile.slotCount },
+      'outputs claimed and off',
+    );
+
+    this.db = openDatabase(config.database);
+    ensureSlots(this.db, profile.slotCount);
+    this.eventLog = new EventLog(this.db, config.cabinetId, this.clock);
+    if (this.options.demo) {
+      const store = new CustodianStore(this.db, this.eventLog, {
+        kind: 'custodian',
+        account: 'demo',
+      });
+      if (seedDemo(this.db, store)) this.logger.info('demo holders and keys seeded');
+    }
+
+    this.runner = new CabinetRunner(
+      initialCabinetState(profile.slotCount),
+      {
+        settings: {
+          slotCount: profile.slotCount,
+          sessionMs: config.cabinet.sessionSeconds * 1000,
+          wrongSlotPulseMs: config.cabinet.wrongSlotPulseSeconds * 1000,
+        },
+        directory: new SqliteDirectory(this.db),
+        clock: this.clock,
+      },
+      this.eventLog,
+      this.hardware.outputs,
+      logger.child({ module: 'cabinet' }),
+    );
+
+    const version = packageVersion();
+    this.mqtt = new MqttLink(config, this.eventLog, logger.child({ module: 'mqtt' }), {
+      version,
+      startedAt: new Date(this.clock.wallMs()).toISOString(),
+    });
+    this.runner.on('recorded', () => this.mqtt.publisher.notify());
+    this.runner.handle({ kind: 'tick' });
+    this.eventLog.append([{ type: 'cabinet.started', data: { version, profile: profile.model } }]);
+    this.mqtt.publisher.notify();
+
+    if (this.gpio instanceof SimGpioDriver) await this.startSimulator(this.gpio, simPorts);
+    this.watchInputs();
+    this.readers = createReaders(profile, config, this.portFactory(simPorts), logger);
+    this.readers.badge.on('badge', ({ card }) => this.runner.handle({ kind: 'badge', card }));
+    this.readers.fob.on('fob', ({ slot, tag }) => this.runner.handle({ kind: 'fob', slot, tag }));
+    // Like a real fob reader, the simulated one reports every occupied slot when it connects.
+    const sim = this.sim;
+    if (sim) this.readers.fob.on('online', () => sim.announceFobs());
+    this.readers.start();
+
+    this.intervals.push(
+      setInterval(() => this.runner.handle({ kind: 'tick' }), this.options.tickMs ?? 100),
+    );
+    this.intervals.push(setInterval(() => this.pollExternalWrites(), EXTERNAL_POLL_MS));
+    this.logger.info({ cabinetId: config.cabinetId, database: config.database }, 'cabinet ready');
+  }
+
+  /** Ordered shutdown: each step runs even if an earlier one failed, and failures are logged. */
+  stop(reason = 'stopped'): Promise<void> {
+    this.stopping ??= this.doStop(reason);
+    return this.stopping;
+  }
+
+  /** Synchronous last resort for crash handlers: every output off. */
+  failSafe(): void {
+    this.hardware?.allOff();
+  }
+
+  private async doStop(reason: string): Promise<void> {
+    const steps: Array<[string, () => unknown]> = [
+      ['timers', () => this.intervals.forEach((t) => clearInterval(t))],
+      ['readers', () => this.readers?.stop()],
+      ['outputs', () => this.runner?.shutdown()],
+      ['record stop', () => this.eventLog?.append([{ type: 'cabinet.stopped', data: { reason } }])],
+      ['mqtt', () => this.mqtt?.stop()],
+      ['simulator', () => this.simHttp?.close()],
+      ['database', () => this.db?.close()],
+      ['gpio', () => this.gpio?.close()],
+    ];
+    for (const [name, run] of steps) {
+      try {
+        await run();
+      } catch (err) {
+        this.logger.error({ err, step: name }, 'shutdown step failed');
+      }
+    }
+    this.logger.info({ reason }, 'stopped');
+  }
+
+  private async createGpio(): Promise<GpioDriver> {
+    const { profile, logger } = this.options;
+    if (profile.gpio.driver === 'sim') return new SimGpioDriver({ logger });
+    const options = { Gpio: await loadOnoff(), logger };
+    return new OnoffGpioDriver(
+      profile.gpio.chipLabels ? { ...options, chipLabels: profile.gpio.chipLabels } : options,
+    );
+  }
+
+  private portFactory(simPorts: SimPortRegistry): PortFactory {
+    return (options) =>
+      isSimPath(options.path) ? simPorts.factory(options) : realPortFactory(options);
+  }
+
+  private async startSimulator(gpio: SimGpioDriver, ports: SimPortRegistry): Promise<void> {
+    const { config, profile, logger } = this.options;
+    this.sim = new SimCabinet(profile, gpio, ports);
+    this.sim.preload(keysAtHome(this.db));
+    this.simHttp = new SimHttpServer(this.sim, logger.child({ module: 'sim' }));
+    const address = await this.simHttp.listen(config.sim.host, config.sim.port);
+    this.simAddress = { host: address.address, port: address.port };
+    const http = this.simHttp;
+    this.runner.on('recorded', (events) => http.recorded(events));
+  }
+
+  private watchInputs(): void {
+    const { keyPresent, doorSensor } = this.hardware;
+    keyPresent.forEach((pin, i) => {
+      const slot = i + 1;
+      pin.onChange((present) => this.runner.handle({ kind: 'presence', slot, present }));
+      if (pin.read()) this.runner.handle({ kind: 'presence', slot, present: true });
+    });
+    doorSensor.onChange((open) => this.runner.handle({ kind: 'door', open }));
+    if (doorSensor.read()) this.runner.handle({ kind: 'door', open: true });
+  }
+
+  private lastDataVersion = -1;
+
+  private pollExternalWrites(): void {
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    if (version !== this.lastDataVersion) {
+      this.lastDataVersion = version;
+      this.mqtt.publisher.notify();
+    }
+  }
+}
+
+export function defaultActor(): { kind: 'custodian'; account: string } {
+  return { kind: 'custodian', account: process.env.SUDO_USER ?? userInfo().username };
+}

@@ -1,0 +1,46 @@
+/** What the cabinet flow remembers between inputs. Plain data, replaced (never mutated) by each step. */
+
+export type ReleaseReason = 'session' | 'wrong_slot';
+
+export interface SlotState {
+  /** A key is physically in the slot (key-present switch or fob reader). */
+  occupied: boolean;
+  /** The tag the fob reader last reported in this slot; null when none is known. */
+  tag: string | null;
+  /** Why the slot is released, or null when locked. */
+  release: { reason: ReleaseReason; until: number } | null;
+}
+
+export interface Session {
+  holderId: number;
+  holderName: string;
+  credentialId: number;
+  /** Slots released for this session. */
+  slots: number[];
+  /** Monotonic ms at which everything relocks. */
+  endsAt: number;
+  doorOpened: boolean;
+}
+
+export interface CabinetState {
+  /** Index i is slot i+1. */
+  slots: SlotState[];
+  door: { open: boolean };
+  session: Session | null;
+}
+
+export interface CabinetSettings {
+  slotCount: number;
+  /** How long the door and released slots stay released after a grant. */
+  sessionMs: number;
+  /** Length of each release pulse that keeps a wrong-slot fob removable. */
+  wrongSlotPulseMs: number;
+}
+
+export function initialCabinetState(slotCount: number): CabinetState {
+  return {
+    slots: Array.from({ length: slotCount }, () => ({ occupied: false, tag: null, release: null })),
+    door: { open: false },
+    session: null,
+  };
+}

@@ -1,0 +1,88 @@
+import type { DenialReason } from './access-decision.js';
+
+/**
+ * Every fact the cabinet records. The domain produces `NewEvent`s; the store gives each an id,
+ * a sequence number and a time, and the publisher sends it to
+ * `<prefix>/<cabinetId>/event/<type>`. docs/mqtt.md describes each payload for integrators:
+ * change both together.
+ */
+
+/** Who made an administrative change. */
+export interface Actor {
+  kind: 'custodian' | 'central';
+  account: string;
+}
+
+interface KeyRef {
+  keyId: number;
+  keyLabel: string;
+}
+
+interface HolderRef {
+  holderId: number;
+  holderName: string;
+}
+
+export type NewEvent =
+  | {
+      type: 'access.granted';
+      data: HolderRef & { credentialId: number; card: string; slots: number[] };
+    }
+  | {
+      type: 'access.denied';
+      data: { reason: DenialReason; card: string; holderId?: number; credentialId?: number };
+    }
+  | { type: 'key.checked_out'; data: KeyRef & HolderRef & { slot: number } }
+  | {
+      type: 'key.checked_in';
+      data: KeyRef &
+        HolderRef & {
+          slot: number;
+          outAt: string;
+          durationSeconds: number;
+          returnedBy: number | null;
+        };
+    }
+  | { type: 'key.forced'; data: { slot: number; keyId: number | null; keyLabel: string | null } }
+  | { type: 'key.wrong_slot'; data: KeyRef & { slot: number; homeSlot: number } }
+  | { type: 'key.unknown_fob'; data: { slot: number; tag: string } }
+  | { type: 'door.forced'; data: Record<string, never> }
+  | { type: 'cabinet.started'; data: { version: string; profile: string } }
+  | { type: 'cabinet.stopped'; data: { reason: string } }
+  | { type: 'holder.added'; data: { actor: Actor; holderId: number; name: string } }
+  | { type: 'holder.disabled'; data: { actor: Actor; holderId: number; name: string } }
+  | {
+      type: 'credential.added';
+      data: { actor: Actor; credentialId: number; holderId: number; card: string };
+    }
+  | {
+      type: 'key.added';
+      data: { actor: Actor; keyId: number; label: string; tag: string; homeSlot: number };
+    }
+  | { type: 'permission.granted'; data: { actor: Actor; holderId: number; slot: number } }
+  | { type: 'permission.revoked'; data: { actor: Actor; holderId: number; slot: number } };
+
+export type EventType = NewEvent['type'];
+
+/** The event as stored and published: the envelope of docs/mqtt.md. */
+export interface RecordedEvent {
+  id: string;
+  seq: number;
+  cabinetId: string;
+  type: EventType;
+  time: string;
+  data: NewEvent['data'];
+}
+
+/** Events that are alarms: they light the red LED and sound the buzzer. */
+export function isAlarm(type: EventType): boolean {
+  switch (type) {
+    case 'key.forced':
+    case 'key.wrong_slot':
+    case 'key.unknown_fob':
+    case 'door.forced':
+      return true;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Errors with stable codes, so callers branch on `code` and never on message text
+ * (the zwave-js pattern). Messages are for people: they say what and where.
+ */
+export type KeywardenErrorCode =
+  | 'CONFIG_INVALID'
+  | 'PROFILE_INVALID'
+  | 'DATABASE_TOO_NEW'
+  | 'MIGRATION_FAILED'
+  | 'USAGE'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'GPIO_UNAVAILABLE';
+
+export class KeywardenError extends Error {
+  constructor(
+    readonly code: KeywardenErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'KeywardenError';
+  }
+}
+
+export function isKeywardenError(
+  value: unknown,
+  code?: KeywardenErrorCode,
+): value is KeywardenError {
+  return value instanceof KeywardenError && (code === undefined || value.code === code);
+}

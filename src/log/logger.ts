@@ -1,0 +1,43 @@
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import { maskCard } from './mask-card.js';
+
+export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  level?: string;
+  /** Human-readable output; defaults to "stdout is a terminal". */
+  pretty?: boolean;
+  /** Where JSON lines go when not pretty (tests pass a stream to capture them). */
+  destination?: NodeJS.WritableStream;
+}
+
+/**
+ * The root logger. Card numbers are personal data and a cloneable credential on 125 kHz
+ * readers, so any field named `card` is shortened wherever it appears in a log line.
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const usePretty = options.pretty ?? Boolean(process.stdout.isTTY);
+  const base = {
+    level: options.level ?? 'info',
+    redact: { paths: ['card', '*.card', 'password', '*.password'], censor: censorSecret },
+  };
+  if (usePretty) {
+    return pino(
+      base,
+      pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }),
+    );
+  }
+  return options.destination ? pino(base, options.destination) : pino(base);
+}
+
+function censorSecret(value: unknown, path: string[]): unknown {
+  const last = path[path.length - 1];
+  if (last === 'card' && typeof value === 'string') return maskCard(value);
+  return '[redacted]';
+}
+
+/** A logger that drops everything: for tests and library use without a logger. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

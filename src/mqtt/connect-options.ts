@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import type { IClientOptions } from 'mqtt';
+import type { KeywardenConfig } from '../config/config.js';
+
+/**
+ * MQTT.js options from the config: MQTT 5, a persistent session under a stable client id, a
+ * retained offline will, and TLS files read at start so a missing certificate fails loudly.
+ */
+export function connectOptions(
+  config: KeywardenConfig,
+  will: { topic: string; payload: string },
+): IClientOptions {
+  const { mqtt } = config;
+  const options: IClientOptions = {
+    protocolVersion: 5,
+    clientId: mqtt.clientId ?? `keywarden-${config.cabinetId}`,
+    clean: false,
+    properties: { sessionExpiryInterval: 7 * 24 * 3600 },
+    reconnectPeriod: mqtt.reconnectMs,
+    connectTimeout: 10_000,
+    // The SQLite outbox is the store of record: never let MQTT.js queue behind our back while
+    // offline, since its memory queue dies with the process.
+    queueQoSZero: false,
+    will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true },
+  };
+  if (mqtt.username !== undefined) options.username = mqtt.username;
+  if (mqtt.password !== undefined) options.password = mqtt.password;
+  if (mqtt.ca) options.ca = readFileSync(mqtt.ca);
+  if (mqtt.cert) options.cert = readFileSync(mqtt.cert);
+  if (mqtt.key) options.key = readFileSync(mqtt.key);
+  return options;
+}

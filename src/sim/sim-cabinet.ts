@@ -1,0 +1,167 @@
+import { EventEmitter } from 'node:events';
+import type { SimGpioDriver, SimOutputEvent } from '../../drivers/gpio/sim-gpio.js';
+import { formatFobLine } from '../../drivers/serial/fob-line.js';
+import { isSimPath, type SimPortRegistry } from '../../drivers/serial/sim-port.js';
+import type { HardwareProfile } from '../config/profile.js';
+import { encodeBadge } from './reader-frames.js';
+
+export interface SimSlotView {
+  slot: number;
+  /** The fob hanging in the slot, or null when empty. */
+  tag: string | null;
+  keyPresent: boolean;
+  solenoid: boolean;
+}
+
+export interface SimSnapshot {
+  door: { open: boolean; unlocked: boolean };
+  indicators: { green: boolean; red: boolean; buzzer: boolean };
+  slots: SimSlotView[];
+  readers: { badge: string; fob: string };
+}
+
+export class SimRefusal extends Error {}
+
+interface SimEvents {
+  output: [event: SimOutputEvent];
+  changed: [];
+}
+
+/**
+ * The physical side of a simulated cabinet: fobs hanging in slots, the door, and the readers'
+ * wires. It obeys the same physics as the real one: a key cannot be taken from a locked slot
+ * nor the door opened while locked, unless the action is forced (which is what the alarms are
+ * for). Card reads and fob reports travel as wire bytes through the readers' in-process ports
+ * when the profile's reader path is `sim:…`; otherwise a real device (or a test's pty) is wired
+ * there and the simulator only drives GPIO.
+ */
+export class SimCabinet extends EventEmitter<SimEvents> {
+  private readonly tags: Array<string | null>;
+  private readonly lastTaken: Array<string | null>;
+  private doorOpen = false;
+
+  constructor(
+    private readonly profile: HardwareProfile,
+    private readonly gpio: SimGpioDriver,
+    private readonly ports: SimPortRegistry,
+  ) {
+    super();
+    this.tags = Array.from({ length: profile.slotCount }, () => null);
+    this.lastTaken = Array.from({ length: profile.slotCount }, () => null);
+    gpio.onOutput((event) => {
+      this.emit('output', event);
+      this.emit('changed');
+    });
+  }
+
+  /** Hangs fobs before the daemon starts reading (the cabinet as it was when powered on). */
+  preload(tags: ReadonlyMap<number, string>): void {
+    for (const [slot, tag] of tags) {
+      this.tags[slot - 1] = tag;
+      this.gpio.setInput(this.slotSpec(slot).keyPresent.name, true);
+    }
+  }
+
+  /** The fob reader's report of every occupied slot, as real readers send at power-up. */
+  announceFobs(): void {
+    this.tags.forEach((tag, i) => {
+      if (tag) this.fobLine(i + 1, tag);
+    });
+  }
+
+  badge(card: string): void {
+    const reader = this.profile.readers.badge;
+    this.simPort(reader.path, 'badge').inject(encodeBadge(card, reader));
+  }
+
+  openDoor(force = false): void {
+    if (this.doorOpen) return;
+    if (!force && !this.output(this.profile.door.lock.name)) {
+      throw new SimRefusal('the door is locked (force it to open it anyway)');
+    }
+    this.doorOpen = true;
+    this.gpio.setInput(this.profile.door.sensor.name, true);
+    this.emit('changed');
+  }
+
+  closeDoor(): void {
+    if (!this.doorOpen) return;
+    this.doorOpen = false;
+    this.gpio.setInput(this.profile.door.sensor.name, false);
+    this.emit('changed');
+  }
+
+  take(slot: number, force = false): string {
+    const spec = this.slotSpec(slot);
+    const tag = this.tags[slot - 1];
+    if (!tag) throw new SimRefusal(`slot ${slot} is empty`);
+    if (!this.doorOpen) throw new SimRefusal('the door is closed');
+    if (!force && !this.output(spec.solenoid.name)) {
+      throw new SimRefusal(`slot ${slot} is locked (force it to pull the key anyway)`);
+    }
+    this.tags[slot - 1] = null;
+    this.lastTaken[slot - 1] = tag;
+    this.gpio.setInput(spec.keyPresent.name, false);
+    this.fobLine(slot, null);
+    this.emit('changed');
+    return tag;
+  }
+
+  /** Puts a fob into a slot; without a tag, the one last taken from that slot. */
+  insert(slot: number, tag?: string): string {
+    const spec = this.slotSpec(slot);
+    const fob = (tag ?? this.lastTaken[slot - 1])?.toUpperCase();
+    if (!fob) throw new SimRefusal(`no fob given and none was taken from slot ${slot}`);
+    if (this.tags[slot - 1]) throw new SimRefusal(`slot ${slot} is occupied`);
+    if (!this.doorOpen) throw new SimRefusal('the door is closed');
+    this.tags[slot - 1] = fob;
+    this.gpio.setInput(spec.keyPresent.name, true);
+    this.fobLine(slot, fob);
+    this.emit('changed');
+    return fob;
+  }
+
+  snapshot(): SimSnapshot {
+    const { door, indicators, readers } = this.profile;
+    return {
+      door: { open: this.doorOpen, unlocked: this.output(door.lock.name) },
+      indicators: {
+        green: this.output(indicators.green.name),
+        red: this.output(indicators.red.name),
+        buzzer: this.output(indicators.buzzer.name),
+      },
+      slots: this.profile.slots.map((s) => ({
+        slot: s.number,
+        tag: this.tags[s.number - 1] ?? null,
+        keyPresent: this.tags[s.number - 1] !== null,
+        solenoid: this.output(s.solenoid.name),
+      })),
+      readers: { badge: readers.badge.path, fob: readers.fob.path },
+    };
+  }
+
+  private fobLine(slot: number, tag: string | null): void {
+    const path = this.profile.readers.fob.path;
+    // With a real (or pty) fob reader, the fob report comes from that wire instead.
+    if (isSimPath(path)) this.ports.get(path).inject(formatFobLine(slot, tag) + '\r\n');
+  }
+
+  private simPort(path: string, which: string) {
+    if (!isSimPath(path)) {
+      throw new SimRefusal(
+        `the ${which} reader is a real device (${path}): present the card there`,
+      );
+    }
+    return this.ports.get(path);
+  }
+
+  private output(name: string): boolean {
+    return this.gpio.outputs().find((o) => o.name === name)?.on ?? false;
+  }
+
+  private slotSpec(slot: number) {
+    const spec = this.profile.slots[slot - 1];
+    if (!spec) throw new SimRefusal(`there is no slot ${slot} (1..${this.profile.slotCount})`);
+    return spec;
+  }
+}

@@ -1,0 +1,132 @@
+import { EventEmitter } from 'node:events';
+import { createInterface, type Interface } from 'node:readline';
+import type { Daemon } from '../daemon/daemon.js';
+import { DEMO_CARDS } from '../daemon/demo-data.js';
+import type { RecordedEvent } from '../domain/events.js';
+import { SimRefusal } from './sim-cabinet.js';
+
+const HELP = `Commands (the simulated cabinet):
+  badge <card|alice|bob|carol>   present a card at the reader
+  open | force | close           open the door (needs a grant), force it open, close it
+  take <slot> [force]            take the key from a slot (force: from a locked slot)
+  insert <slot> [tag]            put a fob in a slot (default: the one taken from it)
+  state                          door, slots and outputs
+  events [n]                     the last n recorded events (default 10)
+  help | quit`;
+
+/**
+ * The person-at-the-terminal view of `npm start`: type what a person at the cabinet would do,
+ * see every event as it is recorded and again as it is published.
+ */
+export class Terminal extends EventEmitter<{ quit: [] }> {
+  private readonly rl: Interface;
+
+  constructor(
+    private readonly daemon: Daemon,
+    input: NodeJS.ReadableStream,
+    private readonly output: NodeJS.WritableStream,
+  ) {
+    super();
+    this.rl = createInterface({ input, output, prompt: 'keywarden> ' });
+    this.rl.on('line', (line) => {
+      this.command(line.trim());
+      this.rl.prompt();
+    });
+    this.rl.on('close', () => this.emit('quit'));
+    daemon.runner.on('recorded', (events) => this.recorded(events));
+    daemon.mqtt.publisher.on('published', (seqs) =>
+      this.print(
+        `  ↑ published #${seqs[0]}${seqs.length > 1 ? `…#${seqs.at(-1)}` : ''} to the broker`,
+      ),
+    );
+    this.print(
+      `Simulated cabinet ready. Demo cards: alice ${DEMO_CARDS.alice}, bob ${DEMO_CARDS.bob}, carol (disabled).`,
+    );
+    this.print('Type "help" for commands.');
+    this.rl.prompt();
+  }
+
+  close(): void {
+    this.rl.removeAllListeners('close');
+    this.rl.close();
+  }
+
+  private command(line: string): void {
+    const [verb, ...args] = line.split(/\s+/);
+    const sim = this.daemon.sim;
+    if (!sim || !verb) return;
+    try {
+      switch (verb) {
+        case 'help':
+          return this.print(HELP);
+        case 'badge': {
+          const who = args[0] ?? '';
+          const card = (DEMO_CARDS as Record<string, string>)[who.toLowerCase()] ?? who;
+          if (!card) return this.print('badge <card|alice|bob|carol>');
+          return sim.badge(card);
+        }
+        case 'open':
+          return sim.openDoor(false);
+        case 'force':
+          return sim.openDoor(true);
+        case 'close':
+          return sim.closeDoor();
+        case 'take':
+          sim.take(Number(args[0]), args[1] === 'force');
+          return;
+        case 'insert':
+        case 'return':
+          sim.insert(Number(args[0]), args[1]);
+          return;
+        case 'state':
+          return this.printState();
+        case 'events':
+          return this.daemon.eventLog
+            .recent(Number(args[0] ?? 10) || 10)
+            .forEach((e) => this.print(describe(e)));
+        case 'quit':
+        case 'exit':
+          this.emit('quit');
+          return;
+        default:
+          this.print(`unknown command "${verb}"; type "help"`);
+      }
+    } catch (error) {
+      this.print(
+        error instanceof SimRefusal ? `  ✗ ${error.message}` : `  ✗ ${(error as Error).message}`,
+      );
+    }
+  }
+
+  private recorded(events: RecordedEvent[]): void {
+    const offline = this.daemon.mqtt.connected ? '' : '  (waiting in the outbox: broker offline)';
+    for (const e of events) this.print(describe(e) + offline);
+  }
+
+  private printState(): void {
+    const s = this.daemon.sim?.snapshot();
+    if (!s) return;
+    this.print(
+      `door ${s.door.open ? 'OPEN' : 'closed'}, ${s.door.unlocked ? 'unlocked' : 'locked'}; ` +
+        `green ${onOff(s.indicators.green)} red ${onOff(s.indicators.red)} buzzer ${onOff(s.indicators.buzzer)}; ` +
+        `outbox ${this.daemon.eventLog.depth()} waiting`,
+    );
+    for (const slot of s.slots) {
+      this.print(
+        `  slot ${String(slot.slot).padStart(2)}: ${slot.tag ?? '(empty)'.padEnd(10)}  ${slot.solenoid ? 'RELEASED' : 'locked'}`,
+      );
+    }
+  }
+
+  private print(text: string): void {
+    this.output.write(`\r${text}\n`);
+  }
+}
+
+function onOff(on: boolean): string {
+  return on ? 'on' : 'off';
+}
+
+function describe(e: RecordedEvent): string {
+  return `  ● #${e.seq} ${e.type} ${JSON.stringify(e.data)}`;
+}

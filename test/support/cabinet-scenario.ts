@@ -1,0 +1,99 @@
+import type { CabinetInput, Effect } from '../../src/domain/cabinet-io.js';
+import { step } from '../../src/domain/cabinet-flow.js';
+import { initialCabinetState, type CabinetState } from '../../src/domain/cabinet-state.js';
+import type { NewEvent } from '../../src/domain/events.js';
+import { FakeClock } from './fake-clock.js';
+import { MemoryDirectory } from './memory-directory.js';
+
+export const ALICE_CARD = '100086F444';
+export const BOB_CARD = '2000ABCDEF';
+
+/**
+ * A four-slot cabinet with two holders and three keys at home (slot 4 empty). Alice may take
+ * slots 1 and 2; Bob slot 3. Feed inputs with `send`; the effects of the last step and every
+ * event recorded so far are kept for assertions. Loans follow check-outs and check-ins, as the
+ * store's projection would.
+ */
+export class CabinetScenario {
+  readonly clock = new FakeClock();
+  readonly directory = new MemoryDirectory();
+  readonly settings = { slotCount: 4, sessionMs: 10_000, wrongSlotPulseMs: 5_000 };
+  state: CabinetState = initialCabinetState(4);
+  lastEffects: Effect[] = [];
+  readonly events: NewEvent[] = [];
+
+  constructor() {
+    const d = this.directory;
+    d.holders.push({ id: 1, name: 'Alice', enabled: true }, { id: 2, name: 'Bob', enabled: true });
+    d.credentials.push(
+      { id: 10, holderId: 1, card: ALICE_CARD, enabled: true },
+      { id: 20, holderId: 2, card: BOB_CARD, enabled: true },
+    );
+    d.permissions.push(
+      { holderId: 1, slot: 1 },
+      { holderId: 1, slot: 2 },
+      { holderId: 2, slot: 3 },
+    );
+    d.keys.push(
+      { id: 100, tag: 'AA00000001', label: 'K-1', homeSlot: 1 },
+      { id: 200, tag: 'AA00000002', label: 'K-2', homeSlot: 2 },
+      { id: 300, tag: 'AA00000003', label: 'K-3', homeSlot: 3 },
+    );
+    for (const key of d.keys) this.send({ kind: 'fob', slot: key.homeSlot, tag: key.tag });
+    this.events.length = 0;
+  }
+
+  send(input: CabinetInput): Effect[] {
+    const result = step(this.state, input, {
+      settings: this.settings,
+      directory: this.directory,
+      clock: this.clock,
+    });
+    this.state = result.state;
+    this.lastEffects = result.effects;
+    for (const effect of result.effects) {
+      if (effect.kind !== 'record') continue;
+      this.events.push(effect.event);
+      this.project(effect.event);
+    }
+    return result.effects;
+  }
+
+  advance(ms: number): Effect[] {
+    this.clock.advance(ms);
+    return this.send({ kind: 'tick' });
+  }
+
+  /** Takes the key out of a slot the way the hardware reports it: switch, then fob reader. */
+  take(slot: number): void {
+    this.send({ kind: 'presence', slot, present: false });
+    this.send({ kind: 'fob', slot, tag: null });
+  }
+
+  insert(slot: number, tag: string): void {
+    this.send({ kind: 'presence', slot, present: true });
+    this.send({ kind: 'fob', slot, tag });
+  }
+
+  eventTypes(): string[] {
+    return this.events.map((e) => e.type);
+  }
+
+  private project(event: NewEvent): void {
+    const loans = this.directory.loans;
+    if (event.type === 'key.checked_out') {
+      loans.push({
+        keyId: event.data.keyId,
+        holderId: event.data.holderId,
+        slot: event.data.slot,
+        outAtMs: this.clock.wallMs(),
+      });
+    } else if (event.type === 'key.checked_in') {
+      this.directory.loans = loans.filter((l) => l.keyId !== event.data.keyId);
+    }
+  }
+}
+
+export function kinds(effects: Effect[]): string[] {
+  return effects.map((e) => (e.kind === 'record' ? `record:${e.event.type}` : e.kind));
+}

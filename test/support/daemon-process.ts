@@ -1,0 +1,144 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+/**
+ * The daemon as a child process, exactly as systemd runs it (the built CLI). Its JSON log
+ * lines are collected so a test can wait for a moment ("cabinet ready") instead of sleeping.
+ */
+export class DaemonProcess {
+  /** Log lines of the current run (cleared at each start). */
+  logs: LogLine[] = [];
+  private child: ChildProcess | undefined;
+  private waiters: Array<{ test: (l: LogLine) => boolean; resolve: (l: LogLine) => void }> = [];
+  exitCode: number | null = null;
+
+  constructor(private readonly configFile: string) {}
+
+  async start(): Promise<void> {
+    this.exitCode = null;
+    this.logs = [];
+    const child = spawn(
+      process.execPath,
+      [CLI, 'run', '--config', this.configFile, '--no-interactive'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    this.child = child;
+    const onLine = (line: string) => {
+      let parsed: LogLine;
+      try {
+        parsed = JSON.parse(line) as LogLine;
+      } catch {
+        parsed = { level: 50, msg: line };
+      }
+      this.logs.push(parsed);
+      this.waiters = this.waiters.filter((w) => {
+        if (!w.test(parsed)) return true;
+        w.resolve(parsed);
+        return false;
+      });
+    };
+    createInterface({ input: child.stdout! }).on('line', onLine);
+    createInterface({ input: child.stderr! }).on('line', onLine);
+    child.on('exit', (code) => {
+      this.exitCode = code;
+    });
+    await this.waitForLog((l) => l.msg === 'cabinet ready', 15_000);
+    for (const reader of ['badge', 'fob']) {
+      await this.waitForLog((l) => l.msg === 'reader online' && l.reader === reader, 5_000);
+    }
+  }
+
+  waitForLog(test: (l: LogLine) => boolean, timeoutMs = 10_000): Promise<LogLine> {
+    const found = this.logs.find(test);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const tail = this.logs
+          .slice(-10)
+          .map((l) => JSON.stringify(l))
+          .join('\n');
+        reject(new Error(`daemon log line not seen within ${timeoutMs} ms; last lines:\n${tail}`));
+      }, timeoutMs);
+      this.waiters.push({
+        test,
+        resolve: (l) => {
+          clearTimeout(timer);
+          resolve(l);
+        },
+      });
+    });
+  }
+
+  /** The simulator's control URL, from the daemon's own log line. */
+  simUrl(): string {
+    const line = this.logs.find((l) => l.msg === 'simulator control listening');
+    if (!line) throw new Error('the daemon did not start its simulator');
+    return String(line.url);
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return this.exitCode;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    await exited;
+    return child.exitCode;
+  }
+}
+
+/** A temp directory with a config and a profile whose readers are the given ptys. */
+export function writeCabinetFiles(options: {
+  cabinetId: string;
+  brokerUrl: string;
+  badgePath: string;
+  fobPath: string;
+  sessionSeconds?: number;
+}): { dir: string; configFile: string; database: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'keywarden-e2e-'));
+  const profile = JSON.parse(readFileSync(join(ROOT, 'hardware', 'sim.json'), 'utf8')) as {
+    readers: { badge: { path: string }; fob: { path: string } };
+  };
+  profile.readers.badge.path = options.badgePath;
+  profile.readers.fob.path = options.fobPath;
+  writeFileSync(join(dir, 'profile.json'), JSON.stringify(profile, null, 2));
+  const database = join(dir, 'cabinet.db');
+  const config = {
+    version: 1,
+    cabinetId: options.cabinetId,
+    profile: join(dir, 'profile.json'),
+    database,
+    mqtt: { url: options.brokerUrl, reconnectMs: 300 },
+    cabinet: { sessionSeconds: options.sessionSeconds ?? 30 },
+    readers: { reopenIntervalMs: 200 },
+    sim: { host: '127.0.0.1', port: 0 },
+    log: { level: 'info' },
+  };
+  const configFile = join(dir, 'config.json');
+  writeFileSync(configFile, JSON.stringify(config, null, 2));
+  return { dir, configFile, database };
+}
+
+export async function simPost(url: string, path: string, body: object = {}): Promise<unknown> {
+  const response = await fetch(new URL(path, url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as unknown;
+  if (!response.ok) throw new Error(`${path}: ${JSON.stringify(json)}`);
+  return json;
+}

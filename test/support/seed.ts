@@ -1,0 +1,26 @@
+import { CustodianStore, ensureSlots } from '../../src/store/custodian-store.js';
+import { openDatabase } from '../../src/store/database.js';
+import { EventLog } from '../../src/store/event-log.js';
+import { systemClock } from '../../src/domain/clock.js';
+
+export const ALICE = '100086F444';
+
+/** Alice may take slots 1 and 2; keys K-1 and K-2 live there. Written as a custodian would. */
+export function seedCabinet(database: string, cabinetId: string, slotCount = 12): void {
+  const db = openDatabase(database);
+  try {
+    ensureSlots(db, slotCount);
+    const store = new CustodianStore(db, new EventLog(db, cabinetId, systemClock), {
+      kind: 'custodian',
+      account: 'test',
+    });
+    const alice = store.addHolder('Alice');
+    store.addCredential(alice, ALICE);
+    store.addKey('A000000001', 1, 'K-1');
+    store.addKey('A000000002', 2, 'K-2');
+    store.grant(alice, 1);
+    store.grant(alice, 2);
+  } finally {
+    db.close();
+  }
+}
