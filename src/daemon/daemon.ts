@@ -178,11 +178,20 @@ export class Daemon {
     const { config, profile, logger } = this.options;
     this.sim = new SimCabinet(profile, gpio, ports);
     this.sim.preload(keysAtHome(this.db));
-    this.simHttp = new SimHttpServer(this.sim, logger.child({ module: 'sim' }));
-    const address = await this.simHttp.listen(config.sim.host, config.sim.port);
-    this.simAddress = { host: address.address, port: address.port };
-    const http = this.simHttp;
-    this.runner.on('recorded', (events) => http.recorded(events));
+    const http = new SimHttpServer(this.sim, logger.child({ module: 'sim' }));
+    try {
+      const address = await http.listen(config.sim.host, config.sim.port);
+      this.simAddress = { host: address.address, port: address.port };
+      this.simHttp = http;
+      this.runner.on('recorded', (events) => http.recorded(events));
+    } catch (err) {
+      // The control interface is an accessory of the simulator, not of the cabinet: without it
+      // the terminal still drives the simulated cabinet.
+      this.logger.warn(
+        { err, host: config.sim.host, port: config.sim.port },
+        'simulator control interface not started',
+      );
+    }
   }
 
   private watchInputs(): void {

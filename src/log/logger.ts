@@ -25,7 +25,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   if (usePretty) {
     return pino(
       base,
-      pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }),
+      pretty({
+        colorize: true,
+        singleLine: true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname',
+      }),
     );
   }
   return options.destination ? pino(base, options.destination) : pino(base);
