@@ -1,3 +1,4 @@
+import { HEADER_BCM_MAX } from '../../drivers/gpio/pin-claims.js';
 import type { Problem } from './problems.js';
 import type { ReaderSpec } from './profile-types.js';
 
@@ -16,9 +17,6 @@ export interface RawProfile {
   solenoids: { maxOnMs: number; maxConcurrent: number; minOffMs: number };
   readers: { badge: ReaderSpec; fob: ReaderSpec };
 }
-
-/** The 40-pin header brings out BCM 0-27 on every Raspberry Pi model. */
-export const HEADER_BCM_MAX = 27;
 
 export function bcmOf(pin: RawPin): number {
   return typeof pin === 'number' ? pin : pin.bcm;

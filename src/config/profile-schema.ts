@@ -1,3 +1,4 @@
+import { SIM_BCM_MAX } from '../../drivers/gpio/pin-claims.js';
 import type { JsonSchema } from './json-schema.js';
 
 /**
@@ -6,8 +7,8 @@ import type { JsonSchema } from './json-schema.js';
  * profile-checks.ts because a schema cannot say them readably.
  */
 
-/** Highest BCM number the schema accepts; the onoff driver is further limited to the header. */
-export const SCHEMA_BCM_MAX = 63;
+// The schema accepts any pin a simulated cabinet may use; profile-checks.ts limits the onoff
+// driver to the header's range.
 
 function pin(title: string, description: string): JsonSchema {
   return {
@@ -19,7 +20,7 @@ function pin(title: string, description: string): JsonSchema {
     // only to numbers, so each mistake yields one readable error instead of a oneOf cascade.
     type: ['integer', 'object'],
     minimum: 0,
-    maximum: SCHEMA_BCM_MAX,
+    maximum: SIM_BCM_MAX,
     properties: {
       bcm: {
         title: 'BCM number',
@@ -28,7 +29,7 @@ function pin(title: string, description: string): JsonSchema {
           'not the sysfs number). 0-27 on the Raspberry Pi 40-pin header.',
         type: 'integer',
         minimum: 0,
-        maximum: SCHEMA_BCM_MAX,
+        maximum: SIM_BCM_MAX,
       },
       activeLow: {
         title: 'Active low',

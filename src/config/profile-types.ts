@@ -2,14 +2,9 @@
  * What a cabinet is, as the rest of Keywarden sees it once a profile has been loaded: every
  * pin normalised to a PinSpec with a stable name, every field present and checked.
  */
-export interface PinSpec {
-  /** Broadcom (BCM) GPIO number, not the physical header pin or the sysfs number. */
-  bcm: number;
-  /** True when "on" is the low electrical level. The loader always fills it in. */
-  activeLow?: boolean;
-  /** Filled in by the loader: 'slot3.solenoid', 'door.lock', 'indicator.green', ... */
-  name: string;
-}
+/** The pin as the GPIO drivers take it; the loader fills in the name. */
+export type { PinSpec } from '../../drivers/gpio/gpio.js';
+import type { PinSpec } from '../../drivers/gpio/gpio.js';
 
 export type ReaderProtocol = 'rdm6300' | 'ascii-line' | 'fob-line';
 

@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import type { GpioDriver } from '../../drivers/gpio/gpio.js';
 import { loadOnoff, OnoffGpioDriver } from '../../drivers/gpio/onoff-gpio.js';
 import { SimGpioDriver } from '../../drivers/gpio/sim-gpio.js';
@@ -214,8 +213,4 @@ export class Daemon {
       this.mqtt.publisher.notify();
     }
   }
-}
-
-export function defaultActor(): { kind: 'custodian'; account: string } {
-  return { kind: 'custodian', account: process.env.SUDO_USER ?? userInfo().username };
 }
