@@ -29,7 +29,6 @@ export class BenchCabinet {
   private constructor(
     readonly daemon: Daemon,
     readonly gpio: SimGpioDriver,
-    readonly profile: HardwareProfile,
     readonly badge: PtyWriter,
     private readonly fob: PtyWriter,
     private readonly keyTags: readonly string[],
@@ -76,7 +75,7 @@ export class BenchCabinet {
       // Registered before start: a start that fails halfway still releases what it opened.
       cleanups.unshift(() => daemon.stop('benchmark done'));
       await daemon.start();
-      return new BenchCabinet(daemon, gpio, profile, badge, fob, options.keyTags, cleanups);
+      return new BenchCabinet(daemon, gpio, badge, fob, options.keyTags, cleanups);
     } catch (err) {
       await runAll(cleanups);
       throw err;
@@ -95,15 +94,21 @@ export class BenchCabinet {
     return this.keyTags.every((tag, i) => slots[i]?.tag === tag && slots[i]?.occupied === true);
   }
 
-  /** Daemon first (it reads the ptys), then the ptys, then the broker it publishes to. */
+  /** Reverse order of start: the daemon (which reads the ptys and publishes) goes first. */
   async stop(): Promise<void> {
     await runAll(this.cleanups);
   }
 }
 
-/** Runs every step in order, each even if one before it failed. */
+/** Runs every step in order, each even if one before it failed; failures are shown, not fatal. */
 async function runAll(steps: ReadonlyArray<() => Promise<unknown>>): Promise<void> {
-  for (const step of steps) await step().catch(() => undefined);
+  for (const step of steps) {
+    await Promise.resolve()
+      .then(step)
+      .catch((err: unknown) =>
+        process.stderr.write(`bench: teardown step failed: ${String(err)}\n`),
+      );
+  }
 }
 
 /** hardware/sim.json with both readers moved onto ptys (the sim: ports have no wire to time). */

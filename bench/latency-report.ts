@@ -6,8 +6,12 @@ import { roundMs, roundSummary, summarise, type Summary } from './stats.js';
 /** The issue's goal: badge→solenoid p99 at most this far above the pty's own delivery p99. */
 export const GOAL_P99_ABOVE_PTY_MS = 2;
 
-/** The mode the goal is judged in: the issue's definition (t0 when the write resolves). */
-export const GOAL_MODE: WriteMode = 'async';
+/**
+ * The mode the goal is judged in. The issue says "after the write call resolves", but with an
+ * async write that instant can come after the daemon has already acted on the bytes (negative
+ * samples, see README.md); fs.writeSync returning is the instant the last byte is in the pty.
+ */
+export const GOAL_MODE: WriteMode = 'sync';
 
 export interface ModeFigures {
   pty: Summary;
@@ -17,6 +21,8 @@ export interface ModeFigures {
   aboveP99: number;
   goalMet: boolean;
   stages: Record<keyof Omit<BadgeSample, 'latency'>, { p50: number; p99: number }>;
+  /** Samples with t1 < t0: the write's completion was handled after the bytes were acted on. */
+  negative: { pty: number; badge: number };
   ptyLost: number;
   badgeMissed: number;
 }
@@ -37,9 +43,14 @@ export function figuresFor(result: RoundsResult, mode: WriteMode): ModeFigures {
     aboveP99,
     goalMet: aboveP99 < GOAL_P99_ABOVE_PTY_MS,
     stages: {
-      beforeCommit: stage((b) => b.beforeCommit),
-      commit: stage((b) => b.commit),
-      afterCommit: stage((b) => b.afterCommit),
+      reading: stage((b) => b.reading),
+      deciding: stage((b) => b.deciding),
+      committing: stage((b) => b.committing),
+      driving: stage((b) => b.driving),
+    },
+    negative: {
+      pty: s.pty.filter((x) => x < 0).length,
+      badge: s.badge.filter((b) => b.latency < 0).length,
     },
     ptyLost: s.ptyLost,
     badgeMissed: s.badgeMissed,
@@ -47,8 +58,8 @@ export function figuresFor(result: RoundsResult, mode: WriteMode): ModeFigures {
 }
 
 const MODE_TITLES: Record<WriteMode, string> = {
-  async: "t0 when FileHandle.write() resolves (the issue's definition; t0 a hand-off late)",
-  sync: 't0 when fs.writeSync() returns (the exact instant the last byte is in the pty)',
+  async: 't0 when FileHandle.write() resolves (write(2) on a libuv worker; t0 comes late)',
+  sync: 't0 when fs.writeSync() returns (the instant the last byte is in the pty)',
 };
 
 export function modeLines(mode: WriteMode, f: ModeFigures): string[] {
@@ -61,9 +72,15 @@ export function modeLines(mode: WriteMode, f: ModeFigures): string[] {
     row('pty delivery', f.pty),
     row('badge→solenoid', f.badge),
     `  ${'above the pty'.padEnd(18)}${ms(f.aboveP50)}${''.padStart(9)}${ms(f.aboveP99)}   p50, p99`,
-    `  where it goes (p50 / p99): before the commit ${pair(f.stages.beforeCommit)}, ` +
-      `commit ${pair(f.stages.commit)}, after it ${pair(f.stages.afterCommit)}`,
-    `  goal ${mode === GOAL_MODE ? '' : '(informative in this mode) '}${goal}`,
+    `  stages, p50 / p99: reading ${pair(f.stages.reading)}, deciding ${pair(f.stages.deciding)}, ` +
+      `committing ${pair(f.stages.committing)}, driving ${pair(f.stages.driving)}`,
+    ...(f.negative.pty + f.negative.badge > 0
+      ? [
+          `  t1 before t0 in ${f.negative.pty} pty and ${f.negative.badge} badge samples: ` +
+            'the write completed after the bytes were already read',
+        ]
+      : []),
+    `  goal ${mode === GOAL_MODE ? '' : '(not judged in this mode) '}${goal}`,
   ];
 }
 

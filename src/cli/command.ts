@@ -22,6 +22,7 @@ export interface Command {
   options?: OptionSpec;
   /** Exact number of positionals, when it takes any. */
   positionals?: string[];
+  /** Returns the exit code, or nothing for success. */
   run(args: ParsedArgs, io: CommandIo): Promise<number | void> | number | void;
 }
 

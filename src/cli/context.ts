@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { loadConfig, type KeywardenConfig } from '../config/config.js';
 import { loadProfile, type HardwareProfile } from '../config/profile.js';
-import { systemClock } from '../domain/clock.js';
+import { systemClock } from '../platform/system-clock.js';
 import type { Actor } from '../domain/events.js';
 import { hardwareDir } from '../paths.js';
 import { CustodianStore, ensureSlots } from '../store/custodian-store.js';

@@ -6,7 +6,7 @@ import { parseCommandArgs, type Command, type CommandIo } from './command.js';
 import { configCommands } from './commands/config.js';
 import { custodianCommands } from './commands/custodian.js';
 import { outputsOffCommand } from './commands/outputs-off.js';
-import { isConfigError, runCommand } from './commands/run.js';
+import { isPermanentStartError, runCommand } from './commands/run.js';
 import { simCommands } from './commands/sim.js';
 
 export const COMMANDS: Command[] = [
@@ -17,7 +17,10 @@ export const COMMANDS: Command[] = [
   ...simCommands,
 ];
 
-/** Exit codes: 0 done, 1 failed, 2 wrong usage (nothing changed), 78 invalid config (EX_CONFIG). */
+/**
+ * Exit codes: 0 done, 1 failed, 2 wrong usage (nothing changed), 78 (EX_CONFIG) a problem that
+ * restarting cannot fix: invalid config or profile, a database from a newer Keywarden.
+ */
 export const EXIT = { ok: 0, failed: 1, usage: 2, config: 78 } as const;
 
 const GLOBAL_HELP = `Options for every command:
@@ -54,7 +57,8 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       io.out(`${command.summary}\n\nUsage: keywarden ${command.usage}\n\n${GLOBAL_HELP}`);
       return EXIT.ok;
     }
-    return (await command.run(args, io)) ?? EXIT.ok;
+    const code = await command.run(args, io);
+    return typeof code === 'number' ? code : EXIT.ok;
   } catch (error) {
     if (isKeywardenError(error, 'USAGE')) {
       io.err(`keywarden ${command.path.join(' ')}: ${error.message}`);
@@ -62,7 +66,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       return EXIT.usage;
     }
     io.err(`keywarden ${command.path.join(' ')}: ${(error as Error).message}`);
-    return isConfigError(error) ? EXIT.config : EXIT.failed;
+    return isPermanentStartError(error) ? EXIT.config : EXIT.failed;
   }
 }
 

@@ -12,6 +12,19 @@ export const DEFAULT_CONFIG: ConfigDefaults = {
     url: 'mqtt://127.0.0.1:1883',
     topicPrefix: 'keywarden/v1',
     reconnectMs: 2000,
+    reconnectMaxMs: 60000,
+  },
+  delivery: {
+    retentionDays: 30,
+    maxUnacknowledged: 250000,
+    pruneIntervalMinutes: 60,
+  },
+  clock: {
+    syncCheck: 'timesyncd',
+  },
+  commands: {
+    keys: [],
+    maxSkewSeconds: 300,
   },
   cabinet: {
     sessionSeconds: 10,

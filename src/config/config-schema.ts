@@ -112,6 +112,16 @@ export const configSchema: JsonSchema = {
           maximum: 600000,
           default: d.mqtt.reconnectMs,
         },
+        reconnectMaxMs: {
+          title: 'Longest reconnect wait (ms)',
+          description:
+            'The wait between attempts doubles (with jitter) from reconnectMs up to this, and ' +
+            'starts again from reconnectMs after a successful connection.',
+          type: 'integer',
+          minimum: 100,
+          maximum: 3600000,
+          default: d.mqtt.reconnectMaxMs,
+        },
       },
       additionalProperties: false,
     },
@@ -200,6 +210,105 @@ export const configSchema: JsonSchema = {
           minimum: 0,
           maximum: 65535,
           default: d.sim.port,
+        },
+      },
+      additionalProperties: false,
+    },
+    delivery: {
+      title: 'Delivery to the central server',
+      description: 'How long events are kept, and how large a backlog is tolerated.',
+      type: 'object',
+      default: {},
+      properties: {
+        retentionDays: {
+          title: 'Retention (days)',
+          description:
+            'Events acknowledged by the central server are pruned once they are this old. ' +
+            'Events it has not acknowledged are never pruned.',
+          type: 'integer',
+          minimum: 1,
+          maximum: 3650,
+          default: d.delivery.retentionDays,
+        },
+        maxUnacknowledged: {
+          title: 'Unacknowledged ceiling',
+          description:
+            'When more events than this wait for the central server’s acknowledgement, the ' +
+            'storage.backlog alarm is raised, well before the disk fills.',
+          type: 'integer',
+          minimum: 100,
+          maximum: 100000000,
+          default: d.delivery.maxUnacknowledged,
+        },
+        pruneIntervalMinutes: {
+          title: 'Prune interval (minutes)',
+          description: 'How often acknowledged, expired events are pruned.',
+          type: 'integer',
+          minimum: 1,
+          maximum: 1440,
+          default: d.delivery.pruneIntervalMinutes,
+        },
+      },
+      additionalProperties: false,
+    },
+    clock: {
+      title: 'Clock',
+      description: 'How the wall clock is judged (a Raspberry Pi has no real-time clock).',
+      type: 'object',
+      default: {},
+      properties: {
+        syncCheck: {
+          title: 'Synchronisation check',
+          description:
+            "'timesyncd': the clock counts as synchronised once systemd-timesyncd has set it " +
+            "(/run/systemd/timesync/synchronized); 'assume': always (a machine with a real-time clock).",
+          type: 'string',
+          enum: ['timesyncd', 'assume'],
+          default: d.clock.syncCheck,
+        },
+      },
+      additionalProperties: false,
+    },
+    commands: {
+      title: 'Remote commands',
+      description: 'Who may command this cabinet: the central server’s signing keys.',
+      type: 'object',
+      default: {},
+      properties: {
+        keys: {
+          title: 'Signing keys',
+          description:
+            'Ed25519 public keys (PEM, SPKI) of the central server. Commands must be signed by ' +
+            'one of them; list two during a key rotation. Empty: every command is refused.',
+          type: 'array',
+          default: d.commands.keys,
+          items: {
+            type: 'object',
+            properties: {
+              id: {
+                title: 'Key id',
+                description: 'Named in each command as keyId; counters are kept per key id.',
+                type: 'string',
+                pattern: '^[A-Za-z0-9_.-]{1,64}$',
+              },
+              publicKey: {
+                title: 'Public key',
+                description: "PEM text ('-----BEGIN PUBLIC KEY-----…') of the Ed25519 key.",
+                type: 'string',
+                minLength: 40,
+              },
+            },
+            required: ['id', 'publicKey'],
+            additionalProperties: false,
+          },
+        },
+        maxSkewSeconds: {
+          title: 'Clock skew tolerance (s)',
+          description: 'A command issued further in the future than this is refused.',
+          type: 'integer',
+          minimum: 0,
+          maximum: 86400,
+          default: d.commands.maxSkewSeconds,
         },
       },
       additionalProperties: false,

@@ -22,7 +22,26 @@ export interface KeywardenConfig {
     /** Always set after loading; defaults to 'keywarden-<cabinetId>'. */
     clientId?: string;
     topicPrefix: string;
+    /** First wait before reconnecting; doubles (with jitter) up to reconnectMaxMs. */
     reconnectMs: number;
+    reconnectMaxMs: number;
+  };
+  delivery: {
+    /** Acknowledged events are kept this long before pruning. */
+    retentionDays: number;
+    /** Above this many events not acknowledged by the central server, raise storage.backlog. */
+    maxUnacknowledged: number;
+    pruneIntervalMinutes: number;
+  };
+  clock: {
+    /** How to tell that the wall clock is synchronised. */
+    syncCheck: 'timesyncd' | 'assume';
+  };
+  commands: {
+    /** Ed25519 public keys of the central server, by key id; more than one during rotation. */
+    keys: Array<{ id: string; publicKey: string }>;
+    /** Tolerance for a command issued in the future (clock differences). */
+    maxSkewSeconds: number;
   };
   cabinet: {
     /** How long door and slots stay released after a grant. */

@@ -15,7 +15,9 @@ export { configSchemaJson } from './config-schema.js';
 type ConfigFile = { cabinetId: string; version?: 1 } & {
   [K in 'profile' | 'database']?: string;
 } & {
-  [K in 'mqtt' | 'cabinet' | 'readers' | 'sim' | 'log']?: Partial<KeywardenConfig[K]>;
+  [
+    K in 'mqtt' | 'cabinet' | 'readers' | 'sim' | 'log' | 'delivery' | 'clock' | 'commands'
+  ]?: Partial<KeywardenConfig[K]>;
 };
 
 const validateSchema = compileSchema(configSchema);
@@ -104,5 +106,8 @@ function complete(raw: ConfigFile, file: string): KeywardenConfig {
     readers: { ...DEFAULT_CONFIG.readers, ...raw.readers },
     sim: { ...DEFAULT_CONFIG.sim, ...raw.sim },
     log: { ...DEFAULT_CONFIG.log, ...raw.log },
+    delivery: { ...DEFAULT_CONFIG.delivery, ...raw.delivery },
+    clock: { ...DEFAULT_CONFIG.clock, ...raw.clock },
+    commands: { ...DEFAULT_CONFIG.commands, ...raw.commands },
   };
 }

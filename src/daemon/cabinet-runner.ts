@@ -19,6 +19,8 @@ export interface CabinetOutputs {
 interface RunnerEvents {
   recorded: [events: RecordedEvent[]];
   input: [input: CabinetInput];
+  /** The cabinet's state changed (after its effects were applied). */
+  state: [state: CabinetState];
 }
 
 /** How long the red LED and the buzzer sound for a denial or an alarm. */
@@ -50,14 +52,24 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
   }
 
   handle(input: CabinetInput): RecordedEvent[] {
-    const { state, effects } = step(this.state, input, this.ctx);
-    const records = effects.flatMap((e): NewEvent[] => (e.kind === 'record' ? [e.event] : []));
-    let recorded: RecordedEvent[] = [];
+    let result: ReturnType<typeof step>;
+    let recorded: RecordedEvent[];
     try {
-      recorded = this.log.append(records);
+      // One transaction: the step reads one snapshot of the policy (a permission sync committed
+      // by another connection is seen whole or not at all) and its records commit with it.
+      ({ result, recorded } = this.log.transaction(() => {
+        const result = step(this.state, input, this.ctx);
+        const records = result.effects.flatMap((e): NewEvent[] =>
+          e.kind === 'record' ? [e.event] : [],
+        );
+        return {
+          result,
+          recorded: records.length > 0 ? this.log.appendInTransaction(records) : [],
+        };
+      }));
     } catch (err) {
-      // Fail secure: keep the previous state, act on nothing, lock everything the step would
-      // have touched. The storage alarm arrives with the safety work (issue 5).
+      // Fail secure: keep the previous state, act on nothing, lock everything. The storage
+      // alarm arrives with the safety work.
       this.logger.error(
         { err, input: input.kind },
         'could not record events; nothing was released',
@@ -66,10 +78,13 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
       this.outputs.doorLock.write(false);
       return [];
     }
-    this.state = state;
+    const changed = result.state !== this.state;
+    this.state = result.state;
     if (input.kind !== 'tick') this.emit('input', input);
-    for (const effect of effects) this.apply(effect);
+    for (const effect of result.effects) this.apply(effect);
     if (recorded.length > 0) this.emit('recorded', recorded);
+    if (changed && (input.kind !== 'tick' || result.effects.length > 0))
+      this.emit('state', this.state);
     return recorded;
   }
 

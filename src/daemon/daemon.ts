@@ -6,7 +6,8 @@ import { isSimPath, SimPortRegistry } from '../../drivers/serial/sim-port.js';
 import type { KeywardenConfig } from '../config/config.js';
 import type { HardwareProfile } from '../config/profile.js';
 import { initialCabinetState } from '../domain/cabinet-state.js';
-import { systemClock, type Clock } from '../domain/clock.js';
+import type { RecordingClock } from '../domain/clock.js';
+import { createSystemClock } from '../platform/system-clock.js';
 import type { Logger } from '../log/logger.js';
 import { MqttLink } from '../mqtt/mqtt-link.js';
 import { packageVersion } from '../paths.js';
@@ -18,14 +19,16 @@ import { EventLog } from '../store/event-log.js';
 import { SqliteDirectory } from '../store/sqlite-directory.js';
 import { CabinetRunner } from './cabinet-runner.js';
 import { keysAtHome, seedDemo } from './demo-data.js';
+import { DeliverySupervisor } from './delivery-supervisor.js';
 import { claimHardware, type CabinetHardware } from './hardware.js';
+import { buildInventory } from './inventory.js';
 import { createReaders, type CabinetReaders } from './readers.js';
 
 export interface DaemonOptions {
   config: KeywardenConfig;
   profile: HardwareProfile;
   logger: Logger;
-  clock?: Clock;
+  clock?: RecordingClock;
   /** Seed demo holders and keys into an empty database (npm start). */
   demo?: boolean;
   /** Injected GPIO (tests, benchmark); otherwise chosen by the profile. */
@@ -43,12 +46,14 @@ const EXTERNAL_POLL_MS = 250;
  * next; inputs and readers last, once every decision they cause can be recorded.
  */
 export class Daemon {
-  readonly clock: Clock;
+  readonly clock: RecordingClock;
   sim: SimCabinet | undefined;
   simAddress: { host: string; port: number } | undefined;
   runner!: CabinetRunner;
   eventLog!: EventLog;
   mqtt!: MqttLink;
+  delivery!: DeliverySupervisor;
+  private directory!: SqliteDirectory;
   private gpio!: GpioDriver;
   private hardware!: CabinetHardware;
   private db!: Database;
@@ -59,7 +64,7 @@ export class Daemon {
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly options: DaemonOptions) {
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? createSystemClock({ syncCheck: options.config.clock.syncCheck });
     this.logger = options.logger.child({ module: 'daemon' });
   }
 
@@ -89,10 +94,10 @@ export class Daemon {
       {
         settings: {
           slotCount: profile.slotCount,
-          sessionMs: config.cabinet.sessionSeconds * 1000,
+          sessionMs: this.sessionMs(),
           wrongSlotPulseMs: config.cabinet.wrongSlotPulseSeconds * 1000,
         },
-        directory: new SqliteDirectory(this.db),
+        directory: (this.directory = new SqliteDirectory(this.db)),
         clock: this.clock,
       },
       this.eventLog,
@@ -105,9 +110,17 @@ export class Daemon {
       version,
       startedAt: new Date(this.clock.wallMs()).toISOString(),
     });
-    this.runner.on('recorded', () => this.mqtt.publisher.notify());
+    this.delivery = new DeliverySupervisor(
+      this.eventLog,
+      config.delivery,
+      this.clock,
+      logger.child({ module: 'delivery' }),
+      () => this.mqtt.retained.refresh(),
+    );
+    this.wireMqtt();
     this.runner.handle({ kind: 'tick' });
     this.eventLog.append([{ type: 'cabinet.started', data: { version, profile: profile.model } }]);
+    this.delivery.checkBacklog();
     this.mqtt.publisher.notify();
 
     if (this.gpio instanceof SimGpioDriver) await this.startSimulator(this.gpio, simPorts);
@@ -124,6 +137,9 @@ export class Daemon {
       setInterval(() => this.runner.handle({ kind: 'tick' }), this.options.tickMs ?? 100),
     );
     this.intervals.push(setInterval(() => this.pollExternalWrites(), EXTERNAL_POLL_MS));
+    this.intervals.push(
+      setInterval(() => this.delivery.prune(), config.delivery.pruneIntervalMinutes * 60_000),
+    );
     this.logger.info({ cabinetId: config.cabinetId, database: config.database }, 'cabinet ready');
   }
 
@@ -159,6 +175,29 @@ export class Daemon {
     this.logger.info({ reason }, 'stopped');
   }
 
+  /** Retained states, acknowledgements, and the outbox following every record. */
+  private wireMqtt(): void {
+    const { config } = this.options;
+    const { retained, topics } = this.mqtt;
+    retained.track(topics.inventory, () =>
+      JSON.stringify(
+        buildInventory(config.cabinetId, this.runner.current, this.directory, this.db),
+      ),
+    );
+    retained.track(topics.alarms, () =>
+      JSON.stringify({
+        cabinetId: config.cabinetId,
+        alarms: [...this.runner.current.alarms, ...this.delivery.alarms()],
+      }),
+    );
+    this.mqtt.subscribe(topics.ack, (topic, payload) => this.delivery.onAck(topic, payload));
+    this.runner.on('recorded', () => {
+      this.delivery.checkBacklog();
+      this.mqtt.publisher.notify();
+    });
+    this.runner.on('state', () => retained.refresh());
+  }
+
   private async createGpio(): Promise<GpioDriver> {
     const { profile, logger } = this.options;
     if (profile.gpio.driver === 'sim') return new SimGpioDriver({ logger });
@@ -168,6 +207,22 @@ export class Daemon {
     );
   }
 
+  /**
+   * A session may not outlast the solenoids' maximum on-time: the driver would cut the coil
+   * while the domain still believed the slot released, and a pull then would be recorded as a
+   * check-out instead of being forced.
+   */
+  private sessionMs(): number {
+    const { config, profile } = this.options;
+    const wanted = config.cabinet.sessionSeconds * 1000;
+    if (wanted <= profile.solenoids.maxOnMs) return wanted;
+    this.logger.warn(
+      { sessionSeconds: config.cabinet.sessionSeconds, maxOnMs: profile.solenoids.maxOnMs },
+      "cabinet.sessionSeconds is longer than the profile's solenoid maximum on-time; using the latter",
+    );
+    return profile.solenoids.maxOnMs;
+  }
+
   private portFactory(simPorts: SimPortRegistry): PortFactory {
     return (options) =>
       isSimPath(options.path) ? simPorts.factory(options) : realPortFactory(options);
@@ -175,7 +230,10 @@ export class Daemon {
 
   private async startSimulator(gpio: SimGpioDriver, ports: SimPortRegistry): Promise<void> {
     const { config, profile, logger } = this.options;
-    this.sim = new SimCabinet(profile, gpio, ports);
+    this.sim = new SimCabinet(profile, gpio, ports, {
+      badge: config.readers.badgePath,
+      fob: config.readers.fobPath,
+    });
     this.sim.preload(keysAtHome(this.db));
     const http = new SimHttpServer(this.sim, logger.child({ module: 'sim' }));
     try {
@@ -210,7 +268,9 @@ export class Daemon {
     const version = this.db.pragma('data_version', { simple: true }) as number;
     if (version !== this.lastDataVersion) {
       this.lastDataVersion = version;
+      this.delivery.checkBacklog();
       this.mqtt.publisher.notify();
+      this.mqtt.retained.refresh();
     }
   }
 }

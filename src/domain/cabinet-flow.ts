@@ -1,7 +1,13 @@
 import { decideAccess } from './access-decision.js';
 import type { CabinetDirectory } from './cabinet-directory.js';
 import type { CabinetInput, Effect } from './cabinet-io.js';
-import type { CabinetSettings, CabinetState, SlotState } from './cabinet-state.js';
+import type {
+  ActiveAlarm,
+  AlarmType,
+  CabinetSettings,
+  CabinetState,
+  SlotState,
+} from './cabinet-state.js';
 import type { Clock } from './clock.js';
 import { isAlarm, type NewEvent } from './events.js';
 import { maskCard } from '../log/mask-card.js';
@@ -53,6 +59,7 @@ class Step {
   private readonly slots: SlotState[];
   private doorState: CabinetState['door'];
   private session: CabinetState['session'];
+  private alarms: CabinetState['alarms'];
   private readonly effects: Effect[] = [];
   private readonly now: number;
 
@@ -63,12 +70,18 @@ class Step {
     this.slots = [...state.slots];
     this.doorState = state.door;
     this.session = state.session;
+    this.alarms = state.alarms;
     this.now = ctx.clock.monotonicMs();
   }
 
   result(): StepResult {
     return {
-      state: { slots: this.slots, door: this.doorState, session: this.session },
+      state: {
+        slots: this.slots,
+        door: this.doorState,
+        session: this.session,
+        alarms: this.alarms,
+      },
       effects: this.effects,
     };
   }
@@ -136,9 +149,10 @@ class Step {
     if (open) {
       if (this.session) this.session = { ...this.session, doorOpened: true };
       else this.record({ type: 'door.forced', data: {} });
-    } else if (this.session?.doorOpened) {
+    } else {
+      this.clearAlarm('door.forced');
       // Closing the door after using it ends the visit: relock at once, not at the timeout.
-      this.endSession();
+      if (this.session?.doorOpened) this.endSession();
     }
   }
 
@@ -181,6 +195,8 @@ class Step {
     const key = current.tag ? directory.keyByTag(current.tag) : directory.keyByHomeSlot(slot);
     const release = current.release;
     this.setSlot(slot, { occupied: false, tag: null, release: null });
+    this.clearAlarm('key.wrong_slot', slot);
+    this.clearAlarm('key.unknown_fob', slot);
     if (release) this.effects.push({ kind: 'lock', slot });
 
     if (release?.reason === 'session' && this.session) {
@@ -200,6 +216,8 @@ class Step {
     }
     // A wrong-slot fob being moved is expected; its loan stays open until it is home.
     if (release?.reason === 'wrong_slot') return;
+    // A fob the cabinet does not know is not one of its keys: removing it is not a theft.
+    if (current.tag !== null && !key) return;
     this.record({
       type: 'key.forced',
       data: { slot, keyId: key?.id ?? null, keyLabel: key?.label ?? null },
@@ -208,6 +226,7 @@ class Step {
 
   private arrival(slot: number, tag: string): void {
     this.setSlot(slot, { occupied: true, tag });
+    this.clearAlarm('key.forced', slot);
     const { directory } = this.ctx;
     const key = directory.keyByTag(tag);
     if (!key) {
@@ -259,7 +278,29 @@ class Step {
 
   private record(event: NewEvent): void {
     this.effects.push({ kind: 'record', event });
-    if (isAlarm(event.type)) this.effects.push({ kind: 'signal', signal: 'alarm' });
+    if (!isAlarm(event.type)) return;
+    this.effects.push({ kind: 'signal', signal: 'alarm' });
+    const slot = 'slot' in event.data ? event.data.slot : undefined;
+    const alarm = {
+      type: event.type as AlarmType,
+      since: new Date(this.ctx.clock.wallMs()).toISOString(),
+    };
+    this.alarms = [...this.alarms, slot === undefined ? alarm : { ...alarm, slot }];
+  }
+
+  /** Clears active alarms of a type (at a slot), each with an `alarm.cleared` event. */
+  private clearAlarm(type: AlarmType, slot?: number): void {
+    const matches = (a: ActiveAlarm) => a.type === type && a.slot === slot;
+    for (const alarm of this.alarms.filter(matches)) {
+      this.effects.push({
+        kind: 'record',
+        event: {
+          type: 'alarm.cleared',
+          data: { alarm: alarm.type, ...(slot === undefined ? {} : { slot }), since: alarm.since },
+        },
+      });
+    }
+    this.alarms = this.alarms.filter((a) => !matches(a));
   }
 
   private slot(slot: number): SlotState {

@@ -22,11 +22,29 @@ export interface Session {
   doorOpened: boolean;
 }
 
+export type AlarmType =
+  | 'door.forced'
+  | 'key.forced'
+  | 'key.wrong_slot'
+  | 'key.unknown_fob'
+  /** Raised by the shell, not the flow: too many events wait for the central server. */
+  | 'storage.backlog';
+
+/** An alarm raised and not yet cleared; the retained `alarms` state lists these. */
+export interface ActiveAlarm {
+  type: AlarmType;
+  /** The slot concerned, for the key alarms. */
+  slot?: number;
+  /** Wall time it was raised (ISO 8601). */
+  since: string;
+}
+
 export interface CabinetState {
   /** Index i is slot i+1. */
   slots: SlotState[];
   door: { open: boolean };
   session: Session | null;
+  alarms: ActiveAlarm[];
 }
 
 export interface CabinetSettings {
@@ -42,5 +60,6 @@ export function initialCabinetState(slotCount: number): CabinetState {
     slots: Array.from({ length: slotCount }, () => ({ occupied: false, tag: null, release: null })),
     door: { open: false },
     session: null,
+    alarms: [],
   };
 }

@@ -8,7 +8,11 @@ export interface Clock {
   monotonicMs(): number;
 }
 
-export const systemClock: Clock = {
-  wallMs: () => Date.now(),
-  monotonicMs: () => performance.now(),
-};
+/**
+ * What a record needs besides the time: whether the wall clock was synchronised when it was
+ * taken, and which boot the monotonic time belongs to (it restarts from zero at each boot).
+ */
+export interface RecordingClock extends Clock {
+  wallSynced(): boolean;
+  bootId(): string;
+}

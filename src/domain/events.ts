@@ -1,4 +1,5 @@
 import type { DenialReason } from './access-decision.js';
+import type { AlarmType } from './cabinet-state.js';
 
 /**
  * Every fact the cabinet records. The domain produces `NewEvent`s; the store gives each an id,
@@ -47,6 +48,8 @@ export type NewEvent =
   | { type: 'key.wrong_slot'; data: KeyRef & { slot: number; homeSlot: number } }
   | { type: 'key.unknown_fob'; data: { slot: number; tag: string } }
   | { type: 'door.forced'; data: Record<string, never> }
+  | { type: 'alarm.cleared'; data: { alarm: AlarmType; slot?: number; since: string } }
+  | { type: 'storage.backlog'; data: { unacknowledged: number; limit: number } }
   | { type: 'cabinet.started'; data: { version: string; profile: string } }
   | { type: 'cabinet.stopped'; data: { reason: string } }
   | { type: 'holder.added'; data: { actor: Actor; holderId: number; name: string } }
@@ -70,7 +73,17 @@ export interface RecordedEvent {
   seq: number;
   cabinetId: string;
   type: EventType;
+  /** Wall time (UTC, ISO 8601) at recording. */
   time: string;
+  /** Whether the wall clock was synchronised (NTP) when `time` was taken. */
+  clockSynced: boolean;
+  /** Monotonic milliseconds since boot `bootId`: orders events even when wall time jumps. */
+  monotonicMs: number;
+  bootId: string;
+  /** Hash of the previous event (64 zeros before the first): the chain. */
+  prevHash: string;
+  /** SHA-256 of the canonical encoding of every other field (docs/mqtt.md). */
+  hash: string;
   data: NewEvent['data'];
 }
 

@@ -1,21 +1,32 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { KeywardenConfig } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import type { EventLog } from '../store/event-log.js';
 import { connectOptions } from './connect-options.js';
 import { OutboxPublisher } from './outbox-publisher.js';
+import { RetainedState } from './retained-state.js';
 import { statusPayload, type StatusPayload } from './status.js';
-import { topicsFor } from './topics.js';
+import { topicsFor, type Topics } from './topics.js';
+
+export type MessageHandler = (topic: string, payload: Buffer, packet: IPublishPacket) => void;
 
 /**
- * The daemon's connection to the broker: retained online/offline status with a last will, and
- * the outbox publisher. The broker being away is normal (events wait in SQLite); each change of
- * reachability is logged once, with how many events are waiting.
+ * The daemon's connection to the broker: retained status with a last will, the other retained
+ * states, the outbox publisher, and the subscriptions (acknowledgements, commands). The broker
+ * being away is normal (events wait in SQLite); each change of reachability is logged once,
+ * with how many events are waiting.
  */
 export class MqttLink {
   readonly client: MqttClient;
   readonly publisher: OutboxPublisher;
-  private readonly status: Omit<StatusPayload, 'state'>;
+  readonly retained: RetainedState;
+  readonly topics: Topics;
+  private readonly identity: Omit<StatusPayload, 'state'>;
+  private readonly handlers: Array<{
+    filter: string;
+    matches: (t: string) => boolean;
+    handle: MessageHandler;
+  }> = [];
   private reachable: boolean | undefined;
 
   constructor(
@@ -24,32 +35,41 @@ export class MqttLink {
     private readonly logger: Logger,
     info: { version: string; startedAt: string },
   ) {
-    const topics = topicsFor(config.mqtt.topicPrefix, config.cabinetId);
-    this.status = { cabinetId: config.cabinetId, ...info };
-    this.topics = topics;
+    this.topics = topicsFor(config.mqtt.topicPrefix, config.cabinetId);
+    this.identity = { cabinetId: config.cabinetId, ...info };
     this.client = mqtt.connect(
       config.mqtt.url,
       connectOptions(config, {
-        topic: topics.status,
-        payload: statusPayload('offline', this.status),
+        topic: this.topics.status,
+        payload: statusPayload('offline', this.identity),
       }),
     );
-    this.publisher = new OutboxPublisher({ client: this.client, log, topics, logger });
+    // Listener order matters: the status and retained states go out before the outbox drains.
     this.client.on('connect', () => {
       this.transition(true, config.mqtt.url);
-      this.client.publish(topics.status, statusPayload('online', this.status), {
-        qos: 1,
-        retain: true,
-      });
+      this.subscribeAll();
     });
+    this.retained = new RetainedState(this.client, logger);
+    this.retained.track(this.topics.status, () => this.status('online'));
+    this.publisher = new OutboxPublisher({ client: this.client, log, topics: this.topics, logger });
+    this.publisher.on('published', () => this.retained.refresh());
     this.client.on('offline', () => this.transition(false, config.mqtt.url));
     this.client.on('error', (err) => this.logger.debug({ err }, 'broker connection error'));
+    this.client.on('message', (topic, payload, packet) => this.dispatch(topic, payload, packet));
   }
-
-  private readonly topics: ReturnType<typeof topicsFor>;
 
   get connected(): boolean {
     return this.client.connected;
+  }
+
+  /** Routes messages on `filter` (exact, or ending in `/+`) to `handle`, subscribing on every connect. */
+  subscribe(filter: string, handle: MessageHandler): void {
+    const prefix = filter.endsWith('/+') ? filter.slice(0, -1) : undefined;
+    const matches = prefix
+      ? (t: string) => t.startsWith(prefix) && !t.slice(prefix.length).includes('/')
+      : (t: string) => t === filter;
+    this.handlers.push({ filter, matches, handle });
+    if (this.client.connected) this.subscribeAll();
   }
 
   /** Waits (bounded) for the outbox to empty, publishes `offline`, and disconnects. */
@@ -67,13 +87,38 @@ export class MqttLink {
     this.publisher.stop();
     if (this.client.connected) {
       await this.client
-        .publishAsync(this.topics.status, statusPayload('offline', this.status), {
-          qos: 1,
-          retain: true,
-        })
+        .publishAsync(this.topics.status, this.status('offline'), { qos: 1, retain: true })
         .catch((err: unknown) => this.logger.warn({ err }, 'could not publish offline status'));
     }
     await this.client.endAsync(!this.client.connected);
+  }
+
+  private status(state: StatusPayload['state']): string {
+    return statusPayload(state, {
+      ...this.identity,
+      outboxDepth: this.log.depth(),
+      lastAckedSeq: this.log.ackedSeq(),
+    });
+  }
+
+  private subscribeAll(): void {
+    const filters = [...new Set(this.handlers.map((h) => h.filter))];
+    if (filters.length === 0) return;
+    this.client.subscribe(filters, { qos: 1 }, (err) => {
+      if (err) this.logger.error({ err, filters }, 'could not subscribe');
+    });
+  }
+
+  private dispatch(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    for (const handler of this.handlers) {
+      if (!handler.matches(topic)) continue;
+      try {
+        handler.handle(topic, payload, packet);
+      } catch (err) {
+        // A bad message must never take the daemon down.
+        this.logger.error({ err, topic }, 'message handler failed');
+      }
+    }
   }
 
   private transition(reachable: boolean, url: string): void {

@@ -74,18 +74,19 @@ export class OutboxPublisher extends EventEmitter<OutboxEvents> {
       const page = log.unsent(after, this.batchSize);
       if (page.length === 0) return;
       const results = await Promise.allSettled(
-        page.map((row) => {
-          const type = (JSON.parse(row.payload) as { type: string }).type;
-          return client
-            .publishAsync(topics.event(type), row.payload, { qos: 1 })
-            .then(() => row.seq);
-        }),
+        page.map((row) =>
+          client.publishAsync(topics.event(row.type), row.payload, { qos: 1 }).then(() => row.seq),
+        ),
       );
-      const acked = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      // Only the run before the first failure counts as sent: what follows a failure goes out
+      // again after it, so the subscriber never sees the sequence go backwards for good.
+      const firstFailure = results.findIndex((r) => r.status === 'rejected');
+      const sent = firstFailure === -1 ? page : page.slice(0, firstFailure);
+      const acked = sent.map((row) => row.seq);
       log.markPublished(acked);
       if (acked.length > 0) this.emit('published', acked);
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) {
+      const failed = results[firstFailure];
+      if (failed?.status === 'rejected') {
         logger.warn(
           { err: failed.reason as Error, pending: log.depth() },
           'publishing stopped; events stay in the outbox',

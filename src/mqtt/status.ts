@@ -1,9 +1,13 @@
-/** The retained status payload; the last will carries the offline form. */
+/** The retained status payload; the last will carries the offline form without the counters. */
 export interface StatusPayload {
   state: 'online' | 'offline';
   cabinetId: string;
   version: string;
   startedAt: string;
+  /** Events not yet acknowledged by the broker (waiting to be published). */
+  outboxDepth?: number;
+  /** Highest sequence number the central server has acknowledged without gaps. */
+  lastAckedSeq?: number;
 }
 
 export function statusPayload(

@@ -40,12 +40,21 @@ export class SimCabinet extends EventEmitter<SimEvents> {
   private readonly lastTaken: Array<string | null>;
   private doorOpen = false;
 
+  private readonly readers: HardwareProfile['readers'];
+
+  /** `readerPaths` are the paths the daemon really opened (the config may override the profile). */
   constructor(
     private readonly profile: HardwareProfile,
     private readonly gpio: SimGpioDriver,
     private readonly ports: SimPortRegistry,
+    readerPaths: { badge?: string | undefined; fob?: string | undefined } = {},
   ) {
     super();
+    const { badge, fob } = profile.readers;
+    this.readers = {
+      badge: { ...badge, path: readerPaths.badge ?? badge.path },
+      fob: { ...fob, path: readerPaths.fob ?? fob.path },
+    };
     this.tags = Array.from({ length: profile.slotCount }, () => null);
     this.lastTaken = Array.from({ length: profile.slotCount }, () => null);
     gpio.onOutput((event) => {
@@ -70,7 +79,7 @@ export class SimCabinet extends EventEmitter<SimEvents> {
   }
 
   badge(card: string): void {
-    const reader = this.profile.readers.badge;
+    const reader = this.readers.badge;
     this.simPort(reader.path, 'badge').inject(encodeBadge(card, reader));
   }
 
@@ -112,6 +121,8 @@ export class SimCabinet extends EventEmitter<SimEvents> {
     const spec = this.slotSpec(slot);
     const fob = (tag ?? this.lastTaken[slot - 1])?.toUpperCase();
     if (!fob) throw new SimRefusal(`no fob given and none was taken from slot ${slot}`);
+    if (!/^[0-9A-F]{4,32}$/.test(fob))
+      throw new RangeError(`tag "${fob}" must be 4 to 32 hex digits`);
     if (this.tags[slot - 1]) throw new SimRefusal(`slot ${slot} is occupied`);
     if (!this.doorOpen) throw new SimRefusal('the door is closed');
     this.tags[slot - 1] = fob;
@@ -122,7 +133,8 @@ export class SimCabinet extends EventEmitter<SimEvents> {
   }
 
   snapshot(): SimSnapshot {
-    const { door, indicators, readers } = this.profile;
+    const { door, indicators } = this.profile;
+    const { readers } = this;
     return {
       door: { open: this.doorOpen, unlocked: this.output(door.lock.name) },
       indicators: {
@@ -141,7 +153,7 @@ export class SimCabinet extends EventEmitter<SimEvents> {
   }
 
   private fobLine(slot: number, tag: string | null): void {
-    const path = this.profile.readers.fob.path;
+    const path = this.readers.fob.path;
     // With a real (or pty) fob reader, the fob report comes from that wire instead.
     if (isSimPath(path)) this.ports.get(path).inject(formatFobLine(slot, tag) + '\r\n');
   }

@@ -1,45 +1,67 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
-import type { Clock } from '../domain/clock.js';
+import { eventHash, GENESIS_HASH } from '../contract/event-chain.js';
+import type { RecordingClock } from '../domain/clock.js';
 import type { NewEvent, RecordedEvent } from '../domain/events.js';
 import { applyProjections } from './projections.js';
 
+export type AckResult = 'acknowledged' | 'stale' | 'ahead';
+
 /**
  * The append-only event log, which is also the MQTT outbox. `append` gives each event its id,
- * sequence number and time, writes the exact JSON that will be published, and updates the
- * projections (open loans) in the same transaction, so a record and its consequences are
- * committed together or not at all.
+ * sequence number, times and place in the hash chain, writes the exact JSON that will be
+ * published, and updates the projections (open loans) in the same transaction, so a record and
+ * its consequences are committed together or not at all.
  */
 export class EventLog {
-  private readonly nextSeq: Statement;
-  private readonly insert: Statement;
-  private readonly unsentStmt: Statement;
-  private readonly markStmt: Statement;
-  private readonly depthStmt: Statement;
-  private readonly recentStmt: Statement;
-  private readonly lastSeqStmt: Statement;
+  private readonly stmts: Record<
+    | 'nextSeq'
+    | 'head'
+    | 'insert'
+    | 'unsent'
+    | 'mark'
+    | 'depth'
+    | 'recent'
+    | 'lastSeq'
+    | 'acked'
+    | 'ack'
+    | 'requeue'
+    | 'firstSeq'
+    | 'prune',
+    Statement
+  >;
 
   constructor(
     private readonly db: Database,
     private readonly cabinetId: string,
-    private readonly clock: Clock,
+    private readonly clock: RecordingClock,
   ) {
-    this.nextSeq = db.prepare(
-      `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0),
-                  coalesce((SELECT max(seq) FROM events), 0)) + 1 AS seq`,
-    );
-    this.insert = db.prepare(
-      'INSERT INTO events (seq, id, type, time, payload) VALUES (@seq, @id, @type, @time, @payload)',
-    );
-    this.unsentStmt = db.prepare(
-      'SELECT seq, payload FROM events WHERE published_at IS NULL AND seq > ? ORDER BY seq LIMIT ?',
-    );
-    this.markStmt = db.prepare(
-      'UPDATE events SET published_at = ? WHERE seq = ? AND published_at IS NULL',
-    );
-    this.depthStmt = db.prepare('SELECT count(*) AS n FROM events WHERE published_at IS NULL');
-    this.recentStmt = db.prepare('SELECT payload FROM events ORDER BY seq DESC LIMIT ?');
-    this.lastSeqStmt = db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM events');
+    this.stmts = {
+      nextSeq: db.prepare(
+        `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0),
+                    coalesce((SELECT max(seq) FROM events), 0)) + 1 AS seq`,
+      ),
+      head: db.prepare('SELECT hash FROM events ORDER BY seq DESC LIMIT 1'),
+      insert: db.prepare(
+        'INSERT INTO events (seq, id, type, time, payload, hash) VALUES (@seq, @id, @type, @time, @payload, @hash)',
+      ),
+      unsent: db.prepare(
+        'SELECT seq, type, payload FROM events WHERE published_at IS NULL AND seq > ? ORDER BY seq LIMIT ?',
+      ),
+      mark: db.prepare('UPDATE events SET published_at = ? WHERE seq = ? AND published_at IS NULL'),
+      depth: db.prepare('SELECT count(*) AS n FROM events WHERE published_at IS NULL'),
+      recent: db.prepare('SELECT payload FROM events ORDER BY seq DESC LIMIT ?'),
+      lastSeq: db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM events'),
+      acked: db.prepare('SELECT acked_seq AS seq FROM delivery_state WHERE id = 1'),
+      ack: db.prepare('UPDATE delivery_state SET acked_seq = ?, acked_at = ? WHERE id = 1'),
+      requeue: db.prepare('UPDATE events SET published_at = NULL WHERE seq >= ?'),
+      firstSeq: db.prepare('SELECT coalesce(min(seq), 0) AS seq FROM events'),
+      prune: db.prepare(
+        `DELETE FROM events WHERE seq IN (
+           SELECT seq FROM events WHERE seq <= ? AND time < ? AND seq < (SELECT max(seq) FROM events)
+           ORDER BY seq LIMIT ?)`,
+      ),
+    };
   }
 
   /** Commits the events (and their projections) in one immediate transaction. */
@@ -48,54 +70,119 @@ export class EventLog {
     return this.db.transaction(() => this.appendInTransaction(events)).immediate();
   }
 
+  /** Runs `body` in one immediate transaction: reads see one snapshot, writes commit together. */
+  transaction<T>(body: () => T): T {
+    return this.db.transaction(body).immediate();
+  }
+
   /** For callers that already hold a transaction (custodian changes written with their event). */
   appendInTransaction(events: readonly NewEvent[]): RecordedEvent[] {
     const time = new Date(this.clock.wallMs()).toISOString();
-    let seq = (this.nextSeq.get() as { seq: number }).seq;
+    const clockSynced = this.clock.wallSynced();
+    const monotonicMs = Math.floor(this.clock.monotonicMs());
+    const bootId = this.clock.bootId();
+    let seq = (this.stmts.nextSeq.get() as { seq: number }).seq;
+    let prevHash =
+      (this.stmts.head.get() as { hash: string | null } | undefined)?.hash ?? GENESIS_HASH;
     return events.map((event) => {
-      const recorded: RecordedEvent = {
+      const unhashed = {
         id: randomUUID(),
         seq: seq++,
         cabinetId: this.cabinetId,
         type: event.type,
         time,
+        clockSynced,
+        monotonicMs,
+        bootId,
+        prevHash,
         data: event.data,
       };
-      this.insert.run({
+      const recorded: RecordedEvent = { ...unhashed, hash: eventHash(unhashed) };
+      this.stmts.insert.run({
         seq: recorded.seq,
         id: recorded.id,
         type: recorded.type,
         time,
         payload: JSON.stringify(recorded),
+        hash: recorded.hash,
       });
       applyProjections(this.db, recorded);
+      prevHash = recorded.hash;
       return recorded;
     });
   }
 
   /** Unpublished events after `afterSeq`, oldest first, at most `limit`: the outbox, in pages. */
-  unsent(afterSeq: number, limit: number): Array<{ seq: number; payload: string }> {
-    return this.unsentStmt.all(afterSeq, limit) as Array<{ seq: number; payload: string }>;
+  unsent(afterSeq: number, limit: number): Array<{ seq: number; type: string; payload: string }> {
+    return this.stmts.unsent.all(afterSeq, limit) as Array<{
+      seq: number;
+      type: string;
+      payload: string;
+    }>;
   }
 
   markPublished(seqs: readonly number[]): void {
     if (seqs.length === 0) return;
     const at = new Date(this.clock.wallMs()).toISOString();
     this.db.transaction(() => {
-      for (const seq of seqs) this.markStmt.run(at, seq);
+      for (const seq of seqs) this.stmts.mark.run(at, seq);
     })();
   }
 
+  /** Events not yet acknowledged by the broker. */
   depth(): number {
-    return (this.depthStmt.get() as { n: number }).n;
+    return (this.stmts.depth.get() as { n: number }).n;
   }
 
   lastSeq(): number {
-    return (this.lastSeqStmt.get() as { seq: number }).seq;
+    return (this.stmts.lastSeq.get() as { seq: number }).seq;
+  }
+
+  /** The oldest event still held (0 when none): a replay cannot start before it. */
+  firstSeq(): number {
+    return (this.stmts.firstSeq.get() as { seq: number }).seq;
+  }
+
+  /** The highest sequence number the central server holds without gaps. */
+  ackedSeq(): number {
+    return (this.stmts.acked.get() as { seq: number }).seq;
+  }
+
+  /** Events the central server has not confirmed: what a full disk would cost. */
+  unacknowledged(): number {
+    return this.lastSeq() - this.ackedSeq();
+  }
+
+  /**
+   * Records the central server's acknowledgement. It only moves forward, and never past what
+   * was recorded (an acknowledgement of the future is a server bug, and would allow pruning
+   * events the server does not hold).
+   */
+  acknowledge(seq: number): AckResult {
+    return this.transaction(() => {
+      if (seq > this.lastSeq()) return 'ahead';
+      if (seq <= this.ackedSeq()) return 'stale';
+      this.stmts.ack.run(seq, new Date(this.clock.wallMs()).toISOString());
+      return 'acknowledged';
+    });
+  }
+
+  /** Puts every event from `fromSeq` back in the outbox, so they are published again in order. */
+  requeueFrom(fromSeq: number): number {
+    return this.transaction(() => this.stmts.requeue.run(fromSeq).changes);
+  }
+
+  /**
+   * Deletes acknowledged events recorded before `olderThanMs` (wall time), at most `batch` at a
+   * time so a large prune never holds the database for long. Returns how many went.
+   */
+  prune(olderThanMs: number, batch = 5_000): number {
+    const before = new Date(olderThanMs).toISOString();
+    return this.transaction(() => this.stmts.prune.run(this.ackedSeq(), before, batch).changes);
   }
 
   recent(limit: number): RecordedEvent[] {
-    return (this.recentStmt.all(limit) as Array<{ payload: string }>)
+    return (this.stmts.recent.all(limit) as Array<{ payload: string }>)
       .map((row) => JSON.parse(row.payload) as RecordedEvent)
       .reverse();
   }

@@ -49,6 +49,7 @@ describe('custodian commands', () => {
       'holder 1 may now take slot 11',
     );
     const list = await cli('holder', 'list', '--json');
+    expect(list.code).toBe(0);
     expect(JSON.parse(list.out)).toEqual([
       { id: 1, name: 'Dana Smith', enabled: true, cards: 1, slots: '11' },
     ]);
@@ -86,7 +87,8 @@ describe('custodian commands', () => {
   });
 
   it('shows which keys are out', async () => {
-    expect((await cli('key', 'out')).out).toBe('every key is in the cabinet');
+    expect(await cli('key', 'out')).toMatchObject({ code: 0, out: 'every key is in the cabinet' });
+    expect(await cli('key', 'out', '--json')).toMatchObject({ code: 0, out: '[]' });
   });
 });
 

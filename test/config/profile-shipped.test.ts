@@ -8,7 +8,7 @@ describe('shipped hardware profiles', () => {
     expect(profile.model).toBe('sim-12');
     expect(profile.gpio.driver).toBe('sim');
     expect(profile.slots.map((s) => s.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    expect(profile.solenoids).toEqual({ maxOnMs: 15000, maxConcurrent: 4, minOffMs: 0 });
+    expect(profile.solenoids).toEqual({ maxOnMs: 15000, maxConcurrent: 6, minOffMs: 0 });
     expect(profile.readers.badge).toEqual({
       path: 'sim:badge',
       baudRate: 9600,

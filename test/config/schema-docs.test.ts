@@ -39,6 +39,8 @@ describe('schemas document themselves', () => {
       'mqtt.clientId',
       'readers.badgePath',
       'readers.fobPath',
+      'commands.keys[].id',
+      'commands.keys[].publicKey',
     ]);
   });
 

@@ -39,10 +39,11 @@ it('when the grant is committed, the hardware acts after it', () => {
   const db = openDatabase(':memory:');
   const order: string[] = [];
   const log = new EventLog(db, 'cab', scenario.clock);
-  const append = log.append.bind(log);
-  log.append = (events) => {
+  const transaction = log.transaction.bind(log);
+  log.transaction = <T>(body: () => T): T => {
+    const result = transaction(body);
     order.push('commit');
-    return append(events);
+    return result;
   };
   gpio.onOutput((e) => {
     if (e.on) order.push(e.name);

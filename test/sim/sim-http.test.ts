@@ -106,6 +106,10 @@ describe('simulator control interface', () => {
     expect(await call('POST', '/door', '{"action":"fly"}')).toMatchObject({ status: 400 });
     expect(await call('POST', '/slots/99/take', '{}')).toMatchObject({ status: 409 });
     expect(await call('DELETE', '/state')).toMatchObject({ status: 404 });
+    await call('POST', '/door', '{"action":"force"}');
+    expect(await call('POST', '/slots/5/insert', '{"tag":"XYZ"}')).toMatchObject({ status: 400 });
+    expect(gpio.inputs().find((i) => i.name === 'slot5.keyPresent')?.on).toBe(false);
+    await call('POST', '/door', '{"action":"close"}');
     expect(await call('POST', '/badge', JSON.stringify({ card: 'x'.repeat(5000) }))).toMatchObject({
       status: 413,
     });

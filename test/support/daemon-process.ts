@@ -122,7 +122,7 @@ export function writeCabinetFiles(options: {
     profile: join(dir, 'profile.json'),
     database,
     mqtt: { url: options.brokerUrl, reconnectMs: 300 },
-    cabinet: { sessionSeconds: options.sessionSeconds ?? 30 },
+    cabinet: { sessionSeconds: options.sessionSeconds ?? 15 },
     readers: { reopenIntervalMs: 200 },
     sim: { host: '127.0.0.1', port: 0 },
     log: { level: 'info' },

@@ -91,8 +91,14 @@ class MosquittoBroker implements Broker {
     if (running === undefined) return;
     this.running = undefined;
     running.child.kill(signal);
-    const timeout = sleep(STOP_TIMEOUT_MS).then(() => 'timeout' as const);
-    if ((await Promise.race([running.exited, timeout])) === 'timeout') {
+    // Cancelled once the broker exits, so a finished run does not wait out the timer.
+    const cancel = new AbortController();
+    const timeout = sleep(STOP_TIMEOUT_MS, undefined, { signal: cancel.signal })
+      .then(() => 'timeout' as const)
+      .catch(() => 'exited' as const);
+    const outcome = await Promise.race([running.exited, timeout]);
+    cancel.abort();
+    if (outcome === 'timeout') {
       running.child.kill('SIGKILL');
       await running.exited;
       throw new Error(`mosquitto did not exit within ${STOP_TIMEOUT_MS} ms of ${signal}`);

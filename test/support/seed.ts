@@ -1,7 +1,7 @@
 import { CustodianStore, ensureSlots } from '../../src/store/custodian-store.js';
 import { openDatabase } from '../../src/store/database.js';
 import { EventLog } from '../../src/store/event-log.js';
-import { systemClock } from '../../src/domain/clock.js';
+import { systemClock } from '../../src/platform/system-clock.js';
 
 export const ALICE = '100086F444';
 

@@ -36,7 +36,10 @@ export const custodianCommands: Command[] = [
     options: JSON_OPT,
     run(args, io) {
       const rows = withStore(args, ({ store }) => store.listHolders());
-      if (args.values.json) return io.out(JSON.stringify(rows, null, 2));
+      if (args.values.json) {
+        io.out(JSON.stringify(rows, null, 2));
+        return;
+      }
       io.out(
         table(
           ['ID', 'NAME', 'STATE', 'CARDS', 'SLOTS'],
@@ -104,8 +107,14 @@ export const custodianCommands: Command[] = [
     options: JSON_OPT,
     run(args, io) {
       const rows = withStore(args, ({ store }) => store.keysOut());
-      if (args.values.json) return io.out(JSON.stringify(rows, null, 2));
-      if (rows.length === 0) return io.out('every key is in the cabinet');
+      if (args.values.json) {
+        io.out(JSON.stringify(rows, null, 2));
+        return;
+      }
+      if (rows.length === 0) {
+        io.out('every key is in the cabinet');
+        return;
+      }
       io.out(
         table(
           ['KEY', 'LABEL', 'SLOT', 'HOLDER', 'SINCE'],
@@ -155,7 +164,10 @@ export const custodianCommands: Command[] = [
       const limitArg = args.values.limit;
       const limit = typeof limitArg === 'string' ? positiveInt(limitArg, '--limit') : 20;
       const events = withStore(args, ({ log }) => log.recent(limit));
-      if (args.values.json) return io.out(JSON.stringify(events, null, 2));
+      if (args.values.json) {
+        io.out(JSON.stringify(events, null, 2));
+        return;
+      }
       io.out(
         table(
           ['SEQ', 'TIME', 'TYPE', 'DETAILS'],

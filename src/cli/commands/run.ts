@@ -55,6 +55,9 @@ export const runCommand: Command = {
   },
 };
 
-export function isConfigError(error: unknown): boolean {
-  return isKeywardenError(error, 'CONFIG_INVALID') || isKeywardenError(error, 'PROFILE_INVALID');
+/** Failures that a restart cannot fix; systemd is told not to retry them (exit 78). */
+export function isPermanentStartError(error: unknown): boolean {
+  return (
+    ['CONFIG_INVALID', 'PROFILE_INVALID', 'DATABASE_TOO_NEW', 'MIGRATION_FAILED'] as const
+  ).some((code) => isKeywardenError(error, code));
 }

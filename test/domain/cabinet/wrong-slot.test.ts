@@ -30,7 +30,11 @@ it('the wrong slot stays released, pulse after pulse, after the session ends, un
   s.send({ kind: 'badge', card: ALICE_CARD });
   s.take(4);
   expect(s.lastEffects).toEqual([]);
-  expect(s.events.at(-1)?.type).toBe('access.granted'); // moving it is not a check-out
+  // Moving it is not a check-out; it clears the alarm.
+  expect(s.events.at(-1)).toMatchObject({
+    type: 'alarm.cleared',
+    data: { alarm: 'key.wrong_slot', slot: 4 },
+  });
   s.insert(1, 'AA00000001');
   expect(s.events.at(-1)?.type).toBe('key.checked_in');
   expect(s.advance(20_000)).not.toContainEqual(

@@ -11,5 +11,8 @@ export function realReaderPort(name: string, path: string, logger: Logger = sile
     factory: realPortFactory,
     logger,
     reopenIntervalMs: 50,
+    // The backstop for the rare killed socat that gives no disconnect (field notes: 1 in 26)
+    // must fire well inside a test's wait.
+    livenessIntervalMs: 250,
   });
 }
