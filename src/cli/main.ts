@@ -5,6 +5,7 @@ import { isKeywardenError } from '../errors.js';
 import { parseCommandArgs, type Command, type CommandIo } from './command.js';
 import { configCommands } from './commands/config.js';
 import { custodianCommands } from './commands/custodian.js';
+import { monitorCommands } from './commands/monitor.js';
 import { outputsOffCommand } from './commands/outputs-off.js';
 import { isPermanentStartError, runCommand } from './commands/run.js';
 import { simCommands } from './commands/sim.js';
@@ -15,6 +16,7 @@ export const COMMANDS: Command[] = [
   ...configCommands,
   outputsOffCommand,
   ...simCommands,
+  ...monitorCommands,
 ];
 
 /**

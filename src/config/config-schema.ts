@@ -105,8 +105,10 @@ export const configSchema: JsonSchema = {
           default: d.mqtt.topicPrefix,
         },
         reconnectMs: {
-          title: 'Reconnect interval (ms)',
-          description: 'Wait between reconnection attempts after the broker is lost.',
+          title: 'First reconnect wait (ms)',
+          description:
+            'Wait before the first reconnection attempt after the broker is lost; it doubles ' +
+            '(±20% jitter) after each failed attempt up to reconnectMaxMs.',
           type: 'integer',
           minimum: 100,
           maximum: 600000,

@@ -51,7 +51,12 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
     return this.state;
   }
 
-  handle(input: CabinetInput): RecordedEvent[] {
+  /**
+   * `inTransaction` runs inside the step's transaction, after the step and before its records
+   * are written, with the next state; the events it returns are recorded first. The command
+   * intake uses it so that accepting a command commits with what the command did, or not at all.
+   */
+  handle(input: CabinetInput, inTransaction?: (next: CabinetState) => NewEvent[]): RecordedEvent[] {
     let result: ReturnType<typeof step>;
     let recorded: RecordedEvent[];
     try {
@@ -59,9 +64,10 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
       // by another connection is seen whole or not at all) and its records commit with it.
       ({ result, recorded } = this.log.transaction(() => {
         const result = step(this.state, input, this.ctx);
-        const records = result.effects.flatMap((e): NewEvent[] =>
-          e.kind === 'record' ? [e.event] : [],
-        );
+        const records = [
+          ...(inTransaction?.(result.state) ?? []),
+          ...result.effects.flatMap((e): NewEvent[] => (e.kind === 'record' ? [e.event] : [])),
+        ];
         return {
           result,
           recorded: records.length > 0 ? this.log.appendInTransaction(records) : [],

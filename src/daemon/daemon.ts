@@ -3,6 +3,8 @@ import { loadOnoff, OnoffGpioDriver } from '../../drivers/gpio/onoff-gpio.js';
 import { SimGpioDriver } from '../../drivers/gpio/sim-gpio.js';
 import { realPortFactory, type PortFactory } from '../../drivers/serial/serial-port-like.js';
 import { isSimPath, SimPortRegistry } from '../../drivers/serial/sim-port.js';
+import { CommandIntake } from '../commands/command-intake.js';
+import { loadLockdown } from '../commands/lockdown-store.js';
 import type { KeywardenConfig } from '../config/config.js';
 import type { HardwareProfile } from '../config/profile.js';
 import { initialCabinetState } from '../domain/cabinet-state.js';
@@ -53,6 +55,7 @@ export class Daemon {
   eventLog!: EventLog;
   mqtt!: MqttLink;
   delivery!: DeliverySupervisor;
+  commands!: CommandIntake;
   private directory!: SqliteDirectory;
   private gpio!: GpioDriver;
   private hardware!: CabinetHardware;
@@ -90,7 +93,8 @@ export class Daemon {
     }
 
     this.runner = new CabinetRunner(
-      initialCabinetState(profile.slotCount),
+      // A lockdown outlives a restart; an emergency release does not (fail secure).
+      initialCabinetState(profile.slotCount, loadLockdown(this.db)),
       {
         settings: {
           slotCount: profile.slotCount,
@@ -118,6 +122,7 @@ export class Daemon {
       () => this.mqtt.retained.refresh(),
     );
     this.wireMqtt();
+    this.wireCommands(version);
     this.runner.handle({ kind: 'tick' });
     this.eventLog.append([{ type: 'cabinet.started', data: { version, profile: profile.model } }]);
     this.delivery.checkBacklog();
@@ -157,6 +162,7 @@ export class Daemon {
   private async doStop(reason: string): Promise<void> {
     const steps: Array<[string, () => unknown]> = [
       ['timers', () => this.intervals.forEach((t) => clearInterval(t))],
+      ['commands', () => this.commands?.stop()],
       ['readers', () => this.readers?.stop()],
       ['outputs', () => this.runner?.shutdown()],
       ['record stop', () => this.eventLog?.append([{ type: 'cabinet.stopped', data: { reason } }])],
@@ -196,6 +202,34 @@ export class Daemon {
       this.mqtt.publisher.notify();
     });
     this.runner.on('state', () => retained.refresh());
+  }
+
+  /** The central server's signed commands (src/commands/), replied to over the same link. */
+  private wireCommands(version: string): void {
+    const { config, profile, logger } = this.options;
+    const { topics } = this.mqtt;
+    this.commands = new CommandIntake({
+      config,
+      client: this.mqtt.client,
+      replyTopic: topics.reply,
+      logger: logger.child({ module: 'commands' }),
+      services: {
+        db: this.db,
+        log: this.eventLog,
+        runner: this.runner,
+        clock: this.clock,
+        version,
+        slotCount: profile.slotCount,
+        outbox: this.mqtt.publisher,
+        retained: this.mqtt.retained,
+        inventoryTopic: topics.inventory,
+      },
+      recorded: () => {
+        this.delivery.checkBacklog();
+        this.mqtt.publisher.notify();
+      },
+    });
+    this.mqtt.subscribe(topics.commandWildcard, this.commands.onMessage);
   }
 
   private async createGpio(): Promise<GpioDriver> {

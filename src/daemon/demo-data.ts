@@ -40,7 +40,8 @@ export function keysAtHome(db: Database): Map<number, string> {
   const rows = db
     .prepare(
       `SELECT home_slot AS slot, tag FROM keys
-        WHERE id NOT IN (SELECT key_id FROM loans WHERE returned_at IS NULL)`,
+        WHERE tag IS NOT NULL AND home_slot IS NOT NULL
+          AND id NOT IN (SELECT key_id FROM loans WHERE returned_at IS NULL)`,
     )
     .all() as Array<{ slot: number; tag: string }>;
   return new Map(rows.map((r) => [r.slot, r.tag]));

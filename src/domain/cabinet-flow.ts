@@ -1,6 +1,6 @@
-import { decideAccess } from './access-decision.js';
+import { decideAccess, decideRemoteRelease } from './access-decision.js';
 import type { CabinetDirectory } from './cabinet-directory.js';
-import type { CabinetInput, Effect } from './cabinet-io.js';
+import type { CabinetInput, Effect, EmergencySource } from './cabinet-io.js';
 import type {
   ActiveAlarm,
   AlarmType,
@@ -8,6 +8,7 @@ import type {
   CabinetState,
   SlotState,
 } from './cabinet-state.js';
+import type { Holder } from './model.js';
 import type { Clock } from './clock.js';
 import { isAlarm, type NewEvent } from './events.js';
 import { maskCard } from '../log/mask-card.js';
@@ -49,6 +50,21 @@ export function step(state: CabinetState, input: CabinetInput, ctx: StepContext)
     case 'tick':
       run.tick();
       break;
+    case 'remote_release':
+      run.remoteRelease(input.commandId, input.holderId, input.slot);
+      break;
+    case 'emergency_start':
+      run.emergencyStart(input.source, input.commandId);
+      break;
+    case 'emergency_end':
+      run.emergencyEnd(input.source, input.commandId);
+      break;
+    case 'lockdown_start':
+      run.lockdownStart(input.commandId, input.allowHolders);
+      break;
+    case 'lockdown_end':
+      run.lockdownEnd(input.commandId);
+      break;
     default:
       assertNever(input);
   }
@@ -60,6 +76,8 @@ class Step {
   private doorState: CabinetState['door'];
   private session: CabinetState['session'];
   private alarms: CabinetState['alarms'];
+  private emergency: CabinetState['emergency'];
+  private lockdown: CabinetState['lockdown'];
   private readonly effects: Effect[] = [];
   private readonly now: number;
 
@@ -71,6 +89,8 @@ class Step {
     this.doorState = state.door;
     this.session = state.session;
     this.alarms = state.alarms;
+    this.emergency = state.emergency;
+    this.lockdown = state.lockdown;
     this.now = ctx.clock.monotonicMs();
   }
 
@@ -81,6 +101,8 @@ class Step {
         door: this.doorState,
         session: this.session,
         alarms: this.alarms,
+        emergency: this.emergency,
+        lockdown: this.lockdown,
       },
       effects: this.effects,
     };
@@ -102,6 +124,7 @@ class Step {
       permissions: holder ? directory.permissionsOf(holder.id) : [],
       keysOut: holder ? directory.openLoansOf(holder.id).length : 0,
       nowMs: this.ctx.clock.wallMs(),
+      lockdown: this.lockdown,
     });
     const masked = maskCard(card);
     if (!decision.granted || !holder) {
@@ -126,11 +149,93 @@ class Step {
         slots,
       },
     });
+    this.openSession(holder, decision.credentialId, slots);
+  }
+
+  /**
+   * The central server's `release`: the holder's own rules decide, for the one slot asked, and
+   * a grant opens a session exactly like a badge's (door, that slot if it holds a key, relock).
+   */
+  remoteRelease(commandId: string, holderId: number, slot: number): void {
+    if (this.session) this.endSession();
+    const { directory } = this.ctx;
+    const holder = directory.holder(holderId);
+    const decision = this.validSlot(slot)
+      ? decideRemoteRelease({
+          holder,
+          permissions: holder ? directory.permissionsOf(holder.id) : [],
+          slot,
+          nowMs: this.ctx.clock.wallMs(),
+          lockdown: this.lockdown,
+        })
+      : ({ granted: false, reason: 'nothing_permitted', holderId } as const);
+    if (!decision.granted || !holder) {
+      const reason = decision.granted ? 'unknown_holder' : decision.reason;
+      this.record({ type: 'access.denied', data: { reason, holderId, commandId } });
+      this.effects.push({ kind: 'signal', signal: 'denied' });
+      return;
+    }
+    const slots = decision.slots.filter((s) => this.slot(s).occupied);
+    this.record({
+      type: 'access.granted',
+      data: { holderId: holder.id, holderName: holder.name, slots, commandId },
+    });
+    this.openSession(holder, null, slots);
+  }
+
+  /**
+   * Emergency release (evacuation, fire): the door unlocks and every slot releases, each pulse
+   * renewed at `tick` because the driver cuts every pulse at the solenoid's maximum on-time.
+   * One emergency at a time: a second start changes nothing, and only the source that started
+   * it may end it (a command must not end an emergency a fire-alarm input still declares).
+   */
+  emergencyStart(source: EmergencySource, commandId: string | undefined): void {
+    if (this.emergency) return;
+    const pulseMs = this.ctx.settings.wrongSlotPulseMs;
+    const ref = commandId === undefined ? {} : { commandId };
+    this.emergency = { source, ...ref, renewAt: this.now + pulseMs };
+    this.record({ type: 'emergency.started', data: { source, ...ref } });
+    this.releaseAllForEmergency(pulseMs);
+  }
+
+  emergencyEnd(source: EmergencySource, commandId: string | undefined): void {
+    if (!this.emergency || this.emergency.source !== source) return;
+    this.emergency = null;
+    this.record({
+      type: 'emergency.ended',
+      data: { source, ...(commandId === undefined ? {} : { commandId }) },
+    });
+    // Slots with a release of their own (a session, a wrong-slot fob) keep it.
+    this.slots.forEach((s, i) => {
+      if (s.release === null) this.effects.push({ kind: 'lock', slot: i + 1 });
+    });
+    if (!this.session) this.effects.push({ kind: 'door', unlocked: false });
+  }
+
+  /**
+   * Lockdown: from now every badge is denied (reason `lockdown`) except the listed holders'. An
+   * open session of anyone else ends at once. A lockdown while one is in force replaces it.
+   * It does not undo an emergency release: evacuation comes first.
+   */
+  lockdownStart(commandId: string, allowHolders: number[]): void {
+    const allowed = [...new Set(allowHolders)].sort((a, b) => a - b);
+    this.lockdown = { commandId, allowHolders: allowed };
+    this.record({ type: 'lockdown.started', data: { commandId, allowHolders: allowed } });
+    if (this.session && !allowed.includes(this.session.holderId)) this.endSession();
+  }
+
+  lockdownEnd(commandId: string): void {
+    if (!this.lockdown) return;
+    this.lockdown = null;
+    this.record({ type: 'lockdown.ended', data: { commandId } });
+  }
+
+  private openSession(holder: Holder, credentialId: number | null, slots: number[]): void {
     const { sessionMs } = this.ctx.settings;
     this.session = {
       holderId: holder.id,
       holderName: holder.name,
-      credentialId: decision.credentialId,
+      credentialId,
       slots,
       endsAt: this.now + sessionMs,
       doorOpened: false,
@@ -143,12 +248,20 @@ class Step {
     this.effects.push({ kind: 'signal', signal: 'granted' });
   }
 
+  private releaseAllForEmergency(pulseMs: number): void {
+    // The door output has no on-time limit; asserting it with every pulse puts it back if the
+    // shell's fail-secure path dropped it.
+    this.effects.push({ kind: 'door', unlocked: true });
+    this.slots.forEach((_, i) => this.effects.push({ kind: 'release', slot: i + 1, ms: pulseMs }));
+  }
+
   door(open: boolean): void {
     if (open === this.doorState.open) return;
     this.doorState = { open };
     if (open) {
       if (this.session) this.session = { ...this.session, doorOpened: true };
-      else this.record({ type: 'door.forced', data: {} });
+      // During an emergency release the door is unlocked: opening it is expected.
+      else if (!this.emergency) this.record({ type: 'door.forced', data: {} });
     } else {
       this.clearAlarm('door.forced');
       // Closing the door after using it ends the visit: relock at once, not at the timeout.
@@ -167,6 +280,10 @@ class Step {
         this.effects.push({ kind: 'release', slot: i + 1, ms: pulseMs });
       }
     });
+    if (this.emergency && this.now >= this.emergency.renewAt) {
+      this.emergency = { ...this.emergency, renewAt: this.now + pulseMs };
+      this.releaseAllForEmergency(pulseMs);
+    }
   }
 
   present(slot: number): void {
@@ -197,7 +314,8 @@ class Step {
     this.setSlot(slot, { occupied: false, tag: null, release: null });
     this.clearAlarm('key.wrong_slot', slot);
     this.clearAlarm('key.unknown_fob', slot);
-    if (release) this.effects.push({ kind: 'lock', slot });
+    // During an emergency release every slot stays released, emptied or not.
+    if (release && !this.emergency) this.effects.push({ kind: 'lock', slot });
 
     if (release?.reason === 'session' && this.session) {
       if (key) {
@@ -218,6 +336,9 @@ class Step {
     if (release?.reason === 'wrong_slot') return;
     // A fob the cabinet does not know is not one of its keys: removing it is not a theft.
     if (current.tag !== null && !key) return;
+    // Nor is taking a key from a slot an emergency release opened. There is no holder to name:
+    // the inventory shows what left.
+    if (this.emergency) return;
     this.record({
       type: 'key.forced',
       data: { slot, keyId: key?.id ?? null, keyLabel: key?.label ?? null },
@@ -266,13 +387,16 @@ class Step {
     const session = this.session;
     if (!session) return;
     this.session = null;
+    // During an emergency release the door and every slot stay released; only the session's
+    // own claim on its slots ends.
+    const relock = !this.emergency;
     for (const slot of session.slots) {
       if (this.slot(slot).release?.reason === 'session') {
         this.setSlot(slot, { release: null });
-        this.effects.push({ kind: 'lock', slot });
+        if (relock) this.effects.push({ kind: 'lock', slot });
       }
     }
-    this.effects.push({ kind: 'door', unlocked: false });
+    if (relock) this.effects.push({ kind: 'door', unlocked: false });
     this.effects.push({ kind: 'signal', signal: 'session_ended' });
   }
 

@@ -1,12 +1,23 @@
 import type { NewEvent } from './events.js';
 
-/** What the shell feeds the cabinet flow: driver events and timer ticks. */
+/**
+ * What the shell feeds the cabinet flow: driver events, timer ticks, and the central server's
+ * commands once they are verified (src/commands/).
+ */
 export type CabinetInput =
   | { kind: 'badge'; card: string }
   | { kind: 'door'; open: boolean }
   | { kind: 'presence'; slot: number; present: boolean }
   | { kind: 'fob'; slot: number; tag: string | null }
-  | { kind: 'tick' };
+  | { kind: 'tick' }
+  | { kind: 'remote_release'; commandId: string; holderId: number; slot: number }
+  | { kind: 'emergency_start'; source: EmergencySource; commandId?: string }
+  | { kind: 'emergency_end'; source: EmergencySource; commandId?: string }
+  | { kind: 'lockdown_start'; commandId: string; allowHolders: number[] }
+  | { kind: 'lockdown_end'; commandId: string };
+
+/** Who declared an emergency: the central server's command or a fire-alarm input. */
+export type EmergencySource = 'command' | 'input';
 
 export type Signal = 'granted' | 'denied' | 'session_ended' | 'alarm';
 

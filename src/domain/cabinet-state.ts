@@ -14,7 +14,8 @@ export interface SlotState {
 export interface Session {
   holderId: number;
   holderName: string;
-  credentialId: number;
+  /** The badge's credential; null when the central server's `release` opened the session. */
+  credentialId: number | null;
   /** Slots released for this session. */
   slots: number[];
   /** Monotonic ms at which everything relocks. */
@@ -39,12 +40,35 @@ export interface ActiveAlarm {
   since: string;
 }
 
+/**
+ * Emergency release: the door unlocked and every slot released until it ends. Never persisted:
+ * after a restart the cabinet comes up locked, and the command (or the input) must ask again.
+ */
+export interface Emergency {
+  source: 'command' | 'input';
+  /** The command that started it, when a command did. */
+  commandId?: string;
+  /** Monotonic ms at which the slots' release pulses are renewed (the driver cuts each pulse). */
+  renewAt: number;
+}
+
+/**
+ * Lockdown: every badge denied except the listed holders'. Persisted by the shell (SQLite), so
+ * a restart does not silently lift it.
+ */
+export interface Lockdown {
+  commandId: string;
+  allowHolders: number[];
+}
+
 export interface CabinetState {
   /** Index i is slot i+1. */
   slots: SlotState[];
   door: { open: boolean };
   session: Session | null;
   alarms: ActiveAlarm[];
+  emergency: Emergency | null;
+  lockdown: Lockdown | null;
 }
 
 export interface CabinetSettings {
@@ -55,11 +79,17 @@ export interface CabinetSettings {
   wrongSlotPulseMs: number;
 }
 
-export function initialCabinetState(slotCount: number): CabinetState {
+/** The state at start: everything locked; a lockdown the store remembers stays in force. */
+export function initialCabinetState(
+  slotCount: number,
+  lockdown: Lockdown | null = null,
+): CabinetState {
   return {
     slots: Array.from({ length: slotCount }, () => ({ occupied: false, tag: null, release: null })),
     door: { open: false },
     session: null,
     alarms: [],
+    emergency: null,
+    lockdown,
   };
 }

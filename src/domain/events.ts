@@ -19,6 +19,38 @@ interface KeyRef {
   keyLabel: string;
 }
 
+interface CommandRef {
+  commandId: string;
+  name: string;
+}
+
+/** Why a command from the central server was refused (docs/mqtt.md, "Commands"). */
+export type CommandRejection =
+  | 'malformed'
+  | 'unknown_command'
+  | 'unsigned'
+  | 'unknown_key'
+  | 'bad_signature'
+  | 'wrong_cabinet'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'replayed'
+  | 'out_of_order'
+  | 'invalid_args';
+
+export interface ChangeCounts {
+  added: number;
+  changed: number;
+  removed: number;
+}
+
+export interface SyncCounts {
+  holders: ChangeCounts;
+  credentials: ChangeCounts;
+  keys: ChangeCounts;
+  permissions: ChangeCounts;
+}
+
 interface HolderRef {
   holderId: number;
   holderName: string;
@@ -27,11 +59,24 @@ interface HolderRef {
 export type NewEvent =
   | {
       type: 'access.granted';
-      data: HolderRef & { credentialId: number; card: string; slots: number[] };
+      data: HolderRef & {
+        /** The badge's credential and shortened card; absent for a remote release. */
+        credentialId?: number;
+        card?: string;
+        slots: number[];
+        /** Set when the central server's `release` command asked for it. */
+        commandId?: string;
+      };
     }
   | {
       type: 'access.denied';
-      data: { reason: DenialReason; card: string; holderId?: number; credentialId?: number };
+      data: {
+        reason: DenialReason;
+        card?: string;
+        holderId?: number;
+        credentialId?: number;
+        commandId?: string;
+      };
     }
   | { type: 'key.checked_out'; data: KeyRef & HolderRef & { slot: number } }
   | {
@@ -50,6 +95,25 @@ export type NewEvent =
   | { type: 'door.forced'; data: Record<string, never> }
   | { type: 'alarm.cleared'; data: { alarm: AlarmType; slot?: number; since: string } }
   | { type: 'storage.backlog'; data: { unacknowledged: number; limit: number } }
+  | { type: 'command.accepted'; data: CommandRef & { keyId: string; counter: number } }
+  | {
+      type: 'command.rejected';
+      data: {
+        reason: CommandRejection;
+        message: string;
+        commandId: string | null;
+        name: string | null;
+        keyId: string | null;
+      };
+    }
+  | {
+      type: 'permissions.synced';
+      data: { commandId: string; version: number; previousVersion: number; counts: SyncCounts };
+    }
+  | { type: 'emergency.started'; data: { source: 'command' | 'input'; commandId?: string } }
+  | { type: 'emergency.ended'; data: { source: 'command' | 'input'; commandId?: string } }
+  | { type: 'lockdown.started'; data: { commandId: string; allowHolders: number[] } }
+  | { type: 'lockdown.ended'; data: { commandId: string } }
   | { type: 'cabinet.started'; data: { version: string; profile: string } }
   | { type: 'cabinet.stopped'; data: { reason: string } }
   | { type: 'holder.added'; data: { actor: Actor; holderId: number; name: string } }

@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.js';
 import type { EventLog } from '../store/event-log.js';
 import { connectOptions } from './connect-options.js';
 import { OutboxPublisher } from './outbox-publisher.js';
+import { attachReconnectBackoff } from './reconnect-backoff.js';
 import { RetainedState } from './retained-state.js';
 import { statusPayload, type StatusPayload } from './status.js';
 import { topicsFor, type Topics } from './topics.js';
@@ -28,6 +29,7 @@ export class MqttLink {
     handle: MessageHandler;
   }> = [];
   private reachable: boolean | undefined;
+  private readonly stopBackoff: () => void;
 
   constructor(
     config: KeywardenConfig,
@@ -44,6 +46,11 @@ export class MqttLink {
         payload: statusPayload('offline', this.identity),
       }),
     );
+    // Attached in the same tick as the connect, before any attempt can fail.
+    this.stopBackoff = attachReconnectBackoff(this.client, {
+      initialMs: config.mqtt.reconnectMs,
+      maxMs: config.mqtt.reconnectMaxMs,
+    });
     // Listener order matters: the status and retained states go out before the outbox drains.
     this.client.on('connect', () => {
       this.transition(true, config.mqtt.url);
@@ -90,6 +97,7 @@ export class MqttLink {
         .publishAsync(this.topics.status, this.status('offline'), { qos: 1, retain: true })
         .catch((err: unknown) => this.logger.warn({ err }, 'could not publish offline status'));
     }
+    this.stopBackoff();
     await this.client.endAsync(!this.client.connected);
   }
 

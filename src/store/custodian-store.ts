@@ -3,6 +3,7 @@ import type { Actor, NewEvent } from '../domain/events.js';
 import { KeywardenError } from '../errors.js';
 import { maskCard } from '../log/mask-card.js';
 import type { EventLog } from './event-log.js';
+import { currentSyncVersion } from './permission-sync.js';
 
 export interface HolderRow {
   id: number;
@@ -172,7 +173,7 @@ export class CustodianStore {
                 (SELECT count(*) FROM credentials c WHERE c.holder_id = h.id) AS cards,
                 coalesce((SELECT group_concat(slot, ',') FROM (SELECT slot FROM permissions p
                           WHERE p.holder_id = h.id ORDER BY slot)), '') AS slots
-           FROM holders h ORDER BY h.id`,
+           FROM holders h WHERE h.retired = 0 ORDER BY h.id`,
       )
       .all() as Array<Omit<HolderRow, 'enabled'> & { enabled: number }>;
     return rows.map((r) => ({ ...r, enabled: r.enabled === 1 }));
@@ -191,11 +192,27 @@ export class CustodianStore {
   private change<T>(body: () => { result: T; event?: NewEvent }): T {
     return this.db
       .transaction(() => {
+        this.refuseWhenManagedCentrally();
         const { result, event } = body();
         if (event) this.log.appendInTransaction([event]);
         return result;
       })
       .immediate();
+  }
+
+  /**
+   * Once the central server has synced a permission set, it owns holders, cards, keys and
+   * permissions: a local change would be overwritten by the next sync, and a locally chosen id
+   * could collide with the server's.
+   */
+  private refuseWhenManagedCentrally(): void {
+    const version = currentSyncVersion(this.db);
+    if (version > 0) {
+      throw new KeywardenError(
+        'CONFLICT',
+        `this cabinet's permissions are managed by the central server (sync version ${version}); make the change there`,
+      );
+    }
   }
 
   private requireHolder(id: number): { name: string; enabled: boolean } {

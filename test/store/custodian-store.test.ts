@@ -66,3 +66,16 @@ describe('CustodianStore', () => {
     expect(log.recent(10).map((e) => e.type)).toEqual(['holder.added', 'permission.granted']);
   });
 });
+
+describe('a cabinet managed by the central server', () => {
+  it('refuses local changes once a permission set has been synced, changing nothing', () => {
+    const { db, log, store } = setup();
+    db.prepare('UPDATE sync_state SET version = 3').run();
+    const before = log.lastSeq();
+    expect(() => store.addHolder('Mallory')).toThrow(
+      /managed by the central server \(sync version 3\)/,
+    );
+    expect(log.lastSeq()).toBe(before);
+    expect(store.listHolders()).toEqual([]);
+  });
+});

@@ -1,0 +1,145 @@
+import type { KeyObject } from 'node:crypto';
+import type { IPublishPacket, MqttClient } from 'mqtt';
+import type { CommandReply } from '../contract/command-reply.js';
+import type { SignedCommand } from '../contract/signed-command.js';
+import type { KeywardenConfig } from '../config/config.js';
+import type { Logger } from '../log/logger.js';
+import type { CommandArgs } from './command-args.js';
+import { CommandLedger } from './command-ledger.js';
+import type { CommandServices, Execution } from './command-services.js';
+import { executeCommand } from './execute-command.js';
+import { loadKeyRing } from './key-ring.js';
+import type { Rejection } from './rejection.js';
+import { publishReply, replyAddress, type ReplyAddress } from './reply-publisher.js';
+import { verifyCommand } from './verify-command.js';
+
+export interface CommandIntakeOptions {
+  config: KeywardenConfig;
+  services: CommandServices;
+  /** The daemon's MQTT client: replies go out on it. */
+  client: MqttClient;
+  /** `<prefix>/<cabinetId>/reply`: where replies go without a response topic. */
+  replyTopic: string;
+  logger: Logger;
+  /** Events were recorded outside the cabinet runner: check the backlog, wake the outbox. */
+  recorded: () => void;
+}
+
+/**
+ * Receives every message on `<prefix>/<cabinetId>/cmd/+`, verifies it (verify-command.ts),
+ * executes it, and replies (reply-publisher.ts). A refused message leaves one trace, its
+ * `command.rejected` event; an accepted one commits `command.accepted`, its counter and its
+ * effects together. Nothing a message contains can throw out of here: the daemon keeps serving
+ * badges whatever arrives.
+ *
+ * Decisions the central server must know (docs/mqtt.md, "Commands"):
+ * - The cabinet's MQTT session is persistent (connect-options.ts), so commands sent while it is
+ *   offline wait in the broker. The server should publish every command with an MQTT 5
+ *   `messageExpiryInterval` no longer than the command's own expiry: the broker then drops it
+ *   unread instead of delivering it late (test/commands/expired-commands-die-in-the-broker).
+ *   A late command that still arrives is refused as `expired`.
+ * - Counters increase per key id and survive restarts (SQLite); `replayed` is this very command
+ *   again or the last counter reused, `out_of_order` an older counter never executed.
+ * - A lockdown survives a restart (SQLite). An emergency release does not: after a restart the
+ *   cabinet comes up locked and `cabinet.started` means no emergency is in force; the server
+ *   (or the input) must declare it again. Fail secure: a crash must not leave a cabinet open
+ *   with nobody having decided so since.
+ */
+export class CommandIntake {
+  private readonly keys: ReadonlyMap<string, KeyObject>;
+  private readonly ledger: CommandLedger;
+  private stopped = false;
+
+  constructor(private readonly options: CommandIntakeOptions) {
+    this.keys = loadKeyRing(options.config.commands.keys, options.logger);
+    this.ledger = new CommandLedger(options.services.db);
+  }
+
+  /** After this, messages are ignored (shutdown: no release once the outputs are off). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** The MqttLink handler for the command topics. */
+  readonly onMessage = (topic: string, payload: Buffer, packet: IPublishPacket): void => {
+    if (this.stopped) return;
+    const { config, services, logger } = this.options;
+    const address = replyAddress(packet, this.options.replyTopic, config.mqtt.topicPrefix, logger);
+    const topicName = topic.slice(topic.lastIndexOf('/') + 1).slice(0, 128);
+    const verified = verifyCommand(topicName, payload, {
+      cabinetId: config.cabinetId,
+      keys: this.keys,
+      nowMs: services.clock.wallMs(),
+      maxSkewMs: config.commands.maxSkewSeconds * 1000,
+      slotCount: services.slotCount,
+      history: this.ledger,
+    });
+    if (!verified.ok) {
+      this.refuse(topic, verified.rejection, address);
+      return;
+    }
+    this.run(topic, verified.command, verified.args, address);
+  };
+
+  private run(
+    topic: string,
+    command: SignedCommand,
+    args: CommandArgs,
+    address: ReplyAddress,
+  ): void {
+    const { services, logger } = this.options;
+    const ref = { commandId: command.id, name: command.name };
+    let execution: Execution;
+    try {
+      execution = executeCommand(services, command, args, () => {
+        this.ledger.accept(command, services.clock.wallMs());
+        const { keyId, counter } = command;
+        return { type: 'command.accepted', data: { ...ref, keyId, counter } };
+      });
+    } catch (err) {
+      // Rolled back: not accepted, so the server may send the very same command again.
+      logger.error({ err, topic, ...ref }, 'command failed; nothing was recorded');
+      this.reply(address, {
+        ...ref,
+        status: 'failed',
+        reason: 'error',
+        message: 'the cabinet could not carry out the command; nothing was recorded',
+      });
+      return;
+    }
+    if (execution.recorded.length > 0) this.options.recorded();
+    const { outcome } = execution;
+    if (outcome.status === 'ok') {
+      logger.info({ ...ref, keyId: command.keyId, counter: command.counter }, 'command executed');
+      this.reply(address, { ...ref, status: 'ok', result: outcome.result });
+    } else {
+      logger.warn({ ...ref, reason: outcome.reason }, 'command accepted but failed');
+      this.reply(address, { ...ref, ...outcome });
+    }
+  }
+
+  private refuse(topic: string, rejection: Rejection, address: ReplyAddress): void {
+    const { services, logger } = this.options;
+    logger.warn(
+      {
+        topic,
+        reason: rejection.reason,
+        commandId: rejection.commandId,
+        detail: rejection.message,
+      },
+      'command refused',
+    );
+    try {
+      services.log.append([{ type: 'command.rejected', data: rejection }]);
+      this.options.recorded();
+    } catch (err) {
+      logger.error({ err, topic }, 'could not record a refused command');
+    }
+    const { commandId, name, reason, message } = rejection;
+    this.reply(address, { commandId, name, status: 'rejected', reason, message });
+  }
+
+  private reply(address: ReplyAddress, reply: CommandReply): void {
+    publishReply(this.options.client, address, reply, this.options.logger);
+  }
+}

@@ -1,0 +1,109 @@
+import { NOTHING_READABLE, rejection, type Readable, type Rejection } from './rejection.js';
+
+/**
+ * The first checks of the intake's order, before anything is known about the sender: the size,
+ * the JSON, and the shape of the envelope (docs/mqtt.md, "Commands"). Nothing here trusts the
+ * content; it only decides whether there is a command to verify.
+ */
+
+/** A permission set of 100,000 holders is a few MiB; 32 MiB leaves room and bounds memory. */
+export const MAX_SYNC_BYTES = 32 * 1024 * 1024;
+/** Every other command is a few hundred bytes. */
+export const MAX_COMMAND_BYTES = 64 * 1024;
+
+/** The envelope as received: the name is not yet known to be a command, nor is it signed. */
+export interface WireCommand {
+  id: string;
+  name: string;
+  cabinetId: string;
+  issuedAt: string;
+  expiresAt: string;
+  keyId: string;
+  counter: number;
+  args: Record<string, unknown>;
+  /** Absent on an unsigned command: refused as `unsigned` once the envelope is known. */
+  signature?: string;
+}
+
+export type ReadResult = { ok: true; command: WireCommand } | { ok: false; rejection: Rejection };
+
+const FIELDS = [
+  'id',
+  'name',
+  'cabinetId',
+  'issuedAt',
+  'expiresAt',
+  'keyId',
+  'counter',
+  'args',
+  'signature',
+] as const;
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const MAX_TEXT = 128;
+
+export function payloadLimit(topicName: string): number {
+  return topicName === 'sync' ? MAX_SYNC_BYTES : MAX_COMMAND_BYTES;
+}
+
+export function readCommand(topicName: string, payload: Buffer): ReadResult {
+  const limit = payloadLimit(topicName);
+  if (payload.length > limit) {
+    return rejection(
+      'malformed',
+      `the payload is ${payload.length} bytes; a ${topicName} command may have at most ${limit}`,
+      NOTHING_READABLE,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload.toString('utf8'));
+  } catch (error) {
+    return rejection(
+      'malformed',
+      `the payload is not JSON: ${(error as Error).message}`,
+      NOTHING_READABLE,
+    );
+  }
+  if (!isRecord(parsed))
+    return rejection('malformed', 'a command is a JSON object', NOTHING_READABLE);
+  const readable = readableOf(parsed);
+  const problem = shapeProblem(parsed);
+  if (problem) return rejection('malformed', problem, readable);
+  return { ok: true, command: parsed as unknown as WireCommand };
+}
+
+/** The id, name and key of a refused command, when they are at least strings. */
+function readableOf(record: Record<string, unknown>): Readable {
+  const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, MAX_TEXT) : null);
+  return { commandId: text(record.id), name: text(record.name), keyId: text(record.keyId) };
+}
+
+function shapeProblem(record: Record<string, unknown>): string | undefined {
+  const unknown = Object.keys(record).find((k) => !(FIELDS as readonly string[]).includes(k));
+  if (unknown !== undefined) return `unknown field ${JSON.stringify(unknown.slice(0, MAX_TEXT))}`;
+  for (const field of ['id', 'name', 'cabinetId', 'keyId'] as const) {
+    const value = record[field];
+    if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TEXT) {
+      return `${field}: must be a string of 1 to ${MAX_TEXT} characters`;
+    }
+  }
+  for (const field of ['issuedAt', 'expiresAt'] as const) {
+    const value = record[field];
+    if (typeof value !== 'string' || !ISO_UTC.test(value) || Number.isNaN(Date.parse(value))) {
+      return `${field}: must be an ISO 8601 time with a zone, e.g. 2026-11-24T09:00:00Z`;
+    }
+  }
+  const { counter, args, signature } = record;
+  if (typeof counter !== 'number' || !Number.isSafeInteger(counter) || counter < 1) {
+    return 'counter: must be an integer of at least 1';
+  }
+  if (!isRecord(args)) return 'args: must be an object';
+  if (signature !== undefined && typeof signature !== 'string') {
+    return 'signature: must be a base64 string';
+  }
+  return undefined;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

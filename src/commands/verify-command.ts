@@ -1,0 +1,115 @@
+import type { KeyObject } from 'node:crypto';
+import {
+  COMMAND_NAMES,
+  verifyCommandSignature,
+  type CommandName,
+  type SignedCommand,
+} from '../contract/signed-command.js';
+import { readArgs, type CommandArgs } from './command-args.js';
+import { readCommand } from './read-command.js';
+import { rejection, type Readable, type Rejection } from './rejection.js';
+
+export interface VerifyContext {
+  cabinetId: string;
+  keys: ReadonlyMap<string, KeyObject>;
+  /** Wall time now (ms). */
+  nowMs: number;
+  maxSkewMs: number;
+  slotCount: number;
+  history: { lastCounter(keyId: string): number; wasExecuted(commandId: string): boolean };
+}
+
+export type Verified =
+  { ok: true; command: SignedCommand; args: CommandArgs } | { ok: false; rejection: Rejection };
+
+/**
+ * Decides whether a message on `cmd/<topicName>` is a command to execute, in a fixed order
+ * (docs/mqtt.md, "Commands"): size, JSON, shape, known name, topic matches name, this cabinet,
+ * signed, known key, signature, expiry and not-yet-valid, counter and replay, arguments. Cheap
+ * checks that need no trust come first; the signature comes before anything that reads state,
+ * so an unsigned message can never probe counters; the arguments come last, since only a
+ * genuine command's arguments are worth a precise answer. Reads, never writes.
+ */
+export function verifyCommand(topicName: string, payload: Buffer, ctx: VerifyContext): Verified {
+  const read = readCommand(topicName, payload);
+  if (!read.ok) return read;
+  const wire = read.command;
+  const readable: Readable = { commandId: wire.id, name: wire.name, keyId: wire.keyId };
+
+  if (!isCommandName(wire.name)) {
+    return rejection(
+      'unknown_command',
+      `there is no command ${JSON.stringify(wire.name)}`,
+      readable,
+    );
+  }
+  if (wire.name !== topicName) {
+    return rejection(
+      'malformed',
+      `the command is ${wire.name} but was published on cmd/${topicName}`,
+      readable,
+    );
+  }
+  if (wire.cabinetId !== ctx.cabinetId) {
+    return rejection(
+      'wrong_cabinet',
+      `the command is for cabinet ${wire.cabinetId}, this is ${ctx.cabinetId}`,
+      readable,
+    );
+  }
+  if (wire.signature === undefined || wire.signature === '') {
+    return rejection('unsigned', 'the command has no signature', readable);
+  }
+  const key = ctx.keys.get(wire.keyId);
+  if (!key) {
+    return rejection('unknown_key', `no command key ${wire.keyId} is configured`, readable);
+  }
+  const command = { ...wire, name: wire.name, signature: wire.signature } as SignedCommand;
+  if (!verifyCommandSignature(command, key)) {
+    return rejection(
+      'bad_signature',
+      `the signature does not verify with key ${wire.keyId}: the command was changed or signed with another key`,
+      readable,
+    );
+  }
+
+  const expiresMs = Date.parse(command.expiresAt);
+  if (expiresMs <= ctx.nowMs) {
+    return rejection(
+      'expired',
+      `the command expired at ${command.expiresAt}; it is ${new Date(ctx.nowMs).toISOString()} here`,
+      readable,
+    );
+  }
+  if (Date.parse(command.issuedAt) > ctx.nowMs + ctx.maxSkewMs) {
+    return rejection(
+      'not_yet_valid',
+      `the command was issued at ${command.issuedAt}, more than ${ctx.maxSkewMs / 1000} s ahead of this cabinet's ${new Date(ctx.nowMs).toISOString()}`,
+      readable,
+    );
+  }
+
+  const last = ctx.history.lastCounter(command.keyId);
+  if (ctx.history.wasExecuted(command.id) || command.counter === last) {
+    return rejection(
+      'replayed',
+      `command ${command.id} (counter ${command.counter} of key ${command.keyId}) was already executed`,
+      readable,
+    );
+  }
+  if (command.counter < last) {
+    return rejection(
+      'out_of_order',
+      `counter ${command.counter} is below ${last}, the last accepted from key ${command.keyId}`,
+      readable,
+    );
+  }
+
+  const args = readArgs(command.name, command.args, { slotCount: ctx.slotCount });
+  if (!args.ok) return rejection('invalid_args', args.message, readable);
+  return { ok: true, command, args: args.args };
+}
+
+function isCommandName(name: string): name is CommandName {
+  return (COMMAND_NAMES as readonly string[]).includes(name);
+}

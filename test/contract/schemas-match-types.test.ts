@@ -1,0 +1,391 @@
+import { describe, expect, it } from 'vitest';
+import type { CommandReply } from '../../src/contract/command-reply.js';
+import { loadSchema, MESSAGE_KINDS, type MessageKind } from '../../src/contract/schemas.js';
+import { COMMAND_NAMES, type SignedCommand } from '../../src/contract/signed-command.js';
+import type {
+  InventoryKeyOut,
+  InventoryPayload,
+  InventorySlot,
+} from '../../src/daemon/inventory.js';
+import type { DenialReason } from '../../src/domain/access-decision.js';
+import type { ActiveAlarm, AlarmType } from '../../src/domain/cabinet-state.js';
+import type {
+  Actor,
+  ChangeCounts,
+  CommandRejection,
+  EventType,
+  NewEvent,
+  RecordedEvent,
+  SyncCounts,
+} from '../../src/domain/events.js';
+import type { StatusPayload } from '../../src/mqtt/status.js';
+
+/**
+ * The schemas in docs/schemas against the TypeScript types the code publishes. The tables
+ * below are checked by the compiler against the types (a field added, removed, made optional
+ * or nullable in TypeScript does not compile until the table says so), and by this test
+ * against the schemas: so a type cannot change without its schema, nor the other way round.
+ */
+
+// --- Field tables, exact by construction ---------------------------------------------------
+
+type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
+type OptionalKeys<T> = Exclude<keyof T, RequiredKeys<T>>;
+/** Per field: `true`, or `'nullable'` where the type admits null. */
+type Mark<V> = null extends V ? 'nullable' : true;
+type Fields<T> = {
+  required: { [K in RequiredKeys<T> & string]: Mark<T[K]> };
+  optional: { [K in OptionalKeys<T> & string]: Mark<T[K]> };
+};
+type DataOf<T extends EventType> = Extract<NewEvent, { type: T }>['data'];
+type Exactly<U extends string> = { [K in U]: true };
+
+const none = { required: {}, optional: {} };
+
+const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
+  'access.granted': {
+    required: { holderId: true, holderName: true, slots: true },
+    optional: { credentialId: true, card: true, commandId: true },
+  },
+  'access.denied': {
+    required: { reason: true },
+    optional: { card: true, holderId: true, credentialId: true, commandId: true },
+  },
+  'key.checked_out': {
+    required: { keyId: true, keyLabel: true, holderId: true, holderName: true, slot: true },
+    optional: {},
+  },
+  'key.checked_in': {
+    required: {
+      keyId: true,
+      keyLabel: true,
+      holderId: true,
+      holderName: true,
+      slot: true,
+      outAt: true,
+      durationSeconds: true,
+      returnedBy: 'nullable',
+    },
+    optional: {},
+  },
+  'key.forced': {
+    required: { slot: true, keyId: 'nullable', keyLabel: 'nullable' },
+    optional: {},
+  },
+  'key.wrong_slot': {
+    required: { keyId: true, keyLabel: true, slot: true, homeSlot: true },
+    optional: {},
+  },
+  'key.unknown_fob': { required: { slot: true, tag: true }, optional: {} },
+  'door.forced': none,
+  'alarm.cleared': { required: { alarm: true, since: true }, optional: { slot: true } },
+  'storage.backlog': { required: { unacknowledged: true, limit: true }, optional: {} },
+  'command.accepted': {
+    required: { commandId: true, name: true, keyId: true, counter: true },
+    optional: {},
+  },
+  'command.rejected': {
+    required: {
+      reason: true,
+      message: true,
+      commandId: 'nullable',
+      name: 'nullable',
+      keyId: 'nullable',
+    },
+    optional: {},
+  },
+  'permissions.synced': {
+    required: { commandId: true, version: true, previousVersion: true, counts: true },
+    optional: {},
+  },
+  'emergency.started': { required: { source: true }, optional: { commandId: true } },
+  'emergency.ended': { required: { source: true }, optional: { commandId: true } },
+  'lockdown.started': { required: { commandId: true, allowHolders: true }, optional: {} },
+  'lockdown.ended': { required: { commandId: true }, optional: {} },
+  'cabinet.started': { required: { version: true, profile: true }, optional: {} },
+  'cabinet.stopped': { required: { reason: true }, optional: {} },
+  'holder.added': { required: { actor: true, holderId: true, name: true }, optional: {} },
+  'holder.disabled': { required: { actor: true, holderId: true, name: true }, optional: {} },
+  'credential.added': {
+    required: { actor: true, credentialId: true, holderId: true, card: true },
+    optional: {},
+  },
+  'key.added': {
+    required: { actor: true, keyId: true, label: true, tag: true, homeSlot: true },
+    optional: {},
+  },
+  'permission.granted': { required: { actor: true, holderId: true, slot: true }, optional: {} },
+  'permission.revoked': { required: { actor: true, holderId: true, slot: true }, optional: {} },
+};
+
+const ENVELOPE: Fields<RecordedEvent> = {
+  required: {
+    id: true,
+    seq: true,
+    cabinetId: true,
+    type: true,
+    time: true,
+    clockSynced: true,
+    monotonicMs: true,
+    bootId: true,
+    prevHash: true,
+    hash: true,
+    data: true,
+  },
+  optional: {},
+};
+const ACTOR: Fields<Actor> = { required: { kind: true, account: true }, optional: {} };
+const CHANGE_COUNTS: Fields<ChangeCounts> = {
+  required: { added: true, changed: true, removed: true },
+  optional: {},
+};
+const SYNC_COUNTS: Fields<SyncCounts> = {
+  required: { holders: true, credentials: true, keys: true, permissions: true },
+  optional: {},
+};
+const STATUS: Fields<StatusPayload> = {
+  required: { state: true, cabinetId: true, version: true, startedAt: true },
+  optional: { outboxDepth: true, lastAckedSeq: true },
+};
+const INVENTORY: Fields<InventoryPayload> = {
+  required: { cabinetId: true, slots: true, keysOut: true },
+  optional: {},
+};
+const INVENTORY_SLOT: Fields<InventorySlot> = {
+  required: { slot: true, state: true, key: 'nullable', tag: 'nullable', home: 'nullable' },
+  optional: {},
+};
+const KEY_OUT: Fields<InventoryKeyOut> = {
+  required: {
+    keyId: true,
+    label: true,
+    homeSlot: true,
+    holderId: true,
+    holderName: true,
+    since: true,
+  },
+  optional: {},
+};
+const ALARM: Fields<ActiveAlarm> = {
+  required: { type: true, since: true },
+  optional: { slot: true },
+};
+const COMMAND: Fields<SignedCommand> = {
+  required: {
+    id: true,
+    name: true,
+    cabinetId: true,
+    issuedAt: true,
+    expiresAt: true,
+    keyId: true,
+    counter: true,
+    args: true,
+    signature: true,
+  },
+  optional: {},
+};
+type ReplyOf<S extends CommandReply['status']> = Extract<CommandReply, { status: S }>;
+const REPLY: { [S in CommandReply['status']]: Fields<ReplyOf<S>> } = {
+  ok: { required: { commandId: true, name: true, status: true, result: true }, optional: {} },
+  rejected: {
+    required: {
+      commandId: 'nullable',
+      name: 'nullable',
+      status: true,
+      reason: true,
+      message: true,
+    },
+    optional: {},
+  },
+  failed: {
+    required: { commandId: true, name: true, status: true, reason: true, message: true },
+    optional: { problems: true },
+  },
+};
+
+const DENIAL_REASONS: Exactly<DenialReason> = {
+  unknown_card: true,
+  credential_disabled: true,
+  holder_disabled: true,
+  nothing_permitted: true,
+  lockdown: true,
+  unknown_holder: true,
+};
+const ALARM_TYPES: Exactly<AlarmType> = {
+  'door.forced': true,
+  'key.forced': true,
+  'key.wrong_slot': true,
+  'key.unknown_fob': true,
+  'storage.backlog': true,
+};
+const REJECTIONS: Exactly<CommandRejection> = {
+  malformed: true,
+  unknown_command: true,
+  unsigned: true,
+  unknown_key: true,
+  bad_signature: true,
+  wrong_cabinet: true,
+  expired: true,
+  not_yet_valid: true,
+  replayed: true,
+  out_of_order: true,
+  invalid_args: true,
+};
+const ACTOR_KINDS: Exactly<Actor['kind']> = { custodian: true, central: true };
+const EMERGENCY_SOURCES: Exactly<DataOf<'emergency.started'>['source']> = {
+  command: true,
+  input: true,
+};
+
+// --- Reading the schemas --------------------------------------------------------------------
+
+interface Schema {
+  $ref?: string;
+  type?: string | string[];
+  enum?: unknown[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  $defs?: Record<string, Schema>;
+  additionalProperties?: boolean;
+  allOf?: Array<{ then?: Schema }>;
+}
+
+const schemas = new Map<MessageKind, Schema>(MESSAGE_KINDS.map((k) => [k, loadSchema(k)]));
+function schema(kind: MessageKind): Schema {
+  const found = schemas.get(kind);
+  if (!found) throw new Error(`no ${kind} schema`);
+  return found;
+}
+
+/** Follows a local `$ref` within the file. */
+function resolve(root: Schema, node: Schema): Schema {
+  if (!node.$ref) return node;
+  const name = /^#\/\$defs\/(.+)$/.exec(node.$ref)?.[1];
+  const target = name === undefined ? undefined : root.$defs?.[name];
+  if (!target) throw new Error(`unresolved ${node.$ref}`);
+  return resolve(root, target);
+}
+
+/** The fields table the schema describes, in the shape of the TypeScript tables above. */
+function fieldsOf(root: Schema, node: Schema): { required: object; optional: object } {
+  const object = resolve(root, node);
+  expect(object.additionalProperties).toBe(false);
+  const required: Record<string, true | 'nullable'> = {};
+  const optional: Record<string, true | 'nullable'> = {};
+  for (const [name, property] of Object.entries(object.properties ?? {})) {
+    const { type } = resolve(root, property);
+    const mark = Array.isArray(type) && type.includes('null') ? 'nullable' : true;
+    (object.required?.includes(name) ? required : optional)[name] = mark;
+  }
+  return { required, optional };
+}
+
+const enumOf = (root: Schema, node: Schema): unknown[] =>
+  [...(resolve(root, node).enum ?? [])].sort();
+const keys = (table: object): string[] => Object.keys(table).sort();
+
+// --- The checks -----------------------------------------------------------------------------
+
+describe('docs/schemas say what the TypeScript types say', () => {
+  const event = schema('event');
+
+  it('the event envelope', () => {
+    expect(fieldsOf(event, event)).toEqual(ENVELOPE);
+  });
+
+  it('the event types, and the data of each, field by field', () => {
+    expect(enumOf(event, event.properties?.type ?? {})).toEqual(keys(EVENT_DATA));
+    for (const [type, fields] of Object.entries(EVENT_DATA)) {
+      const data = event.$defs?.[type];
+      expect(data, type).toBeDefined();
+      expect(fieldsOf(event, data ?? {}), type).toEqual(fields);
+    }
+    // Each type selects its own data schema.
+    const selected = (event.allOf ?? []).map((branch) => branch.then?.properties?.data?.$ref);
+    expect(selected.sort()).toEqual(keys(EVENT_DATA).map((t) => `#/$defs/${t}`));
+  });
+
+  it('the nested values of events', () => {
+    expect(fieldsOf(event, { $ref: '#/$defs/actor' })).toEqual(ACTOR);
+    expect(fieldsOf(event, { $ref: '#/$defs/changeCounts' })).toEqual(CHANGE_COUNTS);
+    const counts = event.$defs?.['permissions.synced']?.properties?.counts ?? {};
+    expect(fieldsOf(event, counts)).toEqual(SYNC_COUNTS);
+    expect(enumOf(event, { $ref: '#/$defs/denialReason' })).toEqual(keys(DENIAL_REASONS));
+    expect(enumOf(event, { $ref: '#/$defs/alarmType' })).toEqual(keys(ALARM_TYPES));
+    expect(enumOf(event, { $ref: '#/$defs/commandRejection' })).toEqual(keys(REJECTIONS));
+    expect(enumOf(event, { $ref: '#/$defs/commandName' })).toEqual([...COMMAND_NAMES].sort());
+    expect(enumOf(event, { $ref: '#/$defs/emergencySource' })).toEqual(keys(EMERGENCY_SOURCES));
+    const actor = resolve(event, { $ref: '#/$defs/actor' });
+    expect(enumOf(event, actor.properties?.kind ?? {})).toEqual(keys(ACTOR_KINDS));
+  });
+
+  it('status, inventory and alarms', () => {
+    const status = schema('status');
+    expect(fieldsOf(status, status)).toEqual(STATUS);
+    const inventory = schema('inventory');
+    expect(fieldsOf(inventory, inventory)).toEqual(INVENTORY);
+    expect(fieldsOf(inventory, inventory.properties?.slots?.items ?? {})).toEqual(INVENTORY_SLOT);
+    expect(fieldsOf(inventory, inventory.properties?.keysOut?.items ?? {})).toEqual(KEY_OUT);
+    const alarms = schema('alarms');
+    expect(fieldsOf(alarms, alarms.properties?.alarms?.items ?? {})).toEqual(ALARM);
+    expect(enumOf(alarms, alarms.properties?.alarms?.items?.properties?.type ?? {})).toEqual(
+      keys(ALARM_TYPES),
+    );
+  });
+
+  it('commands and replies', () => {
+    const command = schema('command');
+    expect(fieldsOf(command, command)).toEqual(COMMAND);
+    expect(enumOf(command, command.properties?.name ?? {})).toEqual([...COMMAND_NAMES].sort());
+    for (const name of COMMAND_NAMES) expect(command.$defs?.[name], name).toBeDefined();
+    const reply = schema('reply');
+    const all = Object.values(REPLY).flatMap((v) => [
+      ...Object.keys(v.required),
+      ...Object.keys(v.optional),
+    ]);
+    expect(keys(reply.properties ?? {})).toEqual([...new Set(all)].sort());
+    expect(enumOf(reply, reply.properties?.status ?? {})).toEqual(keys(REPLY));
+    expect(enumOf(reply, { $ref: '#/$defs/commandRejection' })).toEqual(keys(REJECTIONS));
+  });
+});
+
+describe('docs/schemas document themselves', () => {
+  /** Every property reachable from the root, `$defs` and array items, with its path. */
+  function properties(node: Schema, path: string): Array<[string, Schema]> {
+    const own = Object.entries(node.properties ?? {}).flatMap(([name, child]) => [
+      [`${path}.${name}`, child] as [string, Schema],
+      ...properties(child, `${path}.${name}`),
+    ]);
+    const items = node.items ? properties(node.items, `${path}[]`) : [];
+    return [...own, ...items];
+  }
+
+  it('every property has a title and a description', () => {
+    for (const kind of MESSAGE_KINDS) {
+      const root = schema(kind);
+      const all = [
+        ...properties(root, kind),
+        ...Object.entries(root.$defs ?? {}).flatMap(([name, def]) =>
+          properties(def, `${kind}#${name}`),
+        ),
+      ];
+      expect(all.length, kind).toBeGreaterThan(0);
+      const undocumented = all
+        .filter(([, p]) => {
+          const s = p as { title?: string; description?: string };
+          return !s.title || !s.description;
+        })
+        .map(([path]) => path);
+      expect(undocumented, kind).toEqual([]);
+    }
+  });
+
+  it('every `format` comes with the `pattern` that checks it', () => {
+    const text = MESSAGE_KINDS.map((k) => JSON.stringify(schema(k))).join('\n');
+    const formats = text.match(/"format":"[^"]+"/g) ?? [];
+    const both = text.match(/"format":"[^"]+","pattern":/g) ?? [];
+    expect(formats.length).toBeGreaterThan(0);
+    expect(both.length).toBe(formats.length);
+  });
+});

@@ -1,0 +1,180 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
+import { expect } from 'vitest';
+import { SimGpioDriver } from '../../drivers/gpio/sim-gpio.js';
+import type { CommandReply } from '../../src/contract/command-reply.js';
+import { loadProfile, type HardwareProfile } from '../../src/config/profile.js';
+import { Daemon } from '../../src/daemon/daemon.js';
+import type { CommandRejection, RecordedEvent } from '../../src/domain/events.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { hardwareDir } from '../../src/paths.js';
+import { openDatabase, type Database } from '../../src/store/database.js';
+import type { TestSigner } from './command-signer.js';
+import { startMosquitto, type Broker } from './mosquitto.js';
+import { seedCabinet } from './seed.js';
+import { testConfig } from './test-config.js';
+import { waitFor } from './wait-for.js';
+
+export const CABINET = 'test-cab';
+export const BASE = `keywarden/v1/${CABINET}`;
+
+export interface Received {
+  topic: string;
+  reply: CommandReply;
+  packet: IPublishPacket;
+}
+
+export interface SendOptions {
+  /** Publish on cmd/<topicName> instead of cmd/<the command's name>. */
+  topicName?: string;
+  responseTopic?: string;
+  correlationData?: Buffer;
+}
+
+/** What a rejection must leave unchanged: everything the command tables and the log hold. */
+export interface Snapshot {
+  lastSeq: number;
+  counters: unknown[];
+  executed: unknown[];
+  lockdown: unknown[];
+}
+
+/**
+ * A real Mosquitto, the daemon in-process on the simulated 12-slot cabinet (Alice may take
+ * slots 1 and 2, which hold K-1 and K-2), and a "central server" client that sends commands
+ * and collects every reply (default reply topic, below it, and central/#).
+ */
+export class CommandHarness {
+  daemon!: Daemon;
+  gpio!: SimGpioDriver;
+  server!: MqttClient;
+  readonly replies: Received[] = [];
+  private reader!: Database;
+  private waiting: Array<(r: Received) => void> = [];
+
+  private constructor(
+    readonly broker: Broker,
+    readonly database: string,
+    readonly signers: TestSigner[],
+    private readonly profile: HardwareProfile,
+  ) {}
+
+  static async start(
+    signers: TestSigner[],
+    profile = loadProfile('sim', hardwareDir()),
+  ): Promise<CommandHarness> {
+    const broker = await startMosquitto();
+    const database = join(mkdtempSync(join(tmpdir(), 'keywarden-cmd-')), 'cabinet.db');
+    seedCabinet(database, CABINET);
+    const h = new CommandHarness(broker, database, signers, profile);
+    h.server = mqtt.connect(broker.url, { protocolVersion: 5, clientId: 'central' });
+    h.server.on('message', (topic, payload, packet) => {
+      if (!topic.startsWith(`${BASE}/reply`) && !topic.startsWith('central/')) return;
+      const received = { topic, reply: JSON.parse(payload.toString()) as CommandReply, packet };
+      h.replies.push(received);
+      h.waiting.shift()?.(received);
+    });
+    await new Promise<void>((resolve) => h.server.once('connect', () => resolve()));
+    await h.server.subscribeAsync([`${BASE}/reply`, `${BASE}/reply/#`, 'central/#'], { qos: 1 });
+    await h.startDaemon();
+    h.reader = openDatabase(database, { readonly: true });
+    return h;
+  }
+
+  /** Starts (or starts again) the daemon and waits until it receives commands. */
+  async startDaemon(): Promise<void> {
+    this.gpio = new SimGpioDriver({ logger: silentLogger() });
+    this.daemon = new Daemon({
+      config: testConfig({
+        cabinetId: CABINET,
+        database: this.database,
+        mqtt: { url: this.broker.url, reconnectMs: 100 },
+        sim: { host: '127.0.0.1', port: 0 },
+        commands: { keys: this.signers.map((s) => s.configKey) },
+      }),
+      profile: this.profile,
+      logger: silentLogger(),
+      gpio: this.gpio,
+    });
+    await this.daemon.start();
+    // The daemon subscribes to its commands before its outbox drains, and the broker handles a
+    // connection's packets in order: once cabinet.started is out, commands reach it.
+    await waitFor(
+      () => this.daemon.mqtt.connected && this.daemon.eventLog.depth() === 0,
+      'the daemon connected and its outbox drained',
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.daemon.stop();
+    this.reader.close();
+    await this.server.endAsync(true);
+    await this.broker.stop();
+  }
+
+  /** Publishes a command (an object is sent as JSON) and resolves with the next reply. */
+  send(command: object | string | Buffer, options: SendOptions = {}): Promise<Received> {
+    const name =
+      options.topicName ??
+      (typeof command === 'object' && 'name' in command ? String(command.name) : 'ping');
+    const payload =
+      typeof command === 'string' || Buffer.isBuffer(command) ? command : JSON.stringify(command);
+    const properties: NonNullable<IPublishPacket['properties']> = {};
+    if (options.responseTopic) properties.responseTopic = options.responseTopic;
+    if (options.correlationData) properties.correlationData = options.correlationData;
+    const next = new Promise<Received>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no reply within 10 s')), 10_000);
+      this.waiting.push((r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+    });
+    this.server.publish(`${BASE}/cmd/${name}`, payload, { qos: 1, properties });
+    return next;
+  }
+
+  /** Events recorded after `seq`, oldest first. */
+  eventsSince(seq: number): RecordedEvent[] {
+    return this.daemon.eventLog.recent(500).filter((e) => e.seq > seq);
+  }
+
+  snapshot(): Snapshot {
+    const all = (sql: string) => this.reader.prepare(sql).all();
+    return {
+      lastSeq: this.daemon.eventLog.lastSeq(),
+      counters: all('SELECT * FROM command_counters ORDER BY key_id'),
+      executed: all('SELECT * FROM executed_commands ORDER BY id'),
+      lockdown: all('SELECT * FROM lockdown_state'),
+    };
+  }
+
+  energised(): string[] {
+    return this.gpio
+      .outputs()
+      .filter((o) => o.on)
+      .map((o) => o.name);
+  }
+
+  /**
+   * Asserts a refusal: the reply says so, the one event recorded is its `command.rejected`,
+   * and nothing else moved (counters, remembered ids, lockdown, outputs).
+   */
+  expectOnlyRejection(
+    before: Snapshot,
+    received: Received,
+    reason: CommandRejection,
+    commandId: string | null,
+  ): void {
+    expect(received.topic).toBe(`${BASE}/reply`);
+    expect(received.reply).toMatchObject({ status: 'rejected', reason, commandId });
+    const events = this.eventsSince(before.lastSeq);
+    expect(events.map((e) => e.type)).toEqual(['command.rejected']);
+    expect(events[0]?.data).toMatchObject({ reason, commandId });
+    const { lastSeq: _ignored, ...tables } = this.snapshot();
+    const { lastSeq: _before, ...tablesBefore } = before;
+    expect(tables).toEqual(tablesBefore);
+    expect(this.energised()).toEqual([]);
+  }
+}
