@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  emptyPolicySections,
   validatePermissionSet,
   type PermissionDelta,
   type PermissionSet,
@@ -123,7 +124,14 @@ function timeValidation(set: PermissionSet): number {
 
 /** One card per holder; 30 % may take one key, 40 % two, 30 % three: 200,000 permissions. */
 function fullSet(random: Random, version: number): PermissionSet {
-  const set: PermissionSet = { version, holders: [], credentials: [], keys: [], permissions: [] };
+  const set: PermissionSet = {
+    version,
+    holders: [],
+    credentials: [],
+    keys: [],
+    permissions: [],
+    ...emptyPolicySections(),
+  };
   for (let id = 1; id <= SETTINGS.holders; id++) {
     set.holders.push({ id, name: `Holder ${id}`, enabled: true });
     set.credentials.push({ id, holderId: id, card: card(id), enabled: true });

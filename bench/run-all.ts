@@ -3,12 +3,18 @@ import { packageRoot } from '../src/paths.js';
 import { badgeLatency } from './badge-latency.js';
 import { outboxDrain } from './outbox-drain.js';
 import { permissionSync } from './permission-sync.js';
+import { policyDecision } from './policy-decision.js';
 import type { Benchmark, BenchmarkResult } from './benchmark.js';
 import { describeMachine, machineFacts } from './machine.js';
 import { writeResults } from './results-file.js';
 
 /** Every benchmark, run in this order. Adding one is adding it here. */
-const BENCHMARKS: readonly Benchmark[] = [badgeLatency, outboxDrain, permissionSync];
+const BENCHMARKS: readonly Benchmark[] = [
+  badgeLatency,
+  outboxDrain,
+  permissionSync,
+  policyDecision,
+];
 
 /**
  * After the last benchmark, anything still holding the event loop open is a leak: say so and

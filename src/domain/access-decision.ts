@@ -1,4 +1,6 @@
-import type { Credential, Holder, SlotPermission } from './model.js';
+import type { Credential, Holder, PolicyGrant, SlotPermission } from './model.js';
+import { coveredSlots } from './policy/coverage.js';
+import { validityAt } from './policy/validity.js';
 
 export type DenialReason =
   | 'unknown_card'
@@ -8,7 +10,20 @@ export type DenialReason =
   /** A lockdown is in force and the holder is not among those it still admits. */
   | 'lockdown'
   /** A remote release named a holder the cabinet does not know. */
-  | 'unknown_holder';
+  | 'unknown_holder'
+  /** The holder's validity window has not begun, or has ended (a contractor's end date). */
+  | 'holder_not_yet_valid'
+  | 'holder_expired'
+  /** The badge's own validity window has not begun, or has ended. */
+  | 'credential_not_yet_valid'
+  | 'credential_expired'
+  /** Every permission that would open a slot carries a schedule that is closed now. */
+  | 'outside_schedule'
+  /** Every permission of the holder has ended, or none has begun yet. */
+  | 'permission_expired'
+  | 'permission_not_yet_valid'
+  /** The only permitted slots hold keys marked lost, stolen or retired. */
+  | 'key_unavailable';
 
 /** While a lockdown is in force, only these holders are admitted. */
 export interface LockdownRule {
@@ -22,12 +37,32 @@ export interface AccessRequest {
   permissions: readonly SlotPermission[];
   /** Slots whose key is out with this holder: they may open the door to return it. */
   keysOut: number;
-  /** Wall time of the request (ms). Unused by the rules of this release; validity windows and
-   *  schedules will read it, and keeping it in the signature now keeps the function pure. */
+  /** Wall time of the request (ms): validity windows and schedules are judged at it. */
   nowMs: number;
   /** The lockdown in force, if any. */
   lockdown?: LockdownRule | null;
+  /** The policy inputs below are optional so that a caller without them decides as before. */
+  policy?: PolicyInputs;
 }
+
+/** What the policy engine adds to a request; the store looks these up for the holder. */
+export interface PolicyInputs {
+  /** The access groups the holder belongs to. */
+  groupIds: readonly number[];
+  /** Grants to the holder or their groups, key sets resolved to home slots. */
+  grants: readonly PolicyGrant[];
+  /** Home slots of keys marked lost, stolen or retired. */
+  unreleasableSlots: readonly number[];
+  /** IANA zone the cabinet's schedules are read in (configuration). */
+  timeZone: string;
+}
+
+const NO_POLICY: PolicyInputs = {
+  groupIds: [],
+  grants: [],
+  unreleasableSlots: [],
+  timeZone: 'UTC',
+};
 
 export type AccessDecision =
   | { granted: true; holderId: number; credentialId: number; slots: number[] }
@@ -46,13 +81,15 @@ export function decideAccess(request: AccessRequest): AccessDecision {
   const ids = { holderId: holder.id, credentialId: credential.id };
   if (!holder.enabled) return { granted: false, reason: 'holder_disabled', ...ids };
   if (!credential.enabled) return { granted: false, reason: 'credential_disabled', ...ids };
+  const stale =
+    validityDenial(holder, 'holder', request.nowMs) ??
+    validityDenial(credential, 'credential', request.nowMs);
+  if (stale) return { granted: false, reason: stale, ...ids };
   if (lockedOut(holder, request.lockdown)) return { granted: false, reason: 'lockdown', ...ids };
 
-  const slots = [
-    ...new Set(request.permissions.filter((p) => p.holderId === holder.id).map((p) => p.slot)),
-  ].sort((a, b) => a - b);
+  const { slots, uncovered } = coverageOf(holder, request);
   if (slots.length === 0 && request.keysOut === 0) {
-    return { granted: false, reason: 'nothing_permitted', ...ids };
+    return { granted: false, reason: uncovered ?? 'nothing_permitted', ...ids };
   }
   return { granted: true, ...ids, slots };
 }
@@ -64,6 +101,7 @@ export interface RemoteReleaseRequest {
   slot: number;
   nowMs: number;
   lockdown?: LockdownRule | null;
+  policy?: PolicyInputs;
 }
 
 export type RemoteReleaseDecision =
@@ -80,10 +118,53 @@ export function decideRemoteRelease(request: RemoteReleaseRequest): RemoteReleas
   if (!holder) return { granted: false, reason: 'unknown_holder' };
   const ids = { holderId: holder.id };
   if (!holder.enabled) return { granted: false, reason: 'holder_disabled', ...ids };
+  const stale = validityDenial(holder, 'holder', request.nowMs);
+  if (stale) return { granted: false, reason: stale, ...ids };
   if (lockedOut(holder, request.lockdown)) return { granted: false, reason: 'lockdown', ...ids };
-  const permitted = request.permissions.some((p) => p.holderId === holder.id && p.slot === slot);
-  if (!permitted) return { granted: false, reason: 'nothing_permitted', ...ids };
+  const { slots, uncovered } = coverageOf(holder, request);
+  if (!slots.includes(slot)) {
+    // A policy reason (schedule, validity, key state) only when nothing of the holder's is open
+    // now; with other slots open, this one is simply not among them.
+    const own = uncovered !== undefined && slots.length === 0 ? uncovered : 'nothing_permitted';
+    return { granted: false, reason: own, ...ids };
+  }
   return { granted: true, ...ids, slots: [slot] };
+}
+
+function coverageOf(
+  holder: Holder,
+  request: { permissions: readonly SlotPermission[]; nowMs: number; policy?: PolicyInputs },
+) {
+  const policy = request.policy ?? NO_POLICY;
+  return coveredSlots({
+    holderId: holder.id,
+    permissions: request.permissions,
+    ...policy,
+    nowMs: request.nowMs,
+  });
+}
+
+/** The denial a record's validity window gives at a time, if any. */
+function validityDenial(
+  record: Holder | Credential,
+  what: 'holder' | 'credential',
+  nowMs: number,
+): DenialReason | undefined {
+  const status = validityAt(record, nowMs);
+  switch (status) {
+    case 'valid':
+      return undefined;
+    case 'not_yet_valid':
+      return what === 'holder' ? 'holder_not_yet_valid' : 'credential_not_yet_valid';
+    case 'expired':
+      return what === 'holder' ? 'holder_expired' : 'credential_expired';
+    default:
+      return assertNever(status);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected validity status ${String(value)}`);
 }
 
 function lockedOut(holder: Holder, lockdown: LockdownRule | null | undefined): boolean {

@@ -1,4 +1,4 @@
-import type { Credential, Holder, Key, Loan, SlotPermission } from './model.js';
+import type { Credential, Holder, Key, Loan, PolicyGrant, SlotPermission } from './model.js';
 
 /**
  * The read-only facts the cabinet flow looks up while it decides. The store implements it over
@@ -13,4 +13,11 @@ export interface CabinetDirectory {
   keyByTag(tag: string): Key | undefined;
   keyByHomeSlot(slot: number): Key | undefined;
   openLoanOf(keyId: number): Loan | undefined;
+  // --- Access policy (issue 4) ---
+  /** The access groups the holder belongs to. */
+  groupsOf(holderId: number): number[];
+  /** Grants naming the holder or one of their groups, key sets resolved to home slots. */
+  grantsOf(holderId: number): PolicyGrant[];
+  /** Home slots of keys marked lost, stolen or retired: never released. */
+  unreleasableSlots(): number[];
 }

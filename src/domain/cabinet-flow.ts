@@ -8,9 +8,21 @@ import type {
   CabinetState,
   SlotState,
 } from './cabinet-state.js';
+import { lockoutSettings } from './cabinet-state.js';
+import { countsTowardsLockout } from './denial-reason.js';
+import {
+  clearLock,
+  countDenial,
+  expireLocks,
+  forget,
+  isLocked,
+  subjectKey,
+  type LockoutSubject,
+} from './lockout.js';
 import type { Holder } from './model.js';
+import { policyInputsOf } from './policy/policy-inputs.js';
 import type { Clock } from './clock.js';
-import { isAlarm, type NewEvent } from './events.js';
+import { isAlarm, type Actor, type LockoutRef, type NewEvent } from './events.js';
 import { maskCard } from '../log/mask-card.js';
 
 export interface StepResult {
@@ -22,6 +34,8 @@ export interface StepContext {
   settings: CabinetSettings;
   directory: CabinetDirectory;
   clock: Clock;
+  /** IANA zone the access schedules are read in (configuration); UTC when absent. */
+  timeZone?: string;
 }
 
 /**
@@ -65,6 +79,9 @@ export function step(state: CabinetState, input: CabinetInput, ctx: StepContext)
     case 'lockdown_end':
       run.lockdownEnd(input.commandId);
       break;
+    case 'clear_lockout':
+      run.clearLockout(input.actor, input.subject);
+      break;
     default:
       assertNever(input);
   }
@@ -78,6 +95,7 @@ class Step {
   private alarms: CabinetState['alarms'];
   private emergency: CabinetState['emergency'];
   private lockdown: CabinetState['lockdown'];
+  private lockouts: CabinetState['lockouts'];
   private readonly effects: Effect[] = [];
   private readonly now: number;
 
@@ -91,6 +109,7 @@ class Step {
     this.alarms = state.alarms;
     this.emergency = state.emergency;
     this.lockdown = state.lockdown;
+    this.lockouts = state.lockouts;
     this.now = ctx.clock.monotonicMs();
   }
 
@@ -103,6 +122,7 @@ class Step {
         alarms: this.alarms,
         emergency: this.emergency,
         lockdown: this.lockdown,
+        lockouts: this.lockouts,
       },
       effects: this.effects,
     };
@@ -118,15 +138,30 @@ class Step {
     const { directory } = this.ctx;
     const credential = directory.credentialByCard(card);
     const holder = credential ? directory.holder(credential.holderId) : undefined;
+    const masked = maskCard(card);
+    const subject: LockoutSubject = credential
+      ? { kind: 'credential', credentialId: credential.id, holderId: credential.holderId }
+      : { kind: 'reader' };
+    // A locked reader refuses every card, known ones too: otherwise a card found by trying
+    // numbers at random would still open the cabinet during the lockout meant to stop that.
+    if (
+      isLocked(this.lockouts, { kind: 'reader' }, this.now) ||
+      isLocked(this.lockouts, subject, this.now)
+    ) {
+      const ids = credential ? { holderId: credential.holderId, credentialId: credential.id } : {};
+      this.record({ type: 'access.denied', data: { reason: 'locked_out', card: masked, ...ids } });
+      this.effects.push({ kind: 'signal', signal: 'denied' });
+      return;
+    }
     const decision = decideAccess({
       credential,
       holder,
       permissions: holder ? directory.permissionsOf(holder.id) : [],
       keysOut: holder ? directory.openLoansOf(holder.id).length : 0,
       nowMs: this.ctx.clock.wallMs(),
+      policy: holder ? policyInputsOf(directory, holder.id, this.ctx.timeZone ?? 'UTC') : undefined,
       lockdown: this.lockdown,
     });
-    const masked = maskCard(card);
     if (!decision.granted || !holder) {
       const reason = decision.granted ? 'unknown_card' : decision.reason;
       const data: Extract<NewEvent, { type: 'access.denied' }>['data'] = { reason, card: masked };
@@ -135,8 +170,10 @@ class Step {
         data.credentialId = decision.credentialId;
       this.record({ type: 'access.denied', data });
       this.effects.push({ kind: 'signal', signal: 'denied' });
+      if (countsTowardsLockout(reason)) this.countDenial(subject);
       return;
     }
+    this.lockouts = forget(this.lockouts, subject);
     // Only slots that hold a key are released: an empty slot has nothing to give.
     const slots = decision.slots.filter((s) => this.slot(s).occupied);
     this.record({
@@ -166,6 +203,9 @@ class Step {
           permissions: holder ? directory.permissionsOf(holder.id) : [],
           slot,
           nowMs: this.ctx.clock.wallMs(),
+          policy: holder
+            ? policyInputsOf(directory, holder.id, this.ctx.timeZone ?? 'UTC')
+            : undefined,
           lockdown: this.lockdown,
         })
       : ({ granted: false, reason: 'nothing_permitted', holderId } as const);
@@ -230,6 +270,35 @@ class Step {
     this.record({ type: 'lockdown.ended', data: { commandId } });
   }
 
+  /** A custodian lifts a lockout early; the escalation level stays, so the next one is longer. */
+  clearLockout(actor: Actor, subject: LockoutSubject): void {
+    const known = this.lockouts[subjectKey(subject)]?.subject ?? subject;
+    const next = clearLock(this.lockouts, subject);
+    if (next === this.lockouts) return;
+    this.lockouts = next;
+    this.record({ type: 'lockout.cleared', data: { ...lockoutRef(known), actor } });
+  }
+
+  private countDenial(subject: LockoutSubject): void {
+    const outcome = countDenial(
+      this.lockouts,
+      subject,
+      this.now,
+      lockoutSettings(this.ctx.settings),
+    );
+    this.lockouts = outcome.book;
+    if (!outcome.locked) return;
+    this.record({
+      type: 'lockout.started',
+      data: {
+        ...lockoutRef(subject),
+        attempts: outcome.attempts,
+        level: outcome.level,
+        durationSeconds: outcome.lockMs / 1000,
+      },
+    });
+  }
+
   private openSession(holder: Holder, credentialId: number | null, slots: number[]): void {
     const { sessionMs } = this.ctx.settings;
     this.session = {
@@ -270,6 +339,11 @@ class Step {
   }
 
   tick(): void {
+    const expired = expireLocks(this.lockouts, this.now);
+    this.lockouts = expired.book;
+    for (const subject of expired.ended) {
+      this.record({ type: 'lockout.ended', data: lockoutRef(subject) });
+    }
     if (this.session && this.now >= this.session.endsAt) this.endSession();
     // A wrong-slot fob must stay removable until it is moved; the driver cuts every pulse at the
     // solenoid's maximum on-time, so the release is renewed pulse by pulse.
@@ -436,6 +510,12 @@ class Step {
   private setSlot(slot: number, patch: Partial<SlotState>): void {
     this.slots[slot - 1] = { ...this.slot(slot), ...patch };
   }
+}
+
+function lockoutRef(subject: LockoutSubject): LockoutRef {
+  if (subject.kind === 'reader') return { subject: 'reader' };
+  const { credentialId, holderId } = subject;
+  return { subject: 'credential', credentialId, ...(holderId === undefined ? {} : { holderId }) };
 }
 
 function assertNever(value: never): never {

@@ -1,4 +1,5 @@
-import type { NewEvent } from './events.js';
+import type { Actor, NewEvent } from './events.js';
+import type { LockoutSubject } from './lockout.js';
 
 /**
  * What the shell feeds the cabinet flow: driver events, timer ticks, and the central server's
@@ -14,7 +15,9 @@ export type CabinetInput =
   | { kind: 'emergency_start'; source: EmergencySource; commandId?: string }
   | { kind: 'emergency_end'; source: EmergencySource; commandId?: string }
   | { kind: 'lockdown_start'; commandId: string; allowHolders: number[] }
-  | { kind: 'lockdown_end'; commandId: string };
+  | { kind: 'lockdown_end'; commandId: string }
+  /** A custodian ends a lockout before its time (the CLI or the central server). */
+  | { kind: 'clear_lockout'; actor: Actor; subject: LockoutSubject };
 
 /** Who declared an emergency: the central server's command or a fire-alarm input. */
 export type EmergencySource = 'command' | 'input';

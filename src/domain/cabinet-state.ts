@@ -1,3 +1,5 @@
+import { DEFAULT_LOCKOUT, type LockoutBook, type LockoutSettings } from './lockout.js';
+
 /** What the cabinet flow remembers between inputs. Plain data, replaced (never mutated) by each step. */
 
 export type ReleaseReason = 'session' | 'wrong_slot';
@@ -69,6 +71,11 @@ export interface CabinetState {
   alarms: ActiveAlarm[];
   emergency: Emergency | null;
   lockdown: Lockdown | null;
+  /**
+   * Denied badges and lockouts in progress. Kept in memory only: a restart forgives them, which
+   * costs an attacker a power cut per few tries.
+   */
+  lockouts: LockoutBook;
 }
 
 export interface CabinetSettings {
@@ -77,6 +84,12 @@ export interface CabinetSettings {
   sessionMs: number;
   /** Length of each release pulse that keeps a wrong-slot fob removable. */
   wrongSlotPulseMs: number;
+  /** Lockout after repeated denied badges; `DEFAULT_LOCKOUT` when absent. */
+  lockout?: LockoutSettings;
+}
+
+export function lockoutSettings(settings: CabinetSettings): LockoutSettings {
+  return settings.lockout ?? DEFAULT_LOCKOUT;
 }
 
 /** The state at start: everything locked; a lockdown the store remembers stays in force. */
@@ -91,5 +104,6 @@ export function initialCabinetState(
     alarms: [],
     emergency: null,
     lockdown,
+    lockouts: {},
   };
 }

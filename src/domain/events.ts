@@ -1,5 +1,8 @@
-import type { DenialReason } from './access-decision.js';
+import type { BadgeDenialReason } from './denial-reason.js';
 import type { AlarmType } from './cabinet-state.js';
+import type { SyncCounts } from './permission-set.js';
+
+export type { ChangeCounts, SyncCounts } from './permission-set.js';
 
 /**
  * Every fact the cabinet records. The domain produces `NewEvent`s; the store gives each an id,
@@ -38,19 +41,6 @@ export type CommandRejection =
   | 'out_of_order'
   | 'invalid_args';
 
-export interface ChangeCounts {
-  added: number;
-  changed: number;
-  removed: number;
-}
-
-export interface SyncCounts {
-  holders: ChangeCounts;
-  credentials: ChangeCounts;
-  keys: ChangeCounts;
-  permissions: ChangeCounts;
-}
-
 interface HolderRef {
   holderId: number;
   holderName: string;
@@ -71,7 +61,7 @@ export type NewEvent =
   | {
       type: 'access.denied';
       data: {
-        reason: DenialReason;
+        reason: BadgeDenialReason;
         card?: string;
         holderId?: number;
         credentialId?: number;
@@ -127,7 +117,24 @@ export type NewEvent =
       data: { actor: Actor; keyId: number; label: string; tag: string; homeSlot: number };
     }
   | { type: 'permission.granted'; data: { actor: Actor; holderId: number; slot: number } }
-  | { type: 'permission.revoked'; data: { actor: Actor; holderId: number; slot: number } };
+  | { type: 'permission.revoked'; data: { actor: Actor; holderId: number; slot: number } }
+  | {
+      type: 'lockout.started';
+      data: LockoutRef & { attempts: number; level: number; durationSeconds: number };
+    }
+  | { type: 'lockout.ended'; data: LockoutRef }
+  | { type: 'lockout.cleared'; data: LockoutRef & { actor: Actor } };
+
+/**
+ * Whose badges a lockout refuses: one credential (with its holder), or the reader, where the
+ * denials of unknown cards are counted together (src/domain/lockout.ts).
+ */
+export interface LockoutRef {
+  subject: 'reader' | 'credential';
+  /** For a credential's lockout: the credential and its holder. */
+  credentialId?: number;
+  holderId?: number;
+}
 
 export type EventType = NewEvent['type'];
 

@@ -10,13 +10,38 @@
  * store's diff read the table and do not change. The types below are the wire format.
  */
 
-export interface SetHolder {
+import {
+  calendarDate,
+  endMinute,
+  instantOrNull,
+  oneOf,
+  ordered,
+  orNull,
+  startMinute,
+  weekday,
+} from './policy/set-checks.js';
+import type {
+  SetAccessGroup,
+  SetGrant,
+  SetGroupMember,
+  SetKeySet,
+  SetKeySetMember,
+  SetKeyState,
+  SetSchedule,
+  SetScheduleException,
+  SetScheduleWindow,
+  SetValidity,
+} from './policy/set-rows.js';
+
+export type * from './policy/set-rows.js';
+
+export interface SetHolder extends SetValidity {
   id: number;
   name: string;
   enabled: boolean;
 }
 
-export interface SetCredential {
+export interface SetCredential extends SetValidity {
   id: number;
   holderId: number;
   /** Upper-case decimal or hex, as the badge reader delivers it. */
@@ -30,9 +55,11 @@ export interface SetKey {
   tag: string;
   label: string;
   homeSlot: number;
+  /** Absent: active. */
+  state?: SetKeyState;
 }
 
-export interface SetPermission {
+export interface SetPermission extends SetValidity {
   holderId: number;
   slot: number;
 }
@@ -43,6 +70,14 @@ export interface SectionRows {
   credentials: SetCredential;
   keys: SetKey;
   permissions: SetPermission;
+  accessGroups: SetAccessGroup;
+  groupMembers: SetGroupMember;
+  keySets: SetKeySet;
+  keySetMembers: SetKeySetMember;
+  schedules: SetSchedule;
+  scheduleWindows: SetScheduleWindow;
+  scheduleExceptions: SetScheduleException;
+  grants: SetGrant;
 }
 
 export type SectionName = keyof SectionRows;
@@ -60,6 +95,14 @@ export interface SectionRemovals {
   credentials: number;
   keys: number;
   permissions: SetPermission;
+  accessGroups: number;
+  groupMembers: SetGroupMember;
+  keySets: number;
+  keySetMembers: SetKeySetMember;
+  schedules: number;
+  scheduleWindows: number;
+  scheduleExceptions: number;
+  grants: number;
 }
 
 export interface PermissionDelta {
@@ -133,6 +176,14 @@ export interface SectionRule<S extends SectionName> {
   unique: ReadonlyArray<{ field: keyof SectionRows[S] & string; what: string }>;
   /** Fields naming a row of another section, which must be in the set. */
   references: ReadonlyArray<{ field: keyof SectionRows[S] & string; section: SectionName }>;
+  /** Fields a row may leave out; the diff reads an absent one as its default, or null. */
+  optional?: ReadonlyArray<keyof SectionRows[S] & string>;
+  defaults?: Partial<SectionRows[S]>;
+  /**
+   * A section added after the first servers: a full set without it has it empty, so a server
+   * that knows nothing of the policy sections still sends a valid set.
+   */
+  optionalSection?: boolean;
   /** Checks over the whole section that need the cabinet's state (passed in the context). */
   extra?(
     rows: ReadonlyArray<SectionRows[S]>,
@@ -184,8 +235,16 @@ const byId = {
 };
 
 const holders: SectionRule<'holders'> = {
-  fields: { id, name: text(200), enabled: flag },
+  fields: {
+    id,
+    name: text(200),
+    enabled: flag,
+    validFrom: instantOrNull,
+    validUntil: instantOrNull,
+  },
   ...byId,
+  optional: ['validFrom', 'validUntil'],
+  extra: validityOrder,
   describe: (key) => `holder ${key}`,
   unique: [],
   references: [],
@@ -197,12 +256,16 @@ const credentials: SectionRule<'credentials'> = {
     holderId: id,
     card: matching(CARD, '1 to 20 upper-case decimal or hex digits'),
     enabled: flag,
+    validFrom: instantOrNull,
+    validUntil: instantOrNull,
   },
   ...byId,
+  optional: ['validFrom', 'validUntil'],
   describe: (key) => `credential ${key}`,
   // The card itself is personal data: messages name the credential that has it instead.
   unique: [{ field: 'card', what: 'the card' }],
   references: [{ field: 'holderId', section: 'holders' }],
+  extra: validityOrder,
 };
 
 const keys: SectionRule<'keys'> = {
@@ -211,8 +274,11 @@ const keys: SectionRule<'keys'> = {
     tag: matching(TAG, '4 to 32 upper-case hex digits'),
     label: text(200),
     homeSlot: slot,
+    state: oneOf('active', 'lost', 'stolen'),
   },
   ...byId,
+  optional: ['state'],
+  defaults: { state: 'active' },
   describe: (key) => `key ${key}`,
   unique: [
     { field: 'tag', what: 'the tag' },
@@ -251,7 +317,9 @@ const SLOT_SPAN = 2 ** 20;
 const MAX_PACKED_HOLDER = Math.floor(Number.MAX_SAFE_INTEGER / SLOT_SPAN);
 
 const permissions: SectionRule<'permissions'> = {
-  fields: { holderId: id, slot },
+  fields: { holderId: id, slot, validFrom: instantOrNull, validUntil: instantOrNull },
+  optional: ['validFrom', 'validUntil'],
+  extra: validityOrder,
   key: (row) =>
     row.slot < SLOT_SPAN && row.holderId <= MAX_PACKED_HOLDER
       ? row.holderId * SLOT_SPAN + row.slot
@@ -272,6 +340,176 @@ const permissions: SectionRule<'permissions'> = {
   references: [{ field: 'holderId', section: 'holders' }],
 };
 
+/** A validity window must end after it starts. */
+function validityOrder(rows: ReadonlyArray<SetValidity>) {
+  return rows.flatMap((row, index) =>
+    ordered(row.validFrom, row.validUntil)
+      ? []
+      : [{ index, field: 'validUntil', problem: 'must be after validFrom' }],
+  );
+}
+
+/** A named row of the policy (group, key set, schedule): an id and a name. */
+const named = (what: string) => ({
+  fields: { id, name: text(200) },
+  ...byId,
+  describe: (key: RowKey) => `${what} ${key}`,
+  unique: [],
+  references: [],
+  optionalSection: true,
+});
+
+const accessGroups: SectionRule<'accessGroups'> = named('access group');
+const keySets: SectionRule<'keySets'> = named('key set');
+const schedules: SectionRule<'schedules'> = named('schedule');
+
+/**
+ * A link row named by its two ids, packed into one number like a permission's key (the ids
+ * of a real cabinet are far below 2^26).
+ */
+function link<S extends 'groupMembers' | 'keySetMembers'>(
+  first: keyof SectionRows[S] & string,
+  firstSection: SectionName,
+  second: keyof SectionRows[S] & string,
+  secondSection: SectionName,
+  what: string,
+): SectionRule<S> {
+  const SPAN = 2 ** 26;
+  const pair = (row: SectionRows[S]) =>
+    [row[first] as unknown as number, row[second] as unknown as number] as const;
+  const rule: SectionRule<S> = {
+    fields: { [first]: id, [second]: id } as SectionRule<S>['fields'],
+    key(row) {
+      const [a, b] = pair(row);
+      return b < SPAN && a <= Number.MAX_SAFE_INTEGER / SPAN ? a * SPAN + b : `${a}:${b}`;
+    },
+    keyFields: [first, second],
+    keyPath: '',
+    keyText: (row) => `${first}=${pair(row)[0]},${second}=${pair(row)[1]}`,
+    describe(key) {
+      const [a, b] =
+        typeof key === 'number' ? [Math.floor(key / SPAN), key % SPAN] : key.split(':');
+      return `${what} ${first}=${a},${second}=${b}`;
+    },
+    removal(value, path, context, problems) {
+      const verdict = checkRow(rule, value, path, undefined, context, problems);
+      return verdict === WELL_FORMED ? rule.key(value as SectionRows[S]) : undefined;
+    },
+    unique: [],
+    references: [
+      { field: first, section: firstSection },
+      { field: second, section: secondSection },
+    ],
+    optionalSection: true,
+  };
+  return rule;
+}
+
+const groupMembers = link<'groupMembers'>(
+  'holderId',
+  'holders',
+  'groupId',
+  'accessGroups',
+  'the membership',
+);
+const keySetMembers = link<'keySetMembers'>(
+  'keySetId',
+  'keySets',
+  'keyId',
+  'keys',
+  'the key set member',
+);
+
+const scheduleWindows: SectionRule<'scheduleWindows'> = {
+  fields: { id, scheduleId: id, day: weekday, startMinute, endMinute },
+  ...byId,
+  describe: (key) => `schedule window ${key}`,
+  unique: [],
+  references: [{ field: 'scheduleId', section: 'schedules' }],
+  optionalSection: true,
+  extra: (rows) =>
+    rows.flatMap((row, index) =>
+      row.startMinute < row.endMinute
+        ? []
+        : [
+            {
+              index,
+              field: 'endMinute',
+              problem: 'must be after startMinute (split a window at midnight)',
+            },
+          ],
+    ),
+};
+
+const scheduleExceptions: SectionRule<'scheduleExceptions'> = {
+  fields: {
+    id,
+    scheduleId: id,
+    date: calendarDate,
+    kind: oneOf('closed', 'open'),
+    startMinute: orNull(startMinute),
+    endMinute: orNull(endMinute),
+  },
+  ...byId,
+  optional: ['startMinute', 'endMinute'],
+  describe: (key) => `schedule exception ${key}`,
+  unique: [],
+  references: [{ field: 'scheduleId', section: 'schedules' }],
+  optionalSection: true,
+  extra: (rows) =>
+    rows.flatMap((row, index) => {
+      const start = row.startMinute ?? null;
+      const end = row.endMinute ?? null;
+      if ((start === null) !== (end === null)) {
+        return [
+          { index, field: 'endMinute', problem: 'give both startMinute and endMinute, or neither' },
+        ];
+      }
+      return ordered(start, end)
+        ? []
+        : [{ index, field: 'endMinute', problem: 'must be after startMinute' }];
+    }),
+};
+
+const grants: SectionRule<'grants'> = {
+  fields: {
+    id,
+    holderId: orNull(id),
+    groupId: orNull(id),
+    slot: (value, context) => (value === null ? undefined : slot(value, context)),
+    keySetId: orNull(id),
+    scheduleId: orNull(id),
+    validFrom: instantOrNull,
+    validUntil: instantOrNull,
+  },
+  ...byId,
+  optional: ['holderId', 'groupId', 'slot', 'keySetId', 'scheduleId', 'validFrom', 'validUntil'],
+  describe: (key) => `grant ${key}`,
+  unique: [],
+  references: [
+    { field: 'holderId', section: 'holders' },
+    { field: 'groupId', section: 'accessGroups' },
+    { field: 'keySetId', section: 'keySets' },
+    { field: 'scheduleId', section: 'schedules' },
+  ],
+  optionalSection: true,
+  extra: (rows) =>
+    rows.flatMap((row, index) => {
+      const problems: Array<{ index: number; field: string; problem: string }> = [];
+      if ((row.holderId == null) === (row.groupId == null)) {
+        problems.push({
+          index,
+          field: 'holderId',
+          problem: 'give exactly one of holderId and groupId',
+        });
+      }
+      if ((row.slot == null) === (row.keySetId == null)) {
+        problems.push({ index, field: 'slot', problem: 'give exactly one of slot and keySetId' });
+      }
+      return [...problems, ...validityOrder([row]).map((p) => ({ ...p, index }))];
+    }),
+};
+
 /**
  * Every section, parents before the sections that refer to them: the store inserts in this
  * order and removes in the reverse one.
@@ -281,9 +519,41 @@ export const SECTIONS: { readonly [S in SectionName]: SectionRule<S> } = {
   credentials,
   keys,
   permissions,
+  accessGroups,
+  groupMembers,
+  keySets,
+  keySetMembers,
+  schedules,
+  scheduleWindows,
+  scheduleExceptions,
+  grants,
 };
 
 export const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];
+
+/** The policy's sections, empty: for sets built by hand that do not use them. */
+export function emptyPolicySections(): Pick<
+  PermissionSections,
+  | 'accessGroups'
+  | 'groupMembers'
+  | 'keySets'
+  | 'keySetMembers'
+  | 'schedules'
+  | 'scheduleWindows'
+  | 'scheduleExceptions'
+  | 'grants'
+> {
+  return {
+    accessGroups: [],
+    groupMembers: [],
+    keySets: [],
+    keySetMembers: [],
+    schedules: [],
+    scheduleWindows: [],
+    scheduleExceptions: [],
+    grants: [],
+  };
+}
 
 /** Tells a full set from a delta and reads their versions; anything else is malformed. */
 export function readSyncEnvelope(payload: unknown): Validation<SyncEnvelope> {
@@ -317,6 +587,7 @@ export function validatePermissionSet(
   const body = payload as Record<string, unknown>;
   const problems = unknownFields(body, ['version', ...SECTION_NAMES], '');
   for (const name of SECTION_NAMES) {
+    if (body[name] === undefined && SECTIONS[name].optionalSection) continue;
     if (!Array.isArray(body[name])) problems.push(`${name}: must be an array`);
   }
   if (problems.length > 0) return malformed(problems);
@@ -324,7 +595,7 @@ export function validatePermissionSet(
   const set = { version: envelope.value.version } as PermissionSet;
   const located = {} as LocatedSections;
   for (const name of SECTION_NAMES) {
-    const checked = checkRows(name, body[name] as unknown[], context, problems, name);
+    const checked = checkRows(name, (body[name] ?? []) as unknown[], context, problems, name);
     setSection(set, name, checked.rows);
     locate(located, name, { ...checked, path: (i) => `${name}[${checked.index[i]}]` });
   }
@@ -474,7 +745,11 @@ function checkRow<S extends SectionName>(
   for (const field of fieldNames(rule)) {
     const has = field in value;
     if (has) present++;
-    const problem = has ? fields[field]?.(value[field], context) : 'is missing';
+    const problem = has
+      ? fields[field]?.(value[field], context)
+      : (rule.optional as readonly string[] | undefined)?.includes(field)
+        ? undefined
+        : 'is missing';
     if (problem === undefined) continue;
     problems.push(`${at()}.${field}: ${problem}`);
     const keyField = (rule.keyFields as readonly string[]).includes(field);
@@ -604,7 +879,9 @@ function checkReferences<S extends SectionName>(
     const targets = keysOf.get(ref.section);
     const known = sections[ref.section].known;
     for (let i = 0; i < rows.length; i++) {
-      const target = (rows[i] as SectionRows[S])[ref.field] as RowKey;
+      const target = (rows[i] as SectionRows[S])[ref.field] as RowKey | null | undefined;
+      // An optional reference left empty names nothing (a grant to a group has no holder).
+      if (target == null) continue;
       if (targets?.has(target) || known.has(target)) continue;
       const removal = removedBy(ref.section, target);
       problems.push(

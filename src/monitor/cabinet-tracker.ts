@@ -37,6 +37,8 @@ export class CabinetTracker {
   private readonly pending = new Map<number, RecordedEvent>();
   /** Highest seq seen so far (0 before any): a new event above it + 1 opens a gap. */
   private highest = 0;
+  /** The highest seq the cabinet announced as published (retained status). */
+  private announced = 0;
   /** Ids of recently seen seqs; oldest first (Map keeps insertion order) for eviction. */
   private readonly seen = new Map<number, string>();
   private readonly window: number;
@@ -53,9 +55,23 @@ export class CabinetTracker {
     return this.contiguous;
   }
 
-  /** The first missing seq while events above a gap wait; undefined when there is no gap. */
+  /**
+   * The first missing seq while events above a gap wait, or while the cabinet says it has
+   * published more than arrived here (a lost tail has no later event to reveal it); undefined
+   * when nothing is missing.
+   */
   get firstMissing(): number | undefined {
-    return this.contiguous !== undefined && this.pending.size > 0 ? this.contiguous + 1 : undefined;
+    if (this.contiguous === undefined) return undefined;
+    const missing = this.pending.size > 0 || this.announced > this.contiguous;
+    return missing ? this.contiguous + 1 : undefined;
+  }
+
+  /**
+   * What the cabinet's status says it has published (its lastSeq less its outbox depth): events
+   * up to there exist, whether or not they arrived.
+   */
+  announce(publishedUpTo: number): void {
+    this.announced = Math.max(this.announced, publishedUpTo);
   }
 
   /**

@@ -179,11 +179,15 @@ export class FleetMonitor extends EventEmitter<{ notice: [MonitorNotice] }> {
   private onStatus(cabinetId: string, status: Record<string, unknown>): void {
     const cabinet = this.cabinet(cabinetId);
     this.notice({ kind: 'status', cabinetId, status });
-    const acked = status.lastAckedSeq;
+    const { lastAckedSeq: acked, lastSeq, outboxDepth } = status;
+    if (typeof lastSeq === 'number' && typeof outboxDepth === 'number') {
+      cabinet.tracker.announce(lastSeq - outboxDepth);
+    }
     // The last will carries no counters; any later online status does.
-    if (typeof acked !== 'number' || cabinet.tracker.position !== undefined) return;
-    cabinet.acked = acked;
-    this.report(cabinetId, cabinet.tracker.start(acked));
+    if (typeof acked === 'number' && cabinet.tracker.position === undefined) {
+      cabinet.acked = acked;
+      this.report(cabinetId, cabinet.tracker.start(acked));
+    }
     this.progressed(cabinetId, cabinet);
   }
 

@@ -106,6 +106,7 @@ export class MqttLink {
       ...this.identity,
       outboxDepth: this.log.depth(),
       lastAckedSeq: this.log.ackedSeq(),
+      lastSeq: this.log.lastSeq(),
     });
   }
 

@@ -91,7 +91,24 @@ export class OutboxPublisher extends EventEmitter<OutboxEvents> {
     };
 
     return new Promise<void>((resolve) => {
+      let abandoned = false;
+      // A dropped connection may leave publishes that never settle (a broker that lost the
+      // session never acknowledges them). Give up on them: they are not marked sent, so the
+      // next drain after the reconnect sends them again, in order.
+      const onClose = () => {
+        if (abandoned) return;
+        abandoned = true;
+        while (inFlight[0]?.settled && !inFlight[0].failed) acked.push(inFlight.shift()!.seq);
+        flush();
+        resolve();
+      };
+      client.once('close', onClose);
+      const finish = () => {
+        client.off('close', onClose);
+        resolve();
+      };
       const pump = (): void => {
+        if (abandoned) return;
         while (inFlight[0]?.settled && !inFlight[0].failed) acked.push(inFlight.shift()!.seq);
         if (acked.length >= window) flush();
         while (
@@ -131,7 +148,7 @@ export class OutboxPublisher extends EventEmitter<OutboxEvents> {
             'publishing stopped; events stay in the outbox',
           );
         }
-        resolve();
+        finish();
       };
       pump();
     });

@@ -8,6 +8,8 @@ export interface StatusPayload {
   outboxDepth?: number;
   /** Highest sequence number the central server has acknowledged without gaps. */
   lastAckedSeq?: number;
+  /** Highest sequence number recorded: a consumer holding less knows more is to come. */
+  lastSeq?: number;
 }
 
 export function statusPayload(

@@ -1,6 +1,22 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { CabinetDirectory } from '../domain/cabinet-directory.js';
-import type { Credential, Holder, Key, Loan, SlotPermission } from '../domain/model.js';
+import type {
+  Credential,
+  Holder,
+  Key,
+  Loan,
+  PolicyGrant,
+  SlotPermission,
+} from '../domain/model.js';
+import { SqlitePolicyLookups, toMs } from './policy-lookups.js';
+
+/** Validity columns as read: ISO 8601 UTC text, NULL for no bound. */
+interface ValidityRow {
+  validFrom: string | null;
+  validUntil: string | null;
+}
+
+const VALIDITY = 'valid_from AS validFrom, valid_until AS validUntil';
 
 interface LoanRow {
   key_id: number;
@@ -15,16 +31,18 @@ export class SqliteDirectory implements CabinetDirectory {
     'credential' | 'holder' | 'permissions' | 'holderLoans' | 'keyByTag' | 'keyBySlot' | 'keyLoan',
     Statement
   >;
+  private readonly policy: SqlitePolicyLookups;
 
   constructor(db: Database) {
-    const keyColumns = 'id, tag, label, home_slot AS homeSlot';
+    this.policy = new SqlitePolicyLookups(db);
+    const keyColumns = 'id, tag, label, home_slot AS homeSlot, state';
     this.stmts = {
       credential: db.prepare(
-        'SELECT id, holder_id AS holderId, card, enabled FROM credentials WHERE card = ?',
+        `SELECT id, holder_id AS holderId, card, enabled, ${VALIDITY} FROM credentials WHERE card = ?`,
       ),
-      holder: db.prepare('SELECT id, name, enabled FROM holders WHERE id = ?'),
+      holder: db.prepare(`SELECT id, name, enabled, ${VALIDITY} FROM holders WHERE id = ?`),
       permissions: db.prepare(
-        'SELECT holder_id AS holderId, slot FROM permissions WHERE holder_id = ?',
+        `SELECT holder_id AS holderId, slot, ${VALIDITY} FROM permissions WHERE holder_id = ?`,
       ),
       holderLoans: db.prepare(
         'SELECT key_id, holder_id, slot, out_at FROM loans WHERE holder_id = ? AND returned_at IS NULL',
@@ -39,18 +57,19 @@ export class SqliteDirectory implements CabinetDirectory {
 
   credentialByCard(card: string): Credential | undefined {
     const row = this.stmts.credential.get(card) as
-      (Omit<Credential, 'enabled'> & { enabled: number }) | undefined;
-    return row && { ...row, enabled: row.enabled === 1 };
+      (Omit<Credential, 'enabled'> & { enabled: number } & ValidityRow) | undefined;
+    return row && { ...withValidity(row), enabled: row.enabled === 1 };
   }
 
   holder(id: number): Holder | undefined {
     const row = this.stmts.holder.get(id) as
-      (Omit<Holder, 'enabled'> & { enabled: number }) | undefined;
-    return row && { ...row, enabled: row.enabled === 1 };
+      (Omit<Holder, 'enabled'> & { enabled: number } & ValidityRow) | undefined;
+    return row && { ...withValidity(row), enabled: row.enabled === 1 };
   }
 
   permissionsOf(holderId: number): SlotPermission[] {
-    return this.stmts.permissions.all(holderId) as SlotPermission[];
+    const rows = this.stmts.permissions.all(holderId) as Array<SlotPermission & ValidityRow>;
+    return rows.map(withValidity);
   }
 
   openLoansOf(holderId: number): Loan[] {
@@ -69,6 +88,18 @@ export class SqliteDirectory implements CabinetDirectory {
     const row = this.stmts.keyLoan.get(keyId) as LoanRow | undefined;
     return row && toLoan(row);
   }
+
+  groupsOf(holderId: number): number[] {
+    return this.policy.groupsOf(holderId);
+  }
+
+  grantsOf(holderId: number): PolicyGrant[] {
+    return this.policy.grantsOf(holderId);
+  }
+
+  unreleasableSlots(): number[] {
+    return this.policy.unreleasableSlots();
+  }
 }
 
 function toLoan(row: LoanRow): Loan {
@@ -78,4 +109,12 @@ function toLoan(row: LoanRow): Loan {
     slot: row.slot,
     outAtMs: Date.parse(row.out_at),
   };
+}
+
+/** Replaces the validity columns of a row with the domain's epoch-ms bounds. */
+function withValidity<T extends ValidityRow>(
+  row: T,
+): Omit<T, keyof ValidityRow> & { validFromMs: number | null; validUntilMs: number | null } {
+  const { validFrom, validUntil, ...rest } = row;
+  return { ...rest, validFromMs: toMs(validFrom), validUntilMs: toMs(validUntil) };
 }

@@ -55,16 +55,28 @@ function diffSection<S extends SectionName>(
     }
     matched[at] = 1;
     const before = current[at] as SectionRows[S];
-    if (!sameFields(before, after, fields)) diff.changed.push({ before, after });
+    if (!sameFields(before, after, fields, rule.defaults)) diff.changed.push({ before, after });
   }
   current.forEach((row, i) => matched[i] === 0 && diff.removed.push(row));
   return diff;
 }
 
-function sameFields<T>(a: T, b: T, fields: ReadonlyArray<keyof T>): boolean {
+/**
+ * Field by field; an optional field left out reads as its default or null, so a set from a
+ * server that does not send it matches the row in force.
+ */
+function sameFields<T>(
+  a: T,
+  b: T,
+  fields: ReadonlyArray<keyof T>,
+  defaults: Partial<T> | undefined,
+): boolean {
   for (let f = 0; f < fields.length; f++) {
     const field = fields[f] as keyof T;
-    if (a[field] !== b[field]) return false;
+    const x = a[field];
+    const y = b[field];
+    if (x === y) continue;
+    if ((x ?? defaults?.[field] ?? null) !== (y ?? defaults?.[field] ?? null)) return false;
   }
   return true;
 }

@@ -40,21 +40,27 @@ interface Write<S extends SectionName, Extra extends unknown[]> {
 }
 
 const bit = (value: boolean): number => (value ? 1 : 0);
+/** An optional field of the set as a column value: absent is NULL. */
+const nul = <T>(value: T | null | undefined): T | null => value ?? null;
+const VALIDITY_JSON = "'validFrom', valid_from, 'validUntil', valid_until";
 const bool = (column: string): string => `json(iif(${column}, 'true', 'false'))`;
 
 const holders: SyncTable<'holders'> = {
   readCurrent: `SELECT json_group_array(json_object('id', id, 'name', name,
-                                                   'enabled', ${bool('enabled')}))
+                                                   'enabled', ${bool('enabled')}, ${VALIDITY_JSON}))
                   FROM (SELECT * FROM holders WHERE retired = 0 ORDER BY id)`,
   insert: {
-    sql: `INSERT INTO holders (id, name, enabled, created_at) VALUES (?, ?, ?, ?)
+    sql: `INSERT INTO holders (id, name, enabled, valid_from, valid_until, created_at)
+          VALUES (?, ?, ?, ?, ?, ?)
           ON CONFLICT (id) DO UPDATE SET name = excluded.name, enabled = excluded.enabled,
-                                         retired = 0`,
-    run: (stmt, row, stamp) => stmt.run(row.id, row.name, bit(row.enabled), stamp),
+            valid_from = excluded.valid_from, valid_until = excluded.valid_until, retired = 0`,
+    run: (stmt, row, stamp) =>
+      stmt.run(row.id, row.name, bit(row.enabled), nul(row.validFrom), nul(row.validUntil), stamp),
   },
   update: {
-    sql: 'UPDATE holders SET name = ?, enabled = ? WHERE id = ?',
-    run: (stmt, row) => stmt.run(row.name, bit(row.enabled), row.id),
+    sql: 'UPDATE holders SET name = ?, enabled = ?, valid_from = ?, valid_until = ? WHERE id = ?',
+    run: (stmt, row) =>
+      stmt.run(row.name, bit(row.enabled), nul(row.validFrom), nul(row.validUntil), row.id),
   },
   remove: [
     'DELETE FROM holders WHERE id = @id AND NOT EXISTS (SELECT 1 FROM loans WHERE holder_id = @id)',
@@ -64,15 +70,34 @@ const holders: SyncTable<'holders'> = {
 
 const credentials: SyncTable<'credentials'> = {
   readCurrent: `SELECT json_group_array(json_object('id', id, 'holderId', holder_id, 'card', card,
-                                                   'enabled', ${bool('enabled')}))
+                                                   'enabled', ${bool('enabled')}, ${VALIDITY_JSON}))
                   FROM (SELECT * FROM credentials ORDER BY id)`,
   insert: {
-    sql: 'INSERT INTO credentials (id, holder_id, card, enabled, created_at) VALUES (?, ?, ?, ?, ?)',
-    run: (stmt, row, stamp) => stmt.run(row.id, row.holderId, row.card, bit(row.enabled), stamp),
+    sql: `INSERT INTO credentials (id, holder_id, card, enabled, valid_from, valid_until, created_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    run: (stmt, row, stamp) =>
+      stmt.run(
+        row.id,
+        row.holderId,
+        row.card,
+        bit(row.enabled),
+        nul(row.validFrom),
+        nul(row.validUntil),
+        stamp,
+      ),
   },
   update: {
-    sql: 'UPDATE credentials SET holder_id = ?, card = ?, enabled = ? WHERE id = ?',
-    run: (stmt, row) => stmt.run(row.holderId, row.card, bit(row.enabled), row.id),
+    sql: `UPDATE credentials SET holder_id = ?, card = ?, enabled = ?, valid_from = ?, valid_until = ?
+           WHERE id = ?`,
+    run: (stmt, row) =>
+      stmt.run(
+        row.holderId,
+        row.card,
+        bit(row.enabled),
+        nul(row.validFrom),
+        nul(row.validUntil),
+        row.id,
+      ),
   },
   // A card is never '#…' (the set allows hex digits only), so the parked value is unique.
   // Credentials are never retired: an added one has no row yet.
@@ -85,17 +110,18 @@ const credentials: SyncTable<'credentials'> = {
 
 const keys: SyncTable<'keys'> = {
   readCurrent: `SELECT json_group_array(json_object('id', id, 'tag', tag, 'label', label,
-                                                   'homeSlot', home_slot))
+                                                   'homeSlot', home_slot, 'state', state))
                   FROM (SELECT * FROM keys WHERE state <> 'retired' ORDER BY id)`,
   insert: {
-    sql: `INSERT INTO keys (id, tag, label, home_slot, created_at) VALUES (?, ?, ?, ?, ?)
+    sql: `INSERT INTO keys (id, tag, label, home_slot, state, created_at) VALUES (?, ?, ?, ?, ?, ?)
           ON CONFLICT (id) DO UPDATE SET tag = excluded.tag, label = excluded.label,
-            home_slot = excluded.home_slot, state = 'active', retired_tag = NULL`,
-    run: (stmt, row, stamp) => stmt.run(row.id, row.tag, row.label, row.homeSlot, stamp),
+            home_slot = excluded.home_slot, state = excluded.state, retired_tag = NULL`,
+    run: (stmt, row, stamp) =>
+      stmt.run(row.id, row.tag, row.label, row.homeSlot, row.state ?? 'active', stamp),
   },
   update: {
-    sql: 'UPDATE keys SET tag = ?, label = ?, home_slot = ? WHERE id = ?',
-    run: (stmt, row) => stmt.run(row.tag, row.label, row.homeSlot, row.id),
+    sql: 'UPDATE keys SET tag = ?, label = ?, home_slot = ?, state = ? WHERE id = ?',
+    run: (stmt, row) => stmt.run(row.tag, row.label, row.homeSlot, row.state ?? 'active', row.id),
   },
   // An added key may be a retired one still out on loan, holding its old tag and slot.
   park: {
@@ -114,13 +140,139 @@ const keys: SyncTable<'keys'> = {
 };
 
 const permissions: SyncTable<'permissions'> = {
-  readCurrent: `SELECT json_group_array(json_object('holderId', holder_id, 'slot', slot))
-                  FROM (SELECT holder_id, slot FROM permissions ORDER BY holder_id, slot)`,
+  readCurrent: `SELECT json_group_array(json_object('holderId', holder_id, 'slot', slot,
+                                                   ${VALIDITY_JSON}))
+                  FROM (SELECT holder_id, slot, valid_from, valid_until FROM permissions
+                         ORDER BY holder_id, slot)`,
   insert: {
-    sql: 'INSERT INTO permissions (holder_id, slot, created_at) VALUES (?, ?, ?)',
-    run: (stmt, row, stamp) => stmt.run(row.holderId, row.slot, stamp),
+    sql: `INSERT INTO permissions (holder_id, slot, valid_from, valid_until, created_at)
+          VALUES (?, ?, ?, ?, ?)`,
+    run: (stmt, row, stamp) =>
+      stmt.run(row.holderId, row.slot, nul(row.validFrom), nul(row.validUntil), stamp),
+  },
+  update: {
+    sql: 'UPDATE permissions SET valid_from = ?, valid_until = ? WHERE holder_id = ? AND slot = ?',
+    run: (stmt, row) => stmt.run(nul(row.validFrom), nul(row.validUntil), row.holderId, row.slot),
   },
   remove: ['DELETE FROM permissions WHERE holder_id = @holderId AND slot = @slot'],
+};
+
+/** A named policy row (group, key set, schedule) in its own table. */
+function namedTable<S extends 'accessGroups' | 'keySets' | 'schedules'>(
+  table: string,
+): SyncTable<S> {
+  return {
+    readCurrent: `SELECT json_group_array(json_object('id', id, 'name', name))
+                    FROM (SELECT id, name FROM ${table} ORDER BY id)`,
+    insert: {
+      sql: `INSERT INTO ${table} (id, name, created_at) VALUES (?, ?, ?)`,
+      run: (stmt, row, stamp) => stmt.run(row.id, row.name, stamp),
+    },
+    update: {
+      sql: `UPDATE ${table} SET name = ? WHERE id = ?`,
+      run: (stmt, row) => stmt.run(row.name, row.id),
+    },
+    remove: [`DELETE FROM ${table} WHERE id = @id`],
+  };
+}
+
+const groupMembers: SyncTable<'groupMembers'> = {
+  readCurrent: `SELECT json_group_array(json_object('holderId', holder_id, 'groupId', group_id))
+                  FROM (SELECT holder_id, group_id FROM group_members ORDER BY holder_id, group_id)`,
+  insert: {
+    sql: 'INSERT INTO group_members (holder_id, group_id) VALUES (?, ?)',
+    run: (stmt, row) => stmt.run(row.holderId, row.groupId),
+  },
+  remove: ['DELETE FROM group_members WHERE holder_id = @holderId AND group_id = @groupId'],
+};
+
+const keySetMembers: SyncTable<'keySetMembers'> = {
+  readCurrent: `SELECT json_group_array(json_object('keySetId', key_set_id, 'keyId', key_id))
+                  FROM (SELECT key_set_id, key_id FROM key_set_members ORDER BY key_set_id, key_id)`,
+  insert: {
+    sql: 'INSERT INTO key_set_members (key_set_id, key_id) VALUES (?, ?)',
+    run: (stmt, row) => stmt.run(row.keySetId, row.keyId),
+  },
+  remove: ['DELETE FROM key_set_members WHERE key_set_id = @keySetId AND key_id = @keyId'],
+};
+
+const scheduleWindows: SyncTable<'scheduleWindows'> = {
+  readCurrent: `SELECT json_group_array(json_object('id', id, 'scheduleId', schedule_id, 'day', day,
+                                                   'startMinute', start_minute, 'endMinute', end_minute))
+                  FROM (SELECT * FROM schedule_windows ORDER BY id)`,
+  insert: {
+    sql: `INSERT INTO schedule_windows (id, schedule_id, day, start_minute, end_minute)
+          VALUES (?, ?, ?, ?, ?)`,
+    run: (stmt, row) => stmt.run(row.id, row.scheduleId, row.day, row.startMinute, row.endMinute),
+  },
+  update: {
+    sql: `UPDATE schedule_windows SET schedule_id = ?, day = ?, start_minute = ?, end_minute = ?
+           WHERE id = ?`,
+    run: (stmt, row) => stmt.run(row.scheduleId, row.day, row.startMinute, row.endMinute, row.id),
+  },
+  remove: ['DELETE FROM schedule_windows WHERE id = @id'],
+};
+
+const scheduleExceptions: SyncTable<'scheduleExceptions'> = {
+  readCurrent: `SELECT json_group_array(json_object('id', id, 'scheduleId', schedule_id,
+                  'date', date, 'kind', kind, 'startMinute', start_minute, 'endMinute', end_minute))
+                  FROM (SELECT * FROM schedule_exceptions ORDER BY id)`,
+  insert: {
+    sql: `INSERT INTO schedule_exceptions (id, schedule_id, date, kind, start_minute, end_minute)
+          VALUES (?, ?, ?, ?, ?, ?)`,
+    run: (stmt, row) =>
+      stmt.run(
+        row.id,
+        row.scheduleId,
+        row.date,
+        row.kind,
+        nul(row.startMinute),
+        nul(row.endMinute),
+      ),
+  },
+  update: {
+    sql: `UPDATE schedule_exceptions SET schedule_id = ?, date = ?, kind = ?, start_minute = ?,
+            end_minute = ? WHERE id = ?`,
+    run: (stmt, row) =>
+      stmt.run(
+        row.scheduleId,
+        row.date,
+        row.kind,
+        nul(row.startMinute),
+        nul(row.endMinute),
+        row.id,
+      ),
+  },
+  remove: ['DELETE FROM schedule_exceptions WHERE id = @id'],
+};
+
+const GRANT_VALUES = (row: SectionRows['grants']) =>
+  [
+    nul(row.holderId),
+    nul(row.groupId),
+    nul(row.slot),
+    nul(row.keySetId),
+    nul(row.scheduleId),
+    nul(row.validFrom),
+    nul(row.validUntil),
+  ] as const;
+
+const grants: SyncTable<'grants'> = {
+  readCurrent: `SELECT json_group_array(json_object('id', id, 'holderId', holder_id,
+                  'groupId', group_id, 'slot', slot, 'keySetId', key_set_id,
+                  'scheduleId', schedule_id, ${VALIDITY_JSON}))
+                  FROM (SELECT * FROM policy_grants ORDER BY id)`,
+  insert: {
+    sql: `INSERT INTO policy_grants (id, holder_id, group_id, slot, key_set_id, schedule_id,
+            valid_from, valid_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    run: (stmt, row, stamp) => stmt.run(row.id, ...GRANT_VALUES(row), stamp),
+  },
+  update: {
+    sql: `UPDATE policy_grants SET holder_id = ?, group_id = ?, slot = ?, key_set_id = ?,
+            schedule_id = ?, valid_from = ?, valid_until = ? WHERE id = ?`,
+    run: (stmt, row) => stmt.run(...GRANT_VALUES(row), row.id),
+  },
+  remove: ['DELETE FROM policy_grants WHERE id = @id'],
 };
 
 export const SYNC_TABLES: { readonly [S in SectionName]: SyncTable<S> } = {
@@ -128,6 +280,14 @@ export const SYNC_TABLES: { readonly [S in SectionName]: SyncTable<S> } = {
   credentials,
   keys,
   permissions,
+  accessGroups: namedTable<'accessGroups'>('access_groups'),
+  groupMembers,
+  keySets: namedTable<'keySets'>('key_sets'),
+  keySetMembers,
+  schedules: namedTable<'schedules'>('schedules'),
+  scheduleWindows,
+  scheduleExceptions,
+  grants,
 };
 
 /** Keys out on loan, in the set or retired: they keep their tag and home slot while out. */

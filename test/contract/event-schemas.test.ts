@@ -93,6 +93,18 @@ beforeAll(() => {
   send(...put(1, demoTag(1)), { kind: 'door', open: false });
   // Denials: a disabled holder, an unknown card.
   send({ kind: 'badge', card: DEMO_CARDS.carol }, { kind: 'badge', card: 'DEADBEEF01' });
+  // Two more unknown cards lock the reader; a badge is refused (locked_out); a custodian
+  // clears it; two more lock it again, and that lockout runs its time.
+  const unknown = (card: string): CabinetInput => ({ kind: 'badge', card });
+  send(unknown('DEADBEEF02'), unknown('DEADBEEF03'), { kind: 'badge', card: DEMO_CARDS.alice });
+  send({
+    kind: 'clear_lockout',
+    actor: { kind: 'custodian', account: 'jdoe' },
+    subject: { kind: 'reader' },
+  });
+  send(unknown('DEADBEEF04'), unknown('DEADBEEF05'));
+  clock.advance(30_000);
+  send({ kind: 'tick' });
   // The door forced, then closed (alarm.cleared).
   send({ kind: 'door', open: true }, { kind: 'door', open: false });
   // A key pulled from a locked slot, then put back (alarm.cleared).

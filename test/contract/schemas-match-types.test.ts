@@ -7,7 +7,7 @@ import type {
   InventoryPayload,
   InventorySlot,
 } from '../../src/daemon/inventory.js';
-import type { DenialReason } from '../../src/domain/access-decision.js';
+import type { BadgeDenialReason } from '../../src/domain/denial-reason.js';
 import type { ActiveAlarm, AlarmType } from '../../src/domain/cabinet-state.js';
 import type {
   Actor,
@@ -116,6 +116,18 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
   },
   'permission.granted': { required: { actor: true, holderId: true, slot: true }, optional: {} },
   'permission.revoked': { required: { actor: true, holderId: true, slot: true }, optional: {} },
+  'lockout.started': {
+    required: { subject: true, attempts: true, level: true, durationSeconds: true },
+    optional: { credentialId: true, holderId: true },
+  },
+  'lockout.ended': {
+    required: { subject: true },
+    optional: { credentialId: true, holderId: true },
+  },
+  'lockout.cleared': {
+    required: { subject: true, actor: true },
+    optional: { credentialId: true, holderId: true },
+  },
 };
 
 const ENVELOPE: Fields<RecordedEvent> = {
@@ -140,12 +152,25 @@ const CHANGE_COUNTS: Fields<ChangeCounts> = {
   optional: {},
 };
 const SYNC_COUNTS: Fields<SyncCounts> = {
-  required: { holders: true, credentials: true, keys: true, permissions: true },
+  required: {
+    holders: true,
+    credentials: true,
+    keys: true,
+    permissions: true,
+    accessGroups: true,
+    groupMembers: true,
+    keySets: true,
+    keySetMembers: true,
+    schedules: true,
+    scheduleWindows: true,
+    scheduleExceptions: true,
+    grants: true,
+  },
   optional: {},
 };
 const STATUS: Fields<StatusPayload> = {
   required: { state: true, cabinetId: true, version: true, startedAt: true },
-  optional: { outboxDepth: true, lastAckedSeq: true },
+  optional: { outboxDepth: true, lastAckedSeq: true, lastSeq: true },
 };
 const INVENTORY: Fields<InventoryPayload> = {
   required: { cabinetId: true, slots: true, keysOut: true },
@@ -203,13 +228,22 @@ const REPLY: { [S in CommandReply['status']]: Fields<ReplyOf<S>> } = {
   },
 };
 
-const DENIAL_REASONS: Exactly<DenialReason> = {
+const DENIAL_REASONS: Exactly<BadgeDenialReason> = {
   unknown_card: true,
   credential_disabled: true,
   holder_disabled: true,
   nothing_permitted: true,
   lockdown: true,
   unknown_holder: true,
+  holder_not_yet_valid: true,
+  holder_expired: true,
+  credential_not_yet_valid: true,
+  credential_expired: true,
+  outside_schedule: true,
+  permission_expired: true,
+  permission_not_yet_valid: true,
+  key_unavailable: true,
+  locked_out: true,
 };
 const ALARM_TYPES: Exactly<AlarmType> = {
   'door.forced': true,

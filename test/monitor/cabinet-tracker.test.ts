@@ -208,3 +208,13 @@ it('the duplicate window: beyond it an old event is handed on again rather than 
   feed(tracker, chain, [1, 2, 3, 4, 5]);
   expect(feed(tracker, chain, [5, 1])).toEqual(['duplicate 5', 'event 1']);
 });
+
+describe('a lost tail', () => {
+  it('is missing once the cabinet announces it published more than arrived', () => {
+    const tracker = new CabinetTracker('cab');
+    tracker.start(0);
+    expect(tracker.firstMissing).toBeUndefined();
+    tracker.announce(3);
+    expect(tracker.firstMissing).toBe(1);
+  });
+});

@@ -65,6 +65,7 @@ it('publishes a retained online status once connected, and a retained offline on
     startedAt: '2026-11-24T09:00:00.000Z',
     outboxDepth: 0,
     lastAckedSeq: 0,
+    lastSeq: 0,
   });
   await cabinet.stop();
   expect(await retainedStatus()).toMatchObject({ state: 'offline' });

@@ -8,6 +8,7 @@ import {
   setInForce,
   sorted,
   SLOTS,
+  UNTOUCHED_POLICY,
 } from './permission-sync-fixtures.js';
 
 const temp = useTempDb();
@@ -49,6 +50,7 @@ describe('a delta permission sync', () => {
         credentials: { added: 1, changed: 0, removed: 1 },
         keys: { added: 0, changed: 0, removed: 1 },
         permissions: { added: 1, changed: 0, removed: 1 },
+        ...UNTOUCHED_POLICY,
       },
     });
     const expected = edit(baseSet(), 4, (s) => {

@@ -1,7 +1,19 @@
 import type { Database } from 'better-sqlite3';
-import type { PermissionSet } from '../../src/domain/permission-set.js';
+import { emptyPolicySections, type PermissionSet } from '../../src/domain/permission-set.js';
 
 export const SLOTS = 6;
+
+/** The counts of the policy's sections when a sync does not touch them. */
+export const UNTOUCHED_POLICY = {
+  accessGroups: { added: 0, changed: 0, removed: 0 },
+  groupMembers: { added: 0, changed: 0, removed: 0 },
+  keySets: { added: 0, changed: 0, removed: 0 },
+  keySetMembers: { added: 0, changed: 0, removed: 0 },
+  schedules: { added: 0, changed: 0, removed: 0 },
+  scheduleWindows: { added: 0, changed: 0, removed: 0 },
+  scheduleExceptions: { added: 0, changed: 0, removed: 0 },
+  grants: { added: 0, changed: 0, removed: 0 },
+};
 
 /** Alice's card in baseSet. */
 export const ALICE_CARD = '100086F444';
@@ -35,6 +47,7 @@ export function baseSet(version = 1): PermissionSet {
       { holderId: 2, slot: 3 },
       { holderId: 3, slot: 1 },
     ],
+    ...emptyPolicySections(),
   };
 }
 
@@ -82,6 +95,7 @@ export function setInForce(db: Database): Omit<PermissionSet, 'version'> {
     permissions: rows(
       'SELECT holder_id AS holderId, slot FROM permissions ORDER BY holder_id, slot',
     ),
+    ...emptyPolicySections(),
   };
 }
 
@@ -93,6 +107,7 @@ export function sorted(set: PermissionSet): Omit<PermissionSet, 'version'> {
     credentials: byId(set.credentials),
     keys: byId(set.keys),
     permissions: [...set.permissions].sort((a, b) => a.holderId - b.holderId || a.slot - b.slot),
+    ...emptyPolicySections(),
   };
 }
 

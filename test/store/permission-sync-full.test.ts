@@ -9,6 +9,7 @@ import {
   setInForce,
   sorted,
   SLOTS,
+  UNTOUCHED_POLICY,
 } from './permission-sync-fixtures.js';
 
 const temp = useTempDb();
@@ -29,6 +30,7 @@ describe('a full permission sync', () => {
         credentials: { added: 3, changed: 0, removed: 0 },
         keys: { added: 3, changed: 0, removed: 0 },
         permissions: { added: 5, changed: 0, removed: 0 },
+        ...UNTOUCHED_POLICY,
       },
     });
     expect(setInForce(db)).toEqual(sorted(baseSet()));
@@ -127,6 +129,8 @@ describe('a full permission sync', () => {
       holderId: 3,
       card: 'ABCDEF',
       enabled: true,
+      validFromMs: null,
+      validUntilMs: null,
     });
     const next = edit(baseSet(), 2, (s) => {
       s.credentials[2]!.holderId = 1;
@@ -142,6 +146,7 @@ describe('a full permission sync', () => {
       tag: 'A0000001',
       label: 'K-1',
       homeSlot: 6,
+      state: 'active',
     });
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  emptyPolicySections,
   SECTION_NAMES,
   SECTIONS,
   type PermissionDelta,
@@ -59,7 +60,8 @@ function validSet(raw: RawSet, version: number): PermissionSet {
     (k) => k.tag,
     (k) => k.homeSlot,
   );
-  if (holders.length === 0) return { version, holders, credentials: [], keys, permissions: [] };
+  if (holders.length === 0)
+    return { version, holders, credentials: [], keys, permissions: [], ...emptyPolicySections() };
   const owner = (n: number) => holders[n % holders.length]!.id;
   const credentials = raw.credentials.map(({ owner: o, ...c }) => ({ ...c, holderId: owner(o) }));
   const permissions = raw.permissions.map((p) => ({ holderId: owner(p.owner), slot: p.slot }));
@@ -73,6 +75,7 @@ function validSet(raw: RawSet, version: number): PermissionSet {
     ),
     keys,
     permissions: firstOf(permissions, (p) => `${p.holderId}:${p.slot}`),
+    ...emptyPolicySections(),
   };
 }
 

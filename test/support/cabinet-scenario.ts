@@ -1,6 +1,10 @@
 import type { CabinetInput, Effect } from '../../src/domain/cabinet-io.js';
 import { step } from '../../src/domain/cabinet-flow.js';
-import { initialCabinetState, type CabinetState } from '../../src/domain/cabinet-state.js';
+import {
+  initialCabinetState,
+  type CabinetSettings,
+  type CabinetState,
+} from '../../src/domain/cabinet-state.js';
 import type { NewEvent } from '../../src/domain/events.js';
 import { FakeClock } from './fake-clock.js';
 import { MemoryDirectory } from './memory-directory.js';
@@ -17,7 +21,7 @@ export const BOB_CARD = '2000ABCDEF';
 export class CabinetScenario {
   readonly clock = new FakeClock();
   readonly directory = new MemoryDirectory();
-  readonly settings = { slotCount: 4, sessionMs: 10_000, wrongSlotPulseMs: 5_000 };
+  readonly settings: CabinetSettings = { slotCount: 4, sessionMs: 10_000, wrongSlotPulseMs: 5_000 };
   state: CabinetState = initialCabinetState(4);
   lastEffects: Effect[] = [];
   readonly events: NewEvent[] = [];

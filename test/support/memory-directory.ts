@@ -1,5 +1,12 @@
 import type { CabinetDirectory } from '../../src/domain/cabinet-directory.js';
-import type { Credential, Holder, Key, Loan, SlotPermission } from '../../src/domain/model.js';
+import type {
+  Credential,
+  Holder,
+  Key,
+  Loan,
+  PolicyGrant,
+  SlotPermission,
+} from '../../src/domain/model.js';
 
 /** The directory over plain arrays, for domain tests. Loans are mutable so scenarios can evolve. */
 export class MemoryDirectory implements CabinetDirectory {
@@ -8,6 +15,9 @@ export class MemoryDirectory implements CabinetDirectory {
   permissions: SlotPermission[] = [];
   keys: Key[] = [];
   loans: Loan[] = [];
+  /** Group memberships, as [holderId, groupId] pairs. */
+  memberships: Array<[holderId: number, groupId: number]> = [];
+  grants: PolicyGrant[] = [];
 
   credentialByCard(card: string): Credential | undefined {
     return this.credentials.find((c) => c.card === card);
@@ -29,5 +39,19 @@ export class MemoryDirectory implements CabinetDirectory {
   }
   openLoanOf(keyId: number): Loan | undefined {
     return this.loans.find((l) => l.keyId === keyId);
+  }
+  groupsOf(holderId: number): number[] {
+    return this.memberships.filter(([h]) => h === holderId).map(([, g]) => g);
+  }
+  grantsOf(holderId: number): PolicyGrant[] {
+    const groups = this.groupsOf(holderId);
+    return this.grants.filter((g) =>
+      g.subject.kind === 'holder'
+        ? g.subject.holderId === holderId
+        : groups.includes(g.subject.groupId),
+    );
+  }
+  unreleasableSlots(): number[] {
+    return this.keys.filter((k) => (k.state ?? 'active') !== 'active').map((k) => k.homeSlot);
   }
 }

@@ -1,0 +1,30 @@
+import type { DenialReason } from './access-decision.js';
+
+/**
+ * Denials the cabinet flow decides itself, from what it remembers between badges, as opposed
+ * to the policy's (`DenialReason`, decided from the directory alone).
+ */
+export type FlowDenialReason =
+  /** Too many denied badges of this credential, or of unknown cards at the reader. */
+  'locked_out';
+
+/** Every reason an `access.denied` can give. */
+export type BadgeDenialReason = DenialReason | FlowDenialReason;
+
+/**
+ * Denials that refuse a genuine holder for a reason of the cabinet's (a lockdown, the lockout
+ * itself), not of the card: counting them would lock the holder out as well. Everything else
+ * counts, so a reason added to the policy counts until it is listed here (fail secure); that is
+ * also why this is a list and not an exhaustive switch, which would break whenever the policy
+ * gains a reason.
+ */
+const NOT_COUNTED: ReadonlySet<BadgeDenialReason> = new Set<BadgeDenialReason>([
+  'lockdown',
+  'unknown_holder',
+  'locked_out',
+]);
+
+/** Whether a denial counts towards a lockout. */
+export function countsTowardsLockout(reason: BadgeDenialReason): boolean {
+  return !NOT_COUNTED.has(reason);
+}

@@ -1,0 +1,160 @@
+/**
+ * Lockout after repeated denied badges. Pure: the cabinet flow keeps the `LockoutBook` in its
+ * state and passes monotonic time in, so a wall-clock step (NTP after a power cut) can neither
+ * lift a lockout early nor extend it.
+ *
+ * Two kinds of subject are counted: a known credential (its own denials), and the reader (cards
+ * the cabinet does not know). Cards that are not enrolled cannot be told apart by anything but
+ * their number, and an attacker trying random numbers presents a new one each time, so their
+ * denials are counted together at the reader.
+ */
+
+/** One step of the escalation: after `attempts` denials within the window, lock for `lockMs`. */
+export interface LockoutLevel {
+  attempts: number;
+  lockMs: number;
+}
+
+export interface LockoutSettings {
+  /** Denials older than this (monotonic ms) no longer count towards a lockout. */
+  windowMs: number;
+  /**
+   * The i-th successive lockout uses `levels[i]`; past the end of the list the last level's
+   * allowance is kept and its period doubles each time, up to `maxLockMs`. The default, 3 tries
+   * → 10 s then 2 more (5 in all) → 30 s, then 60 s, 120 s …, is the common convention.
+   */
+  levels: readonly LockoutLevel[];
+  maxLockMs: number;
+  /** A subject with no lockout for this long starts again from the first level. */
+  forgetAfterMs: number;
+}
+
+export const DEFAULT_LOCKOUT: LockoutSettings = {
+  windowMs: 60_000,
+  levels: [
+    { attempts: 3, lockMs: 10_000 },
+    { attempts: 2, lockMs: 30_000 },
+  ],
+  maxLockMs: 15 * 60_000,
+  forgetAfterMs: 60 * 60_000,
+};
+
+/** `holderId` only names the credential's holder in events; the credential is what is counted. */
+export type LockoutSubject =
+  { kind: 'reader' } | { kind: 'credential'; credentialId: number; holderId?: number };
+
+export interface LockoutEntry {
+  subject: LockoutSubject;
+  /** Monotonic ms of the denials counted since the last lockout ended, oldest first. */
+  denials: readonly number[];
+  /** How many lockouts this subject has had since it was last forgiven. */
+  lockouts: number;
+  /** Monotonic ms the current lockout ends; null when not locked. */
+  lockedUntil: number | null;
+  /** Monotonic ms the last lockout started (for `forgetAfterMs`). */
+  lastLockedAt: number | null;
+}
+
+/** Every subject with something to remember, by `subjectKey`. Plain data, replaced by each step. */
+export type LockoutBook = Readonly<Record<string, LockoutEntry>>;
+
+export function subjectKey(subject: LockoutSubject): string {
+  return subject.kind === 'reader' ? 'reader' : `credential:${subject.credentialId}`;
+}
+
+export function isLocked(book: LockoutBook, subject: LockoutSubject, nowMs: number): boolean {
+  const until = book[subjectKey(subject)]?.lockedUntil;
+  return until != null && nowMs < until;
+}
+
+/** The period of the n-th (0-based) successive lockout. */
+export function lockPeriod(settings: LockoutSettings, n: number): LockoutLevel {
+  const { levels } = settings;
+  const last = levels[levels.length - 1];
+  if (!last) throw new RangeError('lockout settings need at least one level');
+  const level = levels[n];
+  if (level) return level;
+  const doublings = n - (levels.length - 1);
+  return {
+    attempts: last.attempts,
+    lockMs: Math.min(settings.maxLockMs, last.lockMs * 2 ** doublings),
+  };
+}
+
+export type DenialOutcome =
+  | { locked: false; book: LockoutBook }
+  | { locked: true; book: LockoutBook; attempts: number; level: number; lockMs: number };
+
+/** Counts one denial; when it fills the current level's allowance, a lockout starts. */
+export function countDenial(
+  book: LockoutBook,
+  subject: LockoutSubject,
+  nowMs: number,
+  settings: LockoutSettings,
+): DenialOutcome {
+  const key = subjectKey(subject);
+  const previous = book[key];
+  const forgiven =
+    previous?.lastLockedAt != null && nowMs - previous.lastLockedAt >= settings.forgetAfterMs;
+  const lockouts = previous && !forgiven ? previous.lockouts : 0;
+  const denials = [...(previous?.denials ?? []), nowMs].filter(
+    (t) => nowMs - t < settings.windowMs,
+  );
+  const { attempts, lockMs } = lockPeriod(settings, lockouts);
+  if (denials.length < attempts) {
+    const entry: LockoutEntry = {
+      subject,
+      denials,
+      lockouts,
+      lockedUntil: null,
+      lastLockedAt: forgiven ? null : (previous?.lastLockedAt ?? null),
+    };
+    return { locked: false, book: { ...book, [key]: entry } };
+  }
+  const entry: LockoutEntry = {
+    subject,
+    denials: [],
+    lockouts: lockouts + 1,
+    lockedUntil: nowMs + lockMs,
+    lastLockedAt: nowMs,
+  };
+  return {
+    locked: true,
+    book: { ...book, [key]: entry },
+    attempts: denials.length,
+    level: lockouts + 1,
+    lockMs,
+  };
+}
+
+/** A grant proves the credential is good: it forgets the credential's denials and lockouts. */
+export function forget(book: LockoutBook, subject: LockoutSubject): LockoutBook {
+  const key = subjectKey(subject);
+  if (!(key in book)) return book;
+  const { [key]: _removed, ...rest } = book;
+  return rest;
+}
+
+/** Ends a lockout early (a custodian's decision); the escalation level is kept. */
+export function clearLock(book: LockoutBook, subject: LockoutSubject): LockoutBook {
+  const key = subjectKey(subject);
+  const entry = book[key];
+  if (!entry || entry.lockedUntil === null) return book;
+  return { ...book, [key]: { ...entry, lockedUntil: null, denials: [] } };
+}
+
+/** Lockouts whose period is over at `nowMs`, and the book with them lifted. */
+export function expireLocks(
+  book: LockoutBook,
+  nowMs: number,
+): { book: LockoutBook; ended: LockoutSubject[] } {
+  const ended: LockoutSubject[] = [];
+  let next: Record<string, LockoutEntry> | null = null;
+  for (const [key, entry] of Object.entries(book)) {
+    if (entry.lockedUntil === null || nowMs < entry.lockedUntil) continue;
+    next ??= { ...book };
+    next[key] = { ...entry, lockedUntil: null };
+    ended.push(entry.subject);
+  }
+  return { book: next ?? book, ended };
+}
