@@ -35,7 +35,12 @@ export class BadgeSampler {
     const t0 = await this.cabinet.badge.write(frame, mode);
     const t1 = await released;
     const stages = this.stages.take();
-    if (t1 === null || stages === null) return null;
+    if (t1 === null) return null;
+    // A release always follows the step's commit, so a solenoid without stages means the
+    // probe no longer sees the daemon's commit: a broken measurement, not a missed badge.
+    if (stages === null) {
+      throw new Error('a solenoid fired but the stage probe saw no commit for the badge');
+    }
     return {
       latency: t1 - t0,
       reading: stages.handled - t0,

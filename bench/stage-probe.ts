@@ -5,7 +5,7 @@ import type { EventLog } from '../src/store/event-log.js';
 export interface StageTimes {
   /** The badge reached the cabinet runner: bytes read, parsed and debounced. */
   handled: number;
-  /** The step has decided and its records start committing. */
+  /** The step has decided and its records start being written. */
   commitStart: number;
   /** The records are committed (SQLite transaction, fsync'd); outputs come next. */
   commitEnd: number;
@@ -14,37 +14,55 @@ export interface StageTimes {
 type Mutable = { -readonly [K in keyof StageTimes]: number };
 
 /**
- * Splits the badge latency into stages without touching the daemon's code, by wrapping two
- * public methods of the running instances: `CabinetRunner.handle` (where a badge enters the
- * cabinet flow) and `EventLog.append` (the commit the runner makes before it drives any
- * output). Costs a few clock reads per input.
+ * Splits the badge latency into stages without touching the daemon's code, by wrapping public
+ * methods of the running instances: `CabinetRunner.handle` (where a badge enters the cabinet
+ * flow), `EventLog.appendInTransaction` (where the step's records start being written) and
+ * `EventLog.transaction` / `EventLog.append` (whose return is the commit). The runner runs the
+ * whole step in one immediate transaction (`log.transaction`: policy reads, decision, records)
+ * and drives outputs only after it commits, so it never calls `append` itself; `append` is
+ * wrapped too so that a commit made that way is still seen. Costs a few clock reads per input.
  */
 export class StageProbe {
   private current: Mutable | null = null;
+  /** The badge's records are being written; the next commit to return ends its stage. */
+  private writing = false;
   private readonly restore: Array<() => void> = [];
 
   constructor(runner: CabinetRunner, log: EventLog) {
     const handle = runner.handle;
-    runner.handle = (input) => {
+    runner.handle = (input, inTransaction) => {
       if (input.kind === 'badge') {
         this.current = { handled: performance.now(), commitStart: NaN, commitEnd: NaN };
+        this.writing = false;
       }
-      return handle.call(runner, input);
+      return handle.call(runner, input, inTransaction);
+    };
+    const appendInTransaction = log.appendInTransaction;
+    log.appendInTransaction = (events) => {
+      const current = this.current;
+      // The first records written after the badge entered are the badge step's own.
+      if (current && events.length > 0 && Number.isNaN(current.commitStart)) {
+        current.commitStart = performance.now();
+        this.writing = true;
+      }
+      return appendInTransaction.call(log, events);
+    };
+    const transaction = log.transaction;
+    log.transaction = <T>(body: () => T): T => {
+      const result = transaction.call(log, body) as T;
+      this.committed();
+      return result;
     };
     const append = log.append;
     log.append = (events) => {
-      const start = performance.now();
       const recorded = append.call(log, events);
-      const current = this.current;
-      // The first commit after the badge entered is the badge step's own.
-      if (current && events.length > 0 && Number.isNaN(current.commitStart)) {
-        current.commitStart = start;
-        current.commitEnd = performance.now();
-      }
+      this.committed();
       return recorded;
     };
     this.restore.push(
       () => (runner.handle = handle),
+      () => (log.appendInTransaction = appendInTransaction),
+      () => (log.transaction = transaction),
       () => (log.append = append),
     );
   }
@@ -53,10 +71,18 @@ export class StageProbe {
   take(): StageTimes | null {
     const current = this.current;
     this.current = null;
-    return current && !Number.isNaN(current.commitStart) ? current : null;
+    this.writing = false;
+    return current && !Number.isNaN(current.commitEnd) ? current : null;
   }
 
   close(): void {
     for (const undo of this.restore) undo();
+  }
+
+  private committed(): void {
+    const current = this.current;
+    if (!this.writing || !current) return;
+    current.commitEnd = performance.now();
+    this.writing = false;
   }
 }

@@ -24,8 +24,24 @@ const seqs: number[] = [];
 const types: string[] = [];
 
 beforeAll(async () => {
-  broker = await startMosquitto();
+  // A persistent session subscribed before the outage, with no queue limit: the broker keeps
+  // every event for it however the reconnects of the daemon and the subscriber interleave.
+  broker = await startMosquitto({ persistence: true, extraConfig: 'max_queued_messages 0' });
   const url = broker.url;
+  subscriber = mqtt.connect(url, {
+    protocolVersion: 5,
+    clientId: 'backlog-central',
+    clean: false,
+    properties: { sessionExpiryInterval: 3600 },
+    reconnectPeriod: 100,
+  });
+  subscriber.on('message', (_t, payload) => {
+    const event = JSON.parse(payload.toString()) as { seq: number; type: string };
+    seqs.push(event.seq);
+    types.push(event.type);
+  });
+  await new Promise<void>((resolve) => subscriber.once('connect', () => resolve()));
+  await subscriber.subscribeAsync('keywarden/v1/test-cab/event/#', { qos: 1 });
   await broker.stop(); // the broker is down while the backlog builds
   const dir = mkdtempSync(join(tmpdir(), 'keywarden-backlog-'));
   const database = join(dir, 'cabinet.db');
@@ -56,14 +72,6 @@ afterAll(async () => {
 
 it('a backlog drains in sequence order once the broker returns, while badges are still served and recorded', async () => {
   await broker.restart();
-  subscriber = mqtt.connect(broker.url, { protocolVersion: 5 });
-  subscriber.on('message', (_t, payload) => {
-    const event = JSON.parse(payload.toString()) as { seq: number; type: string };
-    seqs.push(event.seq);
-    types.push(event.type);
-  });
-  await new Promise<void>((resolve) => subscriber.once('connect', () => resolve()));
-  await subscriber.subscribeAsync('keywarden/v1/test-cab/event/#', { qos: 1 });
 
   // While the backlog drains, a person badges: the grant is decided, recorded and acted on now.
   await waitFor(() => seqs.length > 100, 'the drain under way');
@@ -75,5 +83,5 @@ it('a backlog drains in sequence order once the broker returns, while badges are
   await waitFor(() => seqs.length >= last, `all ${last} events`, 60_000);
   expect(seqs).toEqual(Array.from({ length: last }, (_, i) => i + 1));
   expect(types.at(-1)).toBe('access.granted');
-  await waitFor(() => daemon.eventLog.depth() === 0, 'the outbox empty');
+  await waitFor(() => daemon.eventLog.depth() === 0, 'the outbox empty', 30_000);
 }, 90_000);

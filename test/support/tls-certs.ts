@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startMosquitto, type Broker, type MosquittoOptions } from './mosquitto.js';
 import { temporaryDir } from './mosquitto-users.js';
+import { accepts, freePort } from './ports.js';
 
 /**
  * Throwaway PKI for TLS tests, made with openssl in a temporary directory: a CA, a server
@@ -148,27 +148,4 @@ export async function startMosquittoWithListener(
     await sleep(20);
   }
   return { broker, tlsPort, tlsUrl: `mqtts://127.0.0.1:${tlsPort}` };
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port assigned'))));
-    });
-  });
 }
