@@ -1,4 +1,4 @@
-import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
+import mqtt, { type IPublishPacket, type ISubscriptionMap, type MqttClient } from 'mqtt';
 import type { KeywardenConfig } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import type { EventLog } from '../store/event-log.js';
@@ -113,7 +113,14 @@ export class MqttLink {
   private subscribeAll(): void {
     const filters = [...new Set(this.handlers.map((h) => h.filter))];
     if (filters.length === 0) return;
-    this.client.subscribe(filters, { qos: 1 }, (err) => {
+    // `resubscribe: true` makes MQTT.js send the SUBSCRIBE even for filters it believes it
+    // holds: a subscription whose SUBACK was lost to a dropped connection is otherwise never
+    // retried when the broker reports a present session (a restarted broker that restored an
+    // older session), and the cabinet would stop hearing commands.
+    const topics: Record<string, { qos: 1 }> = {};
+    for (const filter of filters) topics[filter] = { qos: 1 };
+    const map = { ...topics, resubscribe: true } as ISubscriptionMap;
+    this.client.subscribe(map, (err) => {
       if (err) this.logger.error({ err, filters }, 'could not subscribe');
     });
   }
