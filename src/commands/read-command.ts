@@ -1,3 +1,4 @@
+import type { SignedCommand } from '../contract/signed-command.js';
 import { NOTHING_READABLE, rejection, type Readable, type Rejection } from './rejection.js';
 
 /**
@@ -11,19 +12,15 @@ export const MAX_SYNC_BYTES = 32 * 1024 * 1024;
 /** Every other command is a few hundred bytes. */
 export const MAX_COMMAND_BYTES = 64 * 1024;
 
-/** The envelope as received: the name is not yet known to be a command, nor is it signed. */
-export interface WireCommand {
-  id: string;
+/**
+ * The envelope as received: the fields of a signed command (src/contract/signed-command.ts),
+ * but the name is not yet known to be a command, and the signature may be missing (refused as
+ * `unsigned` once the envelope is known).
+ */
+export type WireCommand = Omit<SignedCommand, 'name' | 'signature'> & {
   name: string;
-  cabinetId: string;
-  issuedAt: string;
-  expiresAt: string;
-  keyId: string;
-  counter: number;
-  args: Record<string, unknown>;
-  /** Absent on an unsigned command: refused as `unsigned` once the envelope is known. */
   signature?: string;
-}
+};
 
 export type ReadResult = { ok: true; command: WireCommand } | { ok: false; rejection: Rejection };
 
