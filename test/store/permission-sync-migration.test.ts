@@ -26,7 +26,12 @@ describe('migration 003 on a database in use', () => {
       INSERT INTO loans (key_id, holder_id, slot, out_at, out_seq) VALUES (7, 1, 1, 't', 1);
     `);
     const keys = db.prepare('SELECT * FROM keys ORDER BY id').all();
-    migrate(db, readMigrations(migrationsDir()), 'mem');
+    // Up to 003 only: later migrations add columns of their own.
+    migrate(
+      db,
+      readMigrations(migrationsDir()).filter((m) => m.version <= 3),
+      'mem',
+    );
     expect(db.prepare('SELECT * FROM keys ORDER BY id').all()).toEqual(
       keys.map((k) => ({ ...(k as object), retired_tag: null })),
     );
