@@ -6,6 +6,7 @@ import { parseAsciiBadgeLine, type AsciiBadgeFormat } from './ascii-badge.js';
 import { feedFreshParser } from './fresh-parser.js';
 import type { Garbled, ReaderGarbled } from './garbled.js';
 import { GarbledLog } from './garbled-log.js';
+import { isKeypadLine, parseKeypadLine, type KeypadEntry } from './keypad-line.js';
 import { LineSplitter } from './line-splitter.js';
 import { PresentationDebouncer } from './presentation-debouncer.js';
 import { Rdm6300Parser, type Rdm6300Read } from './rdm6300-parser.js';
@@ -30,6 +31,8 @@ export interface BadgeRead {
 
 export interface BadgeReaderEvents {
   badge: [read: BadgeRead];
+  /** A keypad entry on the same line (ascii-line readers; format in keypad-line.ts). */
+  keypad: [entry: KeypadEntry];
   garbled: [info: ReaderGarbled];
   online: [];
   offline: [info: ReaderOffline];
@@ -90,6 +93,12 @@ export class BadgeReader extends EventEmitter<BadgeReaderEvents> {
   private lineParser(format: AsciiBadgeFormat): Transform {
     const parser = new LineSplitter();
     parser.on('data', (line: string) => {
+      if (isKeypadLine(line)) {
+        const entry = parseKeypadLine(line);
+        if (entry.ok) this.emit('keypad', entry.entry);
+        else this.garbled(entry.reason);
+        return;
+      }
       const result = parseAsciiBadgeLine(line, format);
       if (result.ok) this.sighted(result.card);
       else this.garbled(result.reason);

@@ -11,9 +11,9 @@
  * format (decimal, or hex digits A–F). The digits are a secret: a rejected line's reason never
  * repeats them, so it can be logged.
  */
-export type KeypadLine =
-  | { ok: true; entry: { kind: 'pin'; digits: string } | { kind: 'cancel' } }
-  | { ok: false; reason: string };
+export type KeypadEntry = { kind: 'pin'; digits: string } | { kind: 'cancel' };
+
+export type KeypadLine = { ok: true; entry: KeypadEntry } | { ok: false; reason: string };
 
 const PIN = /^K([0-9]{1,12})#$/;
 

@@ -29,6 +29,14 @@ export const DEFAULT_CONFIG: ConfigDefaults = {
   cabinet: {
     sessionSeconds: 10,
     wrongSlotPulseSeconds: 5,
+    timeZone: 'UTC',
+  },
+  policy: {
+    maxKeysOut: null,
+    overdueBlocksTaking: true,
+    overdueReminderMinutes: 60,
+    authorisationWindowSeconds: 60,
+    entrySeconds: 20,
   },
   readers: {
     badgeQuietMs: 300,

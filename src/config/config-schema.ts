@@ -150,6 +150,67 @@ export const configSchema: JsonSchema = {
           maximum: 60,
           default: d.cabinet.wrongSlotPulseSeconds,
         },
+        timeZone: {
+          title: 'Time zone',
+          description:
+            "IANA time zone (e.g. 'Europe/Paris') the schedules' windows, dated exceptions and " +
+            'key curfews are read in; daylight-saving changes follow it. Event times stay UTC.',
+          type: 'string',
+          minLength: 1,
+          default: d.cabinet.timeZone,
+          examples: ['Europe/London'],
+        },
+      },
+      additionalProperties: false,
+    },
+    policy: {
+      title: 'Access policy',
+      description: 'Loan rules, PIN entry and the two- and three-person rule.',
+      type: 'object',
+      default: {},
+      properties: {
+        maxKeysOut: {
+          title: 'Keys out per holder',
+          description:
+            "How many keys a holder may have out at once, unless the holder's own record says; " +
+            'null for no limit. Reaching it relocks the rest of the session.',
+          type: ['integer', 'null'],
+          minimum: 0,
+          default: d.policy.maxKeysOut,
+        },
+        overdueBlocksTaking: {
+          title: 'Overdue key blocks taking',
+          description:
+            'A holder with an overdue key may take no other key (the door still opens to return it).',
+          type: 'boolean',
+          default: d.policy.overdueBlocksTaking,
+        },
+        overdueReminderMinutes: {
+          title: 'Overdue reminder interval (min)',
+          description:
+            'After key.overdue, a key.overdue_reminder this often until the key is back.',
+          type: 'integer',
+          minimum: 1,
+          maximum: 10080,
+          default: d.policy.overdueReminderMinutes,
+        },
+        authorisationWindowSeconds: {
+          title: 'Authorisation window (s)',
+          description:
+            'How long the further holders of the two- and three-person rule have to badge.',
+          type: 'integer',
+          minimum: 5,
+          maximum: 600,
+          default: d.policy.authorisationWindowSeconds,
+        },
+        entrySeconds: {
+          title: 'PIN entry time (s)',
+          description: 'How long the PIN, and then the reason code, may take after the badge.',
+          type: 'integer',
+          minimum: 5,
+          maximum: 120,
+          default: d.policy.entrySeconds,
+        },
       },
       additionalProperties: false,
     },

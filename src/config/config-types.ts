@@ -47,6 +47,16 @@ export interface KeywardenConfig {
     /** How long door and slots stay released after a grant. */
     sessionSeconds: number;
     wrongSlotPulseSeconds: number;
+    /** IANA time zone the schedules and curfews are read in. */
+    timeZone: string;
+  };
+  policy: {
+    /** Keys a holder may have out at once unless their record says; null: no limit. */
+    maxKeysOut: number | null;
+    overdueBlocksTaking: boolean;
+    overdueReminderMinutes: number;
+    authorisationWindowSeconds: number;
+    entrySeconds: number;
   };
   readers: {
     badgeQuietMs: number;

@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { CONFIG_VERSION, DEFAULT_CONFIG } from './config-defaults.js';
 import { configSchema } from './config-schema.js';
 import type { KeywardenConfig } from './config-types.js';
+import { isValidTimeZone } from '../domain/policy/local-time.js';
 import { isProfileName } from './profile.js';
 import { throwIfProblems, type Problem } from './problems.js';
 import { readJsonFile } from './read-json-file.js';
@@ -16,7 +17,8 @@ type ConfigFile = { cabinetId: string; version?: 1 } & {
   [K in 'profile' | 'database']?: string;
 } & {
   [
-    K in 'mqtt' | 'cabinet' | 'readers' | 'sim' | 'log' | 'delivery' | 'clock' | 'commands'
+    K in
+      'mqtt' | 'cabinet' | 'policy' | 'readers' | 'sim' | 'log' | 'delivery' | 'clock' | 'commands'
   ]?: Partial<KeywardenConfig[K]>;
 };
 
@@ -37,7 +39,7 @@ export function parseConfig(json: unknown, file: string): KeywardenConfig {
   throwIfProblems('CONFIG_INVALID', file, checkVersion(json));
   throwIfProblems('CONFIG_INVALID', file, validateSchema(json));
   const raw = json as ConfigFile;
-  throwIfProblems('CONFIG_INVALID', file, checkMqtt(raw));
+  throwIfProblems('CONFIG_INVALID', file, [...checkMqtt(raw), ...checkTimeZone(raw)]);
   return complete(raw, file);
 }
 
@@ -57,6 +59,14 @@ function checkVersion(json: unknown): Problem[] {
     ];
   }
   return [];
+}
+
+function checkTimeZone(raw: ConfigFile): Problem[] {
+  const zone = raw.cabinet?.timeZone;
+  if (zone === undefined || isValidTimeZone(zone)) return [];
+  return [
+    { path: 'cabinet.timeZone', message: `is not an IANA time zone this system knows: "${zone}"` },
+  ];
 }
 
 function checkMqtt(raw: ConfigFile): Problem[] {
@@ -103,6 +113,7 @@ function complete(raw: ConfigFile, file: string): KeywardenConfig {
     database: database === ':memory:' ? database : at(database),
     mqtt,
     cabinet: { ...DEFAULT_CONFIG.cabinet, ...raw.cabinet },
+    policy: { ...DEFAULT_CONFIG.policy, ...raw.policy },
     readers: { ...DEFAULT_CONFIG.readers, ...raw.readers },
     sim: { ...DEFAULT_CONFIG.sim, ...raw.sim },
     log: { ...DEFAULT_CONFIG.log, ...raw.log },

@@ -3,7 +3,7 @@
  * constants rather than .json files so that they ship inside dist/ and are type-checked; this
  * type keeps them to keywords Ajv understands in strict mode.
  */
-export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array';
+export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
 
 export interface JsonSchema {
   $schema?: string;

@@ -26,6 +26,7 @@ interface RunnerEvents {
 /** How long the red LED and the buzzer sound for a denial or an alarm. */
 const DENIED_MS = 1_000;
 const ALARM_MS = 2_000;
+const AWAITING_MS = 300;
 
 /**
  * The imperative shell around the cabinet flow: feeds it one input at a time, commits the
@@ -149,6 +150,10 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
       case 'alarm':
         this.pulse(this.outputs.red, ALARM_MS);
         this.pulse(this.outputs.buzzer, ALARM_MS);
+        return;
+      case 'awaiting_entry':
+        // A short green blink: the badge was read, type the PIN (or wait for the second person).
+        this.pulse(this.outputs.green, AWAITING_MS);
         return;
       default: {
         const never: never = signal;

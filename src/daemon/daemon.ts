@@ -18,12 +18,15 @@ import { SimHttpServer } from '../sim/sim-http.js';
 import { CustodianStore, ensureSlots } from '../store/custodian-store.js';
 import { openDatabase, type Database } from '../store/database.js';
 import { EventLog } from '../store/event-log.js';
+import { loadExpiriesMark } from '../store/policy-marks.js';
 import { SqliteDirectory } from '../store/sqlite-directory.js';
 import { CabinetRunner } from './cabinet-runner.js';
 import { keysAtHome, seedDemo } from './demo-data.js';
 import { DeliverySupervisor } from './delivery-supervisor.js';
 import { claimHardware, type CabinetHardware } from './hardware.js';
 import { buildInventory } from './inventory.js';
+import { KeypadEntries } from './keypad-entries.js';
+import { policySettingsOf } from './policy-settings.js';
 import { createReaders, type CabinetReaders } from './readers.js';
 
 export interface DaemonOptions {
@@ -94,15 +97,21 @@ export class Daemon {
 
     this.runner = new CabinetRunner(
       // A lockdown outlives a restart; an emergency release does not (fail secure).
-      initialCabinetState(profile.slotCount, loadLockdown(this.db)),
+      initialCabinetState(
+        profile.slotCount,
+        loadLockdown(this.db),
+        loadExpiriesMark(this.db, this.clock.wallMs()),
+      ),
       {
         settings: {
           slotCount: profile.slotCount,
           sessionMs: this.sessionMs(),
           wrongSlotPulseMs: config.cabinet.wrongSlotPulseSeconds * 1000,
+          policy: policySettingsOf(config),
         },
         directory: (this.directory = new SqliteDirectory(this.db)),
         clock: this.clock,
+        timeZone: config.cabinet.timeZone,
       },
       this.eventLog,
       this.hardware.outputs,
@@ -133,6 +142,9 @@ export class Daemon {
     this.readers = createReaders(profile, config, this.portFactory(simPorts), logger);
     this.readers.badge.on('badge', ({ card }) => this.runner.handle({ kind: 'badge', card }));
     this.readers.fob.on('fob', ({ slot, tag }) => this.runner.handle({ kind: 'fob', slot, tag }));
+    const keypad = new KeypadEntries(this.db, this.runner, logger.child({ module: 'keypad' }));
+    this.readers.badge.on('keypad', (entry) => void keypad.enter(entry));
+    this.sim?.on('keypad', (entry) => void keypad.enter(entry));
     // Like a real fob reader, the simulated one reports every occupied slot when it connects.
     const sim = this.sim;
     if (sim) this.readers.fob.on('online', () => sim.announceFobs());

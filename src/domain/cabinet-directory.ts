@@ -1,3 +1,5 @@
+import type { TierRules } from './key-tiers.js';
+import type { ValidityEnd } from './policy/expiries.js';
 import type { Credential, Holder, Key, Loan, PolicyGrant, SlotPermission } from './model.js';
 
 /**
@@ -20,4 +22,16 @@ export interface CabinetDirectory {
   grantsOf(holderId: number): PolicyGrant[];
   /** Home slots of keys marked lost, stolen or retired: never released. */
   unreleasableSlots(): number[];
+  // --- Loans, tiers and expiries (issue 4) ---
+  keyById(id: number): Key | undefined;
+  /** Whether a reason code typed at the keypad is one of the site's (any code when none is set). */
+  reasonCodeAccepted(code: string): boolean;
+  /** Every open loan, with its due time: the overdue check reads them at each tick. */
+  openLoans(): Loan[];
+  /** Loan limits (minutes) of the access groups the holder belongs to. */
+  groupLoanLimits(holderId: number): number[];
+  /** What each key tier requires (tier_rules); a tier without a rule requires nothing. */
+  tierRules(): TierRules;
+  /** Validity ends in [fromMs, toMs], possibly a little more: see expiriesBetween. */
+  validityEndsBetween(fromMs: number, toMs: number): ValidityEnd[];
 }

@@ -8,8 +8,24 @@ import type {
   CabinetState,
   SlotState,
 } from './cabinet-state.js';
-import { lockoutSettings } from './cabinet-state.js';
-import { countsTowardsLockout } from './denial-reason.js';
+import {
+  lockoutSettings,
+  policySettings,
+  type PendingBadge,
+  type Session,
+} from './cabinet-state.js';
+import { countsTowardsLockout, type BadgeDenialReason } from './denial-reason.js';
+import {
+  authorisationExpired,
+  offerAuthoriser,
+  startAuthorisation,
+  type AuthorisationRefusal,
+} from './dual-authorisation.js';
+import { requirementsFor } from './key-tiers.js';
+import { loanLimitsFor } from './loan-limits.js';
+import { checkOverdue, dueAt, takeRefusal, type OpenLoan } from './loans.js';
+import type { PinOutcome } from './pin.js';
+import { expiriesBetween } from './policy/expiries.js';
 import {
   clearLock,
   countDenial,
@@ -19,10 +35,10 @@ import {
   subjectKey,
   type LockoutSubject,
 } from './lockout.js';
-import type { Holder } from './model.js';
+import type { Credential, Holder, Key, Loan } from './model.js';
 import { policyInputsOf } from './policy/policy-inputs.js';
 import type { Clock } from './clock.js';
-import { isAlarm, type Actor, type LockoutRef, type NewEvent } from './events.js';
+import { isAlarm, isQuietAlarm, type Actor, type LockoutRef, type NewEvent } from './events.js';
 import { maskCard } from '../log/mask-card.js';
 
 export interface StepResult {
@@ -82,6 +98,15 @@ export function step(state: CabinetState, input: CabinetInput, ctx: StepContext)
     case 'clear_lockout':
       run.clearLockout(input.actor, input.subject);
       break;
+    case 'pin':
+      run.pinEntered(input.credentialId, input.outcome);
+      break;
+    case 'reason_code':
+      run.reasonCodeEntered(input.code);
+      break;
+    case 'entry_cancel':
+      if (run.hasPending()) run.abandonPending('entry_cancelled');
+      break;
     default:
       assertNever(input);
   }
@@ -96,6 +121,9 @@ class Step {
   private emergency: CabinetState['emergency'];
   private lockdown: CabinetState['lockdown'];
   private lockouts: CabinetState['lockouts'];
+  private pending: CabinetState['pending'];
+  private overdue: CabinetState['overdue'];
+  private expiriesUntil: CabinetState['expiriesUntil'];
   private readonly effects: Effect[] = [];
   private readonly now: number;
 
@@ -110,6 +138,9 @@ class Step {
     this.emergency = state.emergency;
     this.lockdown = state.lockdown;
     this.lockouts = state.lockouts;
+    this.pending = state.pending;
+    this.overdue = state.overdue;
+    this.expiriesUntil = state.expiriesUntil;
     this.now = ctx.clock.monotonicMs();
   }
 
@@ -123,6 +154,9 @@ class Step {
         emergency: this.emergency,
         lockdown: this.lockdown,
         lockouts: this.lockouts,
+        pending: this.pending,
+        overdue: this.overdue,
+        expiriesUntil: this.expiriesUntil,
       },
       effects: this.effects,
     };
@@ -133,6 +167,16 @@ class Step {
   }
 
   badge(card: string): void {
+    // While a two- or three-person release waits, a badge is offered as the next authoriser.
+    const waiting = this.pending?.authorisation;
+    if (waiting && !authorisationExpired(waiting, this.now)) {
+      this.authoriserBadge(card);
+      return;
+    }
+    // A badge replaces an entry in progress (someone else stepped up, or the holder restarts).
+    if (this.pending) {
+      this.abandonPending(this.pendingLapsed() ? 'entry_timeout' : 'entry_cancelled');
+    }
     // One person at a time: a new badge closes whatever session was open.
     if (this.session) this.endSession();
     const { directory } = this.ctx;
@@ -173,20 +217,345 @@ class Step {
       if (countsTowardsLockout(reason)) this.countDenial(subject);
       return;
     }
-    this.lockouts = forget(this.lockouts, subject);
-    // Only slots that hold a key are released: an empty slot has nothing to give.
-    const slots = decision.slots.filter((s) => this.slot(s).occupied);
+    // A success forgets earlier denials, but only once the whole entry has succeeded: a badge
+    // that still waits for its PIN must not wipe the count of wrong PINs before it.
+    const succeeded = () => (this.lockouts = forget(this.lockouts, subject));
+    const slots = this.releasable(decision.slots);
+    const loans = directory.openLoansOf(holder.id);
+    const policy = policySettings(this.ctx.settings);
+    const maxKeysOut = holder.maxKeysOut ?? policy.maxKeysOut;
+    const limit = maxKeysOut === undefined ? {} : { maxKeysOut };
+    const ref = { holderId: holder.id, holderName: holder.name };
+    const badgeRef = { ...ref, credentialId: decision.credentialId, card: masked };
+    const refusal =
+      slots.length === 0
+        ? null
+        : takeRefusal(loans.map(openLoan), this.ctx.clock.wallMs(), {
+            ...limit,
+            overdueBlocksTaking: policy.overdueBlocksTaking,
+          });
+    if (refusal) {
+      // Returning stays possible: a holder with keys out gets the door, and nothing to take.
+      if (loans.length === 0) {
+        this.record({ type: 'access.denied', data: { reason: refusal, ...badgeRef } });
+        this.effects.push({ kind: 'signal', signal: 'denied' });
+        return;
+      }
+      succeeded();
+      this.record({
+        type: 'access.granted',
+        data: { ...badgeRef, slots: [], takeRefused: refusal },
+      });
+      this.openSession(holder, decision.credentialId, [], { keysOut: loans.length, ...limit });
+      return;
+    }
+    const rules = directory.tierRules();
+    const tierOf = (slot: number) => this.keyIn(slot)?.tier ?? 'none';
+    const gated = slots.filter((s) => rules[tierOf(s)].authorisers > 0);
+    const all = requirementsFor(slots.map(tierOf), rules);
+    const authorisers = requirementsFor(gated.map(tierOf), rules);
+    const pin = all.pin || credential?.pinRequired === true;
+    if (!pin && !all.reasonCode && gated.length === 0) {
+      succeeded();
+      this.record({ type: 'access.granted', data: { ...badgeRef, slots } });
+      this.openSession(holder, decision.credentialId, slots, { keysOut: loans.length, ...limit });
+      return;
+    }
+    if (pin && credential?.hasPin !== true) {
+      this.record({ type: 'access.denied', data: { reason: 'pin_not_set', ...badgeRef } });
+      this.effects.push({ kind: 'signal', signal: 'denied' });
+      return;
+    }
+    this.pending = {
+      stage: pin ? 'pin' : all.reasonCode ? 'reason_code' : 'authorisers',
+      ...badgeRef,
+      slots: slots.filter((s) => !gated.includes(s)),
+      gated,
+      requirements: { ...authorisers, pin, reasonCode: all.reasonCode },
+      reasonCode: null,
+      authorisation: null,
+      expiresAt: this.now + policy.entryMs,
+      keysOut: loans.length,
+      ...limit,
+    };
+    if (this.pending.stage === 'authorisers') this.proceed(this.pending);
+    else this.effects.push({ kind: 'signal', signal: 'awaiting_entry' });
+  }
+
+  hasPending(): boolean {
+    return this.pending !== null;
+  }
+
+  /** Whether the entry or authorisation in progress has run out of time. */
+  private pendingLapsed(): boolean {
+    const pending = this.pending;
+    if (!pending) return false;
+    return pending.authorisation
+      ? authorisationExpired(pending.authorisation, this.now)
+      : this.now >= pending.expiresAt;
+  }
+
+  /** The PIN's outcome, checked by the shell against the credential's slow hash. */
+  pinEntered(credentialId: number, outcome: PinOutcome): void {
+    const pending = this.pending;
+    if (pending?.stage !== 'pin' || pending.credentialId !== credentialId) return;
+    if (this.now >= pending.expiresAt) {
+      this.abandonPending('entry_timeout');
+      return;
+    }
+    if (outcome === 'wrong') {
+      this.abandonPending('wrong_pin');
+      this.countDenial({ kind: 'credential', credentialId, holderId: pending.holderId });
+      return;
+    }
+    if (outcome === 'duress') {
+      // Silent: recorded for the central server; nothing at the cabinet differs from a grant.
+      const { holderId, holderName } = pending;
+      this.record({ type: 'alarm.duress', data: { holderId, holderName, credentialId } });
+    }
+    if (pending.requirements.reasonCode) {
+      const entryMs = policySettings(this.ctx.settings).entryMs;
+      this.pending = { ...pending, stage: 'reason_code', expiresAt: this.now + entryMs };
+      this.effects.push({ kind: 'signal', signal: 'awaiting_entry' });
+      return;
+    }
+    this.proceed(pending);
+  }
+
+  reasonCodeEntered(code: string): void {
+    const pending = this.pending;
+    if (pending?.stage !== 'reason_code') return;
+    if (this.now >= pending.expiresAt) {
+      this.abandonPending('entry_timeout');
+      return;
+    }
+    if (!this.ctx.directory.reasonCodeAccepted(code)) {
+      this.abandonPending('reason_code_refused');
+      return;
+    }
+    this.proceed({ ...pending, reasonCode: code });
+  }
+
+  /** The holder's own entries are made: release what needs nobody else, ask for authorisers. */
+  private proceed(pending: PendingBadge): void {
+    const { holderId, holderName, credentialId, card } = pending;
+    this.lockouts = forget(this.lockouts, { kind: 'credential', credentialId, holderId });
+    const reason = pending.reasonCode === null ? {} : { reasonCode: pending.reasonCode };
+    const holder = { id: holderId, name: holderName };
+    const session = { keysOut: pending.keysOut, ...maxOf(pending) };
+    if (pending.gated.length === 0 || pending.requirements.authorisers === 0) {
+      this.pending = null;
+      const slots = [...pending.slots, ...pending.gated].sort((a, b) => a - b);
+      this.record({
+        type: 'access.granted',
+        data: { holderId, holderName, credentialId, card, slots, ...reason },
+      });
+      this.openSession(holder, credentialId, slots, session);
+      return;
+    }
+    const { authorisers: required, authoriserGroupIds: groupIds } = pending.requirements;
+    const windowMs = policySettings(this.ctx.settings).authorisationWindowMs;
+    const authorisation = startAuthorisation(
+      { holderId, credentialId, slots: pending.gated, required, groupIds },
+      this.now,
+      windowMs,
+    );
+    this.pending = { ...pending, stage: 'authorisers', authorisation };
+    this.record({
+      type: 'authorisation.requested',
+      data: {
+        holderId,
+        holderName,
+        slots: pending.gated,
+        required,
+        groupIds,
+        windowSeconds: windowMs / 1000,
+      },
+    });
+    if (pending.slots.length === 0) {
+      this.effects.push({ kind: 'signal', signal: 'awaiting_entry' });
+      return;
+    }
     this.record({
       type: 'access.granted',
       data: {
-        holderId: holder.id,
-        holderName: holder.name,
-        credentialId: decision.credentialId,
-        card: masked,
-        slots,
+        holderId,
+        holderName,
+        credentialId,
+        card,
+        slots: pending.slots,
+        withheld: pending.gated,
+        ...reason,
       },
     });
-    this.openSession(holder, decision.credentialId, slots);
+    this.openSession(holder, credentialId, pending.slots, session);
+  }
+
+  /** A badge offered as the second (or third) person for the release that waits. */
+  private authoriserBadge(card: string): void {
+    const pending = this.pending;
+    const authorisation = pending?.authorisation;
+    if (!pending || !authorisation) return;
+    const { directory } = this.ctx;
+    const credential = directory.credentialByCard(card);
+    const holder = credential ? directory.holder(credential.holderId) : undefined;
+    const taker = { holderId: pending.holderId, holderName: pending.holderName };
+    const refuse = (
+      reason: AuthorisationRefusal,
+      extra: { authoriserId?: number; card?: string },
+    ) => {
+      this.record({ type: 'authorisation.refused', data: { ...taker, reason, ...extra } });
+      this.effects.push({ kind: 'signal', signal: 'denied' });
+    };
+    if (!credential || !holder) {
+      refuse('not_authorised', { card: maskCard(card) });
+      this.countDenial({ kind: 'reader' });
+      return;
+    }
+    const outcome = offerAuthoriser(
+      authorisation,
+      {
+        holderId: holder.id,
+        groupIds: directory.groupsOf(holder.id),
+        admitted: this.admitsAuthoriser(credential, holder, pending),
+      },
+      this.now,
+    );
+    if (outcome.kind === 'refused') {
+      refuse(outcome.reason, { authoriserId: holder.id });
+      return;
+    }
+    const next = outcome.pending;
+    this.record({
+      type: 'authorisation.given',
+      data: {
+        ...taker,
+        authoriser: { holderId: holder.id, holderName: holder.name },
+        given: next.authorisers.length,
+        required: next.required,
+      },
+    });
+    if (outcome.kind === 'waiting') {
+      this.pending = { ...pending, authorisation: next };
+      this.effects.push({ kind: 'signal', signal: 'awaiting_entry' });
+      return;
+    }
+    this.pending = null;
+    const slots = this.releasable(pending.gated.map((s) => this.keyIn(s)?.homeSlot ?? s));
+    const authorisers = next.authorisers.map((id) => ({
+      holderId: id,
+      holderName: directory.holder(id)?.name ?? '',
+    }));
+    this.record({
+      type: 'access.granted',
+      data: {
+        ...taker,
+        credentialId: pending.credentialId,
+        card: pending.card,
+        slots,
+        authorisers,
+        ...(pending.reasonCode === null ? {} : { reasonCode: pending.reasonCode }),
+      },
+    });
+    const session = this.session;
+    if (session?.holderId === pending.holderId) {
+      // The taker's session for the other keys is still open: add these and restart its time.
+      this.session = {
+        ...session,
+        slots: [...session.slots, ...slots],
+        endsAt: this.now + this.ctx.settings.sessionMs,
+      };
+      this.releaseForSession(slots);
+      this.effects.push({ kind: 'door', unlocked: true });
+      this.effects.push({ kind: 'signal', signal: 'granted' });
+    } else {
+      if (session) this.endSession();
+      this.openSession(
+        { id: pending.holderId, name: pending.holderName },
+        pending.credentialId,
+        slots,
+        { keysOut: pending.keysOut, ...maxOf(pending) },
+      );
+    }
+  }
+
+  /**
+   * Who may be a second person: someone the policy admits now (valid, enabled, not locked out)
+   * who either belongs to the groups the tier names or, when it names none, may take these
+   * keys themselves.
+   */
+  private admitsAuthoriser(credential: Credential, holder: Holder, pending: PendingBadge): boolean {
+    const subject: LockoutSubject = {
+      kind: 'credential',
+      credentialId: credential.id,
+      holderId: holder.id,
+    };
+    if (isLocked(this.lockouts, subject, this.now)) return false;
+    const { directory } = this.ctx;
+    const decision = decideAccess({
+      credential,
+      holder,
+      permissions: directory.permissionsOf(holder.id),
+      keysOut: 0,
+      nowMs: this.ctx.clock.wallMs(),
+      policy: policyInputsOf(directory, holder.id, this.ctx.timeZone ?? 'UTC'),
+      lockdown: this.lockdown,
+    });
+    if (pending.requirements.authoriserGroupIds.length > 0) {
+      return decision.granted || COVERAGE_ONLY.has(decision.reason);
+    }
+    return decision.granted && pending.gated.every((s) => decision.slots.includes(s));
+  }
+
+  /** Ends the entry in progress with a denial naming why. */
+  abandonPending(reason: BadgeDenialReason): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = null;
+    const { holderId, holderName, credentialId, card } = pending;
+    if (pending.stage === 'authorisers' && pending.authorisation) {
+      this.record({
+        type: 'authorisation.expired',
+        data: {
+          holderId,
+          holderName,
+          slots: pending.gated,
+          authorisers: pending.authorisation.authorisers,
+        },
+      });
+      if (reason === 'entry_timeout') {
+        this.effects.push({ kind: 'signal', signal: 'denied' });
+        return;
+      }
+    }
+    this.record({ type: 'access.denied', data: { reason, holderId, credentialId, card } });
+    this.effects.push({ kind: 'signal', signal: 'denied' });
+  }
+
+  /**
+   * The slots to release for a set of permitted home slots: wherever each permitted key is now
+   * (a key returned to any slot is released from there), and a permitted slot with no key on
+   * record if something is in it. Only slots that hold something: an empty slot has nothing
+   * to give.
+   */
+  private releasable(permitted: readonly number[]): number[] {
+    const wanted = new Set(permitted);
+    const slots: number[] = [];
+    this.slots.forEach((state, i) => {
+      // A key in the wrong slot is not in stock: its own release lets it be moved home.
+      if (!state.occupied || state.release?.reason === 'wrong_slot') return;
+      const key = this.keyIn(i + 1);
+      if (key && key.homeSlot !== i + 1 && key.returnPolicy !== 'any') return;
+      if (wanted.has(key ? key.homeSlot : i + 1)) slots.push(i + 1);
+    });
+    return slots;
+  }
+
+  /** The key in a slot: the one its fob reads, else the one whose home it is. */
+  private keyIn(slot: number): Key | undefined {
+    const { tag } = this.slot(slot);
+    const { directory } = this.ctx;
+    return tag === null ? directory.keyByHomeSlot(slot) : directory.keyByTag(tag);
   }
 
   /**
@@ -215,12 +584,12 @@ class Step {
       this.effects.push({ kind: 'signal', signal: 'denied' });
       return;
     }
-    const slots = decision.slots.filter((s) => this.slot(s).occupied);
+    const slots = this.releasable(decision.slots);
     this.record({
       type: 'access.granted',
       data: { holderId: holder.id, holderName: holder.name, slots, commandId },
     });
-    this.openSession(holder, null, slots);
+    this.openSession(holder, null, slots, { keysOut: directory.openLoansOf(holder.id).length });
   }
 
   /**
@@ -299,7 +668,12 @@ class Step {
     });
   }
 
-  private openSession(holder: Holder, credentialId: number | null, slots: number[]): void {
+  private openSession(
+    holder: Pick<Holder, 'id' | 'name'>,
+    credentialId: number | null,
+    slots: number[],
+    loans: { keysOut: number; maxKeysOut?: number },
+  ): void {
     const { sessionMs } = this.ctx.settings;
     this.session = {
       holderId: holder.id,
@@ -308,13 +682,19 @@ class Step {
       slots,
       endsAt: this.now + sessionMs,
       doorOpened: false,
+      ...loans,
     };
     this.effects.push({ kind: 'door', unlocked: true });
+    this.releaseForSession(slots);
+    this.effects.push({ kind: 'signal', signal: 'granted' });
+  }
+
+  private releaseForSession(slots: readonly number[]): void {
+    const { sessionMs } = this.ctx.settings;
     for (const slot of slots) {
       this.setSlot(slot, { release: { reason: 'session', until: this.now + sessionMs } });
       this.effects.push({ kind: 'release', slot, ms: sessionMs });
     }
-    this.effects.push({ kind: 'signal', signal: 'granted' });
   }
 
   private releaseAllForEmergency(pulseMs: number): void {
@@ -339,6 +719,9 @@ class Step {
   }
 
   tick(): void {
+    if (this.pendingLapsed()) this.abandonPending('entry_timeout');
+    this.checkOverdue();
+    this.recordExpiries();
     const expired = expireLocks(this.lockouts, this.now);
     this.lockouts = expired.book;
     for (const subject of expired.ended) {
@@ -357,6 +740,71 @@ class Step {
     if (this.emergency && this.now >= this.emergency.renewAt) {
       this.emergency = { ...this.emergency, renewAt: this.now + pulseMs };
       this.releaseAllForEmergency(pulseMs);
+    }
+  }
+
+  /** Loans past their due time: `key.overdue` once, then reminders until the key is back. */
+  private checkOverdue(): void {
+    const { directory } = this.ctx;
+    const loans = directory.openLoans();
+    if (loans.length === 0 && Object.keys(this.overdue).length === 0) return;
+    const { overdueReminderMs } = policySettings(this.ctx.settings);
+    // Announced before a restart: not again, only reminded.
+    const book: Record<number, number> = { ...this.overdue };
+    for (const loan of loans) {
+      if (loan.overdueAnnounced && book[loan.keyId] === undefined) {
+        book[loan.keyId] = this.now + overdueReminderMs;
+      }
+    }
+    const wallNow = this.ctx.clock.wallMs();
+    const check = checkOverdue(book, loans.map(openLoan), wallNow, this.now, {
+      reminderMs: overdueReminderMs,
+    });
+    this.overdue = check.book;
+    const refOf = (keyId: number) => {
+      const loan = loans.find((l) => l.keyId === keyId);
+      const key = directory.keyById(keyId);
+      if (!loan || !key || loan.dueAtMs == null) return undefined;
+      return {
+        keyId,
+        keyLabel: key.label,
+        holderId: loan.holderId,
+        holderName: directory.holder(loan.holderId)?.name ?? '',
+        slot: key.homeSlot,
+        outAt: new Date(loan.outAtMs).toISOString(),
+        dueAt: new Date(loan.dueAtMs).toISOString(),
+      };
+    };
+    for (const loan of check.overdue) {
+      const data = refOf(loan.keyId);
+      if (data) this.record({ type: 'key.overdue', data });
+    }
+    for (const loan of check.reminders) {
+      const data = refOf(loan.keyId);
+      if (!data) continue;
+      const overdueMinutes = Math.floor((wallNow - Date.parse(data.dueAt)) / 60_000);
+      this.record({ type: 'key.overdue_reminder', data: { ...data, overdueMinutes } });
+    }
+  }
+
+  /** Validity windows that ended since the last tick, each recorded at its instant (rule 3). */
+  private recordExpiries(): void {
+    const wallNow = this.ctx.clock.wallMs();
+    const since = this.expiriesUntil;
+    if (since !== null && wallNow <= since) return; // a clock stepped back reports nothing twice
+    this.expiriesUntil = wallNow;
+    if (since === null) return;
+    for (const end of expiriesBetween(since, wallNow, this.ctx.directory)) {
+      this.record({
+        type: 'validity.expired',
+        data: {
+          kind: end.kind,
+          id: end.id,
+          holderId: end.holderId,
+          ...(end.slot === undefined ? {} : { slot: end.slot }),
+          until: new Date(end.untilMs).toISOString(),
+        },
+      });
     }
   }
 
@@ -392,18 +840,7 @@ class Step {
     if (release && !this.emergency) this.effects.push({ kind: 'lock', slot });
 
     if (release?.reason === 'session' && this.session) {
-      if (key) {
-        this.record({
-          type: 'key.checked_out',
-          data: {
-            keyId: key.id,
-            keyLabel: key.label,
-            holderId: this.session.holderId,
-            holderName: this.session.holderName,
-            slot,
-          },
-        });
-      }
+      if (key) this.checkOut(this.session, key, slot);
       return;
     }
     // A wrong-slot fob being moved is expected; its loan stays open until it is home.
@@ -419,6 +856,34 @@ class Step {
     });
   }
 
+  private checkOut(session: Session, key: Key, slot: number): void {
+    const { directory } = this.ctx;
+    const wallNow = this.ctx.clock.wallMs();
+    const limits = loanLimitsFor(directory, session.holderId, key, directory.tierRules());
+    const due = dueAt(wallNow, limits, this.ctx.timeZone ?? 'UTC');
+    this.record({
+      type: 'key.checked_out',
+      data: {
+        keyId: key.id,
+        keyLabel: key.label,
+        holderId: session.holderId,
+        holderName: session.holderName,
+        slot,
+        dueAt: due === null ? null : new Date(due).toISOString(),
+      },
+    });
+    const keysOut = session.keysOut + 1;
+    this.session = { ...session, keysOut };
+    if (session.maxKeysOut === undefined || keysOut < session.maxKeysOut) return;
+    // The holder reached their limit: the session's other keys may no longer leave.
+    for (const other of session.slots) {
+      if (other !== slot && this.slot(other).release?.reason === 'session') {
+        this.setSlot(other, { release: null });
+        this.effects.push({ kind: 'lock', slot: other });
+      }
+    }
+  }
+
   private arrival(slot: number, tag: string): void {
     this.setSlot(slot, { occupied: true, tag });
     this.clearAlarm('key.forced', slot);
@@ -428,7 +893,13 @@ class Step {
       this.record({ type: 'key.unknown_fob', data: { slot, tag } });
       return;
     }
-    if (key.homeSlot !== slot) {
+    if ((key.state ?? 'active') !== 'active') {
+      this.record({
+        type: 'key.flagged_return',
+        data: { keyId: key.id, keyLabel: key.label, slot, state: key.state ?? 'active' },
+      });
+    }
+    if (key.homeSlot !== slot && key.returnPolicy !== 'any') {
       const pulseMs = this.ctx.settings.wrongSlotPulseMs;
       this.record({
         type: 'key.wrong_slot',
@@ -440,6 +911,7 @@ class Step {
     }
     const loan = directory.openLoanOf(key.id);
     if (!loan) return; // already recorded as in the cabinet: a report, not a return
+    this.clearAlarm('key.overdue', key.homeSlot);
     const holder = directory.holder(loan.holderId);
     const wallNow = this.ctx.clock.wallMs();
     this.record({
@@ -477,7 +949,7 @@ class Step {
   private record(event: NewEvent): void {
     this.effects.push({ kind: 'record', event });
     if (!isAlarm(event.type)) return;
-    this.effects.push({ kind: 'signal', signal: 'alarm' });
+    if (!isQuietAlarm(event.type)) this.effects.push({ kind: 'signal', signal: 'alarm' });
     const slot = 'slot' in event.data ? event.data.slot : undefined;
     const alarm = {
       type: event.type as AlarmType,
@@ -510,6 +982,23 @@ class Step {
   private setSlot(slot: number, patch: Partial<SlotState>): void {
     this.slots[slot - 1] = { ...this.slot(slot), ...patch };
   }
+}
+
+/** Denials that say the holder may take nothing now, not that they are not who they claim. */
+const COVERAGE_ONLY: ReadonlySet<string> = new Set([
+  'nothing_permitted',
+  'outside_schedule',
+  'permission_expired',
+  'permission_not_yet_valid',
+  'key_unavailable',
+]);
+
+function openLoan(loan: Loan): OpenLoan {
+  return { keyId: loan.keyId, holderId: loan.holderId, dueAtMs: loan.dueAtMs ?? null };
+}
+
+function maxOf(pending: PendingBadge): { maxKeysOut?: number } {
+  return pending.maxKeysOut === undefined ? {} : { maxKeysOut: pending.maxKeysOut };
 }
 
 function lockoutRef(subject: LockoutSubject): LockoutRef {

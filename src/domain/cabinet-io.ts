@@ -1,5 +1,6 @@
 import type { Actor, NewEvent } from './events.js';
 import type { LockoutSubject } from './lockout.js';
+import type { PinOutcome } from './pin.js';
 
 /**
  * What the shell feeds the cabinet flow: driver events, timer ticks, and the central server's
@@ -17,12 +18,23 @@ export type CabinetInput =
   | { kind: 'lockdown_start'; commandId: string; allowHolders: number[] }
   | { kind: 'lockdown_end'; commandId: string }
   /** A custodian ends a lockout before its time (the CLI or the central server). */
-  | { kind: 'clear_lockout'; actor: Actor; subject: LockoutSubject };
+  | { kind: 'clear_lockout'; actor: Actor; subject: LockoutSubject }
+  /**
+   * The outcome of a PIN typed after a badge. The shell checks it against the slow hash (the
+   * flow never sees a PIN) and names the credential, so an outcome that arrives after another
+   * badge replaced the one waiting is ignored.
+   */
+  | { kind: 'pin'; credentialId: number; outcome: PinOutcome }
+  /** Digits typed on the keypad while a reason code is awaited. */
+  | { kind: 'reason_code'; code: string }
+  /** The keypad's clear key: whatever entry is awaited is abandoned. */
+  | { kind: 'entry_cancel' };
 
 /** Who declared an emergency: the central server's command or a fire-alarm input. */
 export type EmergencySource = 'command' | 'input';
 
-export type Signal = 'granted' | 'denied' | 'session_ended' | 'alarm';
+/** `awaiting_entry`: the badge was accepted and a PIN, reason code or authoriser is awaited. */
+export type Signal = 'granted' | 'denied' | 'session_ended' | 'alarm' | 'awaiting_entry';
 
 /**
  * What the shell must do. `record` effects of one step are committed together, before any

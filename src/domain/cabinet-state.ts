@@ -1,3 +1,6 @@
+import type { PendingAuthorisation } from './dual-authorisation.js';
+import type { Requirements } from './key-tiers.js';
+import type { OverdueBook } from './loans.js';
 import { DEFAULT_LOCKOUT, type LockoutBook, type LockoutSettings } from './lockout.js';
 
 /** What the cabinet flow remembers between inputs. Plain data, replaced (never mutated) by each step. */
@@ -23,6 +26,34 @@ export interface Session {
   /** Monotonic ms at which everything relocks. */
   endsAt: number;
   doorOpened: boolean;
+  /** Keys the holder has out, those taken in this session included. */
+  keysOut: number;
+  /** When keysOut reaches this, the session's other slots relock (rule 4); absent: no limit. */
+  maxKeysOut?: number;
+}
+
+/**
+ * A badge accepted by the policy that still waits for something before anything opens: the
+ * holder's PIN, a reason code, or the further holders of the two- and three-person rule.
+ */
+export interface PendingBadge {
+  stage: 'pin' | 'reason_code' | 'authorisers';
+  holderId: number;
+  holderName: string;
+  credentialId: number;
+  /** The shortened card, for the events. */
+  card: string;
+  /** Slots released once the holder's own entries are made. */
+  slots: number[];
+  /** Slots that also wait for authorisers (their keys' tier asks for them). */
+  gated: number[];
+  requirements: Requirements;
+  reasonCode: string | null;
+  authorisation: PendingAuthorisation | null;
+  /** Monotonic ms at which the PIN or reason entry lapses. */
+  expiresAt: number;
+  keysOut: number;
+  maxKeysOut?: number;
 }
 
 export type AlarmType =
@@ -30,6 +61,8 @@ export type AlarmType =
   | 'key.forced'
   | 'key.wrong_slot'
   | 'key.unknown_fob'
+  /** Listed while the key is out past its due time; quiet at the cabinet (no buzzer). */
+  | 'key.overdue'
   /** Raised by the shell, not the flow: too many events wait for the central server. */
   | 'storage.backlog';
 
@@ -76,6 +109,15 @@ export interface CabinetState {
    * costs an attacker a power cut per few tries.
    */
   lockouts: LockoutBook;
+  /** A badge waiting for a PIN, a reason code or authorisers; null when none. */
+  pending: PendingBadge | null;
+  /** Overdue loans already announced, with their next reminder (monotonic ms). */
+  overdue: OverdueBook;
+  /**
+   * Wall ms up to which validity ends have been recorded as `validity.expired`; null until the
+   * first tick, which starts from its own time. The shell seeds it from the store at start.
+   */
+  expiriesUntil: number | null;
 }
 
 export interface CabinetSettings {
@@ -86,16 +128,43 @@ export interface CabinetSettings {
   wrongSlotPulseMs: number;
   /** Lockout after repeated denied badges; `DEFAULT_LOCKOUT` when absent. */
   lockout?: LockoutSettings;
+  /** Loans, PIN entry and authorisation timings; `DEFAULT_POLICY` when absent. */
+  policy?: PolicySettings;
 }
+
+export interface PolicySettings {
+  /** Keys a holder may have out at once unless their own record says; undefined: no limit. */
+  maxKeysOut?: number;
+  /** A holder with an overdue key may take no other (they may still return keys). */
+  overdueBlocksTaking: boolean;
+  /** Interval between `key.overdue_reminder`s. */
+  overdueReminderMs: number;
+  /** How long the further holders of the two- and three-person rule have to badge. */
+  authorisationWindowMs: number;
+  /** How long the PIN, and then the reason code, may take after the badge. */
+  entryMs: number;
+}
+
+export const DEFAULT_POLICY: PolicySettings = {
+  overdueBlocksTaking: true,
+  overdueReminderMs: 60 * 60_000,
+  authorisationWindowMs: 60_000,
+  entryMs: 20_000,
+};
 
 export function lockoutSettings(settings: CabinetSettings): LockoutSettings {
   return settings.lockout ?? DEFAULT_LOCKOUT;
+}
+
+export function policySettings(settings: CabinetSettings): PolicySettings {
+  return settings.policy ?? DEFAULT_POLICY;
 }
 
 /** The state at start: everything locked; a lockdown the store remembers stays in force. */
 export function initialCabinetState(
   slotCount: number,
   lockdown: Lockdown | null = null,
+  expiriesUntil: number | null = null,
 ): CabinetState {
   return {
     slots: Array.from({ length: slotCount }, () => ({ occupied: false, tag: null, release: null })),
@@ -105,5 +174,8 @@ export function initialCabinetState(
     emergency: null,
     lockdown,
     lockouts: {},
+    pending: null,
+    overdue: {},
+    expiriesUntil,
   };
 }

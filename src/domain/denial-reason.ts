@@ -6,7 +6,21 @@ import type { DenialReason } from './access-decision.js';
  */
 export type FlowDenialReason =
   /** Too many denied badges of this credential, or of unknown cards at the reader. */
-  'locked_out';
+  | 'locked_out'
+  /** The PIN typed after the badge was wrong. */
+  | 'wrong_pin'
+  /** A PIN is required (credential or key tier) and none is set for this credential. */
+  | 'pin_not_set'
+  /** The PIN or reason code did not come in time. */
+  | 'entry_timeout'
+  /** The keypad's clear key, or another badge, abandoned the entry. */
+  | 'entry_cancelled'
+  /** The reason code is not one of the site's codes. */
+  | 'reason_code_refused'
+  /** The holder has an overdue key and may take no other (rule 4). */
+  | 'overdue_key'
+  /** The holder already has as many keys out as allowed (rule 4). */
+  | 'loan_limit';
 
 /** Every reason an `access.denied` can give. */
 export type BadgeDenialReason = DenialReason | FlowDenialReason;
@@ -22,6 +36,11 @@ const NOT_COUNTED: ReadonlySet<BadgeDenialReason> = new Set<BadgeDenialReason>([
   'lockdown',
   'unknown_holder',
   'locked_out',
+  'pin_not_set',
+  'entry_timeout',
+  'entry_cancelled',
+  'overdue_key',
+  'loan_limit',
 ]);
 
 /** Whether a denial counts towards a lockout. */

@@ -1,6 +1,9 @@
 import type { BadgeDenialReason } from './denial-reason.js';
 import type { AlarmType } from './cabinet-state.js';
 import type { SyncCounts } from './permission-set.js';
+import type { AuthorisationRefusal } from './dual-authorisation.js';
+import type { KeyState } from './model.js';
+import type { ExpiringKind } from './policy/expiries.js';
 
 export type { ChangeCounts, SyncCounts } from './permission-set.js';
 
@@ -56,6 +59,14 @@ export type NewEvent =
         slots: number[];
         /** Set when the central server's `release` command asked for it. */
         commandId?: string;
+        /** The reason code typed, when a key's tier asks for one. */
+        reasonCode?: string;
+        /** The further holders who authorised the release (two- and three-person rule). */
+        authorisers?: HolderRef[];
+        /** Slots whose keys wait for authorisers before they are released. */
+        withheld?: number[];
+        /** The door opens for returns only: the holder may take nothing now (rule 4). */
+        takeRefused?: 'overdue_key' | 'loan_limit';
       };
     }
   | {
@@ -68,7 +79,11 @@ export type NewEvent =
         commandId?: string;
       };
     }
-  | { type: 'key.checked_out'; data: KeyRef & HolderRef & { slot: number } }
+  | {
+      type: 'key.checked_out';
+      /** dueAt: when the key must be back (the strictest loan limit); null when none applies. */
+      data: KeyRef & HolderRef & { slot: number; dueAt: string | null };
+    }
   | {
       type: 'key.checked_in';
       data: KeyRef &
@@ -81,6 +96,48 @@ export type NewEvent =
     }
   | { type: 'key.forced'; data: { slot: number; keyId: number | null; keyLabel: string | null } }
   | { type: 'key.wrong_slot'; data: KeyRef & { slot: number; homeSlot: number } }
+  | { type: 'key.overdue'; data: OverdueRef }
+  | { type: 'key.overdue_reminder'; data: OverdueRef & { overdueMinutes: number } }
+  /** A key marked lost, stolen or retired came back into the cabinet (rule 9). */
+  | { type: 'key.flagged_return'; data: KeyRef & { slot: number; state: KeyState } }
+  | {
+      type: 'authorisation.requested';
+      data: HolderRef & {
+        slots: number[];
+        required: 1 | 2;
+        groupIds: number[];
+        windowSeconds: number;
+      };
+    }
+  | {
+      type: 'authorisation.given';
+      data: HolderRef & { authoriser: HolderRef; given: number; required: 1 | 2 };
+    }
+  | {
+      type: 'authorisation.refused';
+      data: HolderRef & {
+        reason: AuthorisationRefusal;
+        authoriserId?: number;
+        card?: string;
+      };
+    }
+  | {
+      type: 'authorisation.expired';
+      data: HolderRef & { slots: number[]; authorisers: number[] };
+    }
+  /** The duress PIN: the cabinet granted as usual; nothing at the cabinet shows this alarm. */
+  | { type: 'alarm.duress'; data: HolderRef & { credentialId: number } }
+  /** A validity window ended (rule 3): from `until` the record opens nothing. */
+  | {
+      type: 'validity.expired';
+      data: {
+        kind: ExpiringKind;
+        id: number;
+        holderId: number | null;
+        slot?: number;
+        until: string;
+      };
+    }
   | { type: 'key.unknown_fob'; data: { slot: number; tag: string } }
   | { type: 'door.forced'; data: Record<string, never> }
   | { type: 'alarm.cleared'; data: { alarm: AlarmType; slot?: number; since: string } }
@@ -125,6 +182,13 @@ export type NewEvent =
   | { type: 'lockout.ended'; data: LockoutRef }
   | { type: 'lockout.cleared'; data: LockoutRef & { actor: Actor } };
 
+interface OverdueRef extends KeyRef, HolderRef {
+  /** The key's home slot. */
+  slot: number;
+  outAt: string;
+  dueAt: string;
+}
+
 /**
  * Whose badges a lockout refuses: one credential (with its holder), or the reader, where the
  * denials of unknown cards are counted together (src/domain/lockout.ts).
@@ -165,8 +229,17 @@ export function isAlarm(type: EventType): boolean {
     case 'key.wrong_slot':
     case 'key.unknown_fob':
     case 'door.forced':
+    case 'key.overdue':
       return true;
     default:
       return false;
   }
+}
+
+/**
+ * Alarms that are listed (retained `alarms`) but do not sound at the cabinet: an overdue key
+ * is the central server's business, not a reason to sound the buzzer at night.
+ */
+export function isQuietAlarm(type: EventType): boolean {
+  return type === 'key.overdue';
 }

@@ -1,3 +1,5 @@
+import type { KeyTier } from './key-tiers.js';
+
 /**
  * The records the policy is decided from. These are plain data: the store loads them and the
  * domain decides; neither knows how the other works.
@@ -6,6 +8,8 @@ export interface Holder extends Validity {
   id: number;
   name: string;
   enabled: boolean;
+  /** Keys this holder may have out at once; null or absent: the configured default. */
+  maxKeysOut?: number | null;
 }
 
 export interface Credential extends Validity {
@@ -14,6 +18,10 @@ export interface Credential extends Validity {
   /** The card number as the reader delivers it (see hardware/README.md). */
   card: string;
   enabled: boolean;
+  /** The holder must enter their PIN after this badge (rule 7). */
+  pinRequired?: boolean;
+  /** Whether a PIN is set; the hash itself never leaves the store. */
+  hasPin?: boolean;
 }
 
 export interface Key {
@@ -25,12 +33,24 @@ export interface Key {
   homeSlot: number;
   /** Absent means active (records written before key states were read). */
   state?: KeyState;
+  /** The master-key tier; null or absent: untiered. */
+  tier?: KeyTier | null;
+  /** The key's own loan limits (rule 4); null or absent: none. */
+  maxLoanMinutes?: number | null;
+  /** Minutes after local midnight by which the key is due back. */
+  curfewMinute?: number | null;
+  /** Where the key may be returned: its home slot (default) or any free slot (rule 10). */
+  returnPolicy?: ReturnPolicy;
 }
+
+export type ReturnPolicy = 'home' | 'any';
 
 /** A holder may take the key whose home is this slot. */
 export interface SlotPermission extends Validity {
   holderId: number;
   slot: number;
+  /** A loan limit of this permission's own. */
+  maxLoanMinutes?: number | null;
 }
 
 export interface Loan {
@@ -39,6 +59,10 @@ export interface Loan {
   slot: number;
   /** Wall time (ms) the key left the cabinet. */
   outAtMs: number;
+  /** Wall time (ms) it is due back; null or absent: no limit applied. */
+  dueAtMs?: number | null;
+  /** Whether `key.overdue` has been recorded for this loan (announced once, across restarts). */
+  overdueAnnounced?: boolean;
 }
 
 // --- Access policy (issue 4): validity windows, key states, groups, key sets, schedules. ---
@@ -101,4 +125,6 @@ export interface PolicyGrant extends Validity {
   subject: GrantSubject;
   slots: number[];
   schedule: Schedule | null;
+  /** A loan limit for keys taken under this grant. */
+  maxLoanMinutes?: number | null;
 }

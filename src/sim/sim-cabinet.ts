@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { parseKeypadLine, type KeypadEntry } from '../../drivers/serial/keypad-line.js';
 import type { SimGpioDriver, SimOutputEvent } from '../../drivers/gpio/sim-gpio.js';
 import { formatFobLine } from '../../drivers/serial/fob-line.js';
 import { isSimPath, type SimPortRegistry } from '../../drivers/serial/sim-port.js';
@@ -25,6 +26,8 @@ export class SimRefusal extends Error {}
 interface SimEvents {
   output: [event: SimOutputEvent];
   changed: [];
+  /** A keypad entry typed at the simulated reader's keypad. */
+  keypad: [entry: KeypadEntry];
 }
 
 /**
@@ -76,6 +79,18 @@ export class SimCabinet extends EventEmitter<SimEvents> {
     this.tags.forEach((tag, i) => {
       if (tag) this.fobLine(i + 1, tag);
     });
+  }
+
+  /**
+   * Keys typed on the reader's keypad, in the wire format of hardware/README.md (`1234#` or
+   * `K1234#` for a PIN, `*` to clear). The simulated badge reader speaks RDM6300, which has no
+   * keypad, so the entry goes through the same parser and straight to the daemon.
+   */
+  keypad(keys: string): void {
+    const text = keys.trim();
+    const line = parseKeypadLine(text.startsWith('K') ? text : `K${text}`);
+    if (!line.ok) throw new SimRefusal(`keypad: ${line.reason}`);
+    this.emit('keypad', line.entry);
   }
 
   badge(card: string): void {

@@ -68,6 +68,8 @@ export class SimHttpServer {
       const slotMatch = /^\/slots\/(\d+)\/(take|insert)$/.exec(path);
       if (path === '/badge') {
         this.sim.badge(requireString(body, 'card'));
+      } else if (path === '/keypad') {
+        this.sim.keypad(requireString(body, 'keys'));
       } else if (path === '/door') {
         const action = requireString(body, 'action');
         if (action === 'open') this.sim.openDoor(false);

@@ -7,6 +7,7 @@ import { SimRefusal } from './sim-cabinet.js';
 
 const HELP = `Commands (the simulated cabinet):
   badge <card|alice|bob|carol>   present a card at the reader
+  keypad <digits>#|*             type a PIN or reason code (ended by #), or * to clear
   open | force | close           open the door (needs a grant), force it open, close it
   take <slot> [force]            take the key from a slot (force: from a locked slot)
   insert <slot> [tag]            put a fob in a slot (default: the one taken from it)
@@ -65,6 +66,8 @@ export class Terminal extends EventEmitter<{ quit: [] }> {
           if (!card) return this.print('badge <card|alice|bob|carol>');
           return sim.badge(card);
         }
+        case 'keypad':
+          return sim.keypad(args.join(''));
         case 'open':
           return sim.openDoor(false);
         case 'force':

@@ -16,6 +16,7 @@ interface GrantRow {
   scheduleId: number | null;
   validFrom: string | null;
   validUntil: string | null;
+  maxLoanMinutes: number | null;
   /** JSON arrays built by SQLite: see the grants statement. */
   setSlots: string | null;
   windows: string | null;
@@ -24,7 +25,7 @@ interface GrantRow {
 
 const GRANT_COLUMNS = `g.id, g.holder_id AS holderId, g.group_id AS groupId, g.slot,
   g.key_set_id AS keySetId, g.schedule_id AS scheduleId, g.valid_from AS validFrom,
-  g.valid_until AS validUntil`;
+  g.valid_until AS validUntil, g.max_loan_minutes AS maxLoanMinutes`;
 
 /**
  * The grants naming a holder or one of their groups, each with its key set's home slots and
@@ -35,6 +36,7 @@ const GRANT_COLUMNS = `g.id, g.holder_id AS holderId, g.group_id AS groupId, g.s
  */
 const GRANTS_SQL = `
   SELECT g.id, g.holderId, g.groupId, g.slot, g.scheduleId, g.validFrom, g.validUntil,
+    g.maxLoanMinutes,
     CASE WHEN g.keySetId IS NULL THEN NULL ELSE
       (SELECT json_group_array(k.home_slot) FROM key_set_members s JOIN keys k ON k.id = s.key_id
         WHERE s.key_set_id = g.keySetId AND k.home_slot IS NOT NULL) END AS setSlots,
@@ -123,6 +125,7 @@ export class SqlitePolicyLookups implements ExpirySource {
       schedule: row.scheduleId === null ? null : scheduleOf(row.scheduleId, row),
       validFromMs: toMs(row.validFrom),
       validUntilMs: toMs(row.validUntil),
+      maxLoanMinutes: row.maxLoanMinutes,
     }));
   }
 

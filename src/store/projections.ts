@@ -10,13 +10,30 @@ export function applyProjections(db: Database, event: RecordedEvent): void {
     case 'key.checked_out': {
       const data = event.data as Extract<RecordedEvent['data'], { keyId: number; slot: number }> & {
         holderId: number;
+        dueAt?: string | null;
       };
       // A loan still open for this key means a return was missed; close it rather than refuse
       // to record the check-out that is physically happening.
       closeLoan(db, data.keyId, event);
       db.prepare(
-        'INSERT INTO loans (key_id, holder_id, slot, out_at, out_seq) VALUES (?, ?, ?, ?, ?)',
-      ).run(data.keyId, data.holderId, data.slot, event.time, event.seq);
+        'INSERT INTO loans (key_id, holder_id, slot, out_at, out_seq, due_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(data.keyId, data.holderId, data.slot, event.time, event.seq, data.dueAt ?? null);
+      return;
+    }
+    case 'key.overdue': {
+      const data = event.data as { keyId: number };
+      // Announced once per loan: a restart reminds, it does not announce again.
+      db.prepare(
+        'UPDATE loans SET overdue_at = ? WHERE key_id = ? AND returned_at IS NULL AND overdue_at IS NULL',
+      ).run(event.time, data.keyId);
+      return;
+    }
+    case 'validity.expired': {
+      const data = event.data as { until: string };
+      // Expiries up to here are recorded: after a restart the scan resumes from this instant.
+      db.prepare(
+        'UPDATE policy_marks SET expiries_until = max(coalesce(expiries_until, ?), ?) WHERE id = 1',
+      ).run(data.until, data.until);
       return;
     }
     case 'key.checked_in': {

@@ -8,6 +8,8 @@ import type {
   PolicyGrant,
   SlotPermission,
 } from '../domain/model.js';
+import type { KeyTier, TierRule, TierRules } from '../domain/key-tiers.js';
+import type { ValidityEnd } from '../domain/policy/expiries.js';
 import { SqlitePolicyLookups, toMs } from './policy-lookups.js';
 
 /** Validity columns as read: ISO 8601 UTC text, NULL for no bound. */
@@ -23,42 +25,115 @@ interface LoanRow {
   holder_id: number;
   slot: number;
   out_at: string;
+  due_at: string | null;
+  overdue_at: string | null;
 }
+
+const LOAN_COLUMNS = 'key_id, holder_id, slot, out_at, due_at, overdue_at';
+
+interface KeyRow {
+  id: number;
+  tag: string;
+  label: string;
+  homeSlot: number;
+  state: Key['state'];
+  tier: KeyTier | null;
+  maxLoanMinutes: number | null;
+  curfewMinute: number | null;
+  returnPolicy: Key['returnPolicy'];
+}
+
+interface TierRuleRow {
+  tier: KeyTier;
+  authorisers: 0 | 1 | 2;
+  authoriserGroupId: number | null;
+  pin: number;
+  maxLoanMinutes: number | null;
+  reasonCode: number;
+}
+
+const NO_RULE: TierRule = { authorisers: 0, pin: false, reasonCode: false };
 
 /** The cabinet flow's lookups over SQLite: one indexed query each, fast at 100,000 holders. */
 export class SqliteDirectory implements CabinetDirectory {
   private readonly stmts: Record<
-    'credential' | 'holder' | 'permissions' | 'holderLoans' | 'keyByTag' | 'keyBySlot' | 'keyLoan',
+    | 'credential'
+    | 'holder'
+    | 'permissions'
+    | 'holderLoans'
+    | 'keyByTag'
+    | 'keyBySlot'
+    | 'keyLoan'
+    | 'keyById'
+    | 'reasonCodes'
+    | 'reasonCode'
+    | 'openLoans'
+    | 'groupLimits'
+    | 'tierRules',
     Statement
   >;
   private readonly policy: SqlitePolicyLookups;
 
   constructor(db: Database) {
     this.policy = new SqlitePolicyLookups(db);
-    const keyColumns = 'id, tag, label, home_slot AS homeSlot, state';
+    const keyColumns = `id, tag, label, home_slot AS homeSlot, state, tier,
+      max_loan_minutes AS maxLoanMinutes, curfew_minute AS curfewMinute,
+      return_policy AS returnPolicy`;
     this.stmts = {
       credential: db.prepare(
-        `SELECT id, holder_id AS holderId, card, enabled, ${VALIDITY} FROM credentials WHERE card = ?`,
+        `SELECT id, holder_id AS holderId, card, enabled, ${VALIDITY}, pin_required AS pinRequired,
+           pin_hash IS NOT NULL AS hasPin FROM credentials WHERE card = ?`,
       ),
-      holder: db.prepare(`SELECT id, name, enabled, ${VALIDITY} FROM holders WHERE id = ?`),
+      holder: db.prepare(
+        `SELECT id, name, enabled, ${VALIDITY}, max_keys_out AS maxKeysOut FROM holders WHERE id = ?`,
+      ),
       permissions: db.prepare(
-        `SELECT holder_id AS holderId, slot, ${VALIDITY} FROM permissions WHERE holder_id = ?`,
+        `SELECT holder_id AS holderId, slot, ${VALIDITY}, max_loan_minutes AS maxLoanMinutes
+           FROM permissions WHERE holder_id = ?`,
       ),
       holderLoans: db.prepare(
-        'SELECT key_id, holder_id, slot, out_at FROM loans WHERE holder_id = ? AND returned_at IS NULL',
+        `SELECT ${LOAN_COLUMNS} FROM loans WHERE holder_id = ? AND returned_at IS NULL`,
       ),
       keyByTag: db.prepare(`SELECT ${keyColumns} FROM keys WHERE tag = ?`),
       keyBySlot: db.prepare(`SELECT ${keyColumns} FROM keys WHERE home_slot = ?`),
       keyLoan: db.prepare(
-        'SELECT key_id, holder_id, slot, out_at FROM loans WHERE key_id = ? AND returned_at IS NULL',
+        `SELECT ${LOAN_COLUMNS} FROM loans WHERE key_id = ? AND returned_at IS NULL`,
+      ),
+      keyById: db.prepare(`SELECT ${keyColumns} FROM keys WHERE id = ?`),
+      reasonCodes: db.prepare('SELECT EXISTS (SELECT 1 FROM reason_codes)').pluck(),
+      reasonCode: db.prepare('SELECT EXISTS (SELECT 1 FROM reason_codes WHERE code = ?)').pluck(),
+      openLoans: db.prepare(
+        `SELECT ${LOAN_COLUMNS} FROM loans WHERE returned_at IS NULL ORDER BY key_id`,
+      ),
+      groupLimits: db
+        .prepare(
+          `SELECT g.max_loan_minutes FROM group_members m JOIN access_groups g ON g.id = m.group_id
+            WHERE m.holder_id = ? AND g.max_loan_minutes IS NOT NULL`,
+        )
+        .pluck(),
+      tierRules: db.prepare(
+        `SELECT tier, authorisers, authoriser_group_id AS authoriserGroupId, pin,
+           max_loan_minutes AS maxLoanMinutes, reason_code AS reasonCode FROM tier_rules`,
       ),
     };
   }
 
   credentialByCard(card: string): Credential | undefined {
     const row = this.stmts.credential.get(card) as
-      (Omit<Credential, 'enabled'> & { enabled: number } & ValidityRow) | undefined;
-    return row && { ...withValidity(row), enabled: row.enabled === 1 };
+      | (Omit<Credential, 'enabled' | 'pinRequired' | 'hasPin'> & {
+          enabled: number;
+          pinRequired: number;
+          hasPin: number;
+        } & ValidityRow)
+      | undefined;
+    return (
+      row && {
+        ...withValidity(row),
+        enabled: row.enabled === 1,
+        pinRequired: row.pinRequired === 1,
+        hasPin: row.hasPin === 1,
+      }
+    );
   }
 
   holder(id: number): Holder | undefined {
@@ -77,11 +152,51 @@ export class SqliteDirectory implements CabinetDirectory {
   }
 
   keyByTag(tag: string): Key | undefined {
-    return this.stmts.keyByTag.get(tag) as Key | undefined;
+    return toKey(this.stmts.keyByTag.get(tag) as KeyRow | undefined);
   }
 
   keyByHomeSlot(slot: number): Key | undefined {
-    return this.stmts.keyBySlot.get(slot) as Key | undefined;
+    return toKey(this.stmts.keyBySlot.get(slot) as KeyRow | undefined);
+  }
+
+  keyById(id: number): Key | undefined {
+    return toKey(this.stmts.keyById.get(id) as KeyRow | undefined);
+  }
+
+  reasonCodeAccepted(code: string): boolean {
+    return this.stmts.reasonCodes.get() === 0 || this.stmts.reasonCode.get(code) === 1;
+  }
+
+  openLoans(): Loan[] {
+    return (this.stmts.openLoans.all() as LoanRow[]).map(toLoan);
+  }
+
+  groupLoanLimits(holderId: number): number[] {
+    return this.stmts.groupLimits.all(holderId) as number[];
+  }
+
+  tierRules(): TierRules {
+    const rules: Record<KeyTier, TierRule> = {
+      grand_master: NO_RULE,
+      master: NO_RULE,
+      sub_master: NO_RULE,
+      change: NO_RULE,
+      none: NO_RULE,
+    };
+    for (const row of this.stmts.tierRules.all() as TierRuleRow[]) {
+      rules[row.tier] = {
+        authorisers: row.authorisers,
+        ...(row.authoriserGroupId === null ? {} : { authoriserGroupId: row.authoriserGroupId }),
+        pin: row.pin === 1,
+        ...(row.maxLoanMinutes === null ? {} : { maxLoanMinutes: row.maxLoanMinutes }),
+        reasonCode: row.reasonCode === 1,
+      };
+    }
+    return rules;
+  }
+
+  validityEndsBetween(fromMs: number, toMs: number): ValidityEnd[] {
+    return this.policy.validityEndsBetween(fromMs, toMs);
   }
 
   openLoanOf(keyId: number): Loan | undefined {
@@ -108,7 +223,13 @@ function toLoan(row: LoanRow): Loan {
     holderId: row.holder_id,
     slot: row.slot,
     outAtMs: Date.parse(row.out_at),
+    dueAtMs: row.due_at === null ? null : Date.parse(row.due_at),
+    overdueAnnounced: row.overdue_at !== null,
   };
+}
+
+function toKey(row: KeyRow | undefined): Key | undefined {
+  return row && { ...row, returnPolicy: row.returnPolicy ?? 'home' };
 }
 
 /** Replaces the validity columns of a row with the domain's epoch-ms bounds. */

@@ -112,6 +112,7 @@ beforeAll(() => {
   // A key in the wrong slot, taken out again; an unknown fob, taken out again.
   send(...put(11, demoTag(3)), ...take(11));
   send(...put(12, 'BEEF0042'), ...take(12));
+  policyEvents();
 
   supervisor = new DeliverySupervisor(
     log,
@@ -126,6 +127,46 @@ beforeAll(() => {
   runCommands();
   log.append([{ type: 'cabinet.stopped', data: { reason: 'SIGTERM' } }]);
 });
+
+/**
+ * Issue 4's events: a loan past its limit (dueAt, overdue, reminder, door-only badge, return),
+ * a master key behind PIN, reason code and a second person (duress PIN, refused and given
+ * authorisations, one that lapses, a wrong PIN), a lost key coming back, a holder's end date.
+ */
+function policyEvents(): void {
+  const alice = { kind: 'badge', card: DEMO_CARDS.alice } as const;
+  const door = (open: boolean): CabinetInput => ({ kind: 'door', open });
+  db.exec('UPDATE keys SET max_loan_minutes = 1 WHERE home_slot = 2');
+  send(alice, door(true), ...take(2), door(false));
+  clock.advance(61_000);
+  send({ kind: 'tick' }); // key.overdue
+  clock.advance(60 * 60_000);
+  send({ kind: 'tick' }); // key.overdue_reminder
+  send(alice, door(true), ...put(2, demoTag(2)), door(false)); // takeRefused, then back
+
+  db.exec("UPDATE keys SET tier = 'master' WHERE home_slot = 5");
+  db.prepare('UPDATE credentials SET pin_hash = ? WHERE card = ?').run('set', DEMO_CARDS.alice);
+  const pin = (outcome: 'ok' | 'duress' | 'wrong'): CabinetInput => ({
+    kind: 'pin',
+    credentialId: 1,
+    outcome,
+  });
+  send(alice, pin('duress'), { kind: 'reason_code', code: '42' }); // requested, withheld
+  send(alice); // refused: self_authorisation
+  send({ kind: 'badge', card: DEMO_CARDS.bob }); // given, then granted with authorisers
+  send(door(true), door(false));
+  send(alice, pin('ok'), { kind: 'reason_code', code: '42' });
+  clock.advance(61_000);
+  send({ kind: 'tick' }); // authorisation.expired
+  send(alice, pin('wrong')); // denied: wrong_pin
+
+  db.exec("UPDATE keys SET state = 'lost' WHERE home_slot = 10");
+  send(...take(10), ...put(10, demoTag(10))); // key.flagged_return
+  const end = new Date(clock.wallMs() + 1_000).toISOString();
+  db.prepare('UPDATE holders SET valid_until = ? WHERE id = 2').run(end);
+  clock.advance(2_000);
+  send({ kind: 'tick' }); // validity.expired
+}
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const REPLY_TOPIC = `keywarden/v1/${CABINET}/reply`;
@@ -272,6 +313,8 @@ describe('every event the code records matches docs/schemas/event.json', () => {
     ).toEqual([
       'door.forced',
       'key.forced',
+      'key.forced',
+      'key.overdue',
       'key.unknown_fob',
       'key.wrong_slot',
       'storage.backlog',

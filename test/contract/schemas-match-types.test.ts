@@ -41,19 +41,86 @@ type DataOf<T extends EventType> = Extract<NewEvent, { type: T }>['data'];
 type Exactly<U extends string> = { [K in U]: true };
 
 const none = { required: {}, optional: {} };
+const OVERDUE = {
+  keyId: true,
+  keyLabel: true,
+  holderId: true,
+  holderName: true,
+  slot: true,
+  outAt: true,
+  dueAt: true,
+} as const;
 
 const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
   'access.granted': {
     required: { holderId: true, holderName: true, slots: true },
-    optional: { credentialId: true, card: true, commandId: true },
+    optional: {
+      credentialId: true,
+      card: true,
+      commandId: true,
+      reasonCode: true,
+      authorisers: true,
+      withheld: true,
+      takeRefused: true,
+    },
   },
   'access.denied': {
     required: { reason: true },
     optional: { card: true, holderId: true, credentialId: true, commandId: true },
   },
   'key.checked_out': {
-    required: { keyId: true, keyLabel: true, holderId: true, holderName: true, slot: true },
+    required: {
+      keyId: true,
+      keyLabel: true,
+      holderId: true,
+      holderName: true,
+      slot: true,
+      dueAt: 'nullable',
+    },
     optional: {},
+  },
+  'key.overdue': {
+    required: { ...OVERDUE },
+    optional: {},
+  },
+  'key.overdue_reminder': {
+    required: { ...OVERDUE, overdueMinutes: true },
+    optional: {},
+  },
+  'key.flagged_return': {
+    required: { keyId: true, keyLabel: true, slot: true, state: true },
+    optional: {},
+  },
+  'authorisation.requested': {
+    required: {
+      holderId: true,
+      holderName: true,
+      slots: true,
+      required: true,
+      groupIds: true,
+      windowSeconds: true,
+    },
+    optional: {},
+  },
+  'authorisation.given': {
+    required: { holderId: true, holderName: true, authoriser: true, given: true, required: true },
+    optional: {},
+  },
+  'authorisation.refused': {
+    required: { holderId: true, holderName: true, reason: true },
+    optional: { authoriserId: true, card: true },
+  },
+  'authorisation.expired': {
+    required: { holderId: true, holderName: true, slots: true, authorisers: true },
+    optional: {},
+  },
+  'alarm.duress': {
+    required: { holderId: true, holderName: true, credentialId: true },
+    optional: {},
+  },
+  'validity.expired': {
+    required: { kind: true, id: true, holderId: 'nullable', until: true },
+    optional: { slot: true },
   },
   'key.checked_in': {
     required: {
@@ -244,6 +311,13 @@ const DENIAL_REASONS: Exactly<BadgeDenialReason> = {
   permission_not_yet_valid: true,
   key_unavailable: true,
   locked_out: true,
+  wrong_pin: true,
+  pin_not_set: true,
+  entry_timeout: true,
+  entry_cancelled: true,
+  reason_code_refused: true,
+  overdue_key: true,
+  loan_limit: true,
 };
 const ALARM_TYPES: Exactly<AlarmType> = {
   'door.forced': true,
@@ -251,6 +325,7 @@ const ALARM_TYPES: Exactly<AlarmType> = {
   'key.wrong_slot': true,
   'key.unknown_fob': true,
   'storage.backlog': true,
+  'key.overdue': true,
 };
 const REJECTIONS: Exactly<CommandRejection> = {
   malformed: true,

@@ -65,7 +65,7 @@ describe('EventLog', () => {
     db.prepare(
       "INSERT INTO keys (id, tag, label, home_slot, created_at) VALUES (7, 'AB12', 'K', 1, 'x')",
     ).run();
-    const ref = { keyId: 7, keyLabel: 'K', holderId: 1, holderName: 'A', slot: 1 };
+    const ref = { keyId: 7, keyLabel: 'K', holderId: 1, holderName: 'A', slot: 1, dueAt: null };
     log.append([{ type: 'key.checked_out', data: ref }]);
     expect(db.prepare('SELECT count(*) AS n FROM loans WHERE returned_at IS NULL').get()).toEqual({
       n: 1,
@@ -81,7 +81,7 @@ describe('EventLog', () => {
 
   it('commits nothing when a projection fails', () => {
     const { db, log } = setup();
-    const ref = { keyId: 99, keyLabel: 'K', holderId: 1, holderName: 'A', slot: 1 };
+    const ref = { keyId: 99, keyLabel: 'K', holderId: 1, holderName: 'A', slot: 1, dueAt: null };
     expect(() =>
       log.append([
         { type: 'door.forced', data: {} },

@@ -131,6 +131,8 @@ describe('a full permission sync', () => {
       enabled: true,
       validFromMs: null,
       validUntilMs: null,
+      pinRequired: false,
+      hasPin: false,
     });
     const next = edit(baseSet(), 2, (s) => {
       s.credentials[2]!.holderId = 1;
@@ -147,6 +149,10 @@ describe('a full permission sync', () => {
       label: 'K-1',
       homeSlot: 6,
       state: 'active',
+      tier: null,
+      maxLoanMinutes: null,
+      curfewMinute: null,
+      returnPolicy: 'home',
     });
   });
 });

@@ -74,6 +74,7 @@ describe('SqliteDirectory: the policy lookups', () => {
         },
         validFromMs: null,
         validUntilMs: null,
+        maxLoanMinutes: null,
       },
       {
         id: 101,
@@ -82,6 +83,7 @@ describe('SqliteDirectory: the policy lookups', () => {
         schedule: null,
         validFromMs: null,
         validUntilMs: Date.parse('2026-12-01T00:00:00Z'),
+        maxLoanMinutes: null,
       },
     ]);
     expect(directory.grantsOf(2)).toEqual([]);

@@ -91,7 +91,11 @@ export class CabinetScenario {
         holderId: event.data.holderId,
         slot: event.data.slot,
         outAtMs: this.clock.wallMs(),
+        dueAtMs: event.data.dueAt === null ? null : Date.parse(event.data.dueAt),
       });
+    } else if (event.type === 'key.overdue') {
+      const loan = loans.find((l) => l.keyId === event.data.keyId);
+      if (loan) loan.overdueAnnounced = true;
     } else if (event.type === 'key.checked_in') {
       this.directory.loans = loans.filter((l) => l.keyId !== event.data.keyId);
     }

@@ -58,6 +58,17 @@ export const simCommands: Command[] = [
     },
   },
   {
+    path: ['sim', 'keypad'],
+    summary: "type on the simulated reader's keypad: a PIN or reason code ended by #, or *",
+    usage: 'sim keypad <digits#|*> [--url …]',
+    positionals: ['keys'],
+    options: URL_OPT,
+    async run(args, io) {
+      await call(args, 'POST', '/keypad', { keys: args.positionals[0] });
+      io.out('keys typed');
+    },
+  },
+  {
     path: ['sim', 'door'],
     summary: 'open, force or close the simulated door',
     usage: 'sim door open|force|close [--url …]',

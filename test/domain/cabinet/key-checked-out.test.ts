@@ -11,7 +11,7 @@ it('a key leaving a released slot is key.checked_out to the badged holder, and i
   expect(s.eventTypes()).toEqual(['access.granted', 'key.checked_out']);
   expect(s.events[1]).toEqual({
     type: 'key.checked_out',
-    data: { keyId: 100, keyLabel: 'K-1', holderId: 1, holderName: 'Alice', slot: 1 },
+    data: { keyId: 100, keyLabel: 'K-1', holderId: 1, holderName: 'Alice', slot: 1, dueAt: null },
   });
 });
 

@@ -78,4 +78,24 @@ describe('BadgeReader on a socat pty through serialport', () => {
     await pty.writeToDevice('0008844356\r\n');
     expect(await badge).toEqual([{ card: '0008844356' }]);
   });
+
+  it('tells keypad entries from cards on an ASCII line, and never echoes a bad entry', async () => {
+    const reader = new BadgeReader({
+      port,
+      protocol: 'ascii-line',
+      lineFormat: 'decimal',
+      logger: silentLogger(),
+    });
+    const entries = record(reader, 'keypad');
+    const garbled = record<{ reason: string }>(reader, 'garbled');
+    const online = nextEvent(reader, 'online');
+    reader.start();
+    await online;
+    const badge = nextEvent(reader, 'badge');
+    await pty.writeToDevice('K1234#\r\nK*\r\nK98x7#\r\n0008844356\r\n');
+    expect(await badge).toEqual([{ card: '0008844356' }]);
+    expect(entries).toEqual([{ kind: 'pin', digits: '1234' }, { kind: 'cancel' }]);
+    expect(garbled).toHaveLength(1);
+    expect(garbled[0]?.reason).not.toContain('98');
+  });
 });
