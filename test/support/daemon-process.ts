@@ -24,7 +24,16 @@ export class DaemonProcess {
   private waiters: Array<{ test: (l: LogLine) => boolean; resolve: (l: LogLine) => void }> = [];
   exitCode: number | null = null;
 
-  constructor(private readonly configFile: string) {}
+  /** `env` is added to this process's environment (e.g. NOTIFY_SOCKET, WATCHDOG_USEC). */
+  constructor(
+    private readonly configFile: string,
+    private readonly env: NodeJS.ProcessEnv = {},
+  ) {}
+
+  /** The running child's pid. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
 
   async start(): Promise<void> {
     this.exitCode = null;
@@ -34,6 +43,7 @@ export class DaemonProcess {
       [CLI, 'run', '--config', this.configFile, '--no-interactive'],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...this.env },
       },
     );
     this.child = child;
