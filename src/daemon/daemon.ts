@@ -24,8 +24,8 @@ import { keysAtHome, seedDemo } from './demo-data.js';
 import { DeliverySupervisor } from './delivery-supervisor.js';
 import { claimHardware, type CabinetHardware } from './hardware.js';
 import { buildInventory } from './inventory.js';
-import { ServiceManagerLink } from './service-manager.js';
 import { createReaders, type CabinetReaders } from './readers.js';
+import { ServiceManagerLink } from './service-manager.js';
 
 export interface DaemonOptions {
   config: KeywardenConfig;
