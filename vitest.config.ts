@@ -9,6 +9,9 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 20_000,
+    // A runner started by systemd may pass its own notify socket down: no test daemon may
+    // report to it (test/systemd/ sets its own).
+    env: { NOTIFY_SOCKET: '', WATCHDOG_USEC: '', WATCHDOG_PID: '' },
     hookTimeout: 30_000,
   },
 });

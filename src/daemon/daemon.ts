@@ -28,6 +28,7 @@ import { buildInventory } from './inventory.js';
 import { KeypadEntries } from './keypad-entries.js';
 import { policySettingsOf } from './policy-settings.js';
 import { createReaders, type CabinetReaders } from './readers.js';
+import { ServiceManagerLink } from './service-manager.js';
 
 export interface DaemonOptions {
   config: KeywardenConfig;
@@ -68,10 +69,12 @@ export class Daemon {
   private readonly intervals: NodeJS.Timeout[] = [];
   private readonly logger: Logger;
   private stopping: Promise<void> | undefined;
+  private readonly systemd: ServiceManagerLink;
 
   constructor(private readonly options: DaemonOptions) {
     this.clock = options.clock ?? createSystemClock({ syncCheck: options.config.clock.syncCheck });
     this.logger = options.logger.child({ module: 'daemon' });
+    this.systemd = new ServiceManagerLink({ logger: options.logger });
   }
 
   async start(): Promise<void> {
@@ -151,13 +154,17 @@ export class Daemon {
     this.readers.start();
 
     this.intervals.push(
-      setInterval(() => this.runner.handle({ kind: 'tick' }), this.options.tickMs ?? 100),
+      setInterval(() => {
+        this.runner.handle({ kind: 'tick' });
+        this.systemd.tick(); // the watchdog pings only while this loop runs
+      }, this.options.tickMs ?? 100),
     );
     this.intervals.push(setInterval(() => this.pollExternalWrites(), EXTERNAL_POLL_MS));
     this.intervals.push(
       setInterval(() => this.delivery.prune(), config.delivery.pruneIntervalMinutes * 60_000),
     );
     this.logger.info({ cabinetId: config.cabinetId, database: config.database }, 'cabinet ready');
+    this.systemd.ready();
   }
 
   /** Ordered shutdown: each step runs even if an earlier one failed, and failures are logged. */
@@ -173,6 +180,8 @@ export class Daemon {
 
   private async doStop(reason: string): Promise<void> {
     const steps: Array<[string, () => unknown]> = [
+      // Not awaited: a slow service manager must not delay the outputs going off.
+      ['systemd', () => void this.systemd.stopping()],
       ['timers', () => this.intervals.forEach((t) => clearInterval(t))],
       ['commands', () => this.commands?.stop()],
       ['readers', () => this.readers?.stop()],

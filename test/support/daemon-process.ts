@@ -24,16 +24,30 @@ export class DaemonProcess {
   private waiters: Array<{ test: (l: LogLine) => boolean; resolve: (l: LogLine) => void }> = [];
   exitCode: number | null = null;
 
-  constructor(private readonly configFile: string) {}
+  /**
+   * `env` is added to this process's environment (e.g. NOTIFY_SOCKET, WATCHDOG_USEC);
+   * `nodeArgs` go before the script (e.g. `--import` of a test-only fault).
+   */
+  constructor(
+    private readonly configFile: string,
+    private readonly env: NodeJS.ProcessEnv = {},
+    private readonly nodeArgs: string[] = [],
+  ) {}
+
+  /** The running child's pid. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
 
   async start(): Promise<void> {
     this.exitCode = null;
     this.logs = [];
     const child = spawn(
       process.execPath,
-      [CLI, 'run', '--config', this.configFile, '--no-interactive'],
+      [...this.nodeArgs, CLI, 'run', '--config', this.configFile, '--no-interactive'],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...this.env },
       },
     );
     this.child = child;
@@ -88,6 +102,19 @@ export class DaemonProcess {
     const line = this.logs.find((l) => l.msg === 'simulator control listening');
     if (!line) throw new Error('the daemon did not start its simulator');
     return String(line.url);
+  }
+
+  /** Sends a signal without waiting for anything. */
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
+  /** Resolves with the exit code once the child has exited (at once if it has). */
+  exited(): Promise<number | null> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null)
+      return Promise.resolve(child?.exitCode ?? this.exitCode);
+    return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {

@@ -1,5 +1,6 @@
 import { isKeywardenError } from '../../errors.js';
 import { createLogger } from '../../log/logger.js';
+import { installCrashGuard } from '../../daemon/crash-guard.js';
 import { Daemon } from '../../daemon/daemon.js';
 import { Terminal } from '../../sim/terminal.js';
 import type { Command } from '../command.js';
@@ -20,13 +21,11 @@ export const runCommand: Command = {
     const daemon = new Daemon({ config, profile, logger, demo: args.values.demo === true });
 
     // Fail secure: whatever goes wrong, outputs go off before the process leaves.
-    const crash = (err: unknown) => {
-      daemon.failSafe();
-      logger.fatal({ err }, 'unhandled error: outputs driven off, exiting');
-      process.exit(1);
-    };
-    process.on('uncaughtException', crash);
-    process.on('unhandledRejection', crash);
+    installCrashGuard(process, {
+      failSafe: () => daemon.failSafe(),
+      logger,
+      exit: (code) => process.exit(code),
+    });
 
     try {
       await daemon.start();
