@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { isKeywardenError } from '../errors.js';
 import { parseCommandArgs, type Command, type CommandIo } from './command.js';
 import { configCommands } from './commands/config.js';
+import { csvCommands } from './commands/csv.js';
 import { custodianCommands } from './commands/custodian.js';
 import { monitorCommands } from './commands/monitor.js';
 import { outputsOffCommand } from './commands/outputs-off.js';
@@ -17,6 +18,7 @@ export const COMMANDS: Command[] = [
   outputsOffCommand,
   ...simCommands,
   ...monitorCommands,
+  ...csvCommands,
 ];
 
 /**

@@ -1,0 +1,7 @@
+-- 007: the link between a holder and the HR record it comes from (CSV import, issue 4).
+--
+-- An HR system names people by its own reference (an employee number); our ids are chosen by
+-- this database or by the central server's sync, so an import cannot use them. The reference
+-- is optional (holders added by hand or synced have none) and unique among those that have one.
+ALTER TABLE holders ADD COLUMN hr_ref TEXT CHECK (hr_ref IS NULL OR length(hr_ref) BETWEEN 1 AND 64);
+CREATE UNIQUE INDEX holders_hr_ref ON holders(hr_ref) WHERE hr_ref IS NOT NULL;
