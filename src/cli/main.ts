@@ -8,6 +8,7 @@ import { csvCommands } from './commands/csv.js';
 import { custodianCommands } from './commands/custodian.js';
 import { monitorCommands } from './commands/monitor.js';
 import { outputsOffCommand } from './commands/outputs-off.js';
+import { reportCommands } from './commands/report.js';
 import { isPermanentStartError, runCommand } from './commands/run.js';
 import { simCommands } from './commands/sim.js';
 
@@ -19,6 +20,7 @@ export const COMMANDS: Command[] = [
   ...simCommands,
   ...monitorCommands,
   ...csvCommands,
+  ...reportCommands,
 ];
 
 /**

@@ -1,0 +1,119 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/database.js';
+import { cliCabinet } from '../support/cli-cabinet.js';
+import { seedReportCabinet } from '../reports/report-fixture.js';
+
+let cab: ReturnType<typeof cliCabinet>;
+beforeEach(() => {
+  cab = cliCabinet();
+  const db = openDatabase(cab.database);
+  try {
+    seedReportCabinet(db);
+  } finally {
+    db.close();
+  }
+});
+
+describe('keywarden report (the real CLI on a seeded database)', () => {
+  it('keys-out in each format', async () => {
+    const table = await cab.cli('report', 'keys-out');
+    expect(table.code).toBe(0);
+    expect(table.out.split('\n')[0]).toMatch(
+      /^KEY\s+LABEL\s+SLOT\s+HOLDER\s+NAME\s+SINCE\s+OUT FOR\s+DUE\s+OVERDUE$/,
+    );
+    expect(table.out).toContain('Alice');
+    const json = JSON.parse((await cab.cli('report', 'keys-out', '--format', 'json')).out) as Array<
+      Record<string, unknown>
+    >;
+    expect(json.map((r) => [r.keyId, r.holderName, r.due, r.overdue])).toEqual([
+      [1, 'Alice', '2026-01-15T09:00:00.000Z', true],
+      [2, 'Bob', '2026-01-15T12:00:00.000Z', true],
+      [5, 'Carl', null, false],
+    ]);
+    const csv = (await cab.cli('report', 'keys-out', '-f', 'csv')).out.split('\r\n');
+    expect(csv).toHaveLength(4);
+    expect(csv[1]).toMatch(
+      /^1,K-1,1,1,Alice,2026-01-15T08:00:00.000Z,.+,2026-01-15T09:00:00.000Z,true$/,
+    );
+  });
+
+  it('overdue in each format (both loans with a due time are past it by now)', async () => {
+    const json = JSON.parse((await cab.cli('report', 'overdue', '--format', 'json')).out) as Array<
+      Record<string, unknown>
+    >;
+    expect(json.map((r) => r.keyId)).toEqual([1, 2]);
+    expect((await cab.cli('report', 'overdue', '--format', 'csv')).out.split('\r\n')[0]).toBe(
+      'keyId,label,holderId,holderName,since,due,overdueBy',
+    );
+    expect((await cab.cli('report', 'overdue')).out).toMatch(/^KEY\s+LABEL\s+HOLDER/);
+  });
+
+  it('history of a key or a holder over a period, in each format', async () => {
+    const csv = await cab.cli(
+      'report',
+      'history',
+      '--key',
+      '2',
+      '--from',
+      '2026-01-15T00:00:00Z',
+      '--format',
+      'csv',
+    );
+    expect(csv).toMatchObject({ code: 0, err: '' });
+    expect(csv.out).toBe(
+      'seq,time,type,slot,keyId,keyLabel,holderId,holderName,details\r\n' +
+        `${csv.out.split('\r\n')[1]?.split(',')[0]},2026-01-15T08:10:00.000Z,key.checked_out,2,2,K-2,2,Bob,`,
+    );
+    const json = JSON.parse(
+      (
+        await cab.cli(
+          'report',
+          'history',
+          '--holder',
+          '1',
+          '--to',
+          '2026-01-15T00:00:00+00:00',
+          '--format',
+          'json',
+        )
+      ).out,
+    ) as Array<{ type: string }>;
+    expect(json.map((e) => e.type)).toEqual([
+      'holder.added',
+      'permission.granted',
+      'permission.granted',
+      'key.checked_out',
+      'key.checked_in',
+    ]);
+    expect((await cab.cli('report', 'history', '--holder', '2')).out).toMatch(
+      /^SEQ\s+TIME\s+EVENT/,
+    );
+  });
+
+  it.each([
+    [['report', 'history'], 'give either --key or --holder'],
+    [['report', 'history', '--key', '1', '--holder', '1'], 'give either --key or --holder'],
+    [
+      ['report', 'history', '--key', '1', '--from', 'yesterday'],
+      '--from "yesterday" is not a date and time',
+    ],
+    [
+      [
+        'report',
+        'history',
+        '--key',
+        '1',
+        '--from',
+        '2026-01-15T10:00:00Z',
+        '--to',
+        '2026-01-15T09:00:00Z',
+      ],
+      '--from must be before --to',
+    ],
+    [['report', 'keys-out', '--format', 'xml'], '--format must be table, csv, json, not "xml"'],
+  ])('%j is a usage error', async (args, message) => {
+    const result = await cab.cli(...args);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(message);
+  });
+});
