@@ -90,6 +90,25 @@ describe('keywarden report (the real CLI on a seeded database)', () => {
     );
   });
 
+  it('access-matrix in each format, with a --holder filter', async () => {
+    const json = JSON.parse(
+      (await cab.cli('report', 'access-matrix', '--format', 'json')).out,
+    ) as Array<Record<string, unknown>>;
+    expect(json.map((r) => [r.holderId, r.slot, r.via])).toEqual([
+      [1, 1, 'direct'],
+      [1, 2, 'direct'],
+      [2, 2, 'direct'],
+      [3, 5, 'direct'],
+    ]);
+    expect((await cab.cli('report', 'access-matrix', '--holder', '2', '--format', 'csv')).out).toBe(
+      'holderId,holderName,holderState,slot,keyId,keyLabel,keyState,via,schedule,validFrom,validUntil,maxLoanMinutes\r\n' +
+        '2,Bob,enabled,2,2,K-2,active,direct,any time,,,',
+    );
+    expect((await cab.cli('report', 'access-matrix', '--holder', '3')).out).toMatch(
+      /^HOLDER\s+NAME\s+STATE.*\n3\s+Carl\s+disabled\s+5\s+5\s+K-5\s+active\s+direct\s+any time/,
+    );
+  });
+
   it.each([
     [['report', 'history'], 'give either --key or --holder'],
     [['report', 'history', '--key', '1', '--holder', '1'], 'give either --key or --holder'],

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { KeywardenError } from '../../errors.js';
 import { FieldError, instant } from '../../import/fields.js';
+import { accessMatrixReport } from '../../reports/access-matrix.js';
 import { historyReport, prunedBefore } from '../../reports/history.js';
 import { keysOutReport, overdueReport } from '../../reports/loans.js';
 import {
@@ -108,6 +109,19 @@ export const reportCommands: Command[] = [
         ...(from !== undefined ? { from } : {}),
         ...(to !== undefined ? { to } : {}),
       });
+    },
+  ),
+  reportCommand(
+    'access-matrix',
+    'who may take which key, when: direct permissions and grants, groups and key sets resolved',
+    ' [--holder <holder-id>]',
+    { holder: { type: 'string' } },
+    (db, args) => {
+      const holder = args.values.holder;
+      return accessMatrixReport(
+        db,
+        typeof holder === 'string' ? { holderId: positiveInt(holder, '--holder') } : {},
+      );
     },
   ),
 ];
