@@ -109,6 +109,33 @@ describe('keywarden report (the real CLI on a seeded database)', () => {
     );
   });
 
+  it('audit in each format, and --findings-only', async () => {
+    const json = JSON.parse((await cab.cli('report', 'audit', '--format', 'json')).out) as Array<
+      Record<string, unknown>
+    >;
+    expect(json).toHaveLength(12);
+    expect(json[3]).toEqual({
+      slot: 4,
+      state: 'empty',
+      inSlot: null,
+      lastSeen: '2026-01-15T08:30:00.000Z',
+      homeKey: 'K-4',
+      keyState: 'active',
+      loan: null,
+      findings: 'K-4 is out without a loan',
+    });
+    const csv = (await cab.cli('report', 'audit', '--findings-only', '--format', 'csv')).out.split(
+      '\r\n',
+    );
+    expect(csv).toEqual([
+      'slot,state,inSlot,lastSeen,homeKey,keyState,loan,findings',
+      '3,occupied,K-3,,K-3,lost,,K-3 is marked lost',
+      '4,empty,,2026-01-15T08:30:00.000Z,K-4,active,,K-4 is out without a loan',
+      '5,empty,,2026-01-15T08:15:00.000Z,K-5,active,Carl (3) since 2026-01-15T08:15:00.000Z,K-5 is out with disabled holder Carl (3)',
+    ]);
+    expect((await cab.cli('report', 'audit')).out).toMatch(/^SLOT\s+LAST KNOWN/);
+  });
+
   it.each([
     [['report', 'history'], 'give either --key or --holder'],
     [['report', 'history', '--key', '1', '--holder', '1'], 'give either --key or --holder'],

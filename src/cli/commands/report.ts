@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { KeywardenError } from '../../errors.js';
 import { FieldError, instant } from '../../import/fields.js';
 import { accessMatrixReport } from '../../reports/access-matrix.js';
+import { auditReport } from '../../reports/audit.js';
 import { historyReport, prunedBefore } from '../../reports/history.js';
 import { keysOutReport, overdueReport } from '../../reports/loans.js';
 import {
@@ -122,6 +123,23 @@ export const reportCommands: Command[] = [
         db,
         typeof holder === 'string' ? { holderId: positiveInt(holder, '--holder') } : {},
       );
+    },
+  ),
+  reportCommand(
+    'audit',
+    'physical inventory as last known, slot by slot, against the loans and key states',
+    ' [--findings-only]',
+    { 'findings-only': { type: 'boolean' } },
+    (db, args) => {
+      const report = auditReport(db);
+      if (args.values['findings-only']) {
+        return {
+          ...report,
+          rows: report.rows.filter((r) => r.findings !== ''),
+          empty: 'nothing to report: the inventory agrees with the records',
+        };
+      }
+      return report;
     },
   ),
 ];
