@@ -312,3 +312,27 @@ describe('keywarden export', () => {
     );
   });
 });
+
+describe('help', () => {
+  it('every import, export and report command has --help with its usage', async () => {
+    for (const words of [
+      ['import', 'holders'],
+      ['import', 'credentials'],
+      ['import', 'permissions'],
+      ['export', 'holders'],
+      ['export', 'credentials'],
+      ['report', 'keys-out'],
+      ['report', 'overdue'],
+      ['report', 'history'],
+      ['report', 'access-matrix'],
+      ['report', 'audit'],
+    ]) {
+      const result = await cab.cli(...words, '--help');
+      expect(result.code).toBe(0);
+      expect(result.out).toContain(`Usage: keywarden ${words.join(' ')}`);
+    }
+    expect((await cab.cli('import', 'holders', '--help')).out).toContain(
+      'hr_ref,name,enabled,valid_from,valid_until,max_keys_out',
+    );
+  });
+});
