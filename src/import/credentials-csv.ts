@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { maskCard } from '../log/mask-card.js';
 import { FieldError, flag, instant, text, validityOrder } from './fields.js';
-import { holderByRef, type ImportKind, type RowChange } from './import-kind.js';
+import { holderLookup, type ImportKind, type RowChange } from './import-kind.js';
 
 interface CredentialRecord {
   id: number;
@@ -22,6 +22,11 @@ export const credentialsCsv: ImportKind = {
   headers: ['hr_ref', 'card', 'enabled', 'valid_from', 'valid_until', 'pin_required'],
   checker(db: Database) {
     const seen = new Set<string>();
+    const holderByRef = holderLookup(db);
+    const insert = db.prepare(
+      `INSERT INTO credentials (holder_id, card, enabled, valid_from, valid_until, pin_required, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
     const byCard = db.prepare(
       'SELECT id, holder_id, enabled, valid_from, valid_until, pin_required FROM credentials WHERE card = ?',
     );
@@ -44,7 +49,7 @@ export const credentialsCsv: ImportKind = {
       const validUntil = instant(row.valid_until ?? '', 'valid_until');
       validityOrder(validFrom, validUntil);
       const pinRequired = flag(row.pin_required ?? '', 'pin_required', false);
-      const holder = holderByRef(db, ref);
+      const holder = holderByRef(ref);
       if (!holder) throw new FieldError(`no holder has hr_ref ${ref} (import the holders first)`);
       if (holder.retired) throw new FieldError(`hr_ref ${ref} is holder ${holder.id}, retired`);
       const record = byCard.get(card) as CredentialRecord | undefined;
@@ -68,22 +73,17 @@ export const credentialsCsv: ImportKind = {
         return null;
       }
       return {
-        apply(db, actor, now) {
+        apply(actor, now) {
           const id = Number(
-            db
-              .prepare(
-                `INSERT INTO credentials (holder_id, card, enabled, valid_from, valid_until, pin_required, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)`,
-              )
-              .run(
-                holder.id,
-                card,
-                enabled ? 1 : 0,
-                validFrom,
-                validUntil,
-                pinRequired ? 1 : 0,
-                now,
-              ).lastInsertRowid,
+            insert.run(
+              holder.id,
+              card,
+              enabled ? 1 : 0,
+              validFrom,
+              validUntil,
+              pinRequired ? 1 : 0,
+              now,
+            ).lastInsertRowid,
           );
           return {
             type: 'credential.added',

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { count, FieldError, flag, instant, text, validityOrder } from './fields.js';
-import { holderByRef, type ImportKind, type RowChange } from './import-kind.js';
+import { holderLookup, type ImportKind, type RowChange } from './import-kind.js';
 
 interface HolderRecord {
   id: number;
@@ -22,6 +22,12 @@ export const holdersCsv: ImportKind = {
   headers: ['hr_ref', 'name', 'enabled', 'valid_from', 'valid_until', 'max_keys_out'],
   checker(db: Database) {
     const seen = new Set<string>();
+    const holderByRef = holderLookup(db);
+    const insert = db.prepare(
+      `INSERT INTO holders (name, enabled, valid_from, valid_until, max_keys_out, hr_ref, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const disable = db.prepare('UPDATE holders SET enabled = 0 WHERE id = ?');
     const existing = db.prepare(
       'SELECT id, name, enabled, valid_from, valid_until, max_keys_out FROM holders WHERE id = ?',
     );
@@ -35,17 +41,12 @@ export const holdersCsv: ImportKind = {
       const validUntil = instant(row.valid_until ?? '', 'valid_until');
       validityOrder(validFrom, validUntil);
       const maxKeysOut = count(row.max_keys_out ?? '', 'max_keys_out', 0);
-      const known = holderByRef(db, ref);
+      const known = holderByRef(ref);
       if (!known) {
         return {
-          apply(db, actor, now) {
+          apply(actor, now) {
             const id = Number(
-              db
-                .prepare(
-                  `INSERT INTO holders (name, enabled, valid_from, valid_until, max_keys_out, hr_ref, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)`,
-                )
-                .run(name, enabled ? 1 : 0, validFrom, validUntil, maxKeysOut, ref, now)
+              insert.run(name, enabled ? 1 : 0, validFrom, validUntil, maxKeysOut, ref, now)
                 .lastInsertRowid,
             );
             return { type: 'holder.added', data: { actor, holderId: id, name } };
@@ -62,11 +63,8 @@ export const holdersCsv: ImportKind = {
         ['valid_until', record.valid_until, validUntil],
         ['max_keys_out', record.max_keys_out, maxKeysOut],
       ].filter(([, was, now]) => was !== now);
-      if (!enabled && record.enabled === 0) {
-        // Already disabled: nothing to do as long as the rest agrees.
-      } else if (enabled && record.enabled === 0) {
-        differs.push(['enabled', '0', '1']);
-      }
+      // Re-enabling is a change the import cannot record (there is no event for it yet).
+      if (enabled && record.enabled === 0) differs.push(['enabled', '0', '1']);
       if (differs.length > 0) {
         const [column, was] = differs[0] as [string, unknown, unknown];
         throw new FieldError(
@@ -76,8 +74,8 @@ export const holdersCsv: ImportKind = {
       }
       if (enabled || record.enabled === 0) return null;
       return {
-        apply(db, actor) {
-          db.prepare('UPDATE holders SET enabled = 0 WHERE id = ?').run(known.id);
+        apply(actor) {
+          disable.run(known.id);
           return {
             type: 'holder.disabled',
             data: { actor, holderId: known.id, name: record.name },

@@ -4,7 +4,7 @@ import type { Actor, NewEvent } from '../domain/events.js';
 /** What one valid row asks for: a change to write, or nothing when the records already agree. */
 export interface RowChange {
   /** Writes the change (inside the import's transaction) and returns its audit event. */
-  apply(db: Database, actor: Actor, now: string): NewEvent;
+  apply(actor: Actor, now: string): NewEvent;
 }
 
 /**
@@ -14,7 +14,10 @@ export interface RowChange {
 export interface ImportKind {
   name: 'holders' | 'credentials' | 'permissions';
   headers: readonly string[];
-  /** Per import run: remembers the rows already seen (a file may not name a record twice). */
+  /**
+   * Per import run, with its statements prepared once: remembers the rows already seen (a file
+   * may not name a record twice).
+   */
   checker(db: Database): (row: Readonly<Record<string, string>>) => RowChange | null;
   /** The current records as CSV rows, in header order; `cards` shows full card numbers. */
   exportRows(db: Database, options: { cards: boolean }): unknown[][];
@@ -26,9 +29,11 @@ export interface HolderRef {
   retired: boolean;
 }
 
-/** The holder an HR reference names, retired ones included (so the row can say so). */
-export function holderByRef(db: Database, ref: string): HolderRef | undefined {
-  const row = db.prepare('SELECT id, name, retired FROM holders WHERE hr_ref = ?').get(ref) as
-    { id: number; name: string; retired: number } | undefined;
-  return row && { id: row.id, name: row.name, retired: row.retired === 1 };
+/** Finds the holder an HR reference names, retired ones included (so the row can say so). */
+export function holderLookup(db: Database): (ref: string) => HolderRef | undefined {
+  const stmt = db.prepare('SELECT id, name, retired FROM holders WHERE hr_ref = ?');
+  return (ref) => {
+    const row = stmt.get(ref) as { id: number; name: string; retired: number } | undefined;
+    return row && { id: row.id, name: row.name, retired: row.retired === 1 };
+  };
 }

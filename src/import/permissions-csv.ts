@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { count, FieldError, instant, text, validityOrder } from './fields.js';
-import { holderByRef, type ImportKind, type RowChange } from './import-kind.js';
+import { holderLookup, type ImportKind, type RowChange } from './import-kind.js';
 
 interface PermissionRecord {
   valid_from: string | null;
@@ -18,6 +18,11 @@ export const permissionsCsv: ImportKind = {
   headers: ['hr_ref', 'slot', 'valid_from', 'valid_until', 'max_loan_minutes'],
   checker(db: Database) {
     const seen = new Set<string>();
+    const holderByRef = holderLookup(db);
+    const insert = db.prepare(
+      `INSERT INTO permissions (holder_id, slot, valid_from, valid_until, max_loan_minutes, created_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    );
     const slotExists = db.prepare('SELECT 1 FROM slots WHERE number = ?');
     const byPair = db.prepare(
       'SELECT valid_from, valid_until, max_loan_minutes FROM permissions WHERE holder_id = ? AND slot = ?',
@@ -35,7 +40,7 @@ export const permissionsCsv: ImportKind = {
       const validUntil = instant(row.valid_until ?? '', 'valid_until');
       validityOrder(validFrom, validUntil);
       const maxLoan = count(row.max_loan_minutes ?? '', 'max_loan_minutes', 1);
-      const holder = holderByRef(db, ref);
+      const holder = holderByRef(ref);
       if (!holder) throw new FieldError(`no holder has hr_ref ${ref} (import the holders first)`);
       if (holder.retired) throw new FieldError(`hr_ref ${ref} is holder ${holder.id}, retired`);
       const record = byPair.get(holder.id, slot) as PermissionRecord | undefined;
@@ -53,11 +58,8 @@ export const permissionsCsv: ImportKind = {
         return null;
       }
       return {
-        apply(db, actor, now) {
-          db.prepare(
-            `INSERT INTO permissions (holder_id, slot, valid_from, valid_until, max_loan_minutes, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)`,
-          ).run(holder.id, slot, validFrom, validUntil, maxLoan, now);
+        apply(actor, now) {
+          insert.run(holder.id, slot, validFrom, validUntil, maxLoan, now);
           return { type: 'permission.granted', data: { actor, holderId: holder.id, slot } };
         },
       };

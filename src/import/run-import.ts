@@ -83,7 +83,7 @@ export function runImport(
       const report = { rows: rows.length, changes: changes.length, unchanged, errors };
       if (errors.length > 0 || options.dryRun) return { ...report, applied: false };
       const now = (options.now?.() ?? new Date()).toISOString();
-      const events: NewEvent[] = changes.map((c) => c.apply(db, actor, now));
+      const events: NewEvent[] = changes.map((c) => c.apply(actor, now));
       log.appendInTransaction(events);
       return { ...report, applied: true };
     })

@@ -34,7 +34,7 @@ const MOVEMENTS_SQL = `
     FROM events
    WHERE type IN ('key.checked_out', 'key.checked_in', 'key.forced', 'key.wrong_slot',
                   'key.unknown_fob', 'alarm.cleared')
-   ORDER BY seq`;
+   ORDER BY seq DESC`;
 
 interface Movement {
   time: string;
@@ -76,10 +76,15 @@ export function auditReport(db: Database): Report {
       { occupied: homeOf.has(n), keyId: homeOf.get(n)?.id ?? null, tag: null, at: null },
     ]),
   );
+  // Each movement says all there is about its slot, so the newest one per slot decides: read
+  // from the newest back and stop once every slot is settled (a busy cabinet reads little).
+  const settled = new Set<number>();
   const set = (slot: number | null, value: SlotSeen) => {
-    if (slot !== null && seen.has(slot)) seen.set(slot, value);
+    if (slot === null || !seen.has(slot) || settled.has(slot)) return;
+    seen.set(slot, value);
+    settled.add(slot);
   };
-  for (const m of db.prepare(MOVEMENTS_SQL).all() as Movement[]) {
+  for (const m of db.prepare(MOVEMENTS_SQL).iterate() as IterableIterator<Movement>) {
     const empty = { occupied: false, keyId: null, tag: null, at: m.time };
     switch (m.type) {
       case 'key.checked_out':
@@ -106,6 +111,7 @@ export function auditReport(db: Database): Report {
         }
         break;
     }
+    if (settled.size === seen.size) break;
   }
   // Where each key is, as last known: the slot that holds it, if any.
   const slotOfKey = new Map<number, number>();
