@@ -1,8 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { afterEach } from 'vitest';
 import { runCli } from './run-cli.js';
+
+const made: string[] = [];
+// Imported while a test file is collected, so this runs after each test of that file.
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 /** A config for the simulated 12-slot cabinet on a fresh database file, and the CLI bound to it. */
 export function cliCabinet(): {
@@ -13,6 +20,7 @@ export function cliCabinet(): {
   query: <T>(sql: string, ...params: unknown[]) => T[];
 } {
   const dir = mkdtempSync(join(tmpdir(), 'keywarden-cli-'));
+  made.push(dir);
   const database = join(dir, 'cabinet.db');
   const config = join(dir, 'config.json');
   writeFileSync(
