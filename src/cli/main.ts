@@ -4,9 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { isKeywardenError } from '../errors.js';
 import { parseCommandArgs, type Command, type CommandIo } from './command.js';
 import { configCommands } from './commands/config.js';
+import { csvCommands } from './commands/csv.js';
 import { custodianCommands } from './commands/custodian.js';
 import { monitorCommands } from './commands/monitor.js';
 import { outputsOffCommand } from './commands/outputs-off.js';
+import { reportCommands } from './commands/report.js';
 import { isPermanentStartError, runCommand } from './commands/run.js';
 import { simCommands } from './commands/sim.js';
 
@@ -17,6 +19,8 @@ export const COMMANDS: Command[] = [
   outputsOffCommand,
   ...simCommands,
   ...monitorCommands,
+  ...csvCommands,
+  ...reportCommands,
 ];
 
 /**

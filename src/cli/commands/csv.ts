@@ -1,0 +1,106 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { KeywardenError } from '../../errors.js';
+import { writeCsv } from '../../import/csv.js';
+import type { ImportKind } from '../../import/import-kind.js';
+import { IMPORT_KINDS } from '../../import/kinds.js';
+import { runImport } from '../../import/run-import.js';
+import { custodianActor, openCustodian } from '../context.js';
+import type { Command, CommandIo, ParsedArgs } from '../command.js';
+
+const EXIT_FAILED = 1;
+
+function readUtf8(file: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new KeywardenError('USAGE', `cannot read ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new KeywardenError('USAGE', `${file} is not UTF-8 text (save it as CSV UTF-8)`);
+  }
+}
+
+function importCommand(kind: ImportKind): Command {
+  return {
+    path: ['import', kind.name],
+    summary: `import ${kind.name} from CSV, all or nothing (header: ${kind.headers.join(',')})`,
+    usage: `import ${kind.name} <file.csv> [--dry-run] [--as <custodian>]`,
+    positionals: ['file.csv'],
+    options: { 'dry-run': { type: 'boolean' }, as: { type: 'string' } },
+    run(args: ParsedArgs, io: CommandIo) {
+      const file = args.positionals[0] ?? '';
+      const csv = readUtf8(file);
+      const dryRun = args.values['dry-run'] === true;
+      const ctx = openCustodian(args);
+      let report;
+      try {
+        report = runImport(ctx.db, ctx.log, custodianActor(args), kind, csv, { dryRun });
+      } finally {
+        ctx.close();
+      }
+      if (report.errors.length > 0) {
+        for (const e of report.errors) io.err(`${file}:${e.line}: ${e.message}`);
+        io.err(
+          `nothing imported: ${report.errors.length} bad row${report.errors.length === 1 ? '' : 's'} (fix ${report.errors.length === 1 ? 'it' : 'them'} and import the whole file again)`,
+        );
+        return EXIT_FAILED;
+      }
+      const rows = `${report.rows} row${report.rows === 1 ? '' : 's'}`;
+      io.out(
+        report.applied
+          ? `imported ${kind.name}: ${rows}, ${report.changes} changes written, ${report.unchanged} already in the records`
+          : `dry run, nothing written: ${rows} valid, ${report.changes} changes to write, ${report.unchanged} already in the records`,
+      );
+    },
+  };
+}
+
+function exportCommand(kind: ImportKind): Command {
+  const cards = kind.name === 'credentials';
+  return {
+    path: ['export', kind.name],
+    summary: `export ${kind.name} as CSV that \`import ${kind.name}\` reads back${cards ? ' (card numbers masked unless --with-cards)' : ''}`,
+    usage: `export ${kind.name} [--output <file.csv>]${cards ? ' [--with-cards]' : ''}`,
+    options: {
+      output: { type: 'string', short: 'o' },
+      ...(cards ? { 'with-cards': { type: 'boolean' } } : {}),
+    },
+    run(args: ParsedArgs, io: CommandIo) {
+      const withCards = args.values['with-cards'] === true;
+      const ctx = openCustodian(args, { mustExist: true });
+      let rows: unknown[][];
+      let unlinked: number;
+      try {
+        rows = kind.exportRows(ctx.db, { cards: withCards });
+        unlinked = ctx.db
+          .prepare('SELECT count(*) FROM holders WHERE retired = 0 AND hr_ref IS NULL')
+          .pluck()
+          .get() as number;
+      } finally {
+        ctx.close();
+      }
+      const csv = writeCsv(kind.headers, rows);
+      const output = args.values.output;
+      if (typeof output === 'string') {
+        // Full card numbers are personal data: only the owner may read the file.
+        writeFileSync(output, csv, { mode: withCards ? 0o600 : 0o644 });
+        io.err(`${rows.length} ${kind.name} written to ${output}`);
+      } else {
+        io.out(csv.replace(/\r\n$/, ''));
+      }
+      if (unlinked > 0) {
+        io.err(
+          `${unlinked} holder${unlinked === 1 ? '' : 's'} without an HR reference left out (added by hand or by the central server)`,
+        );
+      }
+    },
+  };
+}
+
+export const csvCommands: Command[] = [
+  ...IMPORT_KINDS.map(importCommand),
+  ...IMPORT_KINDS.map(exportCommand),
+];

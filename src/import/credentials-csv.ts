@@ -1,0 +1,107 @@
+import type { Database } from 'better-sqlite3';
+import { maskCard } from '../log/mask-card.js';
+import { FieldError, flag, instant, text, validityOrder } from './fields.js';
+import { holderLookup, type ImportKind, type RowChange } from './import-kind.js';
+
+interface CredentialRecord {
+  id: number;
+  holder_id: number;
+  enabled: number;
+  valid_from: string | null;
+  valid_until: string | null;
+  pin_required: number;
+}
+
+/**
+ * credentials.csv: one row per card, with the HR reference of its holder (imported before).
+ * A new card is enrolled; a known one must match the records. Card numbers are personal data:
+ * errors and events show them masked, the export only with --with-cards.
+ */
+export const credentialsCsv: ImportKind = {
+  name: 'credentials',
+  headers: ['hr_ref', 'card', 'enabled', 'valid_from', 'valid_until', 'pin_required'],
+  checker(db: Database) {
+    const seen = new Set<string>();
+    const holderByRef = holderLookup(db);
+    const insert = db.prepare(
+      `INSERT INTO credentials (holder_id, card, enabled, valid_from, valid_until, pin_required, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const byCard = db.prepare(
+      'SELECT id, holder_id, enabled, valid_from, valid_until, pin_required FROM credentials WHERE card = ?',
+    );
+    return (row): RowChange | null => {
+      const ref = text(row.hr_ref ?? '', 'hr_ref', 64);
+      const rawCard = (row.card ?? '').trim();
+      if (rawCard.includes('…')) {
+        throw new FieldError(
+          `card ${rawCard} is masked: export with --with-cards for numbers that can be imported`,
+        );
+      }
+      const card = rawCard.toUpperCase();
+      if (!/^[0-9A-F]{1,20}$/.test(card)) {
+        throw new FieldError(`card ${maskCard(card)} must be 1 to 20 decimal or hex digits`);
+      }
+      if (seen.has(card)) throw new FieldError(`card ${maskCard(card)} appears twice in the file`);
+      seen.add(card);
+      const enabled = flag(row.enabled ?? '', 'enabled', true);
+      const validFrom = instant(row.valid_from ?? '', 'valid_from');
+      const validUntil = instant(row.valid_until ?? '', 'valid_until');
+      validityOrder(validFrom, validUntil);
+      const pinRequired = flag(row.pin_required ?? '', 'pin_required', false);
+      const holder = holderByRef(ref);
+      if (!holder) throw new FieldError(`no holder has hr_ref ${ref} (import the holders first)`);
+      if (holder.retired) throw new FieldError(`hr_ref ${ref} is holder ${holder.id}, retired`);
+      const record = byCard.get(card) as CredentialRecord | undefined;
+      if (record) {
+        if (record.holder_id !== holder.id) {
+          throw new FieldError(
+            `card ${maskCard(card)} is already enrolled to holder ${record.holder_id}`,
+          );
+        }
+        const same =
+          record.enabled === (enabled ? 1 : 0) &&
+          record.valid_from === validFrom &&
+          record.valid_until === validUntil &&
+          record.pin_required === (pinRequired ? 1 : 0);
+        if (!same) {
+          throw new FieldError(
+            `card ${maskCard(card)} is enrolled (credential ${record.id}) with other settings; ` +
+              'the import enrols new cards, changes are made with the credential commands',
+          );
+        }
+        return null;
+      }
+      return {
+        apply(actor, now) {
+          const id = Number(
+            insert.run(
+              holder.id,
+              card,
+              enabled ? 1 : 0,
+              validFrom,
+              validUntil,
+              pinRequired ? 1 : 0,
+              now,
+            ).lastInsertRowid,
+          );
+          return {
+            type: 'credential.added',
+            data: { actor, credentialId: id, holderId: holder.id, card: maskCard(card) },
+          };
+        },
+      };
+    };
+  },
+  exportRows(db, { cards }) {
+    const rows = db
+      .prepare(
+        `SELECT h.hr_ref, c.card, c.enabled, c.valid_from, c.valid_until, c.pin_required
+           FROM credentials c JOIN holders h ON h.id = c.holder_id
+          WHERE h.retired = 0 AND h.hr_ref IS NOT NULL ORDER BY h.hr_ref, c.card`,
+      )
+      .raw()
+      .all() as unknown[][];
+    return cards ? rows : rows.map((r) => [r[0], maskCard(String(r[1])), ...r.slice(2)]);
+  },
+};

@@ -1,0 +1,39 @@
+import type { Database } from 'better-sqlite3';
+import type { Actor, NewEvent } from '../domain/events.js';
+
+/** What one valid row asks for: a change to write, or nothing when the records already agree. */
+export interface RowChange {
+  /** Writes the change (inside the import's transaction) and returns its audit event. */
+  apply(actor: Actor, now: string): NewEvent;
+}
+
+/**
+ * One importable file kind. `check` reads the records but never writes: every row is checked
+ * before anything is applied, so one bad row stops them all. Throws FieldError for a bad row.
+ */
+export interface ImportKind {
+  name: 'holders' | 'credentials' | 'permissions';
+  headers: readonly string[];
+  /**
+   * Per import run, with its statements prepared once: remembers the rows already seen (a file
+   * may not name a record twice).
+   */
+  checker(db: Database): (row: Readonly<Record<string, string>>) => RowChange | null;
+  /** The current records as CSV rows, in header order; `cards` shows full card numbers. */
+  exportRows(db: Database, options: { cards: boolean }): unknown[][];
+}
+
+export interface HolderRef {
+  id: number;
+  name: string;
+  retired: boolean;
+}
+
+/** Finds the holder an HR reference names, retired ones included (so the row can say so). */
+export function holderLookup(db: Database): (ref: string) => HolderRef | undefined {
+  const stmt = db.prepare('SELECT id, name, retired FROM holders WHERE hr_ref = ?');
+  return (ref) => {
+    const row = stmt.get(ref) as { id: number; name: string; retired: number } | undefined;
+    return row && { id: row.id, name: row.name, retired: row.retired === 1 };
+  };
+}

@@ -1,0 +1,73 @@
+import type { Database } from 'better-sqlite3';
+import { duration, type Report } from './report.js';
+
+interface OpenLoan {
+  keyId: number;
+  label: string;
+  slot: number;
+  holderId: number;
+  holderName: string;
+  since: string;
+  due: string | null;
+}
+
+function openLoans(db: Database): OpenLoan[] {
+  return db
+    .prepare(
+      `SELECT l.key_id AS keyId, k.label, l.slot, l.holder_id AS holderId, h.name AS holderName,
+              l.out_at AS since, l.due_at AS due
+         FROM loans l JOIN keys k ON k.id = l.key_id JOIN holders h ON h.id = l.holder_id
+        WHERE l.returned_at IS NULL ORDER BY l.out_at, l.key_id`,
+    )
+    .all() as OpenLoan[];
+}
+
+/** Keys out now: with whom, since when, due when, and whether they are overdue at `now`. */
+export function keysOutReport(db: Database, now: Date): Report {
+  return {
+    columns: [
+      { key: 'keyId', header: 'KEY' },
+      { key: 'label', header: 'LABEL' },
+      { key: 'slot', header: 'SLOT' },
+      { key: 'holderId', header: 'HOLDER' },
+      { key: 'holderName', header: 'NAME' },
+      { key: 'since', header: 'SINCE' },
+      { key: 'out', header: 'OUT FOR' },
+      { key: 'due', header: 'DUE' },
+      { key: 'overdue', header: 'OVERDUE' },
+    ],
+    rows: openLoans(db).map((l) => ({
+      ...l,
+      out: duration(now.getTime() - Date.parse(l.since)),
+      overdue: l.due !== null && Date.parse(l.due) <= now.getTime(),
+    })),
+    empty: 'every key is in the cabinet',
+  };
+}
+
+/**
+ * Open loans past their due time at `now`, most overdue first. The due time is the one the
+ * daemon fixed at check-out (the strictest limit that applied); loans without one never appear.
+ */
+export function overdueReport(db: Database, now: Date): Report {
+  const rows = openLoans(db)
+    .filter((l) => l.due !== null && Date.parse(l.due) <= now.getTime())
+    .sort((a, b) => (a.due as string).localeCompare(b.due as string))
+    .map((l) => ({
+      ...l,
+      overdueBy: duration(now.getTime() - Date.parse(l.due as string)),
+    }));
+  return {
+    columns: [
+      { key: 'keyId', header: 'KEY' },
+      { key: 'label', header: 'LABEL' },
+      { key: 'holderId', header: 'HOLDER' },
+      { key: 'holderName', header: 'NAME' },
+      { key: 'since', header: 'SINCE' },
+      { key: 'due', header: 'DUE' },
+      { key: 'overdueBy', header: 'OVERDUE BY' },
+    ],
+    rows,
+    empty: 'no key is overdue',
+  };
+}
