@@ -20,6 +20,12 @@ export interface InventoryKeyOut {
   holderId: number;
   holderName: string;
   since: string;
+  /** When it is due back; null when no loan limit applies. */
+  dueAt: string | null;
+  /** Out past its due time (`key.overdue` was recorded). */
+  overdue: boolean;
+  /** Its holder was disabled (a departure) while holding it: it must be recovered. */
+  outstanding: boolean;
 }
 
 export interface InventoryPayload {
@@ -46,13 +52,21 @@ export function buildInventory(
       home: home ? { id: home.id, label: home.label } : null,
     };
   });
-  const keysOut = db
+  const rows = db
     .prepare(
       `SELECT k.id AS keyId, k.label, k.home_slot AS homeSlot, l.holder_id AS holderId,
-              h.name AS holderName, l.out_at AS since
+              h.name AS holderName, l.out_at AS since, l.due_at AS dueAt,
+              l.overdue_at IS NOT NULL AS overdue, h.enabled = 0 AS outstanding
          FROM loans l JOIN keys k ON k.id = l.key_id JOIN holders h ON h.id = l.holder_id
         WHERE l.returned_at IS NULL ORDER BY k.id`,
     )
-    .all() as InventoryKeyOut[];
+    .all() as Array<
+    Omit<InventoryKeyOut, 'overdue' | 'outstanding'> & Record<'overdue' | 'outstanding', number>
+  >;
+  const keysOut = rows.map((row) => ({
+    ...row,
+    overdue: row.overdue === 1,
+    outstanding: row.outstanding === 1,
+  }));
   return { cabinetId, slots, keysOut };
 }

@@ -255,6 +255,9 @@ const KEY_OUT: Fields<InventoryKeyOut> = {
     holderId: true,
     holderName: true,
     since: true,
+    dueAt: 'nullable',
+    overdue: true,
+    outstanding: true,
   },
   optional: {},
 };
