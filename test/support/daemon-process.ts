@@ -23,11 +23,17 @@ export class DaemonProcess {
   private child: ChildProcess | undefined;
   private waiters: Array<{ test: (l: LogLine) => boolean; resolve: (l: LogLine) => void }> = [];
   exitCode: number | null = null;
+  /** Exits nobody asked for (stop() was not called): crashes, for the fault summary. */
+  crashes = 0;
+  /** How each unexpected exit ended: exit code or signal. */
+  readonly crashReports: string[] = [];
+  private stopping = false;
 
   constructor(private readonly configFile: string) {}
 
   async start(): Promise<void> {
     this.exitCode = null;
+    this.stopping = false;
     this.logs = [];
     const child = spawn(
       process.execPath,
@@ -53,8 +59,12 @@ export class DaemonProcess {
     };
     createInterface({ input: child.stdout! }).on('line', onLine);
     createInterface({ input: child.stderr! }).on('line', onLine);
-    child.on('exit', (code) => {
+    child.on('exit', (code, signal) => {
       this.exitCode = code;
+      if (this.stopping || this.child !== child) return;
+      this.crashes += 1;
+      const tail = this.logs.slice(-5).map((l) => JSON.stringify(l).slice(0, 300));
+      this.crashReports.push(`exit ${code ?? signal}\n${tail.join('\n')}`);
     });
     await this.waitForLog((l) => l.msg === 'cabinet ready', 15_000);
     for (const reader of ['badge', 'fob']) {
@@ -83,6 +93,13 @@ export class DaemonProcess {
     });
   }
 
+  /** The running child's process id (for /proc readings), or undefined when it is down. */
+  get pid(): number | undefined {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return undefined;
+    return child.pid;
+  }
+
   /** The simulator's control URL, from the daemon's own log line. */
   simUrl(): string {
     const line = this.logs.find((l) => l.msg === 'simulator control listening');
@@ -93,6 +110,7 @@ export class DaemonProcess {
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return this.exitCode;
+    this.stopping = true;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill(signal);
     await exited;
