@@ -66,7 +66,7 @@ export class PtyCabinet {
     return recordedEvents(this.database);
   }
 
-  ofType<T extends RecordedEvent['type']>(type: T): RecordedEvent[] {
+  ofType(type: string): RecordedEvent[] {
     return this.events().filter((e) => e.type === type);
   }
 
