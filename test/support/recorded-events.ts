@@ -21,3 +21,34 @@ export function integrityCheck(database: string): string {
     db.close();
   }
 }
+
+/** How many events of each type the database holds. */
+export function eventCounts(database: string): Record<string, number> {
+  const db = new BetterSqlite3(database, { readonly: true });
+  try {
+    const rows = db.prepare('SELECT type, count(*) AS n FROM events GROUP BY type').all() as Array<{
+      type: string;
+      n: number;
+    }>;
+    return Object.fromEntries(rows.map((r) => [r.type, r.n]));
+  } finally {
+    db.close();
+  }
+}
+
+/** The events after `afterSeq`, optionally of one type, in sequence order. */
+export function eventsSince(database: string, afterSeq: number, type?: string): RecordedEvent[] {
+  const db = new BetterSqlite3(database, { readonly: true });
+  try {
+    const rows = (
+      type
+        ? db
+            .prepare('SELECT payload FROM events WHERE seq > ? AND type = ? ORDER BY seq')
+            .all(afterSeq, type)
+        : db.prepare('SELECT payload FROM events WHERE seq > ? ORDER BY seq').all(afterSeq)
+    ) as Array<{ payload: string }>;
+    return rows.map((r) => JSON.parse(r.payload) as RecordedEvent);
+  } finally {
+    db.close();
+  }
+}
