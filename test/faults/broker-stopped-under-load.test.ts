@@ -16,7 +16,9 @@ it('the broker stopped for a while under load and restarted: every event reaches
   rig.startLoad();
   await sleep(1_000);
   await rig.broker.stop();
+  const atStop = rig.recordedSeqs().length;
   await sleep(2_000); // events keep being recorded into the outbox
+  const duringOutage = rig.recordedSeqs().length - atStop;
   await rig.broker.restart();
   await sleep(1_000);
   rig.stopLoad();
@@ -32,7 +34,9 @@ it('the broker stopped for a while under load and restarted: every event reaches
     keysWronglyReleased: stream.releases.length,
     crashes: rig.daemon.crashes,
   });
-  expect(recorded.length).toBeGreaterThan(100);
+  // What matters is a backlog built while the broker was away; how many badges a loaded CI
+  // machine manages in 2 s does not (a fixed count here failed under load).
+  expect(duringOutage).toBeGreaterThan(10);
   expect([...rig.delivered()].sort((a, b) => a - b)).toEqual(recorded);
   expect(rig.of('chain')).toEqual([]);
   expect(rig.of('conflict')).toEqual([]);

@@ -66,9 +66,22 @@ export class DaemonProcess {
       const tail = this.logs.slice(-5).map((l) => JSON.stringify(l).slice(0, 300));
       this.crashReports.push(`exit ${code ?? signal}\n${tail.join('\n')}`);
     });
-    await this.waitForLog((l) => l.msg === 'cabinet ready', 15_000);
+    // A daemon that dies while starting fails the start at once, with what it said.
+    const died = new Promise<never>((_, reject) =>
+      child.once('exit', (code, signal) => {
+        const tail = this.logs.slice(-10).map((l) => JSON.stringify(l));
+        reject(
+          new Error(`the daemon exited while starting (${code ?? signal}):\n${tail.join('\n')}`),
+        );
+      }),
+    );
+    died.catch(() => undefined);
+    await Promise.race([this.waitForLog((l) => l.msg === 'cabinet ready', 15_000), died]);
     for (const reader of ['badge', 'fob']) {
-      await this.waitForLog((l) => l.msg === 'reader online' && l.reader === reader, 5_000);
+      await Promise.race([
+        this.waitForLog((l) => l.msg === 'reader online' && l.reader === reader, 5_000),
+        died,
+      ]);
     }
   }
 

@@ -11,8 +11,6 @@ export interface SimState {
 export interface Release {
   /** A slot number, or 'door' for the door lock. */
   output: number | 'door';
-  /** Events recorded (and streamed) before this release in the same run. */
-  afterEvents: number;
 }
 
 export async function getSimState(url: string): Promise<SimState> {
@@ -39,16 +37,19 @@ export class SimStream {
   readonly releases: Release[] = [];
   readonly events: RecordedEvent[] = [];
   private last: SimState | null = null;
-  private readonly abort = new AbortController();
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private readonly done: Promise<void>;
 
-  private constructor(response: Response) {
-    this.done = this.read(response).catch(() => undefined);
+  private constructor(body: ReadableStream<Uint8Array>) {
+    this.reader = body.getReader();
+    // The stream ends by itself when the daemon dies; that is not an error here.
+    this.done = this.read().catch(() => undefined);
   }
 
   static async open(url: string): Promise<SimStream> {
-    const stream = new SimStream(await fetchStream(url));
-    return stream;
+    const response = await fetch(new URL('/stream', url));
+    if (!response.ok || !response.body) throw new Error(`GET /stream answered ${response.status}`);
+    return new SimStream(response.body);
   }
 
   /** Releases of slots (not the door): solenoids switching on. */
@@ -57,17 +58,15 @@ export class SimStream {
   }
 
   async close(): Promise<void> {
-    this.abort.abort();
+    await this.reader.cancel().catch(() => undefined);
     await this.done;
   }
 
-  private async read(response: Response): Promise<void> {
+  private async read(): Promise<void> {
     const decoder = new TextDecoder();
     let buffered = '';
-    const reader = response.body!.getReader();
-    this.abort.signal.addEventListener('abort', () => void reader.cancel().catch(() => {}));
     for (;;) {
-      const { value, done } = await reader.read();
+      const { value, done } = await this.reader.read();
       if (done) return;
       buffered += decoder.decode(value, { stream: true });
       let end: number;
@@ -92,20 +91,13 @@ export class SimStream {
   private state(next: SimState): void {
     const previous = this.last;
     this.last = next;
-    const afterEvents = this.events.length;
     // The first state is the cabinet as the stream found it: anything already on counts too.
     if (next.door.unlocked && !previous?.door.unlocked) {
-      this.releases.push({ output: 'door', afterEvents });
+      this.releases.push({ output: 'door' });
     }
     for (const s of next.slots) {
       const before = previous?.slots.find((p) => p.slot === s.slot)?.solenoid ?? false;
-      if (s.solenoid && !before) this.releases.push({ output: s.slot, afterEvents });
+      if (s.solenoid && !before) this.releases.push({ output: s.slot });
     }
   }
-}
-
-async function fetchStream(url: string): Promise<Response> {
-  const response = await fetch(new URL('/stream', url));
-  if (!response.ok || !response.body) throw new Error(`GET /stream answered ${response.status}`);
-  return response;
 }
