@@ -23,6 +23,11 @@ export class DaemonProcess {
   private child: ChildProcess | undefined;
   private waiters: Array<{ test: (l: LogLine) => boolean; resolve: (l: LogLine) => void }> = [];
   exitCode: number | null = null;
+  /** Exits nobody asked for (stop() was not called): crashes, for the fault summary. */
+  crashes = 0;
+  /** How each unexpected exit ended: exit code or signal. */
+  readonly crashReports: string[] = [];
+  private stopping = false;
 
   /**
    * `env` is added to this process's environment (e.g. NOTIFY_SOCKET, WATCHDOG_USEC);
@@ -34,13 +39,9 @@ export class DaemonProcess {
     private readonly nodeArgs: string[] = [],
   ) {}
 
-  /** The running child's pid. */
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
   async start(): Promise<void> {
     this.exitCode = null;
+    this.stopping = false;
     this.logs = [];
     const child = spawn(
       process.execPath,
@@ -67,12 +68,29 @@ export class DaemonProcess {
     };
     createInterface({ input: child.stdout! }).on('line', onLine);
     createInterface({ input: child.stderr! }).on('line', onLine);
-    child.on('exit', (code) => {
+    child.on('exit', (code, signal) => {
       this.exitCode = code;
+      if (this.stopping || this.child !== child) return;
+      this.crashes += 1;
+      const tail = this.logs.slice(-5).map((l) => JSON.stringify(l).slice(0, 300));
+      this.crashReports.push(`exit ${code ?? signal}\n${tail.join('\n')}`);
     });
-    await this.waitForLog((l) => l.msg === 'cabinet ready', 15_000);
+    // A daemon that dies while starting fails the start at once, with what it said.
+    const died = new Promise<never>((_, reject) =>
+      child.once('exit', (code, signal) => {
+        const tail = this.logs.slice(-10).map((l) => JSON.stringify(l));
+        reject(
+          new Error(`the daemon exited while starting (${code ?? signal}):\n${tail.join('\n')}`),
+        );
+      }),
+    );
+    died.catch(() => undefined);
+    await Promise.race([this.waitForLog((l) => l.msg === 'cabinet ready', 15_000), died]);
     for (const reader of ['badge', 'fob']) {
-      await this.waitForLog((l) => l.msg === 'reader online' && l.reader === reader, 5_000);
+      await Promise.race([
+        this.waitForLog((l) => l.msg === 'reader online' && l.reader === reader, 5_000),
+        died,
+      ]);
     }
   }
 
@@ -95,6 +113,13 @@ export class DaemonProcess {
         },
       });
     });
+  }
+
+  /** The running child's process id (for /proc readings), or undefined when it is down. */
+  get pid(): number | undefined {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return undefined;
+    return child.pid;
   }
 
   /** The simulator's control URL, from the daemon's own log line. */
@@ -120,6 +145,7 @@ export class DaemonProcess {
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return this.exitCode;
+    this.stopping = true;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill(signal);
     await exited;
