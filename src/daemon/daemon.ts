@@ -20,6 +20,7 @@ import { openDatabase, type Database } from '../store/database.js';
 import { EventLog } from '../store/event-log.js';
 import { SqliteDirectory } from '../store/sqlite-directory.js';
 import { CabinetRunner } from './cabinet-runner.js';
+import { CustodianRequests } from './custodian-requests.js';
 import { keysAtHome, seedDemo } from './demo-data.js';
 import { DeliverySupervisor } from './delivery-supervisor.js';
 import { claimHardware, type CabinetHardware } from './hardware.js';
@@ -61,6 +62,7 @@ export class Daemon {
   private hardware!: CabinetHardware;
   private db!: Database;
   private readers!: CabinetReaders;
+  private requests!: CustodianRequests;
   private simHttp: SimHttpServer | undefined;
   private readonly intervals: NodeJS.Timeout[] = [];
   private readonly logger: Logger;
@@ -131,7 +133,18 @@ export class Daemon {
     if (this.gpio instanceof SimGpioDriver) await this.startSimulator(this.gpio, simPorts);
     this.watchInputs();
     this.readers = createReaders(profile, config, this.portFactory(simPorts), logger);
-    this.readers.badge.on('badge', ({ card }) => this.runner.handle({ kind: 'badge', card }));
+    this.requests = new CustodianRequests({
+      db: this.db,
+      log: this.eventLog,
+      runner: this.runner,
+      clock: this.clock,
+      logger: logger.child({ module: 'custodian-requests' }),
+      recorded: () => this.pollExternalWrites(true),
+    });
+    // A card tapped for enrolment (`keywarden credential enrol`) is not decided.
+    this.readers.badge.on('badge', ({ card }) => {
+      if (!this.requests.takeBadge(card)) this.runner.handle({ kind: 'badge', card });
+    });
     this.readers.fob.on('fob', ({ slot, tag }) => this.runner.handle({ kind: 'fob', slot, tag }));
     // Like a real fob reader, the simulated one reports every occupied slot when it connects.
     const sim = this.sim;
@@ -139,7 +152,10 @@ export class Daemon {
     this.readers.start();
 
     this.intervals.push(
-      setInterval(() => this.runner.handle({ kind: 'tick' }), this.options.tickMs ?? 100),
+      setInterval(() => {
+        this.runner.handle({ kind: 'tick' });
+        this.requests.tick();
+      }, this.options.tickMs ?? 100),
     );
     this.intervals.push(setInterval(() => this.pollExternalWrites(), EXTERNAL_POLL_MS));
     this.intervals.push(
@@ -298,9 +314,9 @@ export class Daemon {
 
   private lastDataVersion = -1;
 
-  private pollExternalWrites(): void {
+  private pollExternalWrites(force = false): void {
     const version = this.db.pragma('data_version', { simple: true }) as number;
-    if (version !== this.lastDataVersion) {
+    if (force || version !== this.lastDataVersion) {
       this.lastDataVersion = version;
       this.delivery.checkBacklog();
       this.mqtt.publisher.notify();
