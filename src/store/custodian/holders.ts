@@ -1,5 +1,6 @@
 import type { OutstandingKey } from '../../domain/events.js';
 import { KeywardenError } from '../../errors.js';
+import { maskCard } from '../../log/mask-card.js';
 import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';
 import { checkOrder, name as checkName } from './values.js';
 
@@ -161,7 +162,7 @@ export function showHolder(scope: Pick<ChangeScope, 'db'>, id: number): HolderDe
       validUntil: string | null;
       pin: number;
     }>
-  ).map((c) => ({ ...c, enabled: c.enabled === 1, pin: c.pin === 1 }));
+  ).map((c) => ({ ...c, card: maskCard(c.card), enabled: c.enabled === 1, pin: c.pin === 1 }));
   const groups = db
     .prepare(
       `SELECT g.id, g.name FROM group_members m JOIN access_groups g ON g.id = m.group_id
