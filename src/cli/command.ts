@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KeywardenError } from '../errors.js';
+import type { SecretInput } from './read-secret.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -11,6 +12,8 @@ export interface ParsedArgs {
 export interface CommandIo {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** Where secrets (PINs) are read from; process.stdin unless given (tests). */
+  stdin?: SecretInput;
 }
 
 export interface Command {

@@ -5,6 +5,7 @@ import { groupCommands } from './custodian-groups.js';
 import { holderCommands } from './custodian-holders.js';
 import { keyCommands } from './custodian-keys.js';
 import { permissionCommands } from './custodian-permissions.js';
+import { pinCommands } from './custodian-pins.js';
 import { scheduleCommands } from './custodian-schedules.js';
 import { JSON_OPT, withStore } from './custodian-shared.js';
 
@@ -16,6 +17,7 @@ export const custodianCommands: Command[] = [
   ...groupCommands,
   ...scheduleCommands,
   ...permissionCommands,
+  ...pinCommands,
   {
     path: ['key', 'out'],
     summary: 'show which keys are out and with whom',
