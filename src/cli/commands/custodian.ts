@@ -4,6 +4,7 @@ import { credentialCommands } from './custodian-credentials.js';
 import { groupCommands } from './custodian-groups.js';
 import { holderCommands } from './custodian-holders.js';
 import { keyCommands } from './custodian-keys.js';
+import { lockoutCommands } from './custodian-lockouts.js';
 import { permissionCommands } from './custodian-permissions.js';
 import { pinCommands } from './custodian-pins.js';
 import { scheduleCommands } from './custodian-schedules.js';
@@ -18,6 +19,7 @@ export const custodianCommands: Command[] = [
   ...scheduleCommands,
   ...permissionCommands,
   ...pinCommands,
+  ...lockoutCommands,
   {
     path: ['key', 'out'],
     summary: 'show which keys are out and with whom',
