@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { LockoutRef, NewEvent } from '../../src/domain/events.js';
 import { activeLockouts } from '../../src/store/custodian/lockouts.js';
 import { openDatabase } from '../../src/store/database.js';
 import { EventLog } from '../../src/store/event-log.js';
