@@ -8,11 +8,10 @@ import { FakeClock } from '../support/fake-clock.js';
 const START = Date.parse('2026-11-24T09:00:00Z');
 const reader = { subject: 'reader' as const };
 const card3 = { subject: 'credential' as const, credentialId: 3, holderId: 1 };
-const started = (ref: object, seconds: number) =>
-  ({
-    type: 'lockout.started',
-    data: { ...ref, attempts: 3, level: 1, durationSeconds: seconds },
-  }) as const;
+const started = (ref: LockoutRef, seconds: number): NewEvent => ({
+  type: 'lockout.started',
+  data: { ...ref, attempts: 3, level: 1, durationSeconds: seconds },
+});
 
 function cabinet() {
   const db = openDatabase(':memory:');
