@@ -9,6 +9,7 @@ import { permissionCommands } from './custodian-permissions.js';
 import { pinCommands } from './custodian-pins.js';
 import { scheduleCommands } from './custodian-schedules.js';
 import { JSON_OPT, withStore } from './custodian-shared.js';
+import { tierCommands } from './custodian-tiers.js';
 
 /** The custodian's tools (issue 4): each command group lives in its own custodian-*.ts. */
 export const custodianCommands: Command[] = [
@@ -20,6 +21,7 @@ export const custodianCommands: Command[] = [
   ...permissionCommands,
   ...pinCommands,
   ...lockoutCommands,
+  ...tierCommands,
   {
     path: ['key', 'out'],
     summary: 'show which keys are out and with whom',
