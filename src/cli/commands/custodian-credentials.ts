@@ -6,7 +6,7 @@ import {
   type CredentialFields,
 } from '../../store/custodian/credentials.js';
 import { requireEnabledHolder } from '../../store/custodian/holders.js';
-import { awaitOutcome, insertRequest } from '../../store/custodian/requests.js';
+import { awaitOutcome, completeRequest, insertRequest } from '../../store/custodian/requests.js';
 import { refuseWhenManagedCentrally } from '../../store/custodian/scope.js';
 import { instantOrNone, validity, wholeNumber } from '../../store/custodian/values.js';
 import { positiveInt, requireOption, type Command } from '../command.js';
@@ -14,6 +14,7 @@ import { EXIT_FAILED } from './custodian-exit.js';
 import {
   AS,
   AS_USAGE,
+  closeRequestOnInterrupt,
   idArg,
   JSON_OPT,
   option,
@@ -92,7 +93,14 @@ export const credentialCommands: Command[] = [
           seconds * 1000,
         );
         io.out(`tap the card now (holder ${holderId}; waiting ${seconds} s)`);
-        return awaitOutcome(db, request.id, request.expiresAt);
+        const unhook = closeRequestOnInterrupt(() =>
+          completeRequest(db, request.id, { cancelled: true }, new Date()),
+        );
+        try {
+          return await awaitOutcome(db, request.id, request.expiresAt);
+        } finally {
+          unhook();
+        }
       });
       if (outcome === null) {
         io.err(

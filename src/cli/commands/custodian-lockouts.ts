@@ -3,6 +3,7 @@ import { credentialFields } from '../../store/custodian/credentials.js';
 import { activeLockouts } from '../../store/custodian/lockouts.js';
 import {
   awaitOutcome,
+  completeRequest,
   insertRequest,
   type ClearLockoutPayload,
 } from '../../store/custodian/requests.js';
@@ -12,6 +13,7 @@ import { EXIT_FAILED } from './custodian-exit.js';
 import {
   AS,
   AS_USAGE,
+  closeRequestOnInterrupt,
   JSON_OPT,
   option,
   orDash,
@@ -69,7 +71,14 @@ export const lockoutCommands: Command[] = [
           new Date(),
           seconds * 1000,
         );
-        return awaitOutcome(db, request.id, request.expiresAt);
+        const unhook = closeRequestOnInterrupt(() =>
+          completeRequest(db, request.id, { cancelled: true }, new Date()),
+        );
+        try {
+          return await awaitOutcome(db, request.id, request.expiresAt);
+        } finally {
+          unhook();
+        }
       });
       if (outcome === null) {
         io.err(

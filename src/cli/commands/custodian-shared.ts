@@ -88,3 +88,20 @@ export function requireSome(args: ParsedArgs, names: string[]): void {
     );
   }
 }
+
+/**
+ * While a command waits for the daemon, Ctrl-C (or a stop) closes its request first, so a card
+ * tapped after the custodian gave up is not enrolled in their name. Returns the un-hook.
+ */
+export function closeRequestOnInterrupt(close: () => void): () => void {
+  const onSignal = () => {
+    close();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return () => {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  };
+}
