@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KeywardenError } from '../errors.js';
+import type { SecretInput } from './read-secret.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -11,6 +12,8 @@ export interface ParsedArgs {
 export interface CommandIo {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** Where secrets (PINs) are read from; process.stdin unless given (tests). */
+  stdin?: SecretInput;
 }
 
 export interface Command {
@@ -22,6 +25,8 @@ export interface Command {
   options?: OptionSpec;
   /** Exact number of positionals, when it takes any. */
   positionals?: string[];
+  /** Positionals that may follow the required ones (`schedule add-exception … [hours]`). */
+  optionalPositionals?: string[];
   /** Returns the exit code, or nothing for success. */
   run(args: ParsedArgs, io: CommandIo): Promise<number | void> | number | void;
 }
@@ -51,12 +56,14 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
   const values = parsed.values as ParsedArgs['values'];
   if (values.help) return { values, positionals: parsed.positionals };
   const expected = command.positionals ?? [];
-  if (parsed.positionals.length !== expected.length) {
+  const optional = command.optionalPositionals ?? [];
+  const count = parsed.positionals.length;
+  if (count < expected.length || count > expected.length + optional.length) {
     throw new KeywardenError(
       'USAGE',
-      expected.length === 0
+      expected.length + optional.length === 0
         ? `unexpected argument "${parsed.positionals[0]}"`
-        : `expected ${expected.map((p) => `<${p}>`).join(' ')}`,
+        : `expected ${[...expected.map((p) => `<${p}>`), ...optional.map((p) => `[${p}]`)].join(' ')}`,
     );
   }
   return { values, positionals: parsed.positionals };

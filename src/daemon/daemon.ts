@@ -21,6 +21,7 @@ import { EventLog } from '../store/event-log.js';
 import { loadExpiriesMark } from '../store/policy-marks.js';
 import { SqliteDirectory } from '../store/sqlite-directory.js';
 import { CabinetRunner } from './cabinet-runner.js';
+import { CustodianRequests } from './custodian-requests.js';
 import { keysAtHome, seedDemo } from './demo-data.js';
 import { DeliverySupervisor } from './delivery-supervisor.js';
 import { claimHardware, type CabinetHardware } from './hardware.js';
@@ -65,6 +66,7 @@ export class Daemon {
   private hardware!: CabinetHardware;
   private db!: Database;
   private readers!: CabinetReaders;
+  private requests!: CustodianRequests;
   private simHttp: SimHttpServer | undefined;
   private readonly intervals: NodeJS.Timeout[] = [];
   private readonly logger: Logger;
@@ -143,7 +145,18 @@ export class Daemon {
     if (this.gpio instanceof SimGpioDriver) await this.startSimulator(this.gpio, simPorts);
     this.watchInputs();
     this.readers = createReaders(profile, config, this.portFactory(simPorts), logger);
-    this.readers.badge.on('badge', ({ card }) => this.runner.handle({ kind: 'badge', card }));
+    this.requests = new CustodianRequests({
+      db: this.db,
+      log: this.eventLog,
+      runner: this.runner,
+      clock: this.clock,
+      logger: logger.child({ module: 'custodian-requests' }),
+      recorded: () => this.pollExternalWrites(true),
+    });
+    // A card tapped for enrolment (`keywarden credential enrol`) is not decided.
+    this.readers.badge.on('badge', ({ card }) => {
+      if (!this.requests.takeBadge(card)) this.runner.handle({ kind: 'badge', card });
+    });
     this.readers.fob.on('fob', ({ slot, tag }) => this.runner.handle({ kind: 'fob', slot, tag }));
     const keypad = new KeypadEntries(this.db, this.runner, logger.child({ module: 'keypad' }));
     this.readers.badge.on('keypad', (entry) => void keypad.enter(entry));
@@ -157,6 +170,7 @@ export class Daemon {
       setInterval(() => {
         this.runner.handle({ kind: 'tick' });
         this.systemd.tick(); // the watchdog pings only while this loop runs
+        this.requests.tick();
       }, this.options.tickMs ?? 100),
     );
     this.intervals.push(setInterval(() => this.pollExternalWrites(), EXTERNAL_POLL_MS));
@@ -319,9 +333,9 @@ export class Daemon {
 
   private lastDataVersion = -1;
 
-  private pollExternalWrites(): void {
+  private pollExternalWrites(force = false): void {
     const version = this.db.pragma('data_version', { simple: true }) as number;
-    if (version !== this.lastDataVersion) {
+    if (force || version !== this.lastDataVersion) {
       this.lastDataVersion = version;
       this.delivery.checkBacklog();
       this.mqtt.publisher.notify();

@@ -164,7 +164,16 @@ export type NewEvent =
   | { type: 'cabinet.started'; data: { version: string; profile: string } }
   | { type: 'cabinet.stopped'; data: { reason: string } }
   | { type: 'holder.added'; data: { actor: Actor; holderId: number; name: string } }
-  | { type: 'holder.disabled'; data: { actor: Actor; holderId: number; name: string } }
+  | {
+      type: 'holder.disabled';
+      data: {
+        actor: Actor;
+        holderId: number;
+        name: string;
+        /** Keys the holder still has out when disabled (departure): to be recovered. */
+        outstanding?: OutstandingKey[];
+      };
+    }
   | {
       type: 'credential.added';
       data: { actor: Actor; credentialId: number; holderId: number; card: string };
@@ -180,7 +189,49 @@ export type NewEvent =
       data: LockoutRef & { attempts: number; level: number; durationSeconds: number };
     }
   | { type: 'lockout.ended'; data: LockoutRef }
-  | { type: 'lockout.cleared'; data: LockoutRef & { actor: Actor } };
+  | { type: 'lockout.cleared'; data: LockoutRef & { actor: Actor } }
+  | { type: 'policy.changed'; data: PolicyChange };
+
+/** A key still out with a holder who was disabled. */
+export interface OutstandingKey {
+  keyId: number;
+  keyLabel: string;
+  slot: number;
+  outAt: string;
+}
+
+/** What a policy change touched (docs/mqtt.md, `policy.changed`). */
+export type PolicyEntity =
+  | 'holder'
+  | 'credential'
+  | 'key'
+  | 'group'
+  | 'group_member'
+  | 'key_set'
+  | 'key_set_member'
+  | 'schedule'
+  | 'schedule_window'
+  | 'schedule_exception'
+  | 'permission'
+  | 'grant'
+  | 'tier_rule'
+  | 'reason_code'
+  | 'pin';
+
+/**
+ * Rule 11, "every change is audited": one generic record of who changed what, with the
+ * entity's fields before and after (null for an addition or a removal). PIN hashes never
+ * appear: a PIN change records only whether a PIN is set.
+ */
+export interface PolicyChange {
+  actor: Actor;
+  entity: PolicyEntity;
+  /** The entity's id as text: "7", or a tier, a reason code, a membership "group:holder". */
+  id: string;
+  change: 'added' | 'updated' | 'removed';
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
 
 interface OverdueRef extends KeyRef, HolderRef {
   /** The key's home slot. */

@@ -123,7 +123,6 @@ describe('every other example in docs/mqtt.md matches the schemas', () => {
     expect(eventTypes.filter((t) => !shown.includes(t)).sort()).toEqual([
       'door.forced',
       'emergency.ended',
-      'holder.disabled',
       'lockdown.ended',
       'permission.revoked',
     ]);

@@ -16,6 +16,7 @@ import type { EventType, RecordedEvent } from '../../src/domain/events.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { CommandSigner, readPrivateKey } from '../../src/monitor/command-signer.js';
 import { hardwareDir } from '../../src/paths.js';
+import { addGroup } from '../../src/store/custodian/groups.js';
 import { CustodianStore, ensureSlots } from '../../src/store/custodian-store.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 import { EventLog } from '../../src/store/event-log.js';
@@ -63,6 +64,7 @@ beforeAll(() => {
   const store = new CustodianStore(db, log, { kind: 'custodian', account: 'jdoe' });
   seedDemo(db, store); // holder.added, credential.added, key.added, permission.granted, holder.disabled
   store.revoke(2, 10);
+  addGroup(store.scope, 'Night shift', 120); // policy.changed
 
   const profile = loadProfile('sim', hardwareDir());
   const hardware = claimHardware(

@@ -15,6 +15,8 @@ import type {
   CommandRejection,
   EventType,
   NewEvent,
+  OutstandingKey,
+  PolicyEntity,
   RecordedEvent,
   SyncCounts,
 } from '../../src/domain/events.js';
@@ -172,7 +174,10 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
   'cabinet.started': { required: { version: true, profile: true }, optional: {} },
   'cabinet.stopped': { required: { reason: true }, optional: {} },
   'holder.added': { required: { actor: true, holderId: true, name: true }, optional: {} },
-  'holder.disabled': { required: { actor: true, holderId: true, name: true }, optional: {} },
+  'holder.disabled': {
+    required: { actor: true, holderId: true, name: true },
+    optional: { outstanding: true },
+  },
   'credential.added': {
     required: { actor: true, credentialId: true, holderId: true, card: true },
     optional: {},
@@ -194,6 +199,17 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
   'lockout.cleared': {
     required: { subject: true, actor: true },
     optional: { credentialId: true, holderId: true },
+  },
+  'policy.changed': {
+    required: {
+      actor: true,
+      entity: true,
+      id: true,
+      change: true,
+      before: 'nullable',
+      after: 'nullable',
+    },
+    optional: {},
   },
 };
 
@@ -343,6 +359,27 @@ const REJECTIONS: Exactly<CommandRejection> = {
   out_of_order: true,
   invalid_args: true,
 };
+const POLICY_ENTITIES: Exactly<PolicyEntity> = {
+  holder: true,
+  credential: true,
+  key: true,
+  group: true,
+  group_member: true,
+  key_set: true,
+  key_set_member: true,
+  schedule: true,
+  schedule_window: true,
+  schedule_exception: true,
+  permission: true,
+  grant: true,
+  tier_rule: true,
+  reason_code: true,
+  pin: true,
+};
+const OUTSTANDING_KEY: Fields<OutstandingKey> = {
+  required: { keyId: true, keyLabel: true, slot: true, outAt: true },
+  optional: {},
+};
 const ACTOR_KINDS: Exactly<Actor['kind']> = { custodian: true, central: true };
 const EMERGENCY_SOURCES: Exactly<DataOf<'emergency.started'>['source']> = {
   command: true,
@@ -428,6 +465,10 @@ describe('docs/schemas say what the TypeScript types say', () => {
     expect(enumOf(event, { $ref: '#/$defs/commandRejection' })).toEqual(keys(REJECTIONS));
     expect(enumOf(event, { $ref: '#/$defs/commandName' })).toEqual([...COMMAND_NAMES].sort());
     expect(enumOf(event, { $ref: '#/$defs/emergencySource' })).toEqual(keys(EMERGENCY_SOURCES));
+    const policy = event.$defs?.['policy.changed'] ?? {};
+    expect(enumOf(event, policy.properties?.entity ?? {})).toEqual(keys(POLICY_ENTITIES));
+    const outstanding = event.$defs?.['holder.disabled']?.properties?.outstanding?.items ?? {};
+    expect(fieldsOf(event, outstanding)).toEqual(OUTSTANDING_KEY);
     const actor = resolve(event, { $ref: '#/$defs/actor' });
     expect(enumOf(event, actor.properties?.kind ?? {})).toEqual(keys(ACTOR_KINDS));
   });

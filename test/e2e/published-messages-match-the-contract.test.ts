@@ -13,6 +13,7 @@ import { silentLogger } from '../../src/log/logger.js';
 import { CommandSigner, readPrivateKey } from '../../src/monitor/command-signer.js';
 import { hardwareDir } from '../../src/paths.js';
 import { systemClock } from '../../src/platform/system-clock.js';
+import { addGroup } from '../../src/store/custodian/groups.js';
 import { CustodianStore } from '../../src/store/custodian-store.js';
 import { openDatabase } from '../../src/store/database.js';
 import { EventLog } from '../../src/store/event-log.js';
@@ -156,6 +157,18 @@ it('a session at the cabinet: every event published matches the contract', async
       db.close();
     }
   });
+  await expectEvent('policy.changed', () => {
+    const db = openDatabase(database);
+    try {
+      const store = new CustodianStore(db, new EventLog(db, CABINET, systemClock), {
+        kind: 'custodian',
+        account: 'jdoe',
+      });
+      expect(addGroup(store.scope, 'Night shift', 120)).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
 
   expect(recorder.problems()).toEqual([]);
 });
@@ -257,9 +270,10 @@ it('the orderly stop: cabinet.stopped and the offline status match too, and ever
   const schemaTypes = (loadSchema('event').properties as { type: { enum: string[] } }).type.enum;
   const seen = [...recorder.kinds()].filter((k) => k.startsWith('event:')).map((k) => k.slice(6));
   // Not raised by this session (test/contract/event-schemas covers each): the storage alarm;
-  // the lockout events, since a lockout would stall this session for 10 s; and the policy's
-  // PIN, tier, loan-limit and expiry events, whose demo data this session does not set up
-  // (test/daemon/pin-typed-at-the-keypad runs the PIN path in the daemon).
+  // the lockout events, since a lockout would stall this session for 10 s
+  // (test/e2e/custodian-requests-reach-the-daemon clears one through the daemon); and the
+  // policy's PIN, tier, loan-limit and expiry events, whose demo data this session does not set
+  // up (test/daemon/pin-typed-at-the-keypad runs the PIN path in the daemon).
   expect(schemaTypes.filter((t) => !seen.includes(t)).sort()).toEqual([
     'alarm.duress',
     'authorisation.expired',

@@ -1,0 +1,169 @@
+import { KeywardenError } from '../../errors.js';
+import { maskCard } from '../../log/mask-card.js';
+import {
+  listCredentials,
+  updateCredential,
+  type CredentialFields,
+} from '../../store/custodian/credentials.js';
+import { requireEnabledHolder } from '../../store/custodian/holders.js';
+import { awaitOutcome, completeRequest, insertRequest } from '../../store/custodian/requests.js';
+import { refuseWhenManagedCentrally } from '../../store/custodian/scope.js';
+import { instantOrNone, validity, wholeNumber } from '../../store/custodian/values.js';
+import { positiveInt, requireOption, type Command } from '../command.js';
+import { EXIT_FAILED } from './custodian-exit.js';
+import {
+  AS,
+  AS_USAGE,
+  closeRequestOnInterrupt,
+  idArg,
+  JSON_OPT,
+  option,
+  printRows,
+  requireSome,
+  window,
+  withStore,
+  withStoreAsync,
+} from './custodian-shared.js';
+
+const VALIDITY_OPTS = {
+  'valid-from': { type: 'string' },
+  'valid-until': { type: 'string' },
+} as const;
+
+function setEnabled(enabled: boolean): Command {
+  const verb = enabled ? 'enable' : 'disable';
+  return {
+    path: ['credential', verb],
+    summary: enabled ? 'accept a disabled card again' : 'refuse a card from now on (lost badge)',
+    usage: `credential ${verb} <credential-id> ${AS_USAGE}`,
+    positionals: ['credential-id'],
+    options: AS,
+    run(args, io) {
+      const id = idArg(args, 0, 'credential-id');
+      const changed = withStore(args, ({ scope }) => updateCredential(scope, id, { enabled }));
+      io.out(
+        changed
+          ? `credential ${id} ${verb}d`
+          : `credential ${id} was already ${verb}d; nothing changed`,
+      );
+    },
+  };
+}
+
+export const credentialCommands: Command[] = [
+  {
+    path: ['credential', 'add'],
+    summary: 'enrol a card for a holder (the number as the reader sends it)',
+    usage: `credential add --holder <holder-id> --card <card-number> [--valid-from <time>] [--valid-until <time>] ${AS_USAGE}`,
+    options: { holder: { type: 'string' }, card: { type: 'string' }, ...VALIDITY_OPTS, ...AS },
+    run(args, io) {
+      const holder = positiveInt(requireOption(args, 'holder'), '--holder');
+      const card = requireOption(args, 'card');
+      const bounds = validity(option(args, 'valid-from'), option(args, 'valid-until'));
+      const id = withStore(args, ({ store }) => store.addCredential(holder, card, bounds));
+      io.out(
+        `credential ${id} added: card ${maskCard(card.trim().toUpperCase())} for holder ${holder}`,
+      );
+    },
+  },
+  {
+    path: ['credential', 'enrol'],
+    summary: 'enrol the next card tapped at the reader (the daemon must be running)',
+    usage: `credential enrol <holder-id> [--timeout <seconds>] ${AS_USAGE}
+
+  Prints "tap the card now" and waits (30 s unless --timeout): the running daemon takes the next
+  badge as the new card instead of deciding it, and records credential.added in your name.`,
+    positionals: ['holder-id'],
+    options: { timeout: { type: 'string' }, ...AS },
+    async run(args, io) {
+      const holderId = idArg(args, 0, 'holder-id');
+      const given = option(args, 'timeout');
+      const seconds = given === undefined ? 30 : wholeNumber(given, '--timeout', 1);
+      if (seconds > 600) throw new KeywardenError('USAGE', '--timeout must be at most 600 seconds');
+      const outcome = await withStoreAsync(args, async ({ db, scope }) => {
+        // Checked here too, so a mistake is told at once rather than after the tap.
+        refuseWhenManagedCentrally(db);
+        requireEnabledHolder(scope, holderId);
+        const request = insertRequest(
+          db,
+          'enrol_card',
+          { holderId },
+          scope.actor,
+          new Date(),
+          seconds * 1000,
+        );
+        io.out(`tap the card now (holder ${holderId}; waiting ${seconds} s)`);
+        const unhook = closeRequestOnInterrupt(() =>
+          completeRequest(db, request.id, { cancelled: true }, new Date()),
+        );
+        try {
+          return await awaitOutcome(db, request.id, request.expiresAt);
+        } finally {
+          unhook();
+        }
+      });
+      if (outcome === null) {
+        io.err(
+          `keywarden credential enrol: no card was enrolled within ${seconds} s. Is the daemon running (systemctl status keywarden)? Was a card tapped?`,
+        );
+        return EXIT_FAILED;
+      }
+      if (typeof outcome.error === 'string') {
+        io.err(`keywarden credential enrol: the card was read but not enrolled: ${outcome.error}`);
+        return EXIT_FAILED;
+      }
+      io.out(
+        `credential ${String(outcome.credentialId)} added: card ${String(outcome.card)} for holder ${holderId}`,
+      );
+      return undefined;
+    },
+  },
+  setEnabled(false),
+  setEnabled(true),
+  {
+    path: ['credential', 'set'],
+    summary: "change a card's validity window",
+    usage: `credential set <credential-id> [--valid-from <time>|none] [--valid-until <time>|none] ${AS_USAGE}`,
+    positionals: ['credential-id'],
+    options: { ...VALIDITY_OPTS, ...AS },
+    run(args, io) {
+      const id = idArg(args, 0, 'credential-id');
+      requireSome(args, ['valid-from', 'valid-until']);
+      const patch: Partial<CredentialFields> = {};
+      const from = option(args, 'valid-from');
+      if (from !== undefined) patch.validFrom = instantOrNone(from, '--valid-from');
+      const until = option(args, 'valid-until');
+      if (until !== undefined) patch.validUntil = instantOrNone(until, '--valid-until');
+      const changed = withStore(args, ({ scope }) => updateCredential(scope, id, patch));
+      io.out(changed ? `credential ${id} changed` : `credential ${id} already so; nothing changed`);
+    },
+  },
+  {
+    path: ['credential', 'list'],
+    summary: 'list cards (shortened), their state, validity and PIN',
+    usage: 'credential list [--holder <holder-id>] [--json]',
+    options: { holder: { type: 'string' }, ...JSON_OPT },
+    run(args, io) {
+      const given = option(args, 'holder');
+      const holder = given === undefined ? undefined : positiveInt(given, '--holder');
+      const rows = withStore(args, ({ scope }) => listCredentials(scope, holder));
+      printRows(
+        args,
+        io,
+        rows,
+        ['ID', 'CARD', 'HOLDER', 'STATE', 'VALID', 'PIN'],
+        (c) => [
+          c.id,
+          c.card,
+          `${c.holderName} (${c.holderId})`,
+          c.enabled ? 'enabled' : 'disabled',
+          window(c.validFrom, c.validUntil),
+          [c.pin ? 'set' : '', c.duressPin ? 'duress' : '', c.pinRequired ? 'required' : '']
+            .filter(Boolean)
+            .join(',') || '-',
+        ],
+        'no cards',
+      );
+    },
+  },
+];

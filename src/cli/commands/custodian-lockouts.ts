@@ -1,0 +1,97 @@
+import { KeywardenError } from '../../errors.js';
+import { credentialFields } from '../../store/custodian/credentials.js';
+import { activeLockouts } from '../../store/custodian/lockouts.js';
+import {
+  awaitOutcome,
+  completeRequest,
+  insertRequest,
+  type ClearLockoutPayload,
+} from '../../store/custodian/requests.js';
+import { wholeNumber } from '../../store/custodian/values.js';
+import { positiveInt, type Command } from '../command.js';
+import { EXIT_FAILED } from './custodian-exit.js';
+import {
+  AS,
+  AS_USAGE,
+  closeRequestOnInterrupt,
+  JSON_OPT,
+  option,
+  orDash,
+  printRows,
+  withStore,
+  withStoreAsync,
+} from './custodian-shared.js';
+
+export const lockoutCommands: Command[] = [
+  {
+    path: ['lockout', 'list'],
+    summary: 'list the lockouts in force (too many denied badges), from the event log',
+    usage: 'lockout list [--json]',
+    options: JSON_OPT,
+    run(args, io) {
+      const rows = withStore(args, ({ db }) => activeLockouts(db, new Date()));
+      printRows(
+        args,
+        io,
+        rows,
+        ['SUBJECT', 'CREDENTIAL', 'HOLDER', 'LEVEL', 'SINCE', 'UNTIL'],
+        (l) => [l.subject, orDash(l.credentialId), orDash(l.holderId), l.level, l.since, l.until],
+        'no lockout in force',
+      );
+    },
+  },
+  {
+    path: ['lockout', 'clear'],
+    summary: "end a card's lockout, or the reader's, before its time (the daemon must be running)",
+    usage: `lockout clear <credential-id>|reader [--timeout <seconds>] ${AS_USAGE}
+
+  The running daemon clears it at its next tick and records lockout.cleared in your name. The
+  next lockout of the same card is still longer than the cleared one.`,
+    positionals: ['credential-id|reader'],
+    options: { timeout: { type: 'string' }, ...AS },
+    async run(args, io) {
+      const target = args.positionals[0] ?? '';
+      const payload: ClearLockoutPayload =
+        target === 'reader'
+          ? { subject: 'reader' }
+          : { subject: 'credential', credentialId: positiveInt(target, 'credential-id') };
+      const given = option(args, 'timeout');
+      const seconds = given === undefined ? 10 : wholeNumber(given, '--timeout', 1);
+      if (seconds > 600) throw new KeywardenError('USAGE', '--timeout must be at most 600 seconds');
+      const what = target === 'reader' ? 'the reader' : `credential ${target}`;
+      const outcome = await withStoreAsync(args, async ({ db, scope }) => {
+        if (payload.credentialId !== undefined) {
+          payload.holderId = credentialFields(scope, payload.credentialId).holderId;
+        }
+        const request = insertRequest(
+          db,
+          'clear_lockout',
+          payload,
+          scope.actor,
+          new Date(),
+          seconds * 1000,
+        );
+        const unhook = closeRequestOnInterrupt(() =>
+          completeRequest(db, request.id, { cancelled: true }, new Date()),
+        );
+        try {
+          return await awaitOutcome(db, request.id, request.expiresAt);
+        } finally {
+          unhook();
+        }
+      });
+      if (outcome === null) {
+        io.err(
+          `keywarden lockout clear: no daemon answered within ${seconds} s. Is the daemon running (systemctl status keywarden)? Lockouts live in the running daemon; nothing was cleared.`,
+        );
+        return EXIT_FAILED;
+      }
+      io.out(
+        outcome.cleared
+          ? `lockout of ${what} cleared`
+          : `no lockout in force for ${what}; nothing changed`,
+      );
+      return undefined;
+    },
+  },
+];

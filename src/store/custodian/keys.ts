@@ -1,0 +1,201 @@
+import { KeywardenError } from '../../errors.js';
+import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';
+import { formatMinute } from './values.js';
+
+export const KEY_TIERS = ['grand_master', 'master', 'sub_master', 'change'] as const;
+export type KeyTier = (typeof KEY_TIERS)[number];
+export const KEY_STATES = ['active', 'lost', 'stolen', 'retired'] as const;
+export type KeyState = (typeof KEY_STATES)[number];
+export const RETURN_POLICIES = ['home', 'any'] as const;
+export type ReturnPolicy = (typeof RETURN_POLICIES)[number];
+
+/** The policy of a key that `key add` and `key set` may give. */
+export interface KeyPolicy {
+  tier: KeyTier | null;
+  maxLoanMinutes: number | null;
+  /** Local minutes after midnight by which the key is due back. */
+  curfewMinute: number | null;
+  returnPolicy: ReturnPolicy;
+}
+
+export interface KeyFields extends KeyPolicy {
+  label: string;
+  tag: string | null;
+  homeSlot: number | null;
+  state: KeyState;
+}
+
+export interface KeyRow extends KeyFields {
+  id: number;
+  /** The holder it is out with, if out. */
+  outWith: number | null;
+}
+
+const TAG_PATTERN = /^[0-9A-F]{4,32}$/;
+
+const FIELDS_SQL = `label, tag, home_slot AS homeSlot, state, tier, max_loan_minutes AS maxLoanMinutes,
+  curfew_minute AS curfewMinute, return_policy AS returnPolicy`;
+
+export function keyFields(scope: Pick<ChangeScope, 'db'>, id: number): KeyFields {
+  const row = scope.db.prepare(`SELECT ${FIELDS_SQL} FROM keys WHERE id = ?`).get(id) as
+    KeyFields | undefined;
+  if (!row) throw notFound('key', id);
+  return row;
+}
+
+/** For events: the curfew as HH:MM, as the custodian wrote it. */
+function auditView(fields: KeyFields): Record<string, unknown> {
+  const { curfewMinute, ...rest } = fields;
+  return { ...rest, curfew: curfewMinute === null ? null : formatMinute(curfewMinute) };
+}
+
+export function addKey(
+  scope: ChangeScope,
+  tag: string,
+  homeSlot: number,
+  label: string,
+  policy: Partial<KeyPolicy> = {},
+): number {
+  const cleanTag = tag.trim().toUpperCase();
+  if (!TAG_PATTERN.test(cleanTag))
+    throw new KeywardenError('USAGE', `tag "${tag}" must be 4 to 32 hex digits`);
+  const cleanLabel = label.trim();
+  if (cleanLabel.length === 0 || cleanLabel.length > 200)
+    throw new KeywardenError('USAGE', 'a key needs a label of 1 to 200 characters');
+  const full: KeyPolicy = {
+    tier: null,
+    maxLoanMinutes: null,
+    curfewMinute: null,
+    returnPolicy: 'home',
+    ...policy,
+  };
+  return change(scope, () => {
+    requireSlot(scope, homeSlot);
+    const bySlot = scope.db.prepare('SELECT label FROM keys WHERE home_slot = ?').get(homeSlot) as
+      { label: string } | undefined;
+    if (bySlot)
+      throw new KeywardenError(
+        'CONFLICT',
+        `slot ${homeSlot} is already the home of key "${bySlot.label}"`,
+      );
+    if (scope.db.prepare('SELECT 1 FROM keys WHERE tag = ?').get(cleanTag)) {
+      throw new KeywardenError('CONFLICT', `tag ${cleanTag} is already registered`);
+    }
+    const id = Number(
+      scope.db
+        .prepare(
+          `INSERT INTO keys (tag, label, home_slot, tier, max_loan_minutes, curfew_minute,
+                             return_policy, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          cleanTag,
+          cleanLabel,
+          homeSlot,
+          full.tier,
+          full.maxLoanMinutes,
+          full.curfewMinute,
+          full.returnPolicy,
+          stamp(scope),
+        ).lastInsertRowid,
+    );
+    const detailed = Object.values(policy).some((v) => v !== undefined && v !== null);
+    return {
+      result: id,
+      events: [
+        {
+          type: 'key.added',
+          data: { actor: scope.actor, keyId: id, label: cleanLabel, tag: cleanTag, homeSlot },
+        },
+        ...(detailed
+          ? [policyChanged(scope, 'key', id, null, auditView(keyFields(scope, id)))]
+          : []),
+      ],
+    };
+  });
+}
+
+/**
+ * Changes a key's state or policy. A lost, stolen or retired key can no longer be released
+ * (src/domain); marking it so is an event like any other change. A retired key keeps its tag
+ * and slot here: the central server's sync is what vacates them.
+ */
+export function updateKey(
+  scope: ChangeScope,
+  id: number,
+  patch: Partial<Pick<KeyFields, 'label' | 'state'> & KeyPolicy>,
+): boolean {
+  if (patch.label !== undefined) {
+    const clean = patch.label.trim();
+    if (clean.length === 0 || clean.length > 200)
+      throw new KeywardenError('USAGE', 'a key needs a label of 1 to 200 characters');
+    patch = { ...patch, label: clean };
+  }
+  return change(scope, () => {
+    const before = keyFields(scope, id);
+    const after = { ...before, ...patch };
+    const events = updated(scope, 'key', id, auditView(before), auditView(after));
+    if (events.length === 0) return { result: false };
+    scope.db
+      .prepare(
+        `UPDATE keys SET label = ?, state = ?, tier = ?, max_loan_minutes = ?, curfew_minute = ?,
+                return_policy = ? WHERE id = ?`,
+      )
+      .run(
+        after.label,
+        after.state,
+        after.tier,
+        after.maxLoanMinutes,
+        after.curfewMinute,
+        after.returnPolicy,
+        id,
+      );
+    return { result: true, events };
+  });
+}
+
+export function listKeys(scope: Pick<ChangeScope, 'db'>): KeyRow[] {
+  return scope.db
+    .prepare(
+      `SELECT id, ${FIELDS_SQL},
+              (SELECT holder_id FROM loans l WHERE l.key_id = keys.id AND l.returned_at IS NULL) AS outWith
+         FROM keys ORDER BY id`,
+    )
+    .all() as KeyRow[];
+}
+
+export function requireSlot(scope: Pick<ChangeScope, 'db'>, slot: number): void {
+  if (!scope.db.prepare('SELECT 1 FROM slots WHERE number = ?').get(slot)) {
+    throw new KeywardenError('NOT_FOUND', `no slot ${slot} in this cabinet`);
+  }
+}
+
+export interface SlotRow {
+  slot: number;
+  enabled: boolean;
+  keyId: number | null;
+  keyLabel: string | null;
+  keyState: string | null;
+  /** in: the key is home (as the records say); out: on loan; empty: no key lives here. */
+  status: 'in' | 'out' | 'empty';
+  outWith: number | null;
+  outSince: string | null;
+}
+
+/** Each slot with its key as the records know it (the live view is `keywarden sim`/inventory). */
+export function listSlots(scope: Pick<ChangeScope, 'db'>): SlotRow[] {
+  const rows = scope.db
+    .prepare(
+      `SELECT s.number AS slot, s.enabled, k.id AS keyId, k.label AS keyLabel, k.state AS keyState,
+              l.holder_id AS outWith, l.out_at AS outSince
+         FROM slots s
+         LEFT JOIN keys k ON k.home_slot = s.number
+         LEFT JOIN loans l ON l.key_id = k.id AND l.returned_at IS NULL
+        ORDER BY s.number`,
+    )
+    .all() as Array<Omit<SlotRow, 'enabled' | 'status'> & { enabled: number }>;
+  return rows.map((r) => ({
+    ...r,
+    enabled: r.enabled === 1,
+    status: r.keyId === null ? 'empty' : r.outWith !== null ? 'out' : 'in',
+  }));
+}
