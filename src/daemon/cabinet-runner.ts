@@ -26,6 +26,8 @@ interface RunnerEvents {
 /** How long the red LED and the buzzer sound for a denial or an alarm. */
 const DENIED_MS = 1_000;
 const ALARM_MS = 2_000;
+/** One chirp of the held-open countdown: short enough to tell apart from the alarm itself. */
+const PRE_ALARM_BEEP_MS = 150;
 
 /**
  * The imperative shell around the cabinet flow: feeds it one input at a time, commits the
@@ -149,6 +151,10 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
       case 'alarm':
         this.pulse(this.outputs.red, ALARM_MS);
         this.pulse(this.outputs.buzzer, ALARM_MS);
+        return;
+      case 'pre_alarm':
+        // The flow sends one a second; a short chirp each is the countdown to the alarm.
+        this.pulse(this.outputs.buzzer, PRE_ALARM_BEEP_MS);
         return;
       default: {
         const never: never = signal;

@@ -100,6 +100,11 @@ export class Daemon {
           slotCount: profile.slotCount,
           sessionMs: this.sessionMs(),
           wrongSlotPulseMs: config.cabinet.wrongSlotPulseSeconds * 1000,
+          door: {
+            forcedDebounceMs: config.cabinet.doorForcedDebounceMs,
+            heldOpenMs: config.cabinet.doorHeldOpenSeconds * 1000,
+            preAlarmMs: config.cabinet.doorPreAlarmSeconds * 1000,
+          },
         },
         directory: (this.directory = new SqliteDirectory(this.db)),
         clock: this.clock,

@@ -17,12 +17,17 @@ export type CabinetInput =
   | { kind: 'lockdown_start'; commandId: string; allowHolders: number[] }
   | { kind: 'lockdown_end'; commandId: string }
   /** A custodian ends a lockout before its time (the CLI or the central server). */
-  | { kind: 'clear_lockout'; actor: Actor; subject: LockoutSubject };
+  | { kind: 'clear_lockout'; actor: Actor; subject: LockoutSubject }
+  /** Compare the slots with the open loans (src/domain/reconciliation.ts). */
+  | { kind: 'reconcile' }
+  /** The shell saw the wall clock step (src/domain/clock-step.ts); recorded, no timer moves. */
+  | { kind: 'clock_stepped'; fromMs: number; toMs: number; deltaMs: number };
 
 /** Who declared an emergency: the central server's command or a fire-alarm input. */
 export type EmergencySource = 'command' | 'input';
 
-export type Signal = 'granted' | 'denied' | 'session_ended' | 'alarm';
+/** `pre_alarm`: one short beep of the countdown before `door.held_open`. */
+export type Signal = 'granted' | 'denied' | 'session_ended' | 'alarm' | 'pre_alarm';
 
 /**
  * What the shell must do. `record` effects of one step are committed together, before any

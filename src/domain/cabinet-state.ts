@@ -1,3 +1,4 @@
+import { DEFAULT_DOOR_TIMINGS, type DoorTimings, type DoorWatch } from './door-watch.js';
 import { DEFAULT_LOCKOUT, type LockoutBook, type LockoutSettings } from './lockout.js';
 
 /** What the cabinet flow remembers between inputs. Plain data, replaced (never mutated) by each step. */
@@ -11,6 +12,11 @@ export interface SlotState {
   tag: string | null;
   /** Why the slot is released, or null when locked. */
   release: { reason: ReleaseReason; until: number } | null;
+  /**
+   * After a `key.swapped`: the tag of the key recorded here before another key took its place.
+   * The alarm clears when that tag is back (src/domain/key-swap.ts).
+   */
+  expectedTag?: string;
 }
 
 export interface Session {
@@ -30,6 +36,9 @@ export type AlarmType =
   | 'key.forced'
   | 'key.wrong_slot'
   | 'key.unknown_fob'
+  | 'door.held_open'
+  | 'key.swapped'
+  | 'key.missing'
   /** Raised by the shell, not the flow: too many events wait for the central server. */
   | 'storage.backlog';
 
@@ -66,7 +75,8 @@ export interface Lockdown {
 export interface CabinetState {
   /** Index i is slot i+1. */
   slots: SlotState[];
-  door: { open: boolean };
+  /** `watch` runs the door alarms' timers while the door is open (src/domain/door-watch.ts). */
+  door: { open: boolean; watch?: DoorWatch };
   session: Session | null;
   alarms: ActiveAlarm[];
   emergency: Emergency | null;
@@ -86,6 +96,12 @@ export interface CabinetSettings {
   wrongSlotPulseMs: number;
   /** Lockout after repeated denied badges; `DEFAULT_LOCKOUT` when absent. */
   lockout?: LockoutSettings;
+  /** Door alarm timings; `DEFAULT_DOOR_TIMINGS` when absent. */
+  door?: DoorTimings;
+}
+
+export function doorTimings(settings: CabinetSettings): DoorTimings {
+  return settings.door ?? DEFAULT_DOOR_TIMINGS;
 }
 
 export function lockoutSettings(settings: CabinetSettings): LockoutSettings {

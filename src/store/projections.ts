@@ -19,7 +19,8 @@ export function applyProjections(db: Database, event: RecordedEvent): void {
       ).run(data.keyId, data.holderId, data.slot, event.time, event.seq);
       return;
     }
-    case 'key.checked_in': {
+    case 'key.checked_in':
+    case 'key.returned_unrecorded': {
       const data = event.data as { keyId: number };
       closeLoan(db, data.keyId, event);
       return;

@@ -92,7 +92,7 @@ export class CabinetScenario {
         slot: event.data.slot,
         outAtMs: this.clock.wallMs(),
       });
-    } else if (event.type === 'key.checked_in') {
+    } else if (event.type === 'key.checked_in' || event.type === 'key.returned_unrecorded') {
       this.directory.loans = loans.filter((l) => l.keyId !== event.data.keyId);
     }
   }
