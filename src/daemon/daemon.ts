@@ -9,6 +9,7 @@ import type { KeywardenConfig } from '../config/config.js';
 import type { HardwareProfile } from '../config/profile.js';
 import { initialCabinetState } from '../domain/cabinet-state.js';
 import type { RecordingClock } from '../domain/clock.js';
+import type { RecordedEvent } from '../domain/events.js';
 import { createSystemClock } from '../platform/system-clock.js';
 import type { Logger } from '../log/logger.js';
 import { MqttLink } from '../mqtt/mqtt-link.js';
@@ -22,9 +23,11 @@ import { SqliteDirectory } from '../store/sqlite-directory.js';
 import { CabinetRunner } from './cabinet-runner.js';
 import { keysAtHome, seedDemo } from './demo-data.js';
 import { DeliverySupervisor } from './delivery-supervisor.js';
+import { ClockStepWatch } from './clock-step-watch.js';
 import { claimHardware, type CabinetHardware } from './hardware.js';
 import { buildInventory } from './inventory.js';
 import { createReaders, type CabinetReaders } from './readers.js';
+import { scheduleStartReconciliation, type StartReconciliation } from './start-reconciliation.js';
 
 export interface DaemonOptions {
   config: KeywardenConfig;
@@ -65,6 +68,7 @@ export class Daemon {
   private readonly intervals: NodeJS.Timeout[] = [];
   private readonly logger: Logger;
   private stopping: Promise<void> | undefined;
+  private startReconciliation: StartReconciliation | undefined;
 
   constructor(private readonly options: DaemonOptions) {
     this.clock = options.clock ?? createSystemClock({ syncCheck: options.config.clock.syncCheck });
@@ -141,15 +145,29 @@ export class Daemon {
     // Like a real fob reader, the simulated one reports every occupied slot when it connects.
     const sim = this.sim;
     if (sim) this.readers.fob.on('online', () => sim.announceFobs());
+    this.startReconciliation = scheduleStartReconciliation({
+      fobReader: this.readers.fob,
+      run: () => this.reconcile('start'),
+    });
     this.readers.start();
 
+    const clockWatch = new ClockStepWatch(this.clock, config.clock.stepThresholdMs, (step) => {
+      this.logger.warn(step, 'the wall clock stepped; timers are unaffected');
+      this.runner.handle({ kind: 'clock_stepped', ...step });
+    });
     this.intervals.push(
-      setInterval(() => this.runner.handle({ kind: 'tick' }), this.options.tickMs ?? 100),
+      setInterval(() => {
+        clockWatch.check();
+        this.runner.handle({ kind: 'tick' });
+      }, this.options.tickMs ?? 100),
     );
     this.intervals.push(setInterval(() => this.pollExternalWrites(), EXTERNAL_POLL_MS));
     this.intervals.push(
       setInterval(() => this.delivery.prune(), config.delivery.pruneIntervalMinutes * 60_000),
     );
+    // Ready only once the slots have been reconciled with the loans: what a command or a badge
+    // sees from then on starts from a checked inventory.
+    await this.startReconciliation.finished;
     this.logger.info({ cabinetId: config.cabinetId, database: config.database }, 'cabinet ready');
   }
 
@@ -159,6 +177,16 @@ export class Daemon {
     return this.stopping;
   }
 
+  /**
+   * Compares the slots with the open loans (src/domain/reconciliation.ts): at start once the
+   * readers have reported, and on the `reconcile` command. Returns what it recorded.
+   */
+  reconcile(why: 'start' | 'request'): RecordedEvent[] {
+    const recorded = this.runner.handle({ kind: 'reconcile' });
+    this.logger.info({ why, differences: recorded.length }, 'slots reconciled with the loans');
+    return recorded;
+  }
+
   /** Synchronous last resort for crash handlers: every output off. */
   failSafe(): void {
     this.hardware?.allOff();
@@ -166,7 +194,13 @@ export class Daemon {
 
   private async doStop(reason: string): Promise<void> {
     const steps: Array<[string, () => unknown]> = [
-      ['timers', () => this.intervals.forEach((t) => clearInterval(t))],
+      [
+        'timers',
+        () => {
+          this.intervals.forEach((t) => clearInterval(t));
+          this.startReconciliation?.cancel();
+        },
+      ],
       ['commands', () => this.commands?.stop()],
       ['readers', () => this.readers?.stop()],
       ['outputs', () => this.runner?.shutdown()],

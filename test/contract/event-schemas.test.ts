@@ -200,6 +200,7 @@ function runCommands(): void {
 
   const ping = send('ping', {});
   send('inventory', {});
+  send('reconcile', {});
   send('replay', { fromSeq: 1 });
   send('release', { slot: 2, holderId: 1 }); // granted
   send('release', { slot: 2, holderId: 99 }); // denied: unknown_holder
@@ -307,7 +308,7 @@ describe('every event the code records matches docs/schemas/event.json', () => {
 
 describe('every reply the command intake published matches docs/schemas/reply.json', () => {
   it('one reply per command, each valid', () => {
-    expect(replies.length).toBe(21);
+    expect(replies.length).toBe(22);
     expect(new Set(replies.map((r) => r.topic))).toEqual(new Set([REPLY_TOPIC]));
     const problems = replies.flatMap((r) =>
       validateMessage('reply', Buffer.from(r.payload)).map((p) => `${r.payload}: ${p}`),
