@@ -89,7 +89,7 @@ export function step(state: CabinetState, input: CabinetInput, ctx: StepContext)
       run.reconcile();
       break;
     case 'clock_stepped':
-      run.clockStepped(input.fromMs, input.toMs, input.deltaMs);
+      run.clockStepped(input.fromMs, input.toMs);
       break;
     default:
       assertNever(input);
@@ -314,10 +314,17 @@ class Step {
    * Only recorded: every timer runs on the monotonic clock, so none fires, stretches or is cut,
    * and schedules read the wall clock afresh at each decision.
    */
-  clockStepped(fromMs: number, toMs: number, deltaMs: number): void {
+  clockStepped(fromMs: number, toMs: number): void {
+    // Whole milliseconds: the monotonic clock has fractions, and a record takes only integers.
+    const from = Math.round(fromMs);
+    const to = Math.round(toMs);
     this.record({
       type: 'clock.stepped',
-      data: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), deltaMs },
+      data: {
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        deltaMs: to - from,
+      },
     });
   }
 
@@ -401,7 +408,8 @@ class Step {
       else
         this.record({
           type: 'door.held_open',
-          data: { heldOpenSeconds: timings.heldOpenMs / 1000 },
+          // Whole seconds, as configured (a record takes only integers).
+          data: { heldOpenSeconds: Math.round(timings.heldOpenMs / 1000) },
         });
     }
   }
