@@ -243,6 +243,12 @@ export const configSchema: JsonSchema = {
           maximum: 65535,
           default: d.sim.port,
         },
+        stateFile: path(
+          'Physical state file',
+          'Where the simulated cabinet keeps which fob hangs in which slot, so that it outlives ' +
+            'a crash or restart as a real cabinet does. Unset: at every start the simulator ' +
+            'hangs every key that is not on loan.',
+        ),
       },
       additionalProperties: false,
     },

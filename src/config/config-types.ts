@@ -63,7 +63,13 @@ export interface KeywardenConfig {
     badgePath?: string;
     fobPath?: string;
   };
-  sim: { host: string; /** 0 = any free port. */ port: number };
+  sim: {
+    host: string;
+    /** 0 = any free port. */
+    port: number;
+    /** Where the simulated cabinet keeps its fobs across restarts (absolute); unset: nowhere. */
+    stateFile?: string;
+  };
   log: { level: LogLevel };
 }
 

@@ -16,6 +16,7 @@ import { MqttLink } from '../mqtt/mqtt-link.js';
 import { packageVersion } from '../paths.js';
 import { SimCabinet } from '../sim/sim-cabinet.js';
 import { SimHttpServer } from '../sim/sim-http.js';
+import { readSimState, writeSimState } from '../sim/sim-state-file.js';
 import { CustodianStore, ensureSlots } from '../store/custodian-store.js';
 import { openDatabase, type Database } from '../store/database.js';
 import { EventLog } from '../store/event-log.js';
@@ -307,7 +308,17 @@ export class Daemon {
       badge: config.readers.badgePath,
       fob: config.readers.fobPath,
     });
-    this.sim.preload(keysAtHome(this.db));
+    const { stateFile } = config.sim;
+    // A state file is the simulated cabinet's memory of where the keys physically are; without
+    // one it hangs every key the loans say is in.
+    const remembered = stateFile ? readSimState(stateFile, profile.slotCount) : undefined;
+    this.sim.preload(remembered ?? keysAtHome(this.db));
+    if (stateFile) {
+      const sim = this.sim;
+      const save = () => writeSimState(stateFile, sim.snapshot().slots);
+      save();
+      sim.on('changed', save);
+    }
     const http = new SimHttpServer(this.sim, logger.child({ module: 'sim' }));
     try {
       const address = await http.listen(config.sim.host, config.sim.port);
