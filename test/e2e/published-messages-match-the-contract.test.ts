@@ -260,8 +260,9 @@ it('the orderly stop: cabinet.stopped and the offline status match too, and ever
   // and the lockout events, since a lockout would stall this session for 10 s and the daemon
   // has no custodian route to clear one yet. Nor the safety events of issue 5, which need a
   // held door (20 s), a clock step, a key moved while the daemon is down or a substitution the
-  // simulator cannot make; their own tests publish them (test/faults/door-forced-and-held-open,
-  // wall-clock-jumps, restart-mid-session) and test/contract/event-schemas checks their shape.
+  // simulator cannot make; test/contract/event-schemas records each and checks its shape, and
+  // test/faults (door-forced-and-held-open, wall-clock-jumps, restart-mid-session) raise the
+  // held door, the clock step and the missing key on a running daemon.
   expect(schemaTypes.filter((t) => !seen.includes(t)).sort()).toEqual([
     'clock.stepped',
     'door.held_open',
