@@ -17,7 +17,8 @@ export type CommandArgs =
   | { name: 'emergency_release_end' }
   | { name: 'lockdown'; allowHolders: number[] }
   | { name: 'lockdown_end' }
-  | { name: 'inventory' };
+  | { name: 'inventory' }
+  | { name: 'reconcile' };
 
 export type ArgsResult = { ok: true; args: CommandArgs } | { ok: false; message: string };
 
@@ -35,6 +36,7 @@ export function readArgs(
     case 'emergency_release_end':
     case 'lockdown_end':
     case 'inventory':
+    case 'reconcile':
       return only(args, []) ?? { ok: true, args: { name } };
     case 'replay': {
       const fromSeq = args.fromSeq;

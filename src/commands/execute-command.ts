@@ -28,6 +28,7 @@ export function executeCommand(
     case 'emergency_release_end':
     case 'lockdown':
     case 'lockdown_end':
+    case 'reconcile':
       return runCabinetCommand(services, command, args, accept);
     default: {
       const never: never = args;

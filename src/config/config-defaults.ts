@@ -21,6 +21,7 @@ export const DEFAULT_CONFIG: ConfigDefaults = {
   },
   clock: {
     syncCheck: 'timesyncd',
+    stepThresholdMs: 2000,
   },
   commands: {
     keys: [],
@@ -29,6 +30,9 @@ export const DEFAULT_CONFIG: ConfigDefaults = {
   cabinet: {
     sessionSeconds: 10,
     wrongSlotPulseSeconds: 5,
+    doorForcedDebounceMs: 1000,
+    doorHeldOpenSeconds: 20,
+    doorPreAlarmSeconds: 5,
     timeZone: 'UTC',
   },
   policy: {

@@ -129,7 +129,7 @@ export const configSchema: JsonSchema = {
     },
     cabinet: {
       title: 'Cabinet behaviour',
-      description: 'Timings of a cabinet session.',
+      description: 'Timings of a cabinet session and of the door alarms.',
       type: 'object',
       default: {},
       properties: {
@@ -149,6 +149,36 @@ export const configSchema: JsonSchema = {
           minimum: 1,
           maximum: 60,
           default: d.cabinet.wrongSlotPulseSeconds,
+        },
+        doorForcedDebounceMs: {
+          title: 'Forced-door debounce (ms)',
+          description:
+            'The door open with no grant in force for this long raises door.forced; a shorter ' +
+            'opening (a door shaken in its frame, a bouncing contact) raises nothing. 0: at once.',
+          type: 'integer',
+          minimum: 0,
+          maximum: 10000,
+          default: d.cabinet.doorForcedDebounceMs,
+        },
+        doorHeldOpenSeconds: {
+          title: 'Held-open time (s)',
+          description:
+            'The door open for longer than this, during a session or not, raises door.held_open ' +
+            '(not during an emergency release).',
+          type: 'integer',
+          minimum: 1,
+          maximum: 3600,
+          default: d.cabinet.doorHeldOpenSeconds,
+        },
+        doorPreAlarmSeconds: {
+          title: 'Held-open pre-alarm (s)',
+          description:
+            'The buzzer chirps once a second during this last stretch before door.held_open, so ' +
+            'whoever is at the cabinet can close the door in time. 0: no pre-alarm.',
+          type: 'integer',
+          minimum: 0,
+          maximum: 600,
+          default: d.cabinet.doorPreAlarmSeconds,
         },
         timeZone: {
           title: 'Time zone',
@@ -274,6 +304,12 @@ export const configSchema: JsonSchema = {
           maximum: 65535,
           default: d.sim.port,
         },
+        stateFile: path(
+          'Physical state file',
+          'Where the simulated cabinet keeps which fob hangs in which slot, so that it outlives ' +
+            'a crash or restart as a real cabinet does. Unset: at every start the simulator ' +
+            'hangs every key that is not on loan.',
+        ),
       },
       additionalProperties: false,
     },
@@ -328,6 +364,17 @@ export const configSchema: JsonSchema = {
           type: 'string',
           enum: ['timesyncd', 'assume'],
           default: d.clock.syncCheck,
+        },
+        stepThresholdMs: {
+          title: 'Clock step threshold (ms)',
+          description:
+            'When the wall clock moves this much against the monotonic clock between two checks ' +
+            '(NTP setting a stale clock, an operator), a clock.stepped event is recorded. Timers ' +
+            'run on the monotonic clock either way.',
+          type: 'integer',
+          minimum: 100,
+          maximum: 3600000,
+          default: d.clock.stepThresholdMs,
         },
       },
       additionalProperties: false,

@@ -36,6 +36,8 @@ export interface KeywardenConfig {
   clock: {
     /** How to tell that the wall clock is synchronised. */
     syncCheck: 'timesyncd' | 'assume';
+    /** A change of wall − monotonic time by this much between two checks is a step. */
+    stepThresholdMs: number;
   };
   commands: {
     /** Ed25519 public keys of the central server, by key id; more than one during rotation. */
@@ -47,6 +49,12 @@ export interface KeywardenConfig {
     /** How long door and slots stay released after a grant. */
     sessionSeconds: number;
     wrongSlotPulseSeconds: number;
+    /** Open without a grant this long: door.forced. */
+    doorForcedDebounceMs: number;
+    /** Open this long: door.held_open. */
+    doorHeldOpenSeconds: number;
+    /** The buzzer chirps during this last stretch before door.held_open; 0: no pre-alarm. */
+    doorPreAlarmSeconds: number;
     /** IANA time zone the schedules and curfews are read in. */
     timeZone: string;
   };
@@ -65,7 +73,13 @@ export interface KeywardenConfig {
     badgePath?: string;
     fobPath?: string;
   };
-  sim: { host: string; /** 0 = any free port. */ port: number };
+  sim: {
+    host: string;
+    /** 0 = any free port. */
+    port: number;
+    /** Where the simulated cabinet keeps its fobs across restarts (absolute); unset: nowhere. */
+    stateFile?: string;
+  };
   log: { level: LogLevel };
 }
 

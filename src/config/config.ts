@@ -115,10 +115,19 @@ function complete(raw: ConfigFile, file: string): KeywardenConfig {
     cabinet: { ...DEFAULT_CONFIG.cabinet, ...raw.cabinet },
     policy: { ...DEFAULT_CONFIG.policy, ...raw.policy },
     readers: { ...DEFAULT_CONFIG.readers, ...raw.readers },
-    sim: { ...DEFAULT_CONFIG.sim, ...raw.sim },
+    sim: simSection(raw.sim, at),
     log: { ...DEFAULT_CONFIG.log, ...raw.log },
     delivery: { ...DEFAULT_CONFIG.delivery, ...raw.delivery },
     clock: { ...DEFAULT_CONFIG.clock, ...raw.clock },
     commands: { ...DEFAULT_CONFIG.commands, ...raw.commands },
   };
+}
+
+function simSection(
+  raw: Partial<KeywardenConfig['sim']> | undefined,
+  at: (p: string) => string,
+): KeywardenConfig['sim'] {
+  const sim = { ...DEFAULT_CONFIG.sim, ...raw };
+  if (sim.stateFile !== undefined) sim.stateFile = at(sim.stateFile);
+  return sim;
 }

@@ -17,6 +17,7 @@ export const COMMAND_NAMES = [
   'lockdown',
   'lockdown_end',
   'inventory',
+  'reconcile',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];

@@ -27,6 +27,8 @@ interface RunnerEvents {
 const DENIED_MS = 1_000;
 const ALARM_MS = 2_000;
 const AWAITING_MS = 300;
+/** One chirp of the held-open countdown: short enough to tell apart from the alarm itself. */
+const PRE_ALARM_BEEP_MS = 150;
 
 /**
  * The imperative shell around the cabinet flow: feeds it one input at a time, commits the
@@ -154,6 +156,10 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
       case 'awaiting_entry':
         // A short green blink: the badge was read, type the PIN (or wait for the second person).
         this.pulse(this.outputs.green, AWAITING_MS);
+        return;
+      case 'pre_alarm':
+        // The flow sends one a second; a short chirp each is the countdown to the alarm.
+        this.pulse(this.outputs.buzzer, PRE_ALARM_BEEP_MS);
         return;
       default: {
         const never: never = signal;

@@ -9,12 +9,14 @@ import type { KeywardenConfig } from '../config/config.js';
 import type { HardwareProfile } from '../config/profile.js';
 import { initialCabinetState } from '../domain/cabinet-state.js';
 import type { RecordingClock } from '../domain/clock.js';
+import type { RecordedEvent } from '../domain/events.js';
 import { createSystemClock } from '../platform/system-clock.js';
 import type { Logger } from '../log/logger.js';
 import { MqttLink } from '../mqtt/mqtt-link.js';
 import { packageVersion } from '../paths.js';
 import { SimCabinet } from '../sim/sim-cabinet.js';
 import { SimHttpServer } from '../sim/sim-http.js';
+import { readSimState, writeSimState } from '../sim/sim-state-file.js';
 import { CustodianStore, ensureSlots } from '../store/custodian-store.js';
 import { openDatabase, type Database } from '../store/database.js';
 import { EventLog } from '../store/event-log.js';
@@ -24,12 +26,14 @@ import { CabinetRunner } from './cabinet-runner.js';
 import { CustodianRequests } from './custodian-requests.js';
 import { keysAtHome, seedDemo } from './demo-data.js';
 import { DeliverySupervisor } from './delivery-supervisor.js';
+import { ClockStepWatch } from './clock-step-watch.js';
 import { claimHardware, type CabinetHardware } from './hardware.js';
 import { buildInventory } from './inventory.js';
 import { KeypadEntries } from './keypad-entries.js';
 import { policySettingsOf } from './policy-settings.js';
 import { createReaders, type CabinetReaders } from './readers.js';
 import { ServiceManagerLink } from './service-manager.js';
+import { scheduleStartReconciliation, type StartReconciliation } from './start-reconciliation.js';
 
 export interface DaemonOptions {
   config: KeywardenConfig;
@@ -72,6 +76,7 @@ export class Daemon {
   private readonly logger: Logger;
   private stopping: Promise<void> | undefined;
   private readonly systemd: ServiceManagerLink;
+  private startReconciliation: StartReconciliation | undefined;
 
   constructor(private readonly options: DaemonOptions) {
     this.clock = options.clock ?? createSystemClock({ syncCheck: options.config.clock.syncCheck });
@@ -113,6 +118,11 @@ export class Daemon {
           sessionMs: this.sessionMs(),
           wrongSlotPulseMs: config.cabinet.wrongSlotPulseSeconds * 1000,
           policy: policySettingsOf(config),
+          door: {
+            forcedDebounceMs: config.cabinet.doorForcedDebounceMs,
+            heldOpenMs: config.cabinet.doorHeldOpenSeconds * 1000,
+            preAlarmMs: config.cabinet.doorPreAlarmSeconds * 1000,
+          },
         },
         directory: (this.directory = new SqliteDirectory(this.db)),
         clock: this.clock,
@@ -164,10 +174,19 @@ export class Daemon {
     // Like a real fob reader, the simulated one reports every occupied slot when it connects.
     const sim = this.sim;
     if (sim) this.readers.fob.on('online', () => sim.announceFobs());
+    this.startReconciliation = scheduleStartReconciliation({
+      fobReader: this.readers.fob,
+      run: () => this.reconcile('start'),
+    });
     this.readers.start();
 
+    const clockWatch = new ClockStepWatch(this.clock, config.clock.stepThresholdMs, (step) => {
+      this.logger.warn(step, 'the wall clock stepped; timers are unaffected');
+      this.runner.handle({ kind: 'clock_stepped', ...step });
+    });
     this.intervals.push(
       setInterval(() => {
+        clockWatch.check();
         this.runner.handle({ kind: 'tick' });
         this.systemd.tick(); // the watchdog pings only while this loop runs
         this.requests.tick();
@@ -177,6 +196,9 @@ export class Daemon {
     this.intervals.push(
       setInterval(() => this.delivery.prune(), config.delivery.pruneIntervalMinutes * 60_000),
     );
+    // Ready only once the slots have been reconciled with the loans: what a command or a badge
+    // sees from then on starts from a checked inventory.
+    await this.startReconciliation.finished;
     this.logger.info({ cabinetId: config.cabinetId, database: config.database }, 'cabinet ready');
     this.systemd.ready();
   }
@@ -185,6 +207,16 @@ export class Daemon {
   stop(reason = 'stopped'): Promise<void> {
     this.stopping ??= this.doStop(reason);
     return this.stopping;
+  }
+
+  /**
+   * Compares the slots with the open loans (src/domain/reconciliation.ts): at start once the
+   * readers have reported, and on the `reconcile` command. Returns what it recorded.
+   */
+  reconcile(why: 'start' | 'request'): RecordedEvent[] {
+    const recorded = this.runner.handle({ kind: 'reconcile' });
+    this.logger.info({ why, differences: recorded.length }, 'slots reconciled with the loans');
+    return recorded;
   }
 
   /** Synchronous last resort for crash handlers: every output off. */
@@ -196,7 +228,13 @@ export class Daemon {
     const steps: Array<[string, () => unknown]> = [
       // Not awaited: a slow service manager must not delay the outputs going off.
       ['systemd', () => void this.systemd.stopping()],
-      ['timers', () => this.intervals.forEach((t) => clearInterval(t))],
+      [
+        'timers',
+        () => {
+          this.intervals.forEach((t) => clearInterval(t));
+          this.startReconciliation?.cancel();
+        },
+      ],
       ['commands', () => this.commands?.stop()],
       ['readers', () => this.readers?.stop()],
       ['outputs', () => this.runner?.shutdown()],
@@ -303,7 +341,17 @@ export class Daemon {
       badge: config.readers.badgePath,
       fob: config.readers.fobPath,
     });
-    this.sim.preload(keysAtHome(this.db));
+    const { stateFile } = config.sim;
+    // A state file is the simulated cabinet's memory of where the keys physically are; without
+    // one it hangs every key the loans say is in.
+    const remembered = stateFile ? readSimState(stateFile, profile.slotCount) : undefined;
+    this.sim.preload(remembered ?? keysAtHome(this.db));
+    if (stateFile) {
+      const sim = this.sim;
+      const save = () => writeSimState(stateFile, sim.snapshot().slots);
+      save();
+      sim.on('changed', save);
+    }
     const http = new SimHttpServer(this.sim, logger.child({ module: 'sim' }));
     try {
       const address = await http.listen(config.sim.host, config.sim.port);

@@ -9,6 +9,7 @@ import type {
   SlotState,
 } from './cabinet-state.js';
 import {
+  doorTimings,
   lockoutSettings,
   policySettings,
   type PendingBadge,
@@ -26,6 +27,9 @@ import { loanLimitsFor } from './loan-limits.js';
 import { checkOverdue, dueAt, takeRefusal, type OpenLoan } from './loans.js';
 import type { PinOutcome } from './pin.js';
 import { expiriesBetween } from './policy/expiries.js';
+import { dueAtDoor, openDoorWatch, underEmergency } from './door-watch.js';
+import { detectSwap, type Swap } from './key-swap.js';
+import { reconcile } from './reconciliation.js';
 import {
   clearLock,
   countDenial,
@@ -106,6 +110,12 @@ export function step(state: CabinetState, input: CabinetInput, ctx: StepContext)
       break;
     case 'entry_cancel':
       if (run.hasPending()) run.abandonPending('entry_cancelled');
+      break;
+    case 'reconcile':
+      run.reconcile();
+      break;
+    case 'clock_stepped':
+      run.clockStepped(input.fromMs, input.toMs);
       break;
     default:
       assertNever(input);
@@ -604,6 +614,8 @@ class Step {
     const ref = commandId === undefined ? {} : { commandId };
     this.emergency = { source, ...ref, renewAt: this.now + pulseMs };
     this.record({ type: 'emergency.started', data: { source, ...ref } });
+    const watch = this.doorState.watch;
+    if (watch) this.doorState = { ...this.doorState, watch: underEmergency(watch) };
     this.releaseAllForEmergency(pulseMs);
   }
 
@@ -646,6 +658,44 @@ class Step {
     if (next === this.lockouts) return;
     this.lockouts = next;
     this.record({ type: 'lockout.cleared', data: { ...lockoutRef(known), actor } });
+  }
+
+  /** Each difference between the slots and the loans becomes an event (reconciliation.ts). */
+  reconcile(): void {
+    for (const d of reconcile(this.slots, this.alarms, this.ctx.directory)) {
+      const keyRef = { keyId: d.key.id, keyLabel: d.key.label, slot: d.slot };
+      if (d.kind === 'missing') {
+        this.record({ type: 'key.missing', data: keyRef });
+        continue;
+      }
+      this.record({
+        type: 'key.returned_unrecorded',
+        data: {
+          ...keyRef,
+          holderId: d.loan.holderId,
+          holderName: this.ctx.directory.holder(d.loan.holderId)?.name ?? '',
+          outAt: new Date(d.loan.outAtMs).toISOString(),
+        },
+      });
+    }
+  }
+
+  /**
+   * Only recorded: every timer runs on the monotonic clock, so none fires, stretches or is cut,
+   * and schedules read the wall clock afresh at each decision.
+   */
+  clockStepped(fromMs: number, toMs: number): void {
+    // Whole milliseconds: the monotonic clock has fractions, and a record takes only integers.
+    const from = Math.round(fromMs);
+    const to = Math.round(toMs);
+    this.record({
+      type: 'clock.stepped',
+      data: {
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        deltaMs: to - from,
+      },
+    });
   }
 
   private countDenial(subject: LockoutSubject): void {
@@ -706,15 +756,42 @@ class Step {
 
   door(open: boolean): void {
     if (open === this.doorState.open) return;
-    this.doorState = { open };
     if (open) {
+      // During an emergency release the door is unlocked: opening it is expected. Without a
+      // grant it is forced, once it stays open past the debounce (watchDoor, at each tick).
+      const watch = openDoorWatch(
+        this.now,
+        { granted: this.session !== null, emergency: this.emergency !== null },
+        doorTimings(this.ctx.settings),
+      );
+      this.doorState = { open, watch };
       if (this.session) this.session = { ...this.session, doorOpened: true };
-      // During an emergency release the door is unlocked: opening it is expected.
-      else if (!this.emergency) this.record({ type: 'door.forced', data: {} });
+      this.watchDoor();
     } else {
+      this.doorState = { open };
       this.clearAlarm('door.forced');
+      this.clearAlarm('door.held_open');
       // Closing the door after using it ends the visit: relock at once, not at the timeout.
       if (this.session?.doorOpened) this.endSession();
+    }
+  }
+
+  /** The door alarms' timers (src/domain/door-watch.ts), on the monotonic clock. */
+  private watchDoor(): void {
+    const watch = this.doorState.watch;
+    if (!watch) return;
+    const timings = doorTimings(this.ctx.settings);
+    const next = dueAtDoor(watch, this.now, timings);
+    if (next.watch !== watch) this.doorState = { ...this.doorState, watch: next.watch };
+    for (const due of next.due) {
+      if (due === 'pre_alarm') this.effects.push({ kind: 'signal', signal: 'pre_alarm' });
+      else if (due === 'door.forced') this.record({ type: 'door.forced', data: {} });
+      else
+        this.record({
+          type: 'door.held_open',
+          // Whole seconds, as configured (a record takes only integers).
+          data: { heldOpenSeconds: Math.round(timings.heldOpenMs / 1000) },
+        });
     }
   }
 
@@ -722,6 +799,7 @@ class Step {
     if (this.pendingLapsed()) this.abandonPending('entry_timeout');
     this.checkOverdue();
     this.recordExpiries();
+    this.watchDoor();
     const expired = expireLocks(this.lockouts, this.now);
     this.lockouts = expired.book;
     for (const subject of expired.ended) {
@@ -822,6 +900,16 @@ class Step {
       if (!current.occupied) this.setSlot(slot, { occupied: true });
       return;
     }
+    // The key a swap took away is back: the substitute it replaces leaves without a word.
+    if (current.expectedTag === tag) {
+      this.arrival(slot, tag);
+      return;
+    }
+    const swap = detectSwap(current, tag, this.ctx.directory, this.emergency !== null);
+    if (swap) {
+      this.keySwapped(slot, tag, swap);
+      return;
+    }
     // A different tag than the one recorded: the old fob left and a new one arrived.
     if (current.tag !== null) this.departure(slot);
     this.arrival(slot, tag);
@@ -884,11 +972,35 @@ class Step {
     }
   }
 
+  /** See src/domain/key-swap.ts for when a swap is recorded instead of forced + wrong slot. */
+  private keySwapped(slot: number, tag: string, swap: Swap): void {
+    const first = this.slot(slot).expectedTag === undefined;
+    this.setSlot(slot, { occupied: true, tag, expectedTag: swap.expected.tag });
+    if (!first) this.clearAlarm('key.swapped', slot); // a second substitution: one alarm, renewed
+    this.record({
+      type: 'key.swapped',
+      data: {
+        slot,
+        keyId: swap.expected.id,
+        keyLabel: swap.expected.label,
+        foundKeyId: swap.found.id,
+        foundKeyLabel: swap.found.label,
+      },
+    });
+  }
+
   private arrival(slot: number, tag: string): void {
+    const expectedTag = this.slot(slot).expectedTag;
     this.setSlot(slot, { occupied: true, tag });
     this.clearAlarm('key.forced', slot);
+    if (expectedTag !== undefined && expectedTag === tag) {
+      this.setSlot(slot, { expectedTag: undefined });
+      this.clearAlarm('key.swapped', slot);
+    }
     const { directory } = this.ctx;
     const key = directory.keyByTag(tag);
+    // A key reconciliation found missing is accounted for again, wherever it turns up.
+    if (key) this.clearAlarm('key.missing', key.homeSlot);
     if (!key) {
       this.record({ type: 'key.unknown_fob', data: { slot, tag } });
       return;

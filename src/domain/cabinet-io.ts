@@ -28,13 +28,21 @@ export type CabinetInput =
   /** Digits typed on the keypad while a reason code is awaited. */
   | { kind: 'reason_code'; code: string }
   /** The keypad's clear key: whatever entry is awaited is abandoned. */
-  | { kind: 'entry_cancel' };
+  | { kind: 'entry_cancel' }
+  /** Compare the slots with the open loans (src/domain/reconciliation.ts). */
+  | { kind: 'reconcile' }
+  /** The shell saw the wall clock step (src/domain/clock-step.ts); recorded, no timer moves. */
+  | { kind: 'clock_stepped'; fromMs: number; toMs: number; deltaMs: number };
 
 /** Who declared an emergency: the central server's command or a fire-alarm input. */
 export type EmergencySource = 'command' | 'input';
 
-/** `awaiting_entry`: the badge was accepted and a PIN, reason code or authoriser is awaited. */
-export type Signal = 'granted' | 'denied' | 'session_ended' | 'alarm' | 'awaiting_entry';
+/**
+ * `awaiting_entry`: the badge was accepted and a PIN, reason code or authoriser is awaited.
+ * `pre_alarm`: one short beep of the countdown before `door.held_open`.
+ */
+export type Signal =
+  'granted' | 'denied' | 'session_ended' | 'alarm' | 'awaiting_entry' | 'pre_alarm';
 
 /**
  * What the shell must do. `record` effects of one step are committed together, before any

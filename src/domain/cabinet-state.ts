@@ -1,6 +1,7 @@
 import type { PendingAuthorisation } from './dual-authorisation.js';
 import type { Requirements } from './key-tiers.js';
 import type { OverdueBook } from './loans.js';
+import { DEFAULT_DOOR_TIMINGS, type DoorTimings, type DoorWatch } from './door-watch.js';
 import { DEFAULT_LOCKOUT, type LockoutBook, type LockoutSettings } from './lockout.js';
 
 /** What the cabinet flow remembers between inputs. Plain data, replaced (never mutated) by each step. */
@@ -14,6 +15,11 @@ export interface SlotState {
   tag: string | null;
   /** Why the slot is released, or null when locked. */
   release: { reason: ReleaseReason; until: number } | null;
+  /**
+   * After a `key.swapped`: the tag of the key recorded here before another key took its place.
+   * The alarm clears when that tag is back (src/domain/key-swap.ts).
+   */
+  expectedTag?: string;
 }
 
 export interface Session {
@@ -63,6 +69,9 @@ export type AlarmType =
   | 'key.unknown_fob'
   /** Listed while the key is out past its due time; quiet at the cabinet (no buzzer). */
   | 'key.overdue'
+  | 'door.held_open'
+  | 'key.swapped'
+  | 'key.missing'
   /** Raised by the shell, not the flow: too many events wait for the central server. */
   | 'storage.backlog';
 
@@ -99,7 +108,8 @@ export interface Lockdown {
 export interface CabinetState {
   /** Index i is slot i+1. */
   slots: SlotState[];
-  door: { open: boolean };
+  /** `watch` runs the door alarms' timers while the door is open (src/domain/door-watch.ts). */
+  door: { open: boolean; watch?: DoorWatch };
   session: Session | null;
   alarms: ActiveAlarm[];
   emergency: Emergency | null;
@@ -130,6 +140,12 @@ export interface CabinetSettings {
   lockout?: LockoutSettings;
   /** Loans, PIN entry and authorisation timings; `DEFAULT_POLICY` when absent. */
   policy?: PolicySettings;
+  /** Door alarm timings; `DEFAULT_DOOR_TIMINGS` when absent. */
+  door?: DoorTimings;
+}
+
+export function doorTimings(settings: CabinetSettings): DoorTimings {
+  return settings.door ?? DEFAULT_DOOR_TIMINGS;
 }
 
 export interface PolicySettings {

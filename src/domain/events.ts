@@ -140,6 +140,23 @@ export type NewEvent =
     }
   | { type: 'key.unknown_fob'; data: { slot: number; tag: string } }
   | { type: 'door.forced'; data: Record<string, never> }
+  // --- Safety and recovery (issue 5) ---
+  /** Open longer than the held-open time (the setting, in seconds). */
+  | { type: 'door.held_open'; data: { heldOpenSeconds: number } }
+  /** Another registered key reported in a locked slot than the one recorded there. */
+  | {
+      type: 'key.swapped';
+      data: KeyRef & { slot: number; foundKeyId: number; foundKeyLabel: string };
+    }
+  /** Reconciliation: a key is in its home slot while a loan says it is out. Closes the loan. */
+  | {
+      type: 'key.returned_unrecorded';
+      data: KeyRef & HolderRef & { slot: number; outAt: string };
+    }
+  /** Reconciliation: a key is neither in the cabinet nor on loan (`slot`: its home slot). */
+  | { type: 'key.missing'; data: KeyRef & { slot: number } }
+  /** The wall clock moved by `deltaMs` against the monotonic clock (NTP, an operator). */
+  | { type: 'clock.stepped'; data: { from: string; to: string; deltaMs: number } }
   | { type: 'alarm.cleared'; data: { alarm: AlarmType; slot?: number; since: string } }
   | { type: 'storage.backlog'; data: { unacknowledged: number; limit: number } }
   | { type: 'command.accepted'; data: CommandRef & { keyId: string; counter: number } }
@@ -281,6 +298,9 @@ export function isAlarm(type: EventType): boolean {
     case 'key.unknown_fob':
     case 'door.forced':
     case 'key.overdue':
+    case 'door.held_open':
+    case 'key.swapped':
+    case 'key.missing':
       return true;
     default:
       return false;

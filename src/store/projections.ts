@@ -36,7 +36,8 @@ export function applyProjections(db: Database, event: RecordedEvent): void {
       ).run(data.until, data.until);
       return;
     }
-    case 'key.checked_in': {
+    case 'key.checked_in':
+    case 'key.returned_unrecorded': {
       const data = event.data as { keyId: number };
       closeLoan(db, data.keyId, event);
       return;

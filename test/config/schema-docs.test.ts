@@ -39,6 +39,7 @@ describe('schemas document themselves', () => {
       'mqtt.clientId',
       'readers.badgePath',
       'readers.fobPath',
+      'sim.stateFile',
       'commands.keys[].id',
       'commands.keys[].publicKey',
     ]);

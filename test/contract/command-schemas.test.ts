@@ -66,6 +66,7 @@ const VALID: Array<[string, UnsignedCommand]> = [
   ['lockdown without', base('lockdown', {})],
   ['lockdown_end', base('lockdown_end', {})],
   ['inventory', base('inventory', {})],
+  ['reconcile', base('reconcile', {})],
   ['a zone offset', { ...base('ping', {}), issuedAt: '2026-11-24T10:00:00+01:00' }],
   [
     'sync (full)',

@@ -147,6 +147,24 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
   },
   'key.unknown_fob': { required: { slot: true, tag: true }, optional: {} },
   'door.forced': none,
+  'door.held_open': { required: { heldOpenSeconds: true }, optional: {} },
+  'key.swapped': {
+    required: { keyId: true, keyLabel: true, slot: true, foundKeyId: true, foundKeyLabel: true },
+    optional: {},
+  },
+  'key.returned_unrecorded': {
+    required: {
+      keyId: true,
+      keyLabel: true,
+      holderId: true,
+      holderName: true,
+      slot: true,
+      outAt: true,
+    },
+    optional: {},
+  },
+  'key.missing': { required: { keyId: true, keyLabel: true, slot: true }, optional: {} },
+  'clock.stepped': { required: { from: true, to: true, deltaMs: true }, optional: {} },
   'alarm.cleared': { required: { alarm: true, since: true }, optional: { slot: true } },
   'storage.backlog': { required: { unacknowledged: true, limit: true }, optional: {} },
   'command.accepted': {
@@ -345,6 +363,9 @@ const ALARM_TYPES: Exactly<AlarmType> = {
   'key.unknown_fob': true,
   'storage.backlog': true,
   'key.overdue': true,
+  'door.held_open': true,
+  'key.swapped': true,
+  'key.missing': true,
 };
 const REJECTIONS: Exactly<CommandRejection> = {
   malformed: true,

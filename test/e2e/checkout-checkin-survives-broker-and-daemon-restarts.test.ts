@@ -97,6 +97,7 @@ it('badge, take a key, return it: the central server receives each event, in ord
     holderId: 1,
     holderName: 'Alice',
     slot: 1,
+    dueAt: null,
   });
   await simPost(url, '/door', { action: 'close' });
 

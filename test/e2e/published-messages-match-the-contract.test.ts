@@ -271,18 +271,26 @@ it('the orderly stop: cabinet.stopped and the offline status match too, and ever
   const seen = [...recorder.kinds()].filter((k) => k.startsWith('event:')).map((k) => k.slice(6));
   // Not raised by this session (test/contract/event-schemas covers each): the storage alarm;
   // the lockout events, since a lockout would stall this session for 10 s
-  // (test/e2e/custodian-requests-reach-the-daemon clears one through the daemon); and the
+  // (test/e2e/custodian-requests-reach-the-daemon clears one through the daemon); the
   // policy's PIN, tier, loan-limit and expiry events, whose demo data this session does not set
-  // up (test/daemon/pin-typed-at-the-keypad runs the PIN path in the daemon).
+  // up (test/daemon/pin-typed-at-the-keypad runs the PIN path in the daemon); and the safety
+  // events of issue 5, which need a held door (20 s), a clock step, a key moved while the daemon
+  // is down or a substitution the simulator cannot make (test/faults door-forced-and-held-open,
+  // wall-clock-jumps and restart-mid-session raise them on a running daemon).
   expect(schemaTypes.filter((t) => !seen.includes(t)).sort()).toEqual([
     'alarm.duress',
     'authorisation.expired',
     'authorisation.given',
     'authorisation.refused',
     'authorisation.requested',
+    'clock.stepped',
+    'door.held_open',
     'key.flagged_return',
+    'key.missing',
     'key.overdue',
     'key.overdue_reminder',
+    'key.returned_unrecorded',
+    'key.swapped',
     'lockout.cleared',
     'lockout.ended',
     'lockout.started',

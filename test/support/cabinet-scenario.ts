@@ -96,7 +96,7 @@ export class CabinetScenario {
     } else if (event.type === 'key.overdue') {
       const loan = loans.find((l) => l.keyId === event.data.keyId);
       if (loan) loan.overdueAnnounced = true;
-    } else if (event.type === 'key.checked_in') {
+    } else if (event.type === 'key.checked_in' || event.type === 'key.returned_unrecorded') {
       this.directory.loans = loans.filter((l) => l.keyId !== event.data.keyId);
     }
   }

@@ -8,7 +8,13 @@ import { saveLockdown } from '../lockdown-store.js';
 type CabinetCommand = Extract<
   CommandArgs,
   {
-    name: 'release' | 'emergency_release' | 'emergency_release_end' | 'lockdown' | 'lockdown_end';
+    name:
+      | 'release'
+      | 'emergency_release'
+      | 'emergency_release_end'
+      | 'lockdown'
+      | 'lockdown_end'
+      | 'reconcile';
   }
 >;
 
@@ -56,6 +62,8 @@ function inputFor(commandId: string, args: CabinetCommand): CabinetInput {
       return { kind: 'lockdown_start', commandId, allowHolders: args.allowHolders };
     case 'lockdown_end':
       return { kind: 'lockdown_end', commandId };
+    case 'reconcile':
+      return { kind: 'reconcile' };
     default: {
       const never: never = args;
       throw new Error(`not a cabinet command: ${JSON.stringify(never)}`);
@@ -88,11 +96,22 @@ function outcomeOf(
           allowHolders: state.lockdown?.allowHolders ?? [],
         },
       };
+    case 'reconcile':
+      return { status: 'ok', result: reconcileCounts(recorded) };
     default: {
       const never: never = args;
       throw new Error(`not a cabinet command: ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** What reconciliation found, counted from the events it recorded (the acceptance aside). */
+function reconcileCounts(recorded: RecordedEvent[]): {
+  returnedUnrecorded: number;
+  missing: number;
+} {
+  const count = (type: string) => recorded.filter((e) => e.type === type).length;
+  return { returnedUnrecorded: count('key.returned_unrecorded'), missing: count('key.missing') };
 }
 
 /** The flow's own record of the decision is the answer: granted with the slots, or why not. */

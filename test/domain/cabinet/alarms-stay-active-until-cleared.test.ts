@@ -4,13 +4,14 @@ import { ALICE_CARD, CabinetScenario } from '../../support/cabinet-scenario.js';
 it('door.forced stays active until the door closes, then alarm.cleared is recorded', () => {
   const s = new CabinetScenario();
   s.send({ kind: 'door', open: true });
-  expect(s.state.alarms).toEqual([{ type: 'door.forced', since: '2026-11-24T09:00:00.000Z' }]);
+  s.advance(1_000);
+  expect(s.state.alarms).toEqual([{ type: 'door.forced', since: '2026-11-24T09:00:01.000Z' }]);
   s.clock.advance(5_000);
   s.send({ kind: 'door', open: false });
   expect(s.state.alarms).toEqual([]);
   expect(s.events.at(-1)).toEqual({
     type: 'alarm.cleared',
-    data: { alarm: 'door.forced', since: '2026-11-24T09:00:00.000Z' },
+    data: { alarm: 'door.forced', since: '2026-11-24T09:00:01.000Z' },
   });
 });
 
