@@ -141,10 +141,8 @@ export class Daemon {
     this.intervals.push(
       setInterval(() => this.runner.handle({ kind: 'tick' }), this.options.tickMs ?? 100),
     );
-    this.intervals.push(setInterval(() => this.pollExternalWrites(), EXTERNAL_POLL_MS));
-    this.intervals.push(
-      setInterval(() => this.delivery.prune(), config.delivery.pruneIntervalMinutes * 60_000),
-    );
+    this.every(EXTERNAL_POLL_MS, 'external writes', () => this.pollExternalWrites());
+    this.every(config.delivery.pruneIntervalMinutes * 60_000, 'prune', () => this.delivery.prune());
     this.logger.info({ cabinetId: config.cabinetId, database: config.database }, 'cabinet ready');
   }
 
@@ -193,7 +191,11 @@ export class Daemon {
     retained.track(topics.alarms, () =>
       JSON.stringify({
         cabinetId: config.cabinetId,
-        alarms: [...this.runner.current.alarms, ...this.delivery.alarms()],
+        alarms: [
+          ...this.runner.current.alarms,
+          ...this.delivery.alarms(),
+          ...this.runner.storage.alarms(),
+        ],
       }),
     );
     this.mqtt.subscribe(topics.ack, (topic, payload) => this.delivery.onAck(topic, payload));
@@ -294,6 +296,22 @@ export class Daemon {
     });
     doorSensor.onChange((open) => this.runner.handle({ kind: 'door', open }));
     if (doorSensor.read()) this.runner.handle({ kind: 'door', open: true });
+  }
+
+  /**
+   * A periodic job whose failure (the database refusing writes: the storage alarm) is logged,
+   * not thrown: an exception from a timer would take the daemon down.
+   */
+  private every(ms: number, name: string, job: () => unknown): void {
+    this.intervals.push(
+      setInterval(() => {
+        try {
+          job();
+        } catch (err) {
+          this.logger.warn({ err, job: name }, 'periodic job failed');
+        }
+      }, ms),
+    );
   }
 
   private lastDataVersion = -1;

@@ -31,7 +31,13 @@ export type AlarmType =
   | 'key.wrong_slot'
   | 'key.unknown_fob'
   /** Raised by the shell, not the flow: too many events wait for the central server. */
-  | 'storage.backlog';
+  | 'storage.backlog'
+  /** Raised by the shell: the database refuses writes (src/daemon/storage-outage.ts). */
+  | StorageAlarmType;
+
+/** Why the database refuses writes: no space, a read-only filesystem, corruption, or else. */
+export type StorageAlarmType =
+  'storage.full' | 'storage.readonly' | 'storage.corrupt' | 'storage.failed';
 
 /** An alarm raised and not yet cleared; the retained `alarms` state lists these. */
 export interface ActiveAlarm {

@@ -8,8 +8,14 @@ export type FlowDenialReason =
   /** Too many denied badges of this credential, or of unknown cards at the reader. */
   'locked_out';
 
+/**
+ * Denials the shell decides: `storage` when the database cannot record the step (a release
+ * that cannot be recorded never happens).
+ */
+export type ShellDenialReason = 'storage';
+
 /** Every reason an `access.denied` can give. */
-export type BadgeDenialReason = DenialReason | FlowDenialReason;
+export type BadgeDenialReason = DenialReason | FlowDenialReason | ShellDenialReason;
 
 /**
  * Denials that refuse a genuine holder for a reason of the cabinet's (a lockdown, the lockout
@@ -22,6 +28,7 @@ const NOT_COUNTED: ReadonlySet<BadgeDenialReason> = new Set<BadgeDenialReason>([
   'lockdown',
   'unknown_holder',
   'locked_out',
+  'storage',
 ]);
 
 /** Whether a denial counts towards a lockout. */

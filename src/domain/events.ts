@@ -66,6 +66,11 @@ export type NewEvent =
         holderId?: number;
         credentialId?: number;
         commandId?: string;
+        /**
+         * When the denial happened, if that is not when it was recorded: a `storage` denial is
+         * written once the database accepts writes again.
+         */
+        occurredAt?: string;
       };
     }
   | { type: 'key.checked_out'; data: KeyRef & HolderRef & { slot: number } }
@@ -85,6 +90,10 @@ export type NewEvent =
   | { type: 'door.forced'; data: Record<string, never> }
   | { type: 'alarm.cleared'; data: { alarm: AlarmType; slot?: number; since: string } }
   | { type: 'storage.backlog'; data: { unacknowledged: number; limit: number } }
+  | { type: 'storage.full'; data: StorageOutageData }
+  | { type: 'storage.readonly'; data: StorageOutageData }
+  | { type: 'storage.corrupt'; data: StorageOutageData }
+  | { type: 'storage.failed'; data: StorageOutageData }
   | { type: 'command.accepted'; data: CommandRef & { keyId: string; counter: number } }
   | {
       type: 'command.rejected';
@@ -134,6 +143,23 @@ export interface LockoutRef {
   /** For a credential's lockout: the credential and its holder. */
   credentialId?: number;
   holderId?: number;
+}
+
+/**
+ * A storage alarm, recorded when the database accepts writes again (it could not be written
+ * while the alarm was raised), followed by the denials kept meanwhile and `alarm.cleared`.
+ */
+export interface StorageOutageData {
+  /** SQLite's extended error code for the first failed write (`SQLITE_FULL`, …). */
+  code: string;
+  /** Wall time the first write failed (ISO 8601). */
+  since: string;
+  /** Badges and `release` commands denied (reason `storage`) during the outage. */
+  denials: number;
+  /** Denials beyond the in-memory queue: counted here, not recorded one by one. */
+  denialsDropped: number;
+  /** Other inputs (door, keys, commands) whose events could not be recorded: logged only. */
+  inputsLost: number;
 }
 
 export type EventType = NewEvent['type'];

@@ -126,6 +126,9 @@ describe('every other example in docs/mqtt.md matches the schemas', () => {
       'holder.disabled',
       'lockdown.ended',
       'permission.revoked',
+      'storage.corrupt',
+      'storage.failed',
+      'storage.readonly',
     ]);
   });
 

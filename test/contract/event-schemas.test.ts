@@ -112,6 +112,19 @@ beforeAll(() => {
   // A key in the wrong slot, taken out again; an unknown fob, taken out again.
   send(...put(11, demoTag(3)), ...take(11));
   send(...put(12, 'BEEF0042'), ...take(12));
+  // The database refusing writes: a badge and a `release` denied (reason storage), recorded
+  // with the alarm once writes work again; then the other three storage alarms.
+  db.pragma('query_only = ON');
+  send({ kind: 'badge', card: DEMO_CARDS.alice });
+  send({ kind: 'remote_release', commandId: 'c-storage', holderId: 1, slot: 2 });
+  db.pragma('query_only = OFF');
+  for (const code of ['SQLITE_FULL', 'SQLITE_CORRUPT', 'SQLITE_IOERR_WRITE']) {
+    clock.advance(2_000);
+    send({ kind: 'tick' }); // the probe records the outage before
+    runner.storage.failed(Object.assign(new Error(code), { code }), unknown('DEADBEEF06'));
+  }
+  clock.advance(2_000);
+  send({ kind: 'tick' });
 
   supervisor = new DeliverySupervisor(
     log,
@@ -275,6 +288,10 @@ describe('every event the code records matches docs/schemas/event.json', () => {
       'key.unknown_fob',
       'key.wrong_slot',
       'storage.backlog',
+      'storage.corrupt',
+      'storage.failed',
+      'storage.full',
+      'storage.readonly',
     ]);
   });
 });

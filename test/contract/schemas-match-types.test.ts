@@ -41,6 +41,10 @@ type DataOf<T extends EventType> = Extract<NewEvent, { type: T }>['data'];
 type Exactly<U extends string> = { [K in U]: true };
 
 const none = { required: {}, optional: {} };
+const STORAGE_OUTAGE = {
+  required: { code: true, since: true, denials: true, denialsDropped: true, inputsLost: true },
+  optional: {},
+} as const;
 
 const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
   'access.granted': {
@@ -49,7 +53,7 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
   },
   'access.denied': {
     required: { reason: true },
-    optional: { card: true, holderId: true, credentialId: true, commandId: true },
+    optional: { card: true, holderId: true, credentialId: true, commandId: true, occurredAt: true },
   },
   'key.checked_out': {
     required: { keyId: true, keyLabel: true, holderId: true, holderName: true, slot: true },
@@ -80,6 +84,10 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
   'door.forced': none,
   'alarm.cleared': { required: { alarm: true, since: true }, optional: { slot: true } },
   'storage.backlog': { required: { unacknowledged: true, limit: true }, optional: {} },
+  'storage.full': STORAGE_OUTAGE,
+  'storage.readonly': STORAGE_OUTAGE,
+  'storage.corrupt': STORAGE_OUTAGE,
+  'storage.failed': STORAGE_OUTAGE,
   'command.accepted': {
     required: { commandId: true, name: true, keyId: true, counter: true },
     optional: {},
@@ -244,6 +252,7 @@ const DENIAL_REASONS: Exactly<BadgeDenialReason> = {
   permission_not_yet_valid: true,
   key_unavailable: true,
   locked_out: true,
+  storage: true,
 };
 const ALARM_TYPES: Exactly<AlarmType> = {
   'door.forced': true,
@@ -251,6 +260,10 @@ const ALARM_TYPES: Exactly<AlarmType> = {
   'key.wrong_slot': true,
   'key.unknown_fob': true,
   'storage.backlog': true,
+  'storage.full': true,
+  'storage.readonly': true,
+  'storage.corrupt': true,
+  'storage.failed': true,
 };
 const REJECTIONS: Exactly<CommandRejection> = {
   malformed: true,
