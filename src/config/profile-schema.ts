@@ -78,6 +78,17 @@ function reader(title: string, description: string, protocols: readonly string[]
         type: 'string',
         enum: ['decimal', 'hex'],
       },
+      silenceMs: {
+        title: 'Silence timeout (ms)',
+        description:
+          'For a reader that sends something periodically (a heartbeat, a repeated inventory): ' +
+          'after this long without a byte it is offline (the reader.offline alarm) until its ' +
+          'next byte. 0 disables it: most readers are silent when nothing happens.',
+        type: 'integer',
+        minimum: 0,
+        maximum: 3_600_000,
+        default: 0,
+      },
     },
     required: ['path', 'baudRate', 'protocol'],
     additionalProperties: false,

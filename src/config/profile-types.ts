@@ -15,6 +15,8 @@ export interface ReaderSpec {
   protocol: ReaderProtocol;
   /** ascii-line only: how the card number on each line is written. */
   lineFormat?: 'decimal' | 'hex';
+  /** Offline after this long without a byte (readers with a heartbeat); absent: never. */
+  silenceMs?: number;
 }
 
 export interface SlotSpec {

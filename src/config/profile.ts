@@ -89,5 +89,6 @@ function readerSpec(reader: ReaderSpec): ReaderSpec {
     protocol: reader.protocol,
   };
   if (reader.lineFormat !== undefined) spec.lineFormat = reader.lineFormat;
+  if (reader.silenceMs !== undefined) spec.silenceMs = reader.silenceMs;
   return spec;
 }

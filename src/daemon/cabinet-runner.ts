@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { OutputPin } from '../../drivers/gpio/gpio.js';
 import type { SolenoidBank } from '../../drivers/gpio/solenoid-bank.js';
 import type { CabinetInput, Effect, Signal } from '../domain/cabinet-io.js';
+import { alarmSounds } from '../domain/alarm-signals.js';
 import { step, type StepContext } from '../domain/cabinet-flow.js';
 import type { CabinetState } from '../domain/cabinet-state.js';
 import type { NewEvent, RecordedEvent } from '../domain/events.js';
@@ -107,8 +108,9 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
     this.outputs.solenoids.lockAll();
     this.outputs.doorLock.write(false);
     if (input.kind === 'badge' || input.kind === 'remote_release') this.signal('denied');
-    if (raised) {
-      this.signal('alarm');
+    const alarm = this.storage.alarms()[0];
+    if (raised && alarm) {
+      if (alarmSounds(alarm.type)) this.signal('alarm');
       this.emit('state', this.state);
     }
   }

@@ -133,6 +133,7 @@ export class Daemon {
     this.readers = createReaders(profile, config, this.portFactory(simPorts), logger);
     this.readers.badge.on('badge', ({ card }) => this.runner.handle({ kind: 'badge', card }));
     this.readers.fob.on('fob', ({ slot, tag }) => this.runner.handle({ kind: 'fob', slot, tag }));
+    this.watchReaderStatus();
     // Like a real fob reader, the simulated one reports every occupied slot when it connects.
     const sim = this.sim;
     if (sim) this.readers.fob.on('online', () => sim.announceFobs());
@@ -312,6 +313,19 @@ export class Daemon {
         }
       }, ms),
     );
+  }
+
+  /** A reader going away or coming back: an event, and while away the `reader.offline` alarm. */
+  private watchReaderStatus(): void {
+    const { badge, fob } = this.readers;
+    badge.on('offline', ({ reason }) =>
+      this.runner.handle({ kind: 'reader', reader: 'badge', online: false, reason }),
+    );
+    badge.on('online', () => this.runner.handle({ kind: 'reader', reader: 'badge', online: true }));
+    fob.on('offline', ({ reason }) =>
+      this.runner.handle({ kind: 'reader', reader: 'fob', online: false, reason }),
+    );
+    fob.on('online', () => this.runner.handle({ kind: 'reader', reader: 'fob', online: true }));
   }
 
   private lastDataVersion = -1;

@@ -1,6 +1,7 @@
 import { decideAccess, decideRemoteRelease } from './access-decision.js';
 import type { CabinetDirectory } from './cabinet-directory.js';
-import type { CabinetInput, Effect, EmergencySource } from './cabinet-io.js';
+import { alarmSounds } from './alarm-signals.js';
+import type { CabinetInput, Effect, EmergencySource, ReaderName } from './cabinet-io.js';
 import type {
   ActiveAlarm,
   AlarmType,
@@ -81,6 +82,9 @@ export function step(state: CabinetState, input: CabinetInput, ctx: StepContext)
       break;
     case 'clear_lockout':
       run.clearLockout(input.actor, input.subject);
+      break;
+    case 'reader':
+      run.readerStatus(input.reader, input.online, input.reason);
       break;
     default:
       assertNever(input);
@@ -277,6 +281,21 @@ class Step {
     if (next === this.lockouts) return;
     this.lockouts = next;
     this.record({ type: 'lockout.cleared', data: { ...lockoutRef(known), actor } });
+  }
+
+  /**
+   * A reader went away or came back. One alarm per reader and outage: `reader.offline` while it
+   * is away, `reader.online` and `alarm.cleared` when it is back. A reader online from the
+   * start says nothing.
+   */
+  readerStatus(reader: ReaderName, online: boolean, reason: string | undefined): void {
+    const away = this.alarms.some((a) => a.type === 'reader.offline' && a.reader === reader);
+    if (!online && !away) {
+      this.record({ type: 'reader.offline', data: { reader, reason: reason ?? 'unknown' } });
+    } else if (online && away) {
+      this.record({ type: 'reader.online', data: { reader } });
+      this.clearAlarm('reader.offline', undefined, reader);
+    }
   }
 
   private countDenial(subject: LockoutSubject): void {
@@ -477,24 +496,30 @@ class Step {
   private record(event: NewEvent): void {
     this.effects.push({ kind: 'record', event });
     if (!isAlarm(event.type)) return;
-    this.effects.push({ kind: 'signal', signal: 'alarm' });
+    const type = event.type as AlarmType;
+    if (alarmSounds(type)) this.effects.push({ kind: 'signal', signal: 'alarm' });
     const slot = 'slot' in event.data ? event.data.slot : undefined;
-    const alarm = {
-      type: event.type as AlarmType,
-      since: new Date(this.ctx.clock.wallMs()).toISOString(),
-    };
-    this.alarms = [...this.alarms, slot === undefined ? alarm : { ...alarm, slot }];
+    const reader = 'reader' in event.data ? event.data.reader : undefined;
+    const alarm: ActiveAlarm = { type, since: new Date(this.ctx.clock.wallMs()).toISOString() };
+    if (slot !== undefined) alarm.slot = slot;
+    if (reader !== undefined) alarm.reader = reader;
+    this.alarms = [...this.alarms, alarm];
   }
 
-  /** Clears active alarms of a type (at a slot), each with an `alarm.cleared` event. */
-  private clearAlarm(type: AlarmType, slot?: number): void {
-    const matches = (a: ActiveAlarm) => a.type === type && a.slot === slot;
+  /** Clears active alarms of a type (at a slot, of a reader), each with an `alarm.cleared`. */
+  private clearAlarm(type: AlarmType, slot?: number, reader?: ReaderName): void {
+    const matches = (a: ActiveAlarm) => a.type === type && a.slot === slot && a.reader === reader;
     for (const alarm of this.alarms.filter(matches)) {
       this.effects.push({
         kind: 'record',
         event: {
           type: 'alarm.cleared',
-          data: { alarm: alarm.type, ...(slot === undefined ? {} : { slot }), since: alarm.since },
+          data: {
+            alarm: alarm.type,
+            ...(slot === undefined ? {} : { slot }),
+            ...(reader === undefined ? {} : { reader }),
+            since: alarm.since,
+          },
         },
       });
     }

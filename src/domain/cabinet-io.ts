@@ -17,7 +17,12 @@ export type CabinetInput =
   | { kind: 'lockdown_start'; commandId: string; allowHolders: number[] }
   | { kind: 'lockdown_end'; commandId: string }
   /** A custodian ends a lockout before its time (the CLI or the central server). */
-  | { kind: 'clear_lockout'; actor: Actor; subject: LockoutSubject };
+  | { kind: 'clear_lockout'; actor: Actor; subject: LockoutSubject }
+  /** A serial reader went away (unplugged, port closed, silent) or came back. */
+  | { kind: 'reader'; reader: ReaderName; online: boolean; reason?: string };
+
+/** The cabinet's serial readers. */
+export type ReaderName = 'badge' | 'fob';
 
 /** Who declared an emergency: the central server's command or a fire-alarm input. */
 export type EmergencySource = 'command' | 'input';

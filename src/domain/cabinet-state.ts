@@ -1,3 +1,4 @@
+import type { ReaderName } from './cabinet-io.js';
 import { DEFAULT_LOCKOUT, type LockoutBook, type LockoutSettings } from './lockout.js';
 
 /** What the cabinet flow remembers between inputs. Plain data, replaced (never mutated) by each step. */
@@ -30,6 +31,7 @@ export type AlarmType =
   | 'key.forced'
   | 'key.wrong_slot'
   | 'key.unknown_fob'
+  | 'reader.offline'
   /** Raised by the shell, not the flow: too many events wait for the central server. */
   | 'storage.backlog'
   /** Raised by the shell: the database refuses writes (src/daemon/storage-outage.ts). */
@@ -44,6 +46,8 @@ export interface ActiveAlarm {
   type: AlarmType;
   /** The slot concerned, for the key alarms. */
   slot?: number;
+  /** The reader concerned, for `reader.offline`. */
+  reader?: ReaderName;
   /** Wall time it was raised (ISO 8601). */
   since: string;
 }

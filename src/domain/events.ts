@@ -1,4 +1,5 @@
 import type { BadgeDenialReason } from './denial-reason.js';
+import type { ReaderName } from './cabinet-io.js';
 import type { AlarmType } from './cabinet-state.js';
 import type { SyncCounts } from './permission-set.js';
 
@@ -88,7 +89,12 @@ export type NewEvent =
   | { type: 'key.wrong_slot'; data: KeyRef & { slot: number; homeSlot: number } }
   | { type: 'key.unknown_fob'; data: { slot: number; tag: string } }
   | { type: 'door.forced'; data: Record<string, never> }
-  | { type: 'alarm.cleared'; data: { alarm: AlarmType; slot?: number; since: string } }
+  | {
+      type: 'alarm.cleared';
+      data: { alarm: AlarmType; slot?: number; reader?: ReaderName; since: string };
+    }
+  | { type: 'reader.offline'; data: { reader: ReaderName; reason: string } }
+  | { type: 'reader.online'; data: { reader: ReaderName } }
   | { type: 'storage.backlog'; data: { unacknowledged: number; limit: number } }
   | { type: 'storage.full'; data: StorageOutageData }
   | { type: 'storage.readonly'; data: StorageOutageData }
@@ -184,13 +190,17 @@ export interface RecordedEvent {
   data: NewEvent['data'];
 }
 
-/** Events that are alarms: they light the red LED and sound the buzzer. */
+/**
+ * Events the flow raises as alarms: listed in the retained `alarms` until cleared. Whether one
+ * lights the red LED and sounds the buzzer is its own property (alarm-signals.ts).
+ */
 export function isAlarm(type: EventType): boolean {
   switch (type) {
     case 'key.forced':
     case 'key.wrong_slot':
     case 'key.unknown_fob':
     case 'door.forced':
+    case 'reader.offline':
       return true;
     default:
       return false;

@@ -112,6 +112,9 @@ beforeAll(() => {
   // A key in the wrong slot, taken out again; an unknown fob, taken out again.
   send(...put(11, demoTag(3)), ...take(11));
   send(...put(12, 'BEEF0042'), ...take(12));
+  // The fob reader unplugged and back (reader.offline, reader.online, alarm.cleared).
+  send({ kind: 'reader', reader: 'fob', online: false, reason: 'disconnected' });
+  send({ kind: 'reader', reader: 'fob', online: true });
   // The database refusing writes: a badge and a `release` denied (reason storage), recorded
   // with the alarm once writes work again; then the other three storage alarms.
   db.pragma('query_only = ON');
@@ -287,6 +290,7 @@ describe('every event the code records matches docs/schemas/event.json', () => {
       'key.forced',
       'key.unknown_fob',
       'key.wrong_slot',
+      'reader.offline',
       'storage.backlog',
       'storage.corrupt',
       'storage.failed',

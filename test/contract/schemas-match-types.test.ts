@@ -82,7 +82,12 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
   },
   'key.unknown_fob': { required: { slot: true, tag: true }, optional: {} },
   'door.forced': none,
-  'alarm.cleared': { required: { alarm: true, since: true }, optional: { slot: true } },
+  'alarm.cleared': {
+    required: { alarm: true, since: true },
+    optional: { slot: true, reader: true },
+  },
+  'reader.offline': { required: { reader: true, reason: true }, optional: {} },
+  'reader.online': { required: { reader: true }, optional: {} },
   'storage.backlog': { required: { unacknowledged: true, limit: true }, optional: {} },
   'storage.full': STORAGE_OUTAGE,
   'storage.readonly': STORAGE_OUTAGE,
@@ -201,7 +206,7 @@ const KEY_OUT: Fields<InventoryKeyOut> = {
 };
 const ALARM: Fields<ActiveAlarm> = {
   required: { type: true, since: true },
-  optional: { slot: true },
+  optional: { slot: true, reader: true },
 };
 const COMMAND: Fields<SignedCommand> = {
   required: {
@@ -259,6 +264,7 @@ const ALARM_TYPES: Exactly<AlarmType> = {
   'key.forced': true,
   'key.wrong_slot': true,
   'key.unknown_fob': true,
+  'reader.offline': true,
   'storage.backlog': true,
   'storage.full': true,
   'storage.readonly': true,
