@@ -19,6 +19,21 @@ export interface ReaderSpec {
   silenceMs?: number;
 }
 
+/** An optional contact input (profile `inputs`). */
+export interface ContactInputSpec {
+  pin: PinSpec;
+  debounceMs: number;
+}
+
+/** What an emergency releases: the door only, or the door and every slot. */
+export type EmergencyReleases = 'door' | 'door_and_slots';
+
+export interface ProfileInputs {
+  tamper?: ContactInputSpec;
+  powerFail?: ContactInputSpec;
+  emergency?: ContactInputSpec & { releases: EmergencyReleases };
+}
+
 export interface SlotSpec {
   number: number;
   solenoid: PinSpec;
@@ -39,4 +54,6 @@ export interface HardwareProfile {
   indicators: { green: PinSpec; red: PinSpec; buzzer: PinSpec };
   solenoids: { maxOnMs: number; maxConcurrent: number; minOffMs: number };
   readers: { badge: ReaderSpec; fob: ReaderSpec };
+  /** Optional contacts; an absent one is not wired. */
+  inputs: ProfileInputs;
 }

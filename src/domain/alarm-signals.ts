@@ -16,6 +16,8 @@ const SIGNALLING: Record<AlarmType, AlarmSignalling> = {
   'key.wrong_slot': { sounds: true },
   'key.unknown_fob': { sounds: true },
   'reader.offline': { sounds: true },
+  'cabinet.tamper': { sounds: true },
+  'power.failed': { sounds: true },
   // Only the central server can act on a backlog: nobody at the cabinet needs the noise.
   'storage.backlog': { sounds: false },
   'storage.full': { sounds: true },

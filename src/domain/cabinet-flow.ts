@@ -1,7 +1,13 @@
 import { decideAccess, decideRemoteRelease } from './access-decision.js';
 import type { CabinetDirectory } from './cabinet-directory.js';
 import { alarmSounds } from './alarm-signals.js';
-import type { CabinetInput, Effect, EmergencySource, ReaderName } from './cabinet-io.js';
+import type {
+  CabinetInput,
+  Effect,
+  EmergencyReleases,
+  EmergencySource,
+  ReaderName,
+} from './cabinet-io.js';
 import type {
   ActiveAlarm,
   AlarmType,
@@ -69,7 +75,7 @@ export function step(state: CabinetState, input: CabinetInput, ctx: StepContext)
       run.remoteRelease(input.commandId, input.holderId, input.slot);
       break;
     case 'emergency_start':
-      run.emergencyStart(input.source, input.commandId);
+      run.emergencyStart(input.source, input.commandId, input.releases);
       break;
     case 'emergency_end':
       run.emergencyEnd(input.source, input.commandId);
@@ -85,6 +91,12 @@ export function step(state: CabinetState, input: CabinetInput, ctx: StepContext)
       break;
     case 'reader':
       run.readerStatus(input.reader, input.online, input.reason);
+      break;
+    case 'tamper':
+      run.tamper(input.active);
+      break;
+    case 'power':
+      run.power(input.failed);
       break;
     default:
       assertNever(input);
@@ -233,13 +245,43 @@ class Step {
    * One emergency at a time: a second start changes nothing, and only the source that started
    * it may end it (a command must not end an emergency a fire-alarm input still declares).
    */
-  emergencyStart(source: EmergencySource, commandId: string | undefined): void {
+  emergencyStart(
+    source: EmergencySource,
+    commandId: string | undefined,
+    asked: EmergencyReleases | undefined,
+  ): void {
     if (this.emergency) return;
     const pulseMs = this.ctx.settings.wrongSlotPulseMs;
     const ref = commandId === undefined ? {} : { commandId };
-    this.emergency = { source, ...ref, renewAt: this.now + pulseMs };
-    this.record({ type: 'emergency.started', data: { source, ...ref } });
+    const releases = asked ?? 'door_and_slots';
+    this.emergency = { source, ...ref, releases, renewAt: this.now + pulseMs };
+    this.record({
+      type: 'emergency.started',
+      data: { source, ...ref, ...(asked === undefined ? {} : { releases }) },
+    });
     this.releaseAllForEmergency(pulseMs);
+  }
+
+  /** The tamper switch: `cabinet.tamper` while active, cleared when it returns to normal. */
+  tamper(active: boolean): void {
+    const raised = this.alarms.some((a) => a.type === 'cabinet.tamper');
+    if (active && !raised) this.record({ type: 'cabinet.tamper', data: {} });
+    else if (!active && raised) this.clearAlarm('cabinet.tamper');
+  }
+
+  /** The power-fail input: `power.failed` while lost; `power.restored` and the clearing after. */
+  power(failed: boolean): void {
+    const raised = this.alarms.some((a) => a.type === 'power.failed');
+    if (failed && !raised) this.record({ type: 'power.failed', data: {} });
+    else if (!failed && raised) {
+      this.record({ type: 'power.restored', data: {} });
+      this.clearAlarm('power.failed');
+    }
+  }
+
+  /** Whether an emergency in force holds the slots released (not only the door). */
+  private emergencyHoldsSlots(): boolean {
+    return this.emergency?.releases === 'door_and_slots';
   }
 
   emergencyEnd(source: EmergencySource, commandId: string | undefined): void {
@@ -340,6 +382,7 @@ class Step {
     // The door output has no on-time limit; asserting it with every pulse puts it back if the
     // shell's fail-secure path dropped it.
     this.effects.push({ kind: 'door', unlocked: true });
+    if (!this.emergencyHoldsSlots()) return;
     this.slots.forEach((_, i) => this.effects.push({ kind: 'release', slot: i + 1, ms: pulseMs }));
   }
 
@@ -408,7 +451,7 @@ class Step {
     this.clearAlarm('key.wrong_slot', slot);
     this.clearAlarm('key.unknown_fob', slot);
     // During an emergency release every slot stays released, emptied or not.
-    if (release && !this.emergency) this.effects.push({ kind: 'lock', slot });
+    if (release && !this.emergencyHoldsSlots()) this.effects.push({ kind: 'lock', slot });
 
     if (release?.reason === 'session' && this.session) {
       if (key) {
@@ -431,7 +474,7 @@ class Step {
     if (current.tag !== null && !key) return;
     // Nor is taking a key from a slot an emergency release opened. There is no holder to name:
     // the inventory shows what left.
-    if (this.emergency) return;
+    if (this.emergencyHoldsSlots()) return;
     this.record({
       type: 'key.forced',
       data: { slot, keyId: key?.id ?? null, keyLabel: key?.label ?? null },
@@ -482,14 +525,14 @@ class Step {
     this.session = null;
     // During an emergency release the door and every slot stay released; only the session's
     // own claim on its slots ends.
-    const relock = !this.emergency;
+    const relockSlots = !this.emergencyHoldsSlots();
     for (const slot of session.slots) {
       if (this.slot(slot).release?.reason === 'session') {
         this.setSlot(slot, { release: null });
-        if (relock) this.effects.push({ kind: 'lock', slot });
+        if (relockSlots) this.effects.push({ kind: 'lock', slot });
       }
     }
-    if (relock) this.effects.push({ kind: 'door', unlocked: false });
+    if (!this.emergency) this.effects.push({ kind: 'door', unlocked: false });
     this.effects.push({ kind: 'signal', signal: 'session_ended' });
   }
 

@@ -12,14 +12,27 @@ export type CabinetInput =
   | { kind: 'fob'; slot: number; tag: string | null }
   | { kind: 'tick' }
   | { kind: 'remote_release'; commandId: string; holderId: number; slot: number }
-  | { kind: 'emergency_start'; source: EmergencySource; commandId?: string }
+  | {
+      kind: 'emergency_start';
+      source: EmergencySource;
+      commandId?: string;
+      /** What to release; the door and every slot when absent (the remote command). */
+      releases?: EmergencyReleases;
+    }
   | { kind: 'emergency_end'; source: EmergencySource; commandId?: string }
   | { kind: 'lockdown_start'; commandId: string; allowHolders: number[] }
   | { kind: 'lockdown_end'; commandId: string }
   /** A custodian ends a lockout before its time (the CLI or the central server). */
   | { kind: 'clear_lockout'; actor: Actor; subject: LockoutSubject }
   /** A serial reader went away (unplugged, port closed, silent) or came back. */
-  | { kind: 'reader'; reader: ReaderName; online: boolean; reason?: string };
+  | { kind: 'reader'; reader: ReaderName; online: boolean; reason?: string }
+  /** The profile's tamper switch became active (true) or returned to normal. */
+  | { kind: 'tamper'; active: boolean }
+  /** The profile's power-fail input: `failed` true while the supply is lost. */
+  | { kind: 'power'; failed: boolean };
+
+/** What an emergency releases: the door only, or the door and every slot. */
+export type EmergencyReleases = 'door' | 'door_and_slots';
 
 /** The cabinet's serial readers. */
 export type ReaderName = 'badge' | 'fob';

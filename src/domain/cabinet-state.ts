@@ -1,4 +1,4 @@
-import type { ReaderName } from './cabinet-io.js';
+import type { EmergencyReleases, ReaderName } from './cabinet-io.js';
 import { DEFAULT_LOCKOUT, type LockoutBook, type LockoutSettings } from './lockout.js';
 
 /** What the cabinet flow remembers between inputs. Plain data, replaced (never mutated) by each step. */
@@ -32,6 +32,8 @@ export type AlarmType =
   | 'key.wrong_slot'
   | 'key.unknown_fob'
   | 'reader.offline'
+  | 'cabinet.tamper'
+  | 'power.failed'
   /** Raised by the shell, not the flow: too many events wait for the central server. */
   | 'storage.backlog'
   /** Raised by the shell: the database refuses writes (src/daemon/storage-outage.ts). */
@@ -58,6 +60,8 @@ export interface ActiveAlarm {
  */
 export interface Emergency {
   source: 'command' | 'input';
+  /** The door only, or the door and every slot. */
+  releases: EmergencyReleases;
   /** The command that started it, when a command did. */
   commandId?: string;
   /** Monotonic ms at which the slots' release pulses are renewed (the driver cuts each pulse). */

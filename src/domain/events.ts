@@ -1,5 +1,5 @@
 import type { BadgeDenialReason } from './denial-reason.js';
-import type { ReaderName } from './cabinet-io.js';
+import type { EmergencyReleases, ReaderName } from './cabinet-io.js';
 import type { AlarmType } from './cabinet-state.js';
 import type { SyncCounts } from './permission-set.js';
 
@@ -95,6 +95,9 @@ export type NewEvent =
     }
   | { type: 'reader.offline'; data: { reader: ReaderName; reason: string } }
   | { type: 'reader.online'; data: { reader: ReaderName } }
+  | { type: 'cabinet.tamper'; data: Record<string, never> }
+  | { type: 'power.failed'; data: Record<string, never> }
+  | { type: 'power.restored'; data: Record<string, never> }
   | { type: 'storage.backlog'; data: { unacknowledged: number; limit: number } }
   | { type: 'storage.full'; data: StorageOutageData }
   | { type: 'storage.readonly'; data: StorageOutageData }
@@ -115,7 +118,10 @@ export type NewEvent =
       type: 'permissions.synced';
       data: { commandId: string; version: number; previousVersion: number; counts: SyncCounts };
     }
-  | { type: 'emergency.started'; data: { source: 'command' | 'input'; commandId?: string } }
+  | {
+      type: 'emergency.started';
+      data: { source: 'command' | 'input'; commandId?: string; releases?: EmergencyReleases };
+    }
   | { type: 'emergency.ended'; data: { source: 'command' | 'input'; commandId?: string } }
   | { type: 'lockdown.started'; data: { commandId: string; allowHolders: number[] } }
   | { type: 'lockdown.ended'; data: { commandId: string } }
@@ -201,6 +207,8 @@ export function isAlarm(type: EventType): boolean {
     case 'key.unknown_fob':
     case 'door.forced':
     case 'reader.offline':
+    case 'cabinet.tamper':
+    case 'power.failed':
       return true;
     default:
       return false;

@@ -115,6 +115,12 @@ beforeAll(() => {
   // The fob reader unplugged and back (reader.offline, reader.online, alarm.cleared).
   send({ kind: 'reader', reader: 'fob', online: false, reason: 'disconnected' });
   send({ kind: 'reader', reader: 'fob', online: true });
+  // The tamper switch and the power-fail input, active then back to normal; an emergency
+  // input releasing the door only.
+  send({ kind: 'tamper', active: true }, { kind: 'tamper', active: false });
+  send({ kind: 'power', failed: true }, { kind: 'power', failed: false });
+  send({ kind: 'emergency_start', source: 'input', releases: 'door' });
+  send({ kind: 'emergency_end', source: 'input' });
   // The database refusing writes: a badge and a `release` denied (reason storage), recorded
   // with the alarm once writes work again; then the other three storage alarms.
   db.pragma('query_only = ON');
@@ -286,10 +292,12 @@ describe('every event the code records matches docs/schemas/event.json', () => {
         .map((e) => (e.data as { alarm: string }).alarm)
         .sort(),
     ).toEqual([
+      'cabinet.tamper',
       'door.forced',
       'key.forced',
       'key.unknown_fob',
       'key.wrong_slot',
+      'power.failed',
       'reader.offline',
       'storage.backlog',
       'storage.corrupt',
