@@ -22,6 +22,7 @@ import { SqliteDirectory } from '../store/sqlite-directory.js';
 import { CabinetRunner } from './cabinet-runner.js';
 import { keysAtHome, seedDemo } from './demo-data.js';
 import { DeliverySupervisor } from './delivery-supervisor.js';
+import { watchContactInputs } from './contact-inputs.js';
 import { claimHardware, type CabinetHardware } from './hardware.js';
 import { buildInventory } from './inventory.js';
 import { createReaders, type CabinetReaders } from './readers.js';
@@ -297,6 +298,7 @@ export class Daemon {
     });
     doorSensor.onChange((open) => this.runner.handle({ kind: 'door', open }));
     if (doorSensor.read()) this.runner.handle({ kind: 'door', open: true });
+    watchContactInputs(this.hardware.contacts, (input) => this.runner.handle(input));
   }
 
   /**
