@@ -83,7 +83,8 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
       this.commitFailed(err, input);
       return [];
     }
-    this.storage.committed();
+    // Only a write proves the database takes writes: an empty transaction succeeds on a full disk.
+    if (recorded.length > 0) this.storage.committed();
     const changed = result.state !== this.state;
     this.state = result.state;
     if (input.kind !== 'tick') this.emit('input', input);
