@@ -14,6 +14,12 @@ export interface ReaderPortOptions {
   reopenIntervalMs?: number;
   /** How often to check that the device node still exists while online; 0 disables. */
   livenessIntervalMs?: number;
+  /**
+   * A reader that sends something at least this often (a heartbeat, a periodic inventory)
+   * is offline after this long without a byte, and online again at the next byte; 0 (the
+   * default) disables it, since most readers are silent when nothing happens.
+   */
+  silenceMs?: number;
 }
 
 export interface ReaderOffline {
@@ -34,6 +40,9 @@ interface Connection {
   onClose: (err?: Error | null) => void;
   onError: (err: Error) => void;
   liveness: NodeJS.Timeout | null;
+  silence: NodeJS.Timeout | null;
+  /** Announced offline for silence while the port stays open; the next byte ends it. */
+  silent: boolean;
 }
 
 /**
@@ -53,6 +62,7 @@ export class ReaderPort extends EventEmitter<ReaderPortEvents> {
   private readonly log: Logger;
   private readonly reopenIntervalMs: number;
   private readonly livenessIntervalMs: number;
+  private readonly silenceMs: number;
 
   private state: State = 'idle';
   private connection: Connection | null = null;
@@ -69,11 +79,12 @@ export class ReaderPort extends EventEmitter<ReaderPortEvents> {
     this.factory = options.factory;
     this.reopenIntervalMs = options.reopenIntervalMs ?? 1000;
     this.livenessIntervalMs = options.livenessIntervalMs ?? 5000;
+    this.silenceMs = options.silenceMs ?? 0;
     this.log = options.logger.child({ reader: options.name, path: options.path });
   }
 
   get isOnline(): boolean {
-    return this.state === 'online';
+    return this.state === 'online' && this.connection?.silent !== true;
   }
 
   /** Starts opening the port; returns at once. Outcomes arrive as 'online'/'offline'. */
@@ -117,11 +128,13 @@ export class ReaderPort extends EventEmitter<ReaderPortEvents> {
     }
     const connection: Connection = {
       port,
-      onData: (chunk) => this.emit('data', chunk),
+      onData: (chunk) => this.heard(connection, chunk),
       onClose: (err) =>
         this.lost(connection, isDisconnectError(err) ? 'disconnected' : 'closed', err),
       onError: (err) => this.lost(connection, 'port error', err),
       liveness: null,
+      silence: null,
+      silent: false,
     };
     // Listen for errors from the first moment to the last: an unhandled 'error' would crash us.
     port.on('error', connection.onError);
@@ -139,6 +152,7 @@ export class ReaderPort extends EventEmitter<ReaderPortEvents> {
     this.state = 'online';
     this.outageReported = false;
     this.watchLiveness(connection);
+    this.watchSilence(connection);
     this.log.info('reader online');
     this.emit('online');
   }
@@ -156,7 +170,9 @@ export class ReaderPort extends EventEmitter<ReaderPortEvents> {
     this.connection = null;
     void release(connection);
     this.state = 'waiting';
-    this.reportOffline(reason, err);
+    // A reader already announced offline for its silence stays in that one outage.
+    if (connection.silent) this.outageReported = true;
+    else this.reportOffline(reason, err);
     this.scheduleRetry();
   }
 
@@ -173,6 +189,29 @@ export class ReaderPort extends EventEmitter<ReaderPortEvents> {
 
   private scheduleRetry(): void {
     this.retryTimer = setTimeout(() => this.attempt(), this.reopenIntervalMs);
+  }
+
+  private heard(connection: Connection, chunk: Buffer): void {
+    if (connection.silent) {
+      connection.silent = false;
+      this.log.info('reader answering again');
+      this.emit('online');
+    }
+    this.watchSilence(connection);
+    this.emit('data', chunk);
+  }
+
+  /** (Re)arms the silence timer: each byte pushes it back. */
+  private watchSilence(connection: Connection): void {
+    if (this.silenceMs <= 0 || connection !== this.connection) return;
+    if (connection.silence) clearTimeout(connection.silence);
+    connection.silence = setTimeout(() => {
+      connection.silence = null;
+      if (connection !== this.connection || connection.silent) return;
+      connection.silent = true;
+      this.log.warn({ silenceMs: this.silenceMs }, 'reader offline: no data');
+      this.emit('offline', { reason: `no data for ${this.silenceMs} ms` });
+    }, this.silenceMs);
   }
 
   private watchLiveness(connection: Connection): void {
@@ -199,6 +238,7 @@ function openPort(port: SerialPortLike): Promise<Error | null> {
 async function release(connection: Connection): Promise<void> {
   const { port } = connection;
   if (connection.liveness) clearInterval(connection.liveness);
+  if (connection.silence) clearTimeout(connection.silence);
   port.off('data', connection.onData);
   port.off('close', connection.onClose);
   if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));

@@ -16,7 +16,20 @@ export interface RawProfile {
   indicators: { green: RawPin; red: RawPin; buzzer: RawPin };
   solenoids: { maxOnMs: number; maxConcurrent: number; minOffMs: number };
   readers: { badge: ReaderSpec; fob: ReaderSpec };
+  inputs?: {
+    tamper?: RawContactInput;
+    powerFail?: RawContactInput;
+    emergency?: RawContactInput & { releases?: 'door' | 'door_and_slots' };
+  };
 }
+
+export interface RawContactInput {
+  pin: RawPin;
+  debounceMs?: number;
+}
+
+/** The optional inputs present in a profile, in a fixed order. */
+export const OPTIONAL_INPUTS = ['tamper', 'powerFail', 'emergency'] as const;
 
 export function bcmOf(pin: RawPin): number {
   return typeof pin === 'number' ? pin : pin.bcm;
@@ -34,6 +47,10 @@ export function pinsWithPaths(raw: RawProfile): { path: string; pin: RawPin }[] 
     { path: 'indicators.green', pin: raw.indicators.green },
     { path: 'indicators.red', pin: raw.indicators.red },
     { path: 'indicators.buzzer', pin: raw.indicators.buzzer },
+    ...OPTIONAL_INPUTS.flatMap((name) => {
+      const input = raw.inputs?.[name];
+      return input ? [{ path: `inputs.${name}.pin`, pin: input.pin }] : [];
+    }),
   ];
 }
 

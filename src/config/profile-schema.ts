@@ -78,8 +78,48 @@ function reader(title: string, description: string, protocols: readonly string[]
         type: 'string',
         enum: ['decimal', 'hex'],
       },
+      silenceMs: {
+        title: 'Silence timeout (ms)',
+        description:
+          'For a reader that sends something periodically (a heartbeat, a repeated inventory): ' +
+          'after this long without a byte it is offline (the reader.offline alarm) until its ' +
+          'next byte. 0 disables it: most readers are silent when nothing happens.',
+        type: 'integer',
+        minimum: 0,
+        maximum: 3_600_000,
+        default: 0,
+      },
     },
     required: ['path', 'baudRate', 'protocol'],
+    additionalProperties: false,
+  };
+}
+
+/** An optional contact input: its pin (activeLow when the contact pulls low) and a debounce. */
+function contactInput(
+  title: string,
+  description: string,
+  extra: Record<string, JsonSchema> = {},
+): JsonSchema {
+  return {
+    title,
+    description,
+    type: 'object',
+    properties: {
+      pin: pin('Pin', 'Input; on = active (tampered, power failed, emergency declared).'),
+      debounceMs: {
+        title: 'Debounce (ms)',
+        description:
+          'How long the contact must hold a new level before it counts: relay and switch ' +
+          'contacts bounce, and a mains-fail relay chatters as the supply sags.',
+        type: 'integer',
+        minimum: 0,
+        maximum: 10_000,
+        default: 50,
+      },
+      ...extra,
+    },
+    required: ['pin'],
     additionalProperties: false,
   };
 }
@@ -240,6 +280,42 @@ export const profileSchema: JsonSchema = {
         fob: reader('Fob reader', 'Reports which key fob is in which slot.', ['fob-line']),
       },
       required: ['badge', 'fob'],
+      additionalProperties: false,
+    },
+    inputs: {
+      title: 'Optional inputs',
+      description:
+        'Contacts a cabinet may have besides its slots and door. Each is optional; ' +
+        'hardware/README.md shows how to wire them.',
+      type: 'object',
+      properties: {
+        tamper: contactInput(
+          'Tamper switch',
+          'While active the cabinet.tamper alarm is raised (housing opened, cabinet torn off ' +
+            'the wall); it clears when the input returns to normal.',
+        ),
+        powerFail: contactInput(
+          'Power-fail input',
+          'From a UPS or mains monitor: while active the power.failed alarm is raised; ' +
+            'power.restored when it returns to normal.',
+        ),
+        emergency: contactInput(
+          'Emergency input',
+          'A fire-alarm relay or a manual emergency switch: while active the cabinet releases ' +
+            'what "releases" says (emergency.started / emergency.ended, source input).',
+          {
+            releases: {
+              title: 'Releases',
+              description:
+                '"door": the door only (keys stay locked in their slots); "door_and_slots": ' +
+                'the door and every slot.',
+              type: 'string',
+              enum: ['door', 'door_and_slots'],
+              default: 'door_and_slots',
+            },
+          },
+        ),
+      },
       additionalProperties: false,
     },
   },

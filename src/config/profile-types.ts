@@ -15,6 +15,23 @@ export interface ReaderSpec {
   protocol: ReaderProtocol;
   /** ascii-line only: how the card number on each line is written. */
   lineFormat?: 'decimal' | 'hex';
+  /** Offline after this long without a byte (readers with a heartbeat); absent: never. */
+  silenceMs?: number;
+}
+
+/** An optional contact input (profile `inputs`). */
+export interface ContactInputSpec {
+  pin: PinSpec;
+  debounceMs: number;
+}
+
+/** What an emergency releases: the door only, or the door and every slot. */
+export type EmergencyReleases = 'door' | 'door_and_slots';
+
+export interface ProfileInputs {
+  tamper?: ContactInputSpec;
+  powerFail?: ContactInputSpec;
+  emergency?: ContactInputSpec & { releases: EmergencyReleases };
 }
 
 export interface SlotSpec {
@@ -37,4 +54,6 @@ export interface HardwareProfile {
   indicators: { green: PinSpec; red: PinSpec; buzzer: PinSpec };
   solenoids: { maxOnMs: number; maxConcurrent: number; minOffMs: number };
   readers: { badge: ReaderSpec; fob: ReaderSpec };
+  /** Optional contacts; an absent one is not wired. */
+  inputs: ProfileInputs;
 }

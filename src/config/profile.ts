@@ -1,13 +1,28 @@
 import { join, resolve } from 'node:path';
 import { compileSchema } from './schema-validator.js';
 import { profileSchema } from './profile-schema.js';
-import { bcmOf, checkProfile, type RawPin, type RawProfile } from './profile-checks.js';
+import {
+  bcmOf,
+  checkProfile,
+  type RawContactInput,
+  type RawPin,
+  type RawProfile,
+} from './profile-checks.js';
 import { readJsonFile } from './read-json-file.js';
 import { formatProblem, throwIfProblems } from './problems.js';
-import type { HardwareProfile, PinSpec, ReaderSpec } from './profile-types.js';
+import type {
+  ContactInputSpec,
+  HardwareProfile,
+  PinSpec,
+  ProfileInputs,
+  ReaderSpec,
+} from './profile-types.js';
 
 export type {
+  ContactInputSpec,
+  EmergencyReleases,
   HardwareProfile,
+  ProfileInputs,
   PinSpec,
   ReaderProtocol,
   ReaderSpec,
@@ -74,7 +89,27 @@ function normalise(raw: RawProfile, file: string): HardwareProfile {
     },
     solenoids: { ...raw.solenoids },
     readers: { badge: readerSpec(raw.readers.badge), fob: readerSpec(raw.readers.fob) },
+    inputs: profileInputs(raw),
   };
+}
+
+const DEFAULT_INPUT_DEBOUNCE_MS = 50;
+
+function profileInputs(raw: RawProfile): ProfileInputs {
+  const inputs: ProfileInputs = {};
+  const contact = (input: RawContactInput, name: string): ContactInputSpec => ({
+    pin: pinSpec(input.pin, name),
+    debounceMs: input.debounceMs ?? DEFAULT_INPUT_DEBOUNCE_MS,
+  });
+  const { tamper, powerFail, emergency } = raw.inputs ?? {};
+  if (tamper) inputs.tamper = contact(tamper, 'input.tamper');
+  if (powerFail) inputs.powerFail = contact(powerFail, 'input.powerFail');
+  if (emergency)
+    inputs.emergency = {
+      ...contact(emergency, 'input.emergency'),
+      releases: emergency.releases ?? 'door_and_slots',
+    };
+  return inputs;
 }
 
 function pinSpec(pin: RawPin, name: string): PinSpec {
@@ -89,5 +124,6 @@ function readerSpec(reader: ReaderSpec): ReaderSpec {
     protocol: reader.protocol,
   };
   if (reader.lineFormat !== undefined) spec.lineFormat = reader.lineFormat;
+  if (reader.silenceMs !== undefined) spec.silenceMs = reader.silenceMs;
   return spec;
 }

@@ -2,11 +2,13 @@ import { EventEmitter } from 'node:events';
 import type { OutputPin } from '../../drivers/gpio/gpio.js';
 import type { SolenoidBank } from '../../drivers/gpio/solenoid-bank.js';
 import type { CabinetInput, Effect, Signal } from '../domain/cabinet-io.js';
+import { alarmSounds } from '../domain/alarm-signals.js';
 import { step, type StepContext } from '../domain/cabinet-flow.js';
 import type { CabinetState } from '../domain/cabinet-state.js';
 import type { NewEvent, RecordedEvent } from '../domain/events.js';
 import type { Logger } from '../log/logger.js';
 import type { EventLog } from '../store/event-log.js';
+import { StorageOutage } from './storage-outage.js';
 
 export interface CabinetOutputs {
   solenoids: SolenoidBank;
@@ -38,6 +40,8 @@ const PRE_ALARM_BEEP_MS = 150;
 export class CabinetRunner extends EventEmitter<RunnerEvents> {
   private state: CabinetState;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** The database refusing writes: its alarm, and the denials it caused (storage-outage.ts). */
+  readonly storage: StorageOutage;
 
   constructor(
     initial: CabinetState,
@@ -48,6 +52,7 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
   ) {
     super();
     this.state = initial;
+    this.storage = new StorageOutage({ log, clock: ctx.clock, logger });
   }
 
   get current(): CabinetState {
@@ -60,6 +65,7 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
    * intake uses it so that accepting a command commits with what the command did, or not at all.
    */
   handle(input: CabinetInput, inTransaction?: (next: CabinetState) => NewEvent[]): RecordedEvent[] {
+    this.resumeStorage();
     let result: ReturnType<typeof step>;
     let recorded: RecordedEvent[];
     try {
@@ -77,16 +83,11 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
         };
       }));
     } catch (err) {
-      // Fail secure: keep the previous state, act on nothing, lock everything. The storage
-      // alarm arrives with the safety work.
-      this.logger.error(
-        { err, input: input.kind },
-        'could not record events; nothing was released',
-      );
-      this.outputs.solenoids.lockAll();
-      this.outputs.doorLock.write(false);
+      this.commitFailed(err, input);
       return [];
     }
+    // Only a write proves the database takes writes: an empty transaction succeeds on a full disk.
+    if (recorded.length > 0) this.storage.committed();
     const changed = result.state !== this.state;
     this.state = result.state;
     if (input.kind !== 'tick') this.emit('input', input);
@@ -95,6 +96,35 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
     if (changed && (input.kind !== 'tick' || result.effects.length > 0))
       this.emit('state', this.state);
     return recorded;
+  }
+
+  /**
+   * Fail secure: keep the previous state, act on nothing, lock everything. A badge (or a
+   * `release`) is told no; a storage failure raises its alarm (storage-outage.ts).
+   */
+  private commitFailed(err: unknown, input: CabinetInput): void {
+    const { storage, raised } = this.storage.failed(err, input);
+    if (!storage)
+      this.logger.error(
+        { err, input: input.kind },
+        'could not record events; nothing was released',
+      );
+    this.outputs.solenoids.lockAll();
+    this.outputs.doorLock.write(false);
+    if (input.kind === 'badge' || input.kind === 'remote_release') this.signal('denied');
+    const alarm = this.storage.alarms()[0];
+    if (raised && alarm) {
+      if (alarmSounds(alarm.type)) this.signal('alarm');
+      this.emit('state', this.state);
+    }
+  }
+
+  /** While the storage alarm is raised, records the outage as soon as writes work again. */
+  private resumeStorage(): void {
+    const recorded = this.storage.probe();
+    if (recorded.length === 0) return;
+    this.emit('recorded', recorded);
+    this.emit('state', this.state);
   }
 
   /** Everything off, timers cleared: used on stop. */

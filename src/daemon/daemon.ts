@@ -27,6 +27,7 @@ import { CustodianRequests } from './custodian-requests.js';
 import { keysAtHome, seedDemo } from './demo-data.js';
 import { DeliverySupervisor } from './delivery-supervisor.js';
 import { ClockStepWatch } from './clock-step-watch.js';
+import { watchContactInputs } from './contact-inputs.js';
 import { claimHardware, type CabinetHardware } from './hardware.js';
 import { buildInventory } from './inventory.js';
 import { KeypadEntries } from './keypad-entries.js';
@@ -171,6 +172,7 @@ export class Daemon {
     const keypad = new KeypadEntries(this.db, this.runner, logger.child({ module: 'keypad' }));
     this.readers.badge.on('keypad', (entry) => void keypad.enter(entry));
     this.sim?.on('keypad', (entry) => void keypad.enter(entry));
+    this.watchReaderStatus();
     // Like a real fob reader, the simulated one reports every occupied slot when it connects.
     const sim = this.sim;
     if (sim) this.readers.fob.on('online', () => sim.announceFobs());
@@ -192,10 +194,8 @@ export class Daemon {
         this.requests.tick();
       }, this.options.tickMs ?? 100),
     );
-    this.intervals.push(setInterval(() => this.pollExternalWrites(), EXTERNAL_POLL_MS));
-    this.intervals.push(
-      setInterval(() => this.delivery.prune(), config.delivery.pruneIntervalMinutes * 60_000),
-    );
+    this.every(EXTERNAL_POLL_MS, 'external writes', () => this.pollExternalWrites());
+    this.every(config.delivery.pruneIntervalMinutes * 60_000, 'prune', () => this.delivery.prune());
     // Ready only once the slots have been reconciled with the loans: what a command or a badge
     // sees from then on starts from a checked inventory.
     await this.startReconciliation.finished;
@@ -266,7 +266,11 @@ export class Daemon {
     retained.track(topics.alarms, () =>
       JSON.stringify({
         cabinetId: config.cabinetId,
-        alarms: [...this.runner.current.alarms, ...this.delivery.alarms()],
+        alarms: [
+          ...this.runner.current.alarms,
+          ...this.delivery.alarms(),
+          ...this.runner.storage.alarms(),
+        ],
       }),
     );
     this.mqtt.subscribe(topics.ack, (topic, payload) => this.delivery.onAck(topic, payload));
@@ -377,6 +381,36 @@ export class Daemon {
     });
     doorSensor.onChange((open) => this.runner.handle({ kind: 'door', open }));
     if (doorSensor.read()) this.runner.handle({ kind: 'door', open: true });
+    watchContactInputs(this.hardware.contacts, (input) => this.runner.handle(input));
+  }
+
+  /**
+   * A periodic job whose failure (the database refusing writes: the storage alarm) is logged,
+   * not thrown: an exception from a timer would take the daemon down.
+   */
+  private every(ms: number, name: string, job: () => unknown): void {
+    this.intervals.push(
+      setInterval(() => {
+        try {
+          job();
+        } catch (err) {
+          this.logger.warn({ err, job: name }, 'periodic job failed');
+        }
+      }, ms),
+    );
+  }
+
+  /** A reader going away or coming back: an event, and while away the `reader.offline` alarm. */
+  private watchReaderStatus(): void {
+    const { badge, fob } = this.readers;
+    badge.on('offline', ({ reason }) =>
+      this.runner.handle({ kind: 'reader', reader: 'badge', online: false, reason }),
+    );
+    badge.on('online', () => this.runner.handle({ kind: 'reader', reader: 'badge', online: true }));
+    fob.on('offline', ({ reason }) =>
+      this.runner.handle({ kind: 'reader', reader: 'fob', online: false, reason }),
+    );
+    fob.on('online', () => this.runner.handle({ kind: 'reader', reader: 'fob', online: true }));
   }
 
   private lastDataVersion = -1;

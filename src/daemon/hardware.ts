@@ -3,11 +3,14 @@ import { SolenoidBank } from '../../drivers/gpio/solenoid-bank.js';
 import type { HardwareProfile } from '../config/profile.js';
 import type { Logger } from '../log/logger.js';
 import type { CabinetOutputs } from './cabinet-runner.js';
+import { claimContactInputs, type ContactInputs } from './contact-inputs.js';
 
 export interface CabinetHardware {
   outputs: CabinetOutputs;
   keyPresent: InputPin[];
   doorSensor: InputPin;
+  /** The profile's optional contacts (tamper, power fail, emergency). */
+  contacts: ContactInputs;
   /** Every output off, synchronously: safe to call from a crash handler. */
   allOff(): void;
 }
@@ -41,11 +44,13 @@ export function claimHardware(
     gpio.input(slot.keyPresent, { debounceMs: INPUT_DEBOUNCE_MS }),
   );
   const doorSensor = gpio.input(profile.door.sensor, { debounceMs: INPUT_DEBOUNCE_MS });
+  const contacts = claimContactInputs(gpio, profile.inputs);
   const everyOutput = [...solenoidPins.values(), doorLock, green, red, buzzer];
   return {
     outputs: { solenoids, doorLock, green, red, buzzer },
     keyPresent,
     doorSensor,
+    contacts,
     allOff() {
       for (const pin of everyOutput) {
         try {

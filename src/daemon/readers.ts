@@ -27,6 +27,7 @@ export function createReaders(
     baudRate: badgeSpec.baudRate,
     factory,
     reopenIntervalMs: config.readers.reopenIntervalMs,
+    silenceMs: badgeSpec.silenceMs ?? 0,
     logger: logger.child({ module: 'reader.badge' }),
   });
   const fobPort = new ReaderPort({
@@ -35,6 +36,7 @@ export function createReaders(
     baudRate: fobSpec.baudRate,
     factory,
     reopenIntervalMs: config.readers.reopenIntervalMs,
+    silenceMs: fobSpec.silenceMs ?? 0,
     logger: logger.child({ module: 'reader.fob' }),
   });
   const badgeOptions = {

@@ -1,6 +1,13 @@
 import { decideAccess, decideRemoteRelease } from './access-decision.js';
 import type { CabinetDirectory } from './cabinet-directory.js';
-import type { CabinetInput, Effect, EmergencySource } from './cabinet-io.js';
+import { alarmSounds } from './alarm-signals.js';
+import type {
+  CabinetInput,
+  Effect,
+  EmergencyReleases,
+  EmergencySource,
+  ReaderName,
+} from './cabinet-io.js';
 import type {
   ActiveAlarm,
   AlarmType,
@@ -42,7 +49,7 @@ import {
 import type { Credential, Holder, Key, Loan } from './model.js';
 import { policyInputsOf } from './policy/policy-inputs.js';
 import type { Clock } from './clock.js';
-import { isAlarm, isQuietAlarm, type Actor, type LockoutRef, type NewEvent } from './events.js';
+import { isAlarm, type Actor, type LockoutRef, type NewEvent } from './events.js';
 import { maskCard } from '../log/mask-card.js';
 
 export interface StepResult {
@@ -88,7 +95,7 @@ export function step(state: CabinetState, input: CabinetInput, ctx: StepContext)
       run.remoteRelease(input.commandId, input.holderId, input.slot);
       break;
     case 'emergency_start':
-      run.emergencyStart(input.source, input.commandId);
+      run.emergencyStart(input.source, input.commandId, input.releases);
       break;
     case 'emergency_end':
       run.emergencyEnd(input.source, input.commandId);
@@ -116,6 +123,15 @@ export function step(state: CabinetState, input: CabinetInput, ctx: StepContext)
       break;
     case 'clock_stepped':
       run.clockStepped(input.fromMs, input.toMs);
+      break;
+    case 'reader':
+      run.readerStatus(input.reader, input.online, input.reason);
+      break;
+    case 'tamper':
+      run.tamper(input.active);
+      break;
+    case 'power':
+      run.power(input.failed);
       break;
     default:
       assertNever(input);
@@ -608,15 +624,45 @@ class Step {
    * One emergency at a time: a second start changes nothing, and only the source that started
    * it may end it (a command must not end an emergency a fire-alarm input still declares).
    */
-  emergencyStart(source: EmergencySource, commandId: string | undefined): void {
+  emergencyStart(
+    source: EmergencySource,
+    commandId: string | undefined,
+    asked: EmergencyReleases | undefined,
+  ): void {
     if (this.emergency) return;
     const pulseMs = this.ctx.settings.wrongSlotPulseMs;
     const ref = commandId === undefined ? {} : { commandId };
-    this.emergency = { source, ...ref, renewAt: this.now + pulseMs };
-    this.record({ type: 'emergency.started', data: { source, ...ref } });
+    const releases = asked ?? 'door_and_slots';
+    this.emergency = { source, ...ref, releases, renewAt: this.now + pulseMs };
+    this.record({
+      type: 'emergency.started',
+      data: { source, ...ref, ...(asked === undefined ? {} : { releases }) },
+    });
     const watch = this.doorState.watch;
     if (watch) this.doorState = { ...this.doorState, watch: underEmergency(watch) };
     this.releaseAllForEmergency(pulseMs);
+  }
+
+  /** The tamper switch: `cabinet.tamper` while active, cleared when it returns to normal. */
+  tamper(active: boolean): void {
+    const raised = this.alarms.some((a) => a.type === 'cabinet.tamper');
+    if (active && !raised) this.record({ type: 'cabinet.tamper', data: {} });
+    else if (!active && raised) this.clearAlarm('cabinet.tamper');
+  }
+
+  /** The power-fail input: `power.failed` while lost; `power.restored` and the clearing after. */
+  power(failed: boolean): void {
+    const raised = this.alarms.some((a) => a.type === 'power.failed');
+    if (failed && !raised) this.record({ type: 'power.failed', data: {} });
+    else if (!failed && raised) {
+      this.record({ type: 'power.restored', data: {} });
+      this.clearAlarm('power.failed');
+    }
+  }
+
+  /** Whether an emergency in force holds the slots released (not only the door). */
+  private emergencyHoldsSlots(): boolean {
+    return this.emergency?.releases === 'door_and_slots';
   }
 
   emergencyEnd(source: EmergencySource, commandId: string | undefined): void {
@@ -698,6 +744,21 @@ class Step {
     });
   }
 
+  /**
+   * A reader went away or came back. One alarm per reader and outage: `reader.offline` while it
+   * is away, `reader.online` and `alarm.cleared` when it is back. A reader online from the
+   * start says nothing.
+   */
+  readerStatus(reader: ReaderName, online: boolean, reason: string | undefined): void {
+    const away = this.alarms.some((a) => a.type === 'reader.offline' && a.reader === reader);
+    if (!online && !away) {
+      this.record({ type: 'reader.offline', data: { reader, reason: reason ?? 'unknown' } });
+    } else if (online && away) {
+      this.record({ type: 'reader.online', data: { reader } });
+      this.clearAlarm('reader.offline', undefined, reader);
+    }
+  }
+
   private countDenial(subject: LockoutSubject): void {
     const outcome = countDenial(
       this.lockouts,
@@ -751,6 +812,7 @@ class Step {
     // The door output has no on-time limit; asserting it with every pulse puts it back if the
     // shell's fail-secure path dropped it.
     this.effects.push({ kind: 'door', unlocked: true });
+    if (!this.emergencyHoldsSlots()) return;
     this.slots.forEach((_, i) => this.effects.push({ kind: 'release', slot: i + 1, ms: pulseMs }));
   }
 
@@ -925,7 +987,7 @@ class Step {
     this.clearAlarm('key.wrong_slot', slot);
     this.clearAlarm('key.unknown_fob', slot);
     // During an emergency release every slot stays released, emptied or not.
-    if (release && !this.emergency) this.effects.push({ kind: 'lock', slot });
+    if (release && !this.emergencyHoldsSlots()) this.effects.push({ kind: 'lock', slot });
 
     if (release?.reason === 'session' && this.session) {
       if (key) this.checkOut(this.session, key, slot);
@@ -937,7 +999,7 @@ class Step {
     if (current.tag !== null && !key) return;
     // Nor is taking a key from a slot an emergency release opened. There is no holder to name:
     // the inventory shows what left.
-    if (this.emergency) return;
+    if (this.emergencyHoldsSlots()) return;
     this.record({
       type: 'key.forced',
       data: { slot, keyId: key?.id ?? null, keyLabel: key?.label ?? null },
@@ -1047,38 +1109,44 @@ class Step {
     this.session = null;
     // During an emergency release the door and every slot stay released; only the session's
     // own claim on its slots ends.
-    const relock = !this.emergency;
+    const relockSlots = !this.emergencyHoldsSlots();
     for (const slot of session.slots) {
       if (this.slot(slot).release?.reason === 'session') {
         this.setSlot(slot, { release: null });
-        if (relock) this.effects.push({ kind: 'lock', slot });
+        if (relockSlots) this.effects.push({ kind: 'lock', slot });
       }
     }
-    if (relock) this.effects.push({ kind: 'door', unlocked: false });
+    if (!this.emergency) this.effects.push({ kind: 'door', unlocked: false });
     this.effects.push({ kind: 'signal', signal: 'session_ended' });
   }
 
   private record(event: NewEvent): void {
     this.effects.push({ kind: 'record', event });
     if (!isAlarm(event.type)) return;
-    if (!isQuietAlarm(event.type)) this.effects.push({ kind: 'signal', signal: 'alarm' });
+    const type = event.type as AlarmType;
+    if (alarmSounds(type)) this.effects.push({ kind: 'signal', signal: 'alarm' });
     const slot = 'slot' in event.data ? event.data.slot : undefined;
-    const alarm = {
-      type: event.type as AlarmType,
-      since: new Date(this.ctx.clock.wallMs()).toISOString(),
-    };
-    this.alarms = [...this.alarms, slot === undefined ? alarm : { ...alarm, slot }];
+    const reader = 'reader' in event.data ? event.data.reader : undefined;
+    const alarm: ActiveAlarm = { type, since: new Date(this.ctx.clock.wallMs()).toISOString() };
+    if (slot !== undefined) alarm.slot = slot;
+    if (reader !== undefined) alarm.reader = reader;
+    this.alarms = [...this.alarms, alarm];
   }
 
-  /** Clears active alarms of a type (at a slot), each with an `alarm.cleared` event. */
-  private clearAlarm(type: AlarmType, slot?: number): void {
-    const matches = (a: ActiveAlarm) => a.type === type && a.slot === slot;
+  /** Clears active alarms of a type (at a slot, of a reader), each with an `alarm.cleared`. */
+  private clearAlarm(type: AlarmType, slot?: number, reader?: ReaderName): void {
+    const matches = (a: ActiveAlarm) => a.type === type && a.slot === slot && a.reader === reader;
     for (const alarm of this.alarms.filter(matches)) {
       this.effects.push({
         kind: 'record',
         event: {
           type: 'alarm.cleared',
-          data: { alarm: alarm.type, ...(slot === undefined ? {} : { slot }), since: alarm.since },
+          data: {
+            alarm: alarm.type,
+            ...(slot === undefined ? {} : { slot }),
+            ...(reader === undefined ? {} : { reader }),
+            since: alarm.since,
+          },
         },
       });
     }

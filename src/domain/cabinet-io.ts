@@ -13,7 +13,13 @@ export type CabinetInput =
   | { kind: 'fob'; slot: number; tag: string | null }
   | { kind: 'tick' }
   | { kind: 'remote_release'; commandId: string; holderId: number; slot: number }
-  | { kind: 'emergency_start'; source: EmergencySource; commandId?: string }
+  | {
+      kind: 'emergency_start';
+      source: EmergencySource;
+      commandId?: string;
+      /** What to release; the door and every slot when absent (the remote command). */
+      releases?: EmergencyReleases;
+    }
   | { kind: 'emergency_end'; source: EmergencySource; commandId?: string }
   | { kind: 'lockdown_start'; commandId: string; allowHolders: number[] }
   | { kind: 'lockdown_end'; commandId: string }
@@ -32,7 +38,19 @@ export type CabinetInput =
   /** Compare the slots with the open loans (src/domain/reconciliation.ts). */
   | { kind: 'reconcile' }
   /** The shell saw the wall clock step (src/domain/clock-step.ts); recorded, no timer moves. */
-  | { kind: 'clock_stepped'; fromMs: number; toMs: number; deltaMs: number };
+  | { kind: 'clock_stepped'; fromMs: number; toMs: number; deltaMs: number }
+  /** A serial reader went away (unplugged, port closed, silent) or came back. */
+  | { kind: 'reader'; reader: ReaderName; online: boolean; reason?: string }
+  /** The profile's tamper switch became active (true) or returned to normal. */
+  | { kind: 'tamper'; active: boolean }
+  /** The profile's power-fail input: `failed` true while the supply is lost. */
+  | { kind: 'power'; failed: boolean };
+
+/** What an emergency releases: the door only, or the door and every slot. */
+export type EmergencyReleases = 'door' | 'door_and_slots';
+
+/** The cabinet's serial readers. */
+export type ReaderName = 'badge' | 'fob';
 
 /** Who declared an emergency: the central server's command or a fire-alarm input. */
 export type EmergencySource = 'command' | 'input';

@@ -2,6 +2,7 @@ import type { PendingAuthorisation } from './dual-authorisation.js';
 import type { Requirements } from './key-tiers.js';
 import type { OverdueBook } from './loans.js';
 import { DEFAULT_DOOR_TIMINGS, type DoorTimings, type DoorWatch } from './door-watch.js';
+import type { EmergencyReleases, ReaderName } from './cabinet-io.js';
 import { DEFAULT_LOCKOUT, type LockoutBook, type LockoutSettings } from './lockout.js';
 
 /** What the cabinet flow remembers between inputs. Plain data, replaced (never mutated) by each step. */
@@ -72,14 +73,25 @@ export type AlarmType =
   | 'door.held_open'
   | 'key.swapped'
   | 'key.missing'
+  | 'reader.offline'
+  | 'cabinet.tamper'
+  | 'power.failed'
   /** Raised by the shell, not the flow: too many events wait for the central server. */
-  | 'storage.backlog';
+  | 'storage.backlog'
+  /** Raised by the shell: the database refuses writes (src/daemon/storage-outage.ts). */
+  | StorageAlarmType;
+
+/** Why the database refuses writes: no space, a read-only filesystem, corruption, or else. */
+export type StorageAlarmType =
+  'storage.full' | 'storage.readonly' | 'storage.corrupt' | 'storage.failed';
 
 /** An alarm raised and not yet cleared; the retained `alarms` state lists these. */
 export interface ActiveAlarm {
   type: AlarmType;
   /** The slot concerned, for the key alarms. */
   slot?: number;
+  /** The reader concerned, for `reader.offline`. */
+  reader?: ReaderName;
   /** Wall time it was raised (ISO 8601). */
   since: string;
 }
@@ -90,6 +102,8 @@ export interface ActiveAlarm {
  */
 export interface Emergency {
   source: 'command' | 'input';
+  /** The door only, or the door and every slot. */
+  releases: EmergencyReleases;
   /** The command that started it, when a command did. */
   commandId?: string;
   /** Monotonic ms at which the slots' release pulses are renewed (the driver cuts each pulse). */

@@ -22,8 +22,14 @@ export type FlowDenialReason =
   /** The holder already has as many keys out as allowed (rule 4). */
   | 'loan_limit';
 
+/**
+ * Denials the shell decides: `storage` when the database cannot record the step (a release
+ * that cannot be recorded never happens).
+ */
+export type ShellDenialReason = 'storage';
+
 /** Every reason an `access.denied` can give. */
-export type BadgeDenialReason = DenialReason | FlowDenialReason;
+export type BadgeDenialReason = DenialReason | FlowDenialReason | ShellDenialReason;
 
 /**
  * Denials that refuse a genuine holder for a reason of the cabinet's (a lockdown, the lockout
@@ -41,6 +47,7 @@ const NOT_COUNTED: ReadonlySet<BadgeDenialReason> = new Set<BadgeDenialReason>([
   'entry_cancelled',
   'overdue_key',
   'loan_limit',
+  'storage',
 ]);
 
 /** Whether a denial counts towards a lockout. */

@@ -1,4 +1,5 @@
 import type { BadgeDenialReason } from './denial-reason.js';
+import type { EmergencyReleases, ReaderName } from './cabinet-io.js';
 import type { AlarmType } from './cabinet-state.js';
 import type { SyncCounts } from './permission-set.js';
 import type { AuthorisationRefusal } from './dual-authorisation.js';
@@ -77,6 +78,11 @@ export type NewEvent =
         holderId?: number;
         credentialId?: number;
         commandId?: string;
+        /**
+         * When the denial happened, if that is not when it was recorded: a `storage` denial is
+         * written once the database accepts writes again.
+         */
+        occurredAt?: string;
       };
     }
   | {
@@ -157,8 +163,20 @@ export type NewEvent =
   | { type: 'key.missing'; data: KeyRef & { slot: number } }
   /** The wall clock moved by `deltaMs` against the monotonic clock (NTP, an operator). */
   | { type: 'clock.stepped'; data: { from: string; to: string; deltaMs: number } }
-  | { type: 'alarm.cleared'; data: { alarm: AlarmType; slot?: number; since: string } }
+  | {
+      type: 'alarm.cleared';
+      data: { alarm: AlarmType; slot?: number; reader?: ReaderName; since: string };
+    }
+  | { type: 'reader.offline'; data: { reader: ReaderName; reason: string } }
+  | { type: 'reader.online'; data: { reader: ReaderName } }
+  | { type: 'cabinet.tamper'; data: Record<string, never> }
+  | { type: 'power.failed'; data: Record<string, never> }
+  | { type: 'power.restored'; data: Record<string, never> }
   | { type: 'storage.backlog'; data: { unacknowledged: number; limit: number } }
+  | { type: 'storage.full'; data: StorageOutageData }
+  | { type: 'storage.readonly'; data: StorageOutageData }
+  | { type: 'storage.corrupt'; data: StorageOutageData }
+  | { type: 'storage.failed'; data: StorageOutageData }
   | { type: 'command.accepted'; data: CommandRef & { keyId: string; counter: number } }
   | {
       type: 'command.rejected';
@@ -174,7 +192,10 @@ export type NewEvent =
       type: 'permissions.synced';
       data: { commandId: string; version: number; previousVersion: number; counts: SyncCounts };
     }
-  | { type: 'emergency.started'; data: { source: 'command' | 'input'; commandId?: string } }
+  | {
+      type: 'emergency.started';
+      data: { source: 'command' | 'input'; commandId?: string; releases?: EmergencyReleases };
+    }
   | { type: 'emergency.ended'; data: { source: 'command' | 'input'; commandId?: string } }
   | { type: 'lockdown.started'; data: { commandId: string; allowHolders: number[] } }
   | { type: 'lockdown.ended'; data: { commandId: string } }
@@ -268,6 +289,23 @@ export interface LockoutRef {
   holderId?: number;
 }
 
+/**
+ * A storage alarm, recorded when the database accepts writes again (it could not be written
+ * while the alarm was raised), followed by the denials kept meanwhile and `alarm.cleared`.
+ */
+export interface StorageOutageData {
+  /** SQLite's extended error code for the first failed write (`SQLITE_FULL`, …). */
+  code: string;
+  /** Wall time the first write failed (ISO 8601). */
+  since: string;
+  /** Badges and `release` commands denied (reason `storage`) during the outage. */
+  denials: number;
+  /** Denials beyond the in-memory queue: counted here, not recorded one by one. */
+  denialsDropped: number;
+  /** Other inputs (door, keys, commands) whose events could not be recorded: logged only. */
+  inputsLost: number;
+}
+
 export type EventType = NewEvent['type'];
 
 /** The event as stored and published: the envelope of docs/mqtt.md. */
@@ -290,7 +328,10 @@ export interface RecordedEvent {
   data: NewEvent['data'];
 }
 
-/** Events that are alarms: they light the red LED and sound the buzzer. */
+/**
+ * Events the flow raises as alarms: listed in the retained `alarms` until cleared. Whether one
+ * lights the red LED and sounds the buzzer is its own property (alarm-signals.ts).
+ */
 export function isAlarm(type: EventType): boolean {
   switch (type) {
     case 'key.forced':
@@ -301,16 +342,11 @@ export function isAlarm(type: EventType): boolean {
     case 'door.held_open':
     case 'key.swapped':
     case 'key.missing':
+    case 'reader.offline':
+    case 'cabinet.tamper':
+    case 'power.failed':
       return true;
     default:
       return false;
   }
-}
-
-/**
- * Alarms that are listed (retained `alarms`) but do not sound at the cabinet: an overdue key
- * is the central server's business, not a reason to sound the buzzer at night.
- */
-export function isQuietAlarm(type: EventType): boolean {
-  return type === 'key.overdue';
 }

@@ -86,7 +86,14 @@ export class OutboxPublisher extends EventEmitter<OutboxEvents> {
     const flush = () => {
       if (acked.length === 0) return;
       const seqs = acked.splice(0);
-      log.markPublished(seqs);
+      try {
+        log.markPublished(seqs);
+      } catch (err) {
+        // The database refuses writes (storage alarm): stop here. Unmarked events go out again
+        // later, which a consumer de-duplicates by id.
+        failure ??= err;
+        return;
+      }
       this.emit('published', seqs);
     };
 

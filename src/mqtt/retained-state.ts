@@ -28,7 +28,18 @@ export class RetainedState {
   /** Publishes every tracked topic whose payload differs from what was last published. */
   refresh(): void {
     if (!this.client.connected) return;
-    for (const [topic, payload] of this.sources) this.publishIfChanged(topic, payload());
+    for (const [topic, payload] of this.sources) {
+      let content: string;
+      try {
+        content = payload();
+      } catch (err) {
+        // A database that cannot be read (corrupt) must not stop the other topics: the alarms
+        // state is how the central server learns of it.
+        this.logger.warn({ err, topic }, 'could not compute retained state');
+        continue;
+      }
+      this.publishIfChanged(topic, content);
+    }
   }
 
   publishIfChanged(topic: string, payload: string): void {

@@ -19,7 +19,13 @@ export interface SimSnapshot {
   indicators: { green: boolean; red: boolean; buzzer: boolean };
   slots: SimSlotView[];
   readers: { badge: string; fob: string };
+  /** The profile's optional contacts that exist, each true while active. */
+  inputs: Partial<Record<ContactName, boolean>>;
 }
+
+/** The optional contacts a profile may have (`inputs` in the profile). */
+export type ContactName = 'tamper' | 'powerFail' | 'emergency';
+export const CONTACT_NAMES: readonly ContactName[] = ['tamper', 'powerFail', 'emergency'];
 
 export class SimRefusal extends Error {}
 
@@ -42,6 +48,7 @@ export class SimCabinet extends EventEmitter<SimEvents> {
   private readonly tags: Array<string | null>;
   private readonly lastTaken: Array<string | null>;
   private doorOpen = false;
+  private readonly contacts: Partial<Record<ContactName, boolean>> = {};
 
   private readonly readers: HardwareProfile['readers'];
 
@@ -58,6 +65,7 @@ export class SimCabinet extends EventEmitter<SimEvents> {
       badge: { ...badge, path: readerPaths.badge ?? badge.path },
       fob: { ...fob, path: readerPaths.fob ?? fob.path },
     };
+    for (const name of CONTACT_NAMES) if (profile.inputs[name]) this.contacts[name] = false;
     this.tags = Array.from({ length: profile.slotCount }, () => null);
     this.lastTaken = Array.from({ length: profile.slotCount }, () => null);
     gpio.onOutput((event) => {
@@ -115,6 +123,15 @@ export class SimCabinet extends EventEmitter<SimEvents> {
     this.emit('changed');
   }
 
+  /** Makes an optional contact active (a tamper switch opened, mains lost, a fire alarm) or not. */
+  setContact(name: ContactName, active: boolean): void {
+    const spec = this.profile.inputs[name];
+    if (!spec) throw new SimRefusal(`the hardware profile has no ${name} input`);
+    this.contacts[name] = active;
+    this.gpio.setInput(spec.pin.name, active);
+    this.emit('changed');
+  }
+
   take(slot: number, force = false): string {
     const spec = this.slotSpec(slot);
     const tag = this.tags[slot - 1];
@@ -164,6 +181,7 @@ export class SimCabinet extends EventEmitter<SimEvents> {
         solenoid: this.output(s.solenoid.name),
       })),
       readers: { badge: readers.badge.path, fob: readers.fob.path },
+      inputs: { ...this.contacts },
     };
   }
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { RecordedEvent } from '../domain/events.js';
 import type { Logger } from '../log/logger.js';
-import { SimCabinet, SimRefusal } from './sim-cabinet.js';
+import { CONTACT_NAMES, SimCabinet, SimRefusal, type ContactName } from './sim-cabinet.js';
 
 const MAX_BODY = 4096;
 
@@ -66,6 +66,7 @@ export class SimHttpServer {
       if (method !== 'POST') throw new HttpError(404, `no such resource: ${method} ${path}`);
       const body = await readJson(req);
       const slotMatch = /^\/slots\/(\d+)\/(take|insert)$/.exec(path);
+      const inputMatch = /^\/inputs\/([A-Za-z]+)$/.exec(path);
       if (path === '/badge') {
         this.sim.badge(requireString(body, 'card'));
       } else if (path === '/keypad') {
@@ -76,6 +77,13 @@ export class SimHttpServer {
         else if (action === 'force') this.sim.openDoor(true);
         else if (action === 'close') this.sim.closeDoor();
         else throw new HttpError(400, 'action: must be "open", "force" or "close"');
+      } else if (inputMatch) {
+        const name = inputMatch[1] as ContactName;
+        if (!CONTACT_NAMES.includes(name))
+          throw new HttpError(404, `no such input: ${name} (tamper, powerFail or emergency)`);
+        if (typeof body.active !== 'boolean')
+          throw new HttpError(400, 'active: must be true or false');
+        this.sim.setContact(name, body.active);
       } else if (slotMatch) {
         const slot = Number(slotMatch[1]);
         if (slotMatch[2] === 'take') this.sim.take(slot, body.force === true);

@@ -121,10 +121,16 @@ describe('every other example in docs/mqtt.md matches the schemas', () => {
     // The types not shown are described as "same fields as …" or have no data.
     const shown = kinds.filter((k) => k.startsWith('data:')).map((k) => k.slice(5));
     expect(eventTypes.filter((t) => !shown.includes(t)).sort()).toEqual([
+      'cabinet.tamper',
       'door.forced',
       'emergency.ended',
       'lockdown.ended',
       'permission.revoked',
+      'power.failed',
+      'power.restored',
+      'storage.corrupt',
+      'storage.failed',
+      'storage.readonly',
     ]);
   });
 

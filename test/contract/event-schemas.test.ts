@@ -136,6 +136,28 @@ beforeAll(() => {
   send(...put(11, demoTag(3)), ...take(11));
   send(...put(12, 'BEEF0042'), ...take(12));
   policyEvents();
+  // The fob reader unplugged and back (reader.offline, reader.online, alarm.cleared).
+  send({ kind: 'reader', reader: 'fob', online: false, reason: 'disconnected' });
+  send({ kind: 'reader', reader: 'fob', online: true });
+  // The tamper switch and the power-fail input, active then back to normal; an emergency
+  // input releasing the door only.
+  send({ kind: 'tamper', active: true }, { kind: 'tamper', active: false });
+  send({ kind: 'power', failed: true }, { kind: 'power', failed: false });
+  send({ kind: 'emergency_start', source: 'input', releases: 'door' });
+  send({ kind: 'emergency_end', source: 'input' });
+  // The database refusing writes: a badge and a `release` denied (reason storage), recorded
+  // with the alarm once writes work again; then the other three storage alarms.
+  db.pragma('query_only = ON');
+  send({ kind: 'badge', card: DEMO_CARDS.alice });
+  send({ kind: 'remote_release', commandId: 'c-storage', holderId: 1, slot: 2 });
+  db.pragma('query_only = OFF');
+  for (const code of ['SQLITE_FULL', 'SQLITE_CORRUPT', 'SQLITE_IOERR_WRITE']) {
+    clock.advance(2_000);
+    send({ kind: 'tick' }); // the probe records the outage before
+    runner.storage.failed(Object.assign(new Error(code), { code }), unknown('DEADBEEF06'));
+  }
+  clock.advance(2_000);
+  send({ kind: 'tick' });
 
   supervisor = new DeliverySupervisor(
     log,
@@ -335,6 +357,7 @@ describe('every event the code records matches docs/schemas/event.json', () => {
         .map((e) => (e.data as { alarm: string }).alarm)
         .sort(),
     ).toEqual([
+      'cabinet.tamper',
       'door.forced',
       'door.held_open',
       'key.forced',
@@ -346,7 +369,13 @@ describe('every event the code records matches docs/schemas/event.json', () => {
       'key.unknown_fob',
       'key.unknown_fob',
       'key.wrong_slot',
+      'power.failed',
+      'reader.offline',
       'storage.backlog',
+      'storage.corrupt',
+      'storage.failed',
+      'storage.full',
+      'storage.readonly',
     ]);
   });
 });

@@ -52,6 +52,10 @@ const OVERDUE = {
   outAt: true,
   dueAt: true,
 } as const;
+const STORAGE_OUTAGE = {
+  required: { code: true, since: true, denials: true, denialsDropped: true, inputsLost: true },
+  optional: {},
+} as const;
 
 const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
   'access.granted': {
@@ -68,7 +72,7 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
   },
   'access.denied': {
     required: { reason: true },
-    optional: { card: true, holderId: true, credentialId: true, commandId: true },
+    optional: { card: true, holderId: true, credentialId: true, commandId: true, occurredAt: true },
   },
   'key.checked_out': {
     required: {
@@ -165,8 +169,20 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
   },
   'key.missing': { required: { keyId: true, keyLabel: true, slot: true }, optional: {} },
   'clock.stepped': { required: { from: true, to: true, deltaMs: true }, optional: {} },
-  'alarm.cleared': { required: { alarm: true, since: true }, optional: { slot: true } },
+  'alarm.cleared': {
+    required: { alarm: true, since: true },
+    optional: { slot: true, reader: true },
+  },
+  'reader.offline': { required: { reader: true, reason: true }, optional: {} },
+  'reader.online': { required: { reader: true }, optional: {} },
+  'cabinet.tamper': none,
+  'power.failed': none,
+  'power.restored': none,
   'storage.backlog': { required: { unacknowledged: true, limit: true }, optional: {} },
+  'storage.full': STORAGE_OUTAGE,
+  'storage.readonly': STORAGE_OUTAGE,
+  'storage.corrupt': STORAGE_OUTAGE,
+  'storage.failed': STORAGE_OUTAGE,
   'command.accepted': {
     required: { commandId: true, name: true, keyId: true, counter: true },
     optional: {},
@@ -185,7 +201,10 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
     required: { commandId: true, version: true, previousVersion: true, counts: true },
     optional: {},
   },
-  'emergency.started': { required: { source: true }, optional: { commandId: true } },
+  'emergency.started': {
+    required: { source: true },
+    optional: { commandId: true, releases: true },
+  },
   'emergency.ended': { required: { source: true }, optional: { commandId: true } },
   'lockdown.started': { required: { commandId: true, allowHolders: true }, optional: {} },
   'lockdown.ended': { required: { commandId: true }, optional: {} },
@@ -297,7 +316,7 @@ const KEY_OUT: Fields<InventoryKeyOut> = {
 };
 const ALARM: Fields<ActiveAlarm> = {
   required: { type: true, since: true },
-  optional: { slot: true },
+  optional: { slot: true, reader: true },
 };
 const COMMAND: Fields<SignedCommand> = {
   required: {
@@ -355,17 +374,25 @@ const DENIAL_REASONS: Exactly<BadgeDenialReason> = {
   reason_code_refused: true,
   overdue_key: true,
   loan_limit: true,
+  storage: true,
 };
 const ALARM_TYPES: Exactly<AlarmType> = {
   'door.forced': true,
   'key.forced': true,
   'key.wrong_slot': true,
   'key.unknown_fob': true,
+  'reader.offline': true,
+  'cabinet.tamper': true,
+  'power.failed': true,
   'storage.backlog': true,
   'key.overdue': true,
   'door.held_open': true,
   'key.swapped': true,
   'key.missing': true,
+  'storage.full': true,
+  'storage.readonly': true,
+  'storage.corrupt': true,
+  'storage.failed': true,
 };
 const REJECTIONS: Exactly<CommandRejection> = {
   malformed: true,

@@ -27,8 +27,15 @@ it('when the grant cannot be committed, the door and slots stay locked and the s
   db.close(); // the storage fails under the runner's feet
 
   expect(runner.handle({ kind: 'badge', card: ALICE_CARD })).toEqual([]);
-  expect(gpio.outputs().filter((o) => o.on)).toEqual([]);
+  // Only the red LED (the denial) may light: no door, no solenoid, no green.
+  expect(
+    gpio
+      .outputs()
+      .filter((o) => o.on)
+      .map((o) => o.name),
+  ).toEqual(['indicator.red']);
   expect(runner.current.session).toBeNull();
+  runner.shutdown();
 });
 
 it('when the grant is committed, the hardware acts after it', () => {

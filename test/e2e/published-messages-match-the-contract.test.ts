@@ -140,6 +140,12 @@ it('a session at the cabinet: every event published matches the contract', async
   await expectEvent('alarm.cleared', () => void sim.insert(7));
   await expectEvent('alarm.cleared', () => sim.closeDoor());
 
+  // The profile's tamper switch and power-fail contact, active and back to normal.
+  await expectEvent('cabinet.tamper', () => sim.setContact('tamper', true));
+  await expectEvent('alarm.cleared', () => sim.setContact('tamper', false));
+  await expectEvent('power.failed', () => sim.setContact('powerFail', true));
+  await expectEvent('power.restored', () => sim.setContact('powerFail', false));
+
   // Refused: a disabled holder, an unknown card.
   await expectEvent('access.denied', () => badge(DEMO_CARDS.carol));
   await expectEvent('access.denied', () => badge('DEADBEEF01'));
@@ -269,8 +275,10 @@ it('the orderly stop: cabinet.stopped and the offline status match too, and ever
 
   const schemaTypes = (loadSchema('event').properties as { type: { enum: string[] } }).type.enum;
   const seen = [...recorder.kinds()].filter((k) => k.startsWith('event:')).map((k) => k.slice(6));
-  // Not raised by this session (test/contract/event-schemas covers each): the storage alarm;
-  // the lockout events, since a lockout would stall this session for 10 s
+  // Not raised by this session (test/contract/event-schemas covers each): the storage alarms
+  // (test/faults/database-disk-full raises storage.full for real); the reader alarms (the
+  // simulated ports are the daemon's own; test/daemon/reader-unplugged-is-an-alarm.pty raises
+  // them on ptys); the lockout events, since a lockout would stall this session for 10 s
   // (test/e2e/custodian-requests-reach-the-daemon clears one through the daemon); the
   // policy's PIN, tier, loan-limit and expiry events, whose demo data this session does not set
   // up (test/daemon/pin-typed-at-the-keypad runs the PIN path in the daemon); and the safety
@@ -294,7 +302,13 @@ it('the orderly stop: cabinet.stopped and the offline status match too, and ever
     'lockout.cleared',
     'lockout.ended',
     'lockout.started',
+    'reader.offline',
+    'reader.online',
     'storage.backlog',
+    'storage.corrupt',
+    'storage.failed',
+    'storage.full',
+    'storage.readonly',
     'validity.expired',
   ]);
   // Every seq from the first, none missing (the replay sent some twice: same id, same bytes).

@@ -116,3 +116,26 @@ describe('simulator control interface', () => {
     expect((await call('GET', '/state')).json.door).toEqual({ open: false, unlocked: false });
   });
 });
+
+describe('POST /inputs/<name>', () => {
+  it('drives the profile’s optional contacts and shows them in the state', async () => {
+    const changes: boolean[] = [];
+    hardware.contacts.tamper?.onChange((active) => changes.push(active));
+    const on = await call('POST', '/inputs/tamper', '{"active":true}');
+    expect(on.status).toBe(200);
+    expect(on.json.inputs).toEqual({ tamper: true, powerFail: false, emergency: false });
+    await call('POST', '/inputs/tamper', '{"active":false}');
+    expect(changes).toEqual([true, false]);
+  });
+
+  it('refuses an unknown input and a missing state, changing nothing', async () => {
+    expect((await call('POST', '/inputs/smoke', '{"active":true}')).status).toBe(404);
+    const bad = await call('POST', '/inputs/emergency', '{"active":"yes"}');
+    expect(bad).toEqual({ status: 400, json: { error: 'active: must be true or false' } });
+    expect((await call('GET', '/state')).json.inputs).toEqual({
+      tamper: false,
+      powerFail: false,
+      emergency: false,
+    });
+  });
+});

@@ -69,6 +69,20 @@ export const simCommands: Command[] = [
     },
   },
   {
+    path: ['sim', 'input'],
+    summary: 'make an optional input active (on) or normal (off): tamper, powerFail, emergency',
+    usage: 'sim input tamper|powerFail|emergency on|off [--url …]',
+    positionals: ['name', 'state'],
+    options: URL_OPT,
+    async run(args, io) {
+      const [name, state] = args.positionals;
+      if (state !== 'on' && state !== 'off')
+        throw new KeywardenError('USAGE', `state: must be on or off, not ${String(state)}`);
+      await call(args, 'POST', `/inputs/${String(name)}`, { active: state === 'on' });
+      io.out(`${String(name)}: ${state}`);
+    },
+  },
+  {
     path: ['sim', 'door'],
     summary: 'open, force or close the simulated door',
     usage: 'sim door open|force|close [--url …]',

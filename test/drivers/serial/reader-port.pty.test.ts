@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ReaderPort } from '../../../drivers/serial/reader-port.js';
+import { ReaderPort, type ReaderOffline } from '../../../drivers/serial/reader-port.js';
+import { realPortFactory } from '../../../drivers/serial/serial-port-like.js';
+import { silentLogger } from '../../../src/log/logger.js';
 import { openPtyPair, type PtyPair } from '../../support/pty-pair.js';
 import { captureLogger, LEVEL } from './helpers/capture-logger.js';
-import { nextEvent, record, waitFor } from './helpers/events.js';
+import { nextEvent, record, sleep, waitFor } from './helpers/events.js';
 import { realReaderPort } from './helpers/pty-reader.js';
 
 let pty: PtyPair | undefined;
@@ -47,5 +49,51 @@ describe('ReaderPort on a real device path', () => {
     // Normally serialport's disconnected close; the device-node check is the backstop.
     const [info] = (await offline) as [{ reason: string }];
     expect(['disconnected', 'device disappeared']).toContain(info.reason);
+  });
+});
+
+describe('ReaderPort silence on a real device path', () => {
+  it('a reader that stops sending is offline after silenceMs, and online at its next byte', async () => {
+    pty = await openPtyPair();
+    port = new ReaderPort({
+      name: 'fob',
+      path: pty.devicePath,
+      baudRate: 9600,
+      factory: realPortFactory,
+      logger: silentLogger(),
+      reopenIntervalMs: 50,
+      livenessIntervalMs: 250,
+      silenceMs: 300,
+    });
+    const online = nextEvent(port, 'online');
+    port.start();
+    await online;
+    const offline = record<ReaderOffline>(port, 'offline');
+    const onlines = record(port, 'online');
+    // Bytes every 100 ms keep it online.
+    for (let i = 0; i < 6; i++) {
+      await pty.writeToDevice('S01:-\n');
+      await sleep(100);
+    }
+    expect(offline).toEqual([]);
+    await waitFor(() => offline.length === 1, 'the silence to be noticed');
+    expect(offline[0]).toEqual({ reason: 'no data for 300 ms' });
+    expect(port.isOnline).toBe(false);
+
+    const back = nextEvent(port, 'data');
+    await pty.writeToDevice('S01:-\n');
+    await back;
+    expect(onlines).toHaveLength(1);
+    expect(port.isOnline).toBe(true);
+
+    // Unplugged while silent: still one outage, announced once.
+    await waitFor(() => offline.length === 2, 'silence again');
+    await pty.kill();
+    await sleep(600);
+    expect(offline).toHaveLength(2);
+    const returned = nextEvent(port, 'online');
+    await pty.restart();
+    await returned;
+    expect(onlines).toHaveLength(2);
   });
 });
