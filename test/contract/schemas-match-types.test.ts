@@ -232,6 +232,8 @@ const SYNC_COUNTS: Fields<SyncCounts> = {
     scheduleWindows: true,
     scheduleExceptions: true,
     grants: true,
+    tierRules: true,
+    reasonCodes: true,
   },
   optional: {},
 };

@@ -96,8 +96,8 @@ function expectedCounts(a: PermissionSet, b: PermissionSet) {
   const counts = {} as SyncCounts;
   const unchanged = {} as Record<SectionName, number>;
   for (const name of SECTION_NAMES) {
-    const before = keyed(name, a[name]);
-    const after = [...keyed(name, b[name])];
+    const before = keyed(name, a[name] ?? []);
+    const after = [...keyed(name, b[name] ?? [])];
     const kept = after.filter(([key]) => before.has(key));
     unchanged[name] = kept.filter(([key, text]) => before.get(key) === text).length;
     counts[name] = {
@@ -128,7 +128,7 @@ describe('permission sync, for random valid sets', () => {
         expect(result).toEqual({ ok: true, form: 'full', version: 2, previousVersion: 1, counts });
         for (const name of SECTION_NAMES) {
           const c = counts[name];
-          expect(c.added + c.changed + unchanged[name]).toBe(b[name].length);
+          expect(c.added + c.changed + unchanged[name]).toBe((b[name] ?? []).length);
         }
         expect(setInForce(db)).toEqual(sorted(b));
       }),
@@ -190,14 +190,16 @@ function deltaBetween(a: PermissionSet, b: PermissionSet): PermissionDelta {
     remove: {},
   };
   for (const name of SECTION_NAMES) {
-    const before = keyed(name, a[name]);
-    const after = keyed(name, b[name]);
-    const upsert = b[name].filter((row) => before.get(keyOf(name, row)) !== JSON.stringify(row));
-    const gone = a[name].filter((row) => !after.has(keyOf(name, row)));
+    const before = keyed(name, a[name] ?? []);
+    const after = keyed(name, b[name] ?? []);
+    const upsert = (b[name] ?? []).filter(
+      (row) => before.get(keyOf(name, row)) !== JSON.stringify(row),
+    );
+    const gone = (a[name] ?? []).filter((row) => !after.has(keyOf(name, row)));
     (delta.upsert as Record<string, unknown[]>)[name] = upsert;
     // A removal names a row by id, a permission by the row itself.
     (delta.remove as Record<string, unknown[]>)[name] = gone.map((row) =>
-      'id' in row ? row.id : row,
+      'id' in row ? row.id : 'tier' in row ? row.tier : 'code' in row ? row.code : row,
     );
   }
   return delta;
