@@ -20,6 +20,14 @@ import {
   startMinute,
   weekday,
 } from './policy/set-checks.js';
+import {
+  authoriserCount,
+  curfewMinuteOrNull,
+  keysOutOrNull,
+  loanMinutesOrNull,
+  pinHashOrNull,
+  reasonCode,
+} from './policy/loan-tier-pin-checks.js';
 import type {
   SetAccessGroup,
   SetGrant,
@@ -27,9 +35,13 @@ import type {
   SetKeySet,
   SetKeySetMember,
   SetKeyState,
+  SetKeyTier,
+  SetLoanLimit,
+  SetReasonCode,
   SetSchedule,
   SetScheduleException,
   SetScheduleWindow,
+  SetTierRule,
   SetValidity,
 } from './policy/set-rows.js';
 
@@ -39,6 +51,8 @@ export interface SetHolder extends SetValidity {
   id: number;
   name: string;
   enabled: boolean;
+  /** Keys the holder may have out at once; null or absent: the configured default. */
+  maxKeysOut?: number | null;
 }
 
 export interface SetCredential extends SetValidity {
@@ -47,9 +61,15 @@ export interface SetCredential extends SetValidity {
   /** Upper-case decimal or hex, as the badge reader delivers it. */
   card: string;
   enabled: boolean;
+  /** Ask for the PIN at every badge of this card. Absent: false. */
+  pinRequired?: boolean;
+  /** scrypt$N$r$p$salt$hash (src/store/pin-hash.ts); null or absent: no PIN. */
+  pinHash?: string | null;
+  /** The same format, never equal to pinHash; grants as normal and raises a silent alarm. */
+  duressPinHash?: string | null;
 }
 
-export interface SetKey {
+export interface SetKey extends SetLoanLimit {
   id: number;
   /** The fob's tag, upper-case hex. */
   tag: string;
@@ -57,9 +77,15 @@ export interface SetKey {
   homeSlot: number;
   /** Absent: active. */
   state?: SetKeyState;
+  /** Null or absent: untiered. */
+  tier?: SetKeyTier | null;
+  /** Local minute of the day (0–1439) by which the key is due back; null or absent: none. */
+  curfewMinute?: number | null;
+  /** Back to its home slot, or to any free slot with a fob reader. Absent: home. */
+  returnPolicy?: 'home' | 'any';
 }
 
-export interface SetPermission extends SetValidity {
+export interface SetPermission extends SetValidity, SetLoanLimit {
   holderId: number;
   slot: number;
 }
@@ -78,16 +104,23 @@ export interface SectionRows {
   scheduleWindows: SetScheduleWindow;
   scheduleExceptions: SetScheduleException;
   grants: SetGrant;
+  tierRules: SetTierRule;
+  reasonCodes: SetReasonCode;
 }
 
 export type SectionName = keyof SectionRows;
 
 export type PermissionSections = { [S in SectionName]: Array<SectionRows[S]> };
 
+/**
+ * Sections a full set may leave out to keep the rows in force (SectionRule.keptWhenAbsent):
+ * a validated full set has them only when the server sent them.
+ */
+export type KeptSectionName = 'tierRules' | 'reasonCodes';
+
 /** A full set: ids are the central server's and become the cabinet's primary keys. */
-export interface PermissionSet extends PermissionSections {
-  version: number;
-}
+export type PermissionSet = { version: number } & Omit<PermissionSections, KeptSectionName> &
+  Partial<Pick<PermissionSections, KeptSectionName>>;
 
 /** How a delta names a row to remove: by id, or a permission by its holder and slot. */
 export interface SectionRemovals {
@@ -103,6 +136,8 @@ export interface SectionRemovals {
   scheduleWindows: number;
   scheduleExceptions: number;
   grants: number;
+  tierRules: SetKeyTier;
+  reasonCodes: string;
 }
 
 export interface PermissionDelta {
@@ -184,6 +219,13 @@ export interface SectionRule<S extends SectionName> {
    * that knows nothing of the policy sections still sends a valid set.
    */
   optionalSection?: boolean;
+  /**
+   * A section a full set may leave out to keep the rows in force rather than empty it: it
+   * holds what the cabinet had before any server sent it (seeded defaults, a custodian's
+   * entries), and an older server that knows nothing of it must not wipe that silently.
+   * Sent, even as an empty list, it replaces the rows in force.
+   */
+  keptWhenAbsent?: boolean;
   /** Checks over the whole section that need the cabinet's state (passed in the context). */
   extra?(
     rows: ReadonlyArray<SectionRows[S]>,
@@ -191,6 +233,7 @@ export interface SectionRule<S extends SectionName> {
   ): Array<{ index: number; field: string; problem: string }>;
 }
 
+const KEY_TIERS: readonly SetKeyTier[] = ['grand_master', 'master', 'sub_master', 'change'];
 const CARD = /^[0-9A-F]{1,20}$/;
 const TAG = /^[0-9A-F]{4,32}$/;
 
@@ -241,9 +284,10 @@ const holders: SectionRule<'holders'> = {
     enabled: flag,
     validFrom: instantOrNull,
     validUntil: instantOrNull,
+    maxKeysOut: keysOutOrNull,
   },
   ...byId,
-  optional: ['validFrom', 'validUntil'],
+  optional: ['validFrom', 'validUntil', 'maxKeysOut'],
   extra: validityOrder,
   describe: (key) => `holder ${key}`,
   unique: [],
@@ -258,15 +302,37 @@ const credentials: SectionRule<'credentials'> = {
     enabled: flag,
     validFrom: instantOrNull,
     validUntil: instantOrNull,
+    pinRequired: flag,
+    pinHash: pinHashOrNull,
+    duressPinHash: pinHashOrNull,
   },
   ...byId,
-  optional: ['validFrom', 'validUntil'],
+  optional: ['validFrom', 'validUntil', 'pinRequired', 'pinHash', 'duressPinHash'],
+  defaults: { pinRequired: false },
   describe: (key) => `credential ${key}`,
   // The card itself is personal data: messages name the credential that has it instead.
+  // PIN hashes likewise never appear in a message.
   unique: [{ field: 'card', what: 'the card' }],
   references: [{ field: 'holderId', section: 'holders' }],
-  extra: validityOrder,
+  extra: (rows) => [...validityOrder(rows), ...duressApart(rows)],
 };
+
+/**
+ * A duress PIN needs a normal one beside it, and must not be the very same hash: that PIN
+ * would always raise the alarm. (Two hashes of one PIN with different salts cannot be told
+ * apart here; the central server, which saw the PINs, must refuse those.)
+ */
+function duressApart(rows: ReadonlyArray<SetCredential>) {
+  return rows.flatMap((row, index) => {
+    const duress = row.duressPinHash ?? null;
+    if (duress === null) return [];
+    const pin = row.pinHash ?? null;
+    if (pin === null) return [{ index, field: 'duressPinHash', problem: 'needs a pinHash too' }];
+    return pin === duress
+      ? [{ index, field: 'duressPinHash', problem: 'must differ from pinHash' }]
+      : [];
+  });
+}
 
 const keys: SectionRule<'keys'> = {
   fields: {
@@ -275,10 +341,14 @@ const keys: SectionRule<'keys'> = {
     label: text(200),
     homeSlot: slot,
     state: oneOf('active', 'lost', 'stolen'),
+    tier: orNull(oneOf(...KEY_TIERS)),
+    maxLoanMinutes: loanMinutesOrNull,
+    curfewMinute: curfewMinuteOrNull,
+    returnPolicy: oneOf('home', 'any'),
   },
   ...byId,
-  optional: ['state'],
-  defaults: { state: 'active' },
+  optional: ['state', 'tier', 'maxLoanMinutes', 'curfewMinute', 'returnPolicy'],
+  defaults: { state: 'active', returnPolicy: 'home' },
   describe: (key) => `key ${key}`,
   unique: [
     { field: 'tag', what: 'the tag' },
@@ -317,8 +387,14 @@ const SLOT_SPAN = 2 ** 20;
 const MAX_PACKED_HOLDER = Math.floor(Number.MAX_SAFE_INTEGER / SLOT_SPAN);
 
 const permissions: SectionRule<'permissions'> = {
-  fields: { holderId: id, slot, validFrom: instantOrNull, validUntil: instantOrNull },
-  optional: ['validFrom', 'validUntil'],
+  fields: {
+    holderId: id,
+    slot,
+    validFrom: instantOrNull,
+    validUntil: instantOrNull,
+    maxLoanMinutes: loanMinutesOrNull,
+  },
+  optional: ['validFrom', 'validUntil', 'maxLoanMinutes'],
   extra: validityOrder,
   key: (row) =>
     row.slot < SLOT_SPAN && row.holderId <= MAX_PACKED_HOLDER
@@ -359,7 +435,12 @@ const named = (what: string) => ({
   optionalSection: true,
 });
 
-const accessGroups: SectionRule<'accessGroups'> = named('access group');
+/** A group is a named row with a loan limit of its own (the strictest limit applies). */
+const accessGroups: SectionRule<'accessGroups'> = {
+  ...named('access group'),
+  fields: { id, name: text(200), maxLoanMinutes: loanMinutesOrNull },
+  optional: ['maxLoanMinutes'],
+};
 const keySets: SectionRule<'keySets'> = named('key set');
 const schedules: SectionRule<'schedules'> = named('schedule');
 
@@ -481,9 +562,19 @@ const grants: SectionRule<'grants'> = {
     scheduleId: orNull(id),
     validFrom: instantOrNull,
     validUntil: instantOrNull,
+    maxLoanMinutes: loanMinutesOrNull,
   },
   ...byId,
-  optional: ['holderId', 'groupId', 'slot', 'keySetId', 'scheduleId', 'validFrom', 'validUntil'],
+  optional: [
+    'holderId',
+    'groupId',
+    'slot',
+    'keySetId',
+    'scheduleId',
+    'validFrom',
+    'validUntil',
+    'maxLoanMinutes',
+  ],
   describe: (key) => `grant ${key}`,
   unique: [],
   references: [
@@ -510,6 +601,54 @@ const grants: SectionRule<'grants'> = {
     }),
 };
 
+/** What taking a key of a tier requires; a tier without a row has no rule of its own. */
+const tierRules: SectionRule<'tierRules'> = {
+  fields: {
+    tier: oneOf(...KEY_TIERS),
+    authorisers: authoriserCount,
+    authoriserGroupId: orNull(id),
+    pin: flag,
+    maxLoanMinutes: loanMinutesOrNull,
+    reasonCode: flag,
+  },
+  key: (row) => row.tier,
+  keyFields: ['tier'],
+  keyPath: '.tier',
+  keyText: (row) => `tier=${row.tier}`,
+  describe: (key) => `the rule of tier ${key}`,
+  removal(value, path, _context, problems) {
+    const problem = oneOf(...KEY_TIERS)(value);
+    if (problem === undefined) return value as SetKeyTier;
+    problems.push(`${path}: ${problem}`);
+    return undefined;
+  },
+  optional: ['authoriserGroupId', 'maxLoanMinutes'],
+  unique: [],
+  references: [{ field: 'authoriserGroupId', section: 'accessGroups' }],
+  optionalSection: true,
+  keptWhenAbsent: true,
+};
+
+/** The codes a reason may be given as; none at all: any code of 1–6 digits is accepted. */
+const reasonCodes: SectionRule<'reasonCodes'> = {
+  fields: { code: reasonCode, description: text(200) },
+  key: (row) => row.code,
+  keyFields: ['code'],
+  keyPath: '.code',
+  keyText: (row) => `code=${row.code}`,
+  describe: (key) => `reason code ${key}`,
+  removal(value, path, _context, problems) {
+    const problem = reasonCode(value);
+    if (problem === undefined) return value as string;
+    problems.push(`${path}: ${problem}`);
+    return undefined;
+  },
+  unique: [],
+  references: [],
+  optionalSection: true,
+  keptWhenAbsent: true,
+};
+
 /**
  * Every section, parents before the sections that refer to them: the store inserts in this
  * order and removes in the reverse one.
@@ -527,6 +666,8 @@ export const SECTIONS: { readonly [S in SectionName]: SectionRule<S> } = {
   scheduleWindows,
   scheduleExceptions,
   grants,
+  tierRules,
+  reasonCodes,
 };
 
 export const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];
@@ -580,6 +721,8 @@ export function readSyncEnvelope(payload: unknown): Validation<SyncEnvelope> {
 export function validatePermissionSet(
   payload: unknown,
   context: SetContext,
+  /** The rows in force of the sections a full set may leave out to keep (keptWhenAbsent). */
+  inForce: Partial<PermissionSections> = {},
 ): Validation<PermissionSet> {
   const envelope = readSyncEnvelope(payload);
   if (!envelope.ok) return envelope;
@@ -595,6 +738,10 @@ export function validatePermissionSet(
   const set = { version: envelope.value.version } as PermissionSet;
   const located = {} as LocatedSections;
   for (const name of SECTION_NAMES) {
+    if (body[name] === undefined && SECTIONS[name].keptWhenAbsent) {
+      keepSection(located, name, inForce[name] ?? []);
+      continue;
+    }
     const checked = checkRows(name, (body[name] ?? []) as unknown[], context, problems, name);
     setSection(set, name, checked.rows);
     locate(located, name, { ...checked, path: (i) => `${name}[${checked.index[i]}]` });
@@ -611,7 +758,8 @@ export function validatePermissionSet(
  */
 export function validatePermissionDelta(
   payload: unknown,
-  current: PermissionSections,
+  /** A kept section left out (keptWhenAbsent) counts as empty: the store always gives them all. */
+  current: Omit<PermissionSet, 'version'>,
   context: SetContext,
 ): Validation<PermissionSet> {
   const envelope = readSyncEnvelope(payload);
@@ -627,13 +775,31 @@ export function validatePermissionDelta(
   const located = {} as LocatedSections;
   const removedAt = new Map<SectionName, Map<RowKey, string>>();
   for (const name of SECTION_NAMES) {
-    const merged = mergeSection(name, current[name], upsert[name], remove[name], context, problems);
+    const rows = (current as Partial<PermissionSections>)[name] ?? [];
+    const merged = mergeSection(name, rows, upsert[name], remove[name], context, problems);
     setSection(set, name, merged.rows);
     locate(located, name, merged);
     removedAt.set(name, merged.removedAt);
   }
   crossCheck(located, context, problems, (name, key) => removedAt.get(name)?.get(key));
   return problems.length > 0 ? { ok: false, kind: 'invalid', problems } : accept(set);
+}
+
+/**
+ * A kept section takes part in the checks across sections as it stands in force: a set that
+ * removes a group a kept tier rule names is refused, at the rule's path under `current.`.
+ */
+function keepSection<S extends SectionName>(
+  located: LocatedSections,
+  name: S,
+  rows: Array<SectionRows[S]>,
+): void {
+  const rule: SectionRule<S> = SECTIONS[name];
+  locate(located, name, {
+    rows,
+    path: (i) => `current.${name}[${rule.keyText(rows[i] as SectionRows[S])}]`,
+    known: new Set(),
+  });
 }
 
 /** The well-formed rows of one section, where each came from, and who else is present. */
@@ -976,7 +1142,7 @@ function unknownFields(body: Record<string, unknown>, known: readonly string[], 
 }
 
 function setSection<S extends SectionName>(
-  set: PermissionSet,
+  set: PermissionSet | PermissionSections,
   name: S,
   rows: Array<SectionRows[S]>,
 ): void {

@@ -110,7 +110,7 @@ function applyInTransaction(
   const current = readCurrentSet(db);
   const next =
     form === 'full'
-      ? validatePermissionSet(payload, context)
+      ? validatePermissionSet(payload, context, current)
       : validatePermissionDelta(payload, current, context);
   if (!next.ok) throw new Refusal(refused(next.kind, next.problems));
 

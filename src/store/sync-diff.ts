@@ -22,9 +22,12 @@ export type SetDiff = { [S in SectionName]: SectionDiff<S> };
  * key order, so each next row finds its match by binary search over their keys: no hash table
  * of 400,000 rows and no sorting of what the server sent, in whatever order it sent it.
  */
-export function diffSets(current: PermissionSections, next: PermissionSections): SetDiff {
+export function diffSets(current: PermissionSections, next: Partial<PermissionSections>): SetDiff {
   const diff = {} as SetDiff;
-  for (const name of SECTION_NAMES) put(diff, name, diffSection(name, current[name], next[name]));
+  for (const name of SECTION_NAMES) {
+    // A section the next set leaves out is one it keeps (SectionRule.keptWhenAbsent).
+    put(diff, name, diffSection(name, current[name], next[name] ?? current[name]));
+  }
   return diff;
 }
 

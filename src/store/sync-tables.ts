@@ -47,20 +47,38 @@ const bool = (column: string): string => `json(iif(${column}, 'true', 'false'))`
 
 const holders: SyncTable<'holders'> = {
   readCurrent: `SELECT json_group_array(json_object('id', id, 'name', name,
-                                                   'enabled', ${bool('enabled')}, ${VALIDITY_JSON}))
+                                                   'enabled', ${bool('enabled')}, ${VALIDITY_JSON},
+                                                   'maxKeysOut', max_keys_out))
                   FROM (SELECT * FROM holders WHERE retired = 0 ORDER BY id)`,
   insert: {
-    sql: `INSERT INTO holders (id, name, enabled, valid_from, valid_until, created_at)
-          VALUES (?, ?, ?, ?, ?, ?)
+    sql: `INSERT INTO holders (id, name, enabled, valid_from, valid_until, max_keys_out, created_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?)
           ON CONFLICT (id) DO UPDATE SET name = excluded.name, enabled = excluded.enabled,
-            valid_from = excluded.valid_from, valid_until = excluded.valid_until, retired = 0`,
+            valid_from = excluded.valid_from, valid_until = excluded.valid_until,
+            max_keys_out = excluded.max_keys_out, retired = 0`,
     run: (stmt, row, stamp) =>
-      stmt.run(row.id, row.name, bit(row.enabled), nul(row.validFrom), nul(row.validUntil), stamp),
+      stmt.run(
+        row.id,
+        row.name,
+        bit(row.enabled),
+        nul(row.validFrom),
+        nul(row.validUntil),
+        nul(row.maxKeysOut),
+        stamp,
+      ),
   },
   update: {
-    sql: 'UPDATE holders SET name = ?, enabled = ?, valid_from = ?, valid_until = ? WHERE id = ?',
+    sql: `UPDATE holders SET name = ?, enabled = ?, valid_from = ?, valid_until = ?,
+            max_keys_out = ? WHERE id = ?`,
     run: (stmt, row) =>
-      stmt.run(row.name, bit(row.enabled), nul(row.validFrom), nul(row.validUntil), row.id),
+      stmt.run(
+        row.name,
+        bit(row.enabled),
+        nul(row.validFrom),
+        nul(row.validUntil),
+        nul(row.maxKeysOut),
+        row.id,
+      ),
   },
   remove: [
     'DELETE FROM holders WHERE id = @id AND NOT EXISTS (SELECT 1 FROM loans WHERE holder_id = @id)',
@@ -68,36 +86,35 @@ const holders: SyncTable<'holders'> = {
   ],
 };
 
+const CREDENTIAL_VALUES = (row: SectionRows['credentials']) =>
+  [
+    row.holderId,
+    row.card,
+    bit(row.enabled),
+    nul(row.validFrom),
+    nul(row.validUntil),
+    bit(row.pinRequired ?? false),
+    nul(row.pinHash),
+    nul(row.duressPinHash),
+  ] as const;
+
 const credentials: SyncTable<'credentials'> = {
   readCurrent: `SELECT json_group_array(json_object('id', id, 'holderId', holder_id, 'card', card,
-                                                   'enabled', ${bool('enabled')}, ${VALIDITY_JSON}))
+                                                   'enabled', ${bool('enabled')}, ${VALIDITY_JSON},
+                                                   'pinRequired', ${bool('pin_required')},
+                                                   'pinHash', pin_hash,
+                                                   'duressPinHash', duress_pin_hash))
                   FROM (SELECT * FROM credentials ORDER BY id)`,
   insert: {
-    sql: `INSERT INTO credentials (id, holder_id, card, enabled, valid_from, valid_until, created_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    run: (stmt, row, stamp) =>
-      stmt.run(
-        row.id,
-        row.holderId,
-        row.card,
-        bit(row.enabled),
-        nul(row.validFrom),
-        nul(row.validUntil),
-        stamp,
-      ),
+    sql: `INSERT INTO credentials (id, holder_id, card, enabled, valid_from, valid_until,
+            pin_required, pin_hash, duress_pin_hash, created_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    run: (stmt, row, stamp) => stmt.run(row.id, ...CREDENTIAL_VALUES(row), stamp),
   },
   update: {
-    sql: `UPDATE credentials SET holder_id = ?, card = ?, enabled = ?, valid_from = ?, valid_until = ?
-           WHERE id = ?`,
-    run: (stmt, row) =>
-      stmt.run(
-        row.holderId,
-        row.card,
-        bit(row.enabled),
-        nul(row.validFrom),
-        nul(row.validUntil),
-        row.id,
-      ),
+    sql: `UPDATE credentials SET holder_id = ?, card = ?, enabled = ?, valid_from = ?, valid_until = ?,
+            pin_required = ?, pin_hash = ?, duress_pin_hash = ? WHERE id = ?`,
+    run: (stmt, row) => stmt.run(...CREDENTIAL_VALUES(row), row.id),
   },
   // A card is never '#…' (the set allows hex digits only), so the parked value is unique.
   // Credentials are never retired: an added one has no row yet.
@@ -108,20 +125,38 @@ const credentials: SyncTable<'credentials'> = {
   remove: ['DELETE FROM credentials WHERE id = @id'],
 };
 
+const KEY_VALUES = (row: SectionRows['keys']) =>
+  [
+    row.tag,
+    row.label,
+    row.homeSlot,
+    row.state ?? 'active',
+    nul(row.tier),
+    nul(row.maxLoanMinutes),
+    nul(row.curfewMinute),
+    row.returnPolicy ?? 'home',
+  ] as const;
+
 const keys: SyncTable<'keys'> = {
   readCurrent: `SELECT json_group_array(json_object('id', id, 'tag', tag, 'label', label,
-                                                   'homeSlot', home_slot, 'state', state))
+                                                   'homeSlot', home_slot, 'state', state,
+                                                   'tier', tier, 'maxLoanMinutes', max_loan_minutes,
+                                                   'curfewMinute', curfew_minute,
+                                                   'returnPolicy', return_policy))
                   FROM (SELECT * FROM keys WHERE state <> 'retired' ORDER BY id)`,
   insert: {
-    sql: `INSERT INTO keys (id, tag, label, home_slot, state, created_at) VALUES (?, ?, ?, ?, ?, ?)
+    sql: `INSERT INTO keys (id, tag, label, home_slot, state, tier, max_loan_minutes, curfew_minute,
+            return_policy, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           ON CONFLICT (id) DO UPDATE SET tag = excluded.tag, label = excluded.label,
-            home_slot = excluded.home_slot, state = excluded.state, retired_tag = NULL`,
-    run: (stmt, row, stamp) =>
-      stmt.run(row.id, row.tag, row.label, row.homeSlot, row.state ?? 'active', stamp),
+            home_slot = excluded.home_slot, state = excluded.state, tier = excluded.tier,
+            max_loan_minutes = excluded.max_loan_minutes, curfew_minute = excluded.curfew_minute,
+            return_policy = excluded.return_policy, retired_tag = NULL`,
+    run: (stmt, row, stamp) => stmt.run(row.id, ...KEY_VALUES(row), stamp),
   },
   update: {
-    sql: 'UPDATE keys SET tag = ?, label = ?, home_slot = ?, state = ? WHERE id = ?',
-    run: (stmt, row) => stmt.run(row.tag, row.label, row.homeSlot, row.state ?? 'active', row.id),
+    sql: `UPDATE keys SET tag = ?, label = ?, home_slot = ?, state = ?, tier = ?,
+            max_loan_minutes = ?, curfew_minute = ?, return_policy = ? WHERE id = ?`,
+    run: (stmt, row) => stmt.run(...KEY_VALUES(row), row.id),
   },
   // An added key may be a retired one still out on loan, holding its old tag and slot.
   park: {
@@ -141,26 +176,56 @@ const keys: SyncTable<'keys'> = {
 
 const permissions: SyncTable<'permissions'> = {
   readCurrent: `SELECT json_group_array(json_object('holderId', holder_id, 'slot', slot,
-                                                   ${VALIDITY_JSON}))
-                  FROM (SELECT holder_id, slot, valid_from, valid_until FROM permissions
-                         ORDER BY holder_id, slot)`,
+                                                   ${VALIDITY_JSON},
+                                                   'maxLoanMinutes', max_loan_minutes))
+                  FROM (SELECT holder_id, slot, valid_from, valid_until, max_loan_minutes
+                          FROM permissions ORDER BY holder_id, slot)`,
   insert: {
-    sql: `INSERT INTO permissions (holder_id, slot, valid_from, valid_until, created_at)
-          VALUES (?, ?, ?, ?, ?)`,
+    sql: `INSERT INTO permissions (holder_id, slot, valid_from, valid_until, max_loan_minutes,
+            created_at) VALUES (?, ?, ?, ?, ?, ?)`,
     run: (stmt, row, stamp) =>
-      stmt.run(row.holderId, row.slot, nul(row.validFrom), nul(row.validUntil), stamp),
+      stmt.run(
+        row.holderId,
+        row.slot,
+        nul(row.validFrom),
+        nul(row.validUntil),
+        nul(row.maxLoanMinutes),
+        stamp,
+      ),
   },
   update: {
-    sql: 'UPDATE permissions SET valid_from = ?, valid_until = ? WHERE holder_id = ? AND slot = ?',
-    run: (stmt, row) => stmt.run(nul(row.validFrom), nul(row.validUntil), row.holderId, row.slot),
+    sql: `UPDATE permissions SET valid_from = ?, valid_until = ?, max_loan_minutes = ?
+           WHERE holder_id = ? AND slot = ?`,
+    run: (stmt, row) =>
+      stmt.run(
+        nul(row.validFrom),
+        nul(row.validUntil),
+        nul(row.maxLoanMinutes),
+        row.holderId,
+        row.slot,
+      ),
   },
   remove: ['DELETE FROM permissions WHERE holder_id = @holderId AND slot = @slot'],
 };
 
-/** A named policy row (group, key set, schedule) in its own table. */
-function namedTable<S extends 'accessGroups' | 'keySets' | 'schedules'>(
-  table: string,
-): SyncTable<S> {
+/** A group: a named row with a loan limit of its own. */
+const accessGroups: SyncTable<'accessGroups'> = {
+  readCurrent: `SELECT json_group_array(json_object('id', id, 'name', name,
+                                                   'maxLoanMinutes', max_loan_minutes))
+                  FROM (SELECT id, name, max_loan_minutes FROM access_groups ORDER BY id)`,
+  insert: {
+    sql: 'INSERT INTO access_groups (id, name, max_loan_minutes, created_at) VALUES (?, ?, ?, ?)',
+    run: (stmt, row, stamp) => stmt.run(row.id, row.name, nul(row.maxLoanMinutes), stamp),
+  },
+  update: {
+    sql: 'UPDATE access_groups SET name = ?, max_loan_minutes = ? WHERE id = ?',
+    run: (stmt, row) => stmt.run(row.name, nul(row.maxLoanMinutes), row.id),
+  },
+  remove: ['DELETE FROM access_groups WHERE id = @id'],
+};
+
+/** A named policy row (key set, schedule) in its own table. */
+function namedTable<S extends 'keySets' | 'schedules'>(table: string): SyncTable<S> {
   return {
     readCurrent: `SELECT json_group_array(json_object('id', id, 'name', name))
                     FROM (SELECT id, name FROM ${table} ORDER BY id)`,
@@ -255,24 +320,67 @@ const GRANT_VALUES = (row: SectionRows['grants']) =>
     nul(row.scheduleId),
     nul(row.validFrom),
     nul(row.validUntil),
+    nul(row.maxLoanMinutes),
   ] as const;
 
 const grants: SyncTable<'grants'> = {
   readCurrent: `SELECT json_group_array(json_object('id', id, 'holderId', holder_id,
                   'groupId', group_id, 'slot', slot, 'keySetId', key_set_id,
-                  'scheduleId', schedule_id, ${VALIDITY_JSON}))
+                  'scheduleId', schedule_id, ${VALIDITY_JSON}, 'maxLoanMinutes', max_loan_minutes))
                   FROM (SELECT * FROM policy_grants ORDER BY id)`,
   insert: {
     sql: `INSERT INTO policy_grants (id, holder_id, group_id, slot, key_set_id, schedule_id,
-            valid_from, valid_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            valid_from, valid_until, max_loan_minutes, created_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     run: (stmt, row, stamp) => stmt.run(row.id, ...GRANT_VALUES(row), stamp),
   },
   update: {
     sql: `UPDATE policy_grants SET holder_id = ?, group_id = ?, slot = ?, key_set_id = ?,
-            schedule_id = ?, valid_from = ?, valid_until = ? WHERE id = ?`,
+            schedule_id = ?, valid_from = ?, valid_until = ?, max_loan_minutes = ? WHERE id = ?`,
     run: (stmt, row) => stmt.run(...GRANT_VALUES(row), row.id),
   },
   remove: ['DELETE FROM policy_grants WHERE id = @id'],
+};
+
+const TIER_RULE_VALUES = (row: SectionRows['tierRules']) =>
+  [
+    row.authorisers,
+    nul(row.authoriserGroupId),
+    bit(row.pin),
+    nul(row.maxLoanMinutes),
+    bit(row.reasonCode),
+  ] as const;
+
+const tierRules: SyncTable<'tierRules'> = {
+  readCurrent: `SELECT json_group_array(json_object('tier', tier, 'authorisers', authorisers,
+                  'authoriserGroupId', authoriser_group_id, 'pin', ${bool('pin')},
+                  'maxLoanMinutes', max_loan_minutes, 'reasonCode', ${bool('reason_code')}))
+                  FROM (SELECT * FROM tier_rules ORDER BY tier)`,
+  insert: {
+    sql: `INSERT INTO tier_rules (tier, authorisers, authoriser_group_id, pin, max_loan_minutes,
+            reason_code) VALUES (?, ?, ?, ?, ?, ?)`,
+    run: (stmt, row) => stmt.run(row.tier, ...TIER_RULE_VALUES(row)),
+  },
+  update: {
+    sql: `UPDATE tier_rules SET authorisers = ?, authoriser_group_id = ?, pin = ?,
+            max_loan_minutes = ?, reason_code = ? WHERE tier = ?`,
+    run: (stmt, row) => stmt.run(...TIER_RULE_VALUES(row), row.tier),
+  },
+  remove: ['DELETE FROM tier_rules WHERE tier = @tier'],
+};
+
+const reasonCodes: SyncTable<'reasonCodes'> = {
+  readCurrent: `SELECT json_group_array(json_object('code', code, 'description', description))
+                  FROM (SELECT * FROM reason_codes ORDER BY code)`,
+  insert: {
+    sql: 'INSERT INTO reason_codes (code, description) VALUES (?, ?)',
+    run: (stmt, row) => stmt.run(row.code, row.description),
+  },
+  update: {
+    sql: 'UPDATE reason_codes SET description = ? WHERE code = ?',
+    run: (stmt, row) => stmt.run(row.description, row.code),
+  },
+  remove: ['DELETE FROM reason_codes WHERE code = @code'],
 };
 
 export const SYNC_TABLES: { readonly [S in SectionName]: SyncTable<S> } = {
@@ -280,7 +388,7 @@ export const SYNC_TABLES: { readonly [S in SectionName]: SyncTable<S> } = {
   credentials,
   keys,
   permissions,
-  accessGroups: namedTable<'accessGroups'>('access_groups'),
+  accessGroups,
   groupMembers,
   keySets: namedTable<'keySets'>('key_sets'),
   keySetMembers,
@@ -288,6 +396,8 @@ export const SYNC_TABLES: { readonly [S in SectionName]: SyncTable<S> } = {
   scheduleWindows,
   scheduleExceptions,
   grants,
+  tierRules,
+  reasonCodes,
 };
 
 /** Keys out on loan, in the set or retired: they keep their tag and home slot while out. */

@@ -285,6 +285,8 @@ const SYNC_COUNTS: Fields<SyncCounts> = {
     scheduleWindows: true,
     scheduleExceptions: true,
     grants: true,
+    tierRules: true,
+    reasonCodes: true,
   },
   optional: {},
 };

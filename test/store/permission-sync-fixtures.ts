@@ -13,6 +13,8 @@ export const UNTOUCHED_POLICY = {
   scheduleWindows: { added: 0, changed: 0, removed: 0 },
   scheduleExceptions: { added: 0, changed: 0, removed: 0 },
   grants: { added: 0, changed: 0, removed: 0 },
+  tierRules: { added: 0, changed: 0, removed: 0 },
+  reasonCodes: { added: 0, changed: 0, removed: 0 },
 };
 
 /** Alice's card in baseSet. */

@@ -108,6 +108,9 @@ describe('validating a delta', () => {
     const expected = edit(current, 2, (s) => {
       s.holders[2]!.enabled = true;
       s.permissions.splice(3, 1);
+      // A delta's result has every section: the kept ones as they were (none here).
+      s.tierRules = [];
+      s.reasonCodes = [];
     });
     expect(result.ok && { ...result.value, holders: sortById(result.value.holders) }).toEqual(
       expected,

@@ -14,7 +14,7 @@ export interface SetValidity {
 /** Key states a set may give; a key is retired by leaving it out of the set. */
 export type SetKeyState = 'active' | 'lost' | 'stolen';
 
-export interface SetAccessGroup {
+export interface SetAccessGroup extends SetLoanLimit {
   id: number;
   name: string;
 }
@@ -61,11 +61,37 @@ export interface SetScheduleException {
 }
 
 /** Exactly one of holderId and groupId, exactly one of slot and keySetId. */
-export interface SetGrant extends SetValidity {
+export interface SetGrant extends SetValidity, SetLoanLimit {
   id: number;
   holderId?: number | null;
   groupId?: number | null;
   slot?: number | null;
   keySetId?: number | null;
   scheduleId?: number | null;
+}
+
+/** The master-key tiers a key may carry (issue 4, rule 5); null or absent: untiered. */
+export type SetKeyTier = 'grand_master' | 'master' | 'sub_master' | 'change';
+
+/** Rule 4's loan limit, in minutes (> 0); null or absent: no limit of this row's own. */
+export interface SetLoanLimit {
+  maxLoanMinutes?: number | null;
+}
+
+/** What taking a key of one tier requires; the tier is the row's key. */
+export interface SetTierRule {
+  tier: SetKeyTier;
+  /** Further authorised holders who must badge before the release. */
+  authorisers: 0 | 1 | 2;
+  /** When set, each authoriser must belong to this access group. */
+  authoriserGroupId?: number | null;
+  pin: boolean;
+  maxLoanMinutes?: number | null;
+  reasonCode: boolean;
+}
+
+/** A reason code the keypad may give (1–6 digits), with what it means. */
+export interface SetReasonCode {
+  code: string;
+  description: string;
 }
