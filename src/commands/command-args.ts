@@ -15,7 +15,7 @@ export type CommandArgs =
   | { name: 'release'; slot: number; holderId: number }
   | { name: 'emergency_release' }
   | { name: 'emergency_release_end' }
-  | { name: 'lockdown'; allowHolders: number[] }
+  | { name: 'lockdown'; allowHolders: number[]; allowGroups: number[] }
   | { name: 'lockdown_end' }
   | { name: 'inventory' }
   | { name: 'reconcile' };
@@ -65,7 +65,18 @@ export function readArgs(
           `allowHolders: must be an array of at most ${MAX_ALLOW_HOLDERS} holder ids (integers of at least 1)`,
         );
       }
-      return only(args, ['allowHolders']) ?? { ok: true, args: { name, allowHolders: allow } };
+      const groups = args.allowGroups ?? [];
+      if (!Array.isArray(groups) || !groups.every(isId) || groups.length > MAX_ALLOW_HOLDERS) {
+        return refuse(
+          `allowGroups: must be an array of at most ${MAX_ALLOW_HOLDERS} access group ids (integers of at least 1)`,
+        );
+      }
+      return (
+        only(args, ['allowHolders', 'allowGroups']) ?? {
+          ok: true,
+          args: { name, allowHolders: allow, allowGroups: groups },
+        }
+      );
     }
     default: {
       const never: never = name;

@@ -7,10 +7,18 @@ import type { Lockdown } from '../domain/cabinet-state.js';
  */
 export function loadLockdown(db: Database): Lockdown | null {
   const row = db
-    .prepare('SELECT command_id AS commandId, allow_holders AS allowHolders FROM lockdown_state')
-    .get() as { commandId: string; allowHolders: string } | undefined;
+    .prepare(
+      `SELECT command_id AS commandId, allow_holders AS allowHolders, allow_groups AS allowGroups
+         FROM lockdown_state`,
+    )
+    .get() as { commandId: string; allowHolders: string; allowGroups: string } | undefined;
   if (!row) return null;
-  return { commandId: row.commandId, allowHolders: JSON.parse(row.allowHolders) as number[] };
+  const allowGroups = JSON.parse(row.allowGroups) as number[];
+  return {
+    commandId: row.commandId,
+    allowHolders: JSON.parse(row.allowHolders) as number[],
+    ...(allowGroups.length === 0 ? {} : { allowGroups }),
+  };
 }
 
 /** Writes what the cabinet flow decided; call in the transaction that records it. */
@@ -20,8 +28,15 @@ export function saveLockdown(db: Database, lockdown: Lockdown | null, nowMs: num
     return;
   }
   db.prepare(
-    `INSERT INTO lockdown_state (id, command_id, allow_holders, started_at) VALUES (1, ?, ?, ?)
+    `INSERT INTO lockdown_state (id, command_id, allow_holders, allow_groups, started_at)
+     VALUES (1, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET command_id = excluded.command_id,
-       allow_holders = excluded.allow_holders, started_at = excluded.started_at`,
-  ).run(lockdown.commandId, JSON.stringify(lockdown.allowHolders), new Date(nowMs).toISOString());
+       allow_holders = excluded.allow_holders, allow_groups = excluded.allow_groups,
+       started_at = excluded.started_at`,
+  ).run(
+    lockdown.commandId,
+    JSON.stringify(lockdown.allowHolders),
+    JSON.stringify(lockdown.allowGroups ?? []),
+    new Date(nowMs).toISOString(),
+  );
 }

@@ -28,6 +28,8 @@ export type DenialReason =
 /** While a lockdown is in force, only these holders are admitted. */
 export interface LockdownRule {
   allowHolders: readonly number[];
+  /** Members of these access groups are admitted too. */
+  allowGroups?: readonly number[];
 }
 
 export interface AccessRequest {
@@ -85,7 +87,8 @@ export function decideAccess(request: AccessRequest): AccessDecision {
     validityDenial(holder, 'holder', request.nowMs) ??
     validityDenial(credential, 'credential', request.nowMs);
   if (stale) return { granted: false, reason: stale, ...ids };
-  if (lockedOut(holder, request.lockdown)) return { granted: false, reason: 'lockdown', ...ids };
+  if (lockedOut(holder, request.lockdown, request.policy?.groupIds ?? []))
+    return { granted: false, reason: 'lockdown', ...ids };
 
   const { slots, uncovered } = coverageOf(holder, request);
   if (slots.length === 0 && request.keysOut === 0) {
@@ -120,7 +123,8 @@ export function decideRemoteRelease(request: RemoteReleaseRequest): RemoteReleas
   if (!holder.enabled) return { granted: false, reason: 'holder_disabled', ...ids };
   const stale = validityDenial(holder, 'holder', request.nowMs);
   if (stale) return { granted: false, reason: stale, ...ids };
-  if (lockedOut(holder, request.lockdown)) return { granted: false, reason: 'lockdown', ...ids };
+  if (lockedOut(holder, request.lockdown, request.policy?.groupIds ?? []))
+    return { granted: false, reason: 'lockdown', ...ids };
   const { slots, uncovered } = coverageOf(holder, request);
   if (!slots.includes(slot)) {
     // A policy reason (schedule, validity, key state) only when nothing of the holder's is open
@@ -167,6 +171,11 @@ function assertNever(value: never): never {
   throw new Error(`unexpected validity status ${String(value)}`);
 }
 
-function lockedOut(holder: Holder, lockdown: LockdownRule | null | undefined): boolean {
-  return lockdown != null && !lockdown.allowHolders.includes(holder.id);
+function lockedOut(
+  holder: Holder,
+  lockdown: LockdownRule | null | undefined,
+  groupIds: readonly number[],
+): boolean {
+  if (lockdown == null || lockdown.allowHolders.includes(holder.id)) return false;
+  return !(lockdown.allowGroups ?? []).some((g) => groupIds.includes(g));
 }

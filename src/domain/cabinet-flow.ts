@@ -101,7 +101,7 @@ export function step(state: CabinetState, input: CabinetInput, ctx: StepContext)
       run.emergencyEnd(input.source, input.commandId);
       break;
     case 'lockdown_start':
-      run.lockdownStart(input.commandId, input.allowHolders);
+      run.lockdownStart(input.commandId, input.allowHolders, input.allowGroups ?? []);
       break;
     case 'lockdown_end':
       run.lockdownEnd(input.commandId);
@@ -684,11 +684,20 @@ class Step {
    * open session of anyone else ends at once. A lockdown while one is in force replaces it.
    * It does not undo an emergency release: evacuation comes first.
    */
-  lockdownStart(commandId: string, allowHolders: number[]): void {
+  lockdownStart(commandId: string, allowHolders: number[], allowGroups: number[]): void {
     const allowed = [...new Set(allowHolders)].sort((a, b) => a - b);
-    this.lockdown = { commandId, allowHolders: allowed };
-    this.record({ type: 'lockdown.started', data: { commandId, allowHolders: allowed } });
-    if (this.session && !allowed.includes(this.session.holderId)) this.endSession();
+    const groups = [...new Set(allowGroups)].sort((a, b) => a - b);
+    const withGroups = groups.length === 0 ? {} : { allowGroups: groups };
+    this.lockdown = { commandId, allowHolders: allowed, ...withGroups };
+    this.record({
+      type: 'lockdown.started',
+      data: { commandId, allowHolders: allowed, ...withGroups },
+    });
+    const session = this.session;
+    const admitted = (holderId: number) =>
+      allowed.includes(holderId) ||
+      this.ctx.directory.groupsOf(holderId).some((g) => groups.includes(g));
+    if (session && !admitted(session.holderId)) this.endSession();
   }
 
   lockdownEnd(commandId: string): void {

@@ -21,7 +21,7 @@ export type CabinetInput =
       releases?: EmergencyReleases;
     }
   | { kind: 'emergency_end'; source: EmergencySource; commandId?: string }
-  | { kind: 'lockdown_start'; commandId: string; allowHolders: number[] }
+  | { kind: 'lockdown_start'; commandId: string; allowHolders: number[]; allowGroups?: number[] }
   | { kind: 'lockdown_end'; commandId: string }
   /** A custodian ends a lockout before its time (the CLI or the central server). */
   | { kind: 'clear_lockout'; actor: Actor; subject: LockoutSubject }

@@ -117,6 +117,8 @@ export interface Emergency {
 export interface Lockdown {
   commandId: string;
   allowHolders: number[];
+  /** Members of these access groups are admitted too (the custodians); absent: none. */
+  allowGroups?: number[];
 }
 
 export interface CabinetState {

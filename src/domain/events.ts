@@ -197,7 +197,11 @@ export type NewEvent =
       data: { source: 'command' | 'input'; commandId?: string; releases?: EmergencyReleases };
     }
   | { type: 'emergency.ended'; data: { source: 'command' | 'input'; commandId?: string } }
-  | { type: 'lockdown.started'; data: { commandId: string; allowHolders: number[] } }
+  | {
+      type: 'lockdown.started';
+      /** allowGroups: only when the lockdown admits groups' members. */
+      data: { commandId: string; allowHolders: number[]; allowGroups?: number[] };
+    }
   | { type: 'lockdown.ended'; data: { commandId: string } }
   | { type: 'cabinet.started'; data: { version: string; profile: string } }
   | { type: 'cabinet.stopped'; data: { reason: string } }

@@ -35,6 +35,21 @@ it('a holder the lockdown lists is let in', async () => {
   expect(badge()).toMatchObject({ type: 'access.granted', data: { holderId: 1 } });
 });
 
+it('a lockdown admitting a custodian group keeps the group across a restart', async () => {
+  const lockdown = signer.sign('lockdown', { allowGroups: [9] });
+  expect((await h.send(lockdown)).reply).toMatchObject({
+    status: 'ok',
+    result: { lockdown: true, allowHolders: [], allowGroups: [9] },
+  });
+  await h.daemon.stop();
+  await h.startDaemon();
+  expect(h.daemon.runner.current.lockdown).toEqual({
+    commandId: lockdown.id,
+    allowHolders: [],
+    allowGroups: [9],
+  });
+});
+
 it('lockdown_end lifts it for good, restart included', async () => {
   const end = signer.sign('lockdown_end');
   expect((await h.send(end)).reply).toMatchObject({ status: 'ok', result: { lockdown: false } });

@@ -269,7 +269,7 @@ function runCommands(): void {
   send('replay', { fromSeq: 1 });
   send('release', { slot: 2, holderId: 1 }); // granted
   send('release', { slot: 2, holderId: 99 }); // denied: unknown_holder
-  send('lockdown', { allowHolders: [1] });
+  send('lockdown', { allowHolders: [1], allowGroups: [3] });
   send('lockdown_end', {});
   send('emergency_release', {});
   send('emergency_release_end', {});

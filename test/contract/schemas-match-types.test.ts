@@ -206,7 +206,10 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
     optional: { commandId: true, releases: true },
   },
   'emergency.ended': { required: { source: true }, optional: { commandId: true } },
-  'lockdown.started': { required: { commandId: true, allowHolders: true }, optional: {} },
+  'lockdown.started': {
+    required: { commandId: true, allowHolders: true },
+    optional: { allowGroups: true },
+  },
   'lockdown.ended': { required: { commandId: true }, optional: {} },
   'cabinet.started': { required: { version: true, profile: true }, optional: {} },
   'cabinet.stopped': { required: { reason: true }, optional: {} },

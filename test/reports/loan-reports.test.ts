@@ -100,7 +100,12 @@ describe('report history', () => {
       ['holder.added', null, 'by=custodian:carol name=Carl'],
       ['permission.granted', null, 'by=custodian:carol'],
       ['key.checked_out', 5, ''],
-      ['holder.disabled', null, 'by=custodian:carol name=Carl'],
+      // Carl left with K-5: the departure lists it as outstanding.
+      [
+        'holder.disabled',
+        null,
+        'by=custodian:carol name=Carl outstanding=[{"keyId":5,"keyLabel":"K-5","slot":5,"outAt":"2026-01-15T08:15:00.000Z"}]',
+      ],
     ]);
     expect(rows[0]?.holderName).toBe('Carl');
   });

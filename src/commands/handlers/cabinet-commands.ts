@@ -59,7 +59,12 @@ function inputFor(commandId: string, args: CabinetCommand): CabinetInput {
     case 'emergency_release_end':
       return { kind: 'emergency_end', source: 'command', commandId };
     case 'lockdown':
-      return { kind: 'lockdown_start', commandId, allowHolders: args.allowHolders };
+      return {
+        kind: 'lockdown_start',
+        commandId,
+        allowHolders: args.allowHolders,
+        allowGroups: args.allowGroups,
+      };
     case 'lockdown_end':
       return { kind: 'lockdown_end', commandId };
     case 'reconcile':
@@ -94,6 +99,7 @@ function outcomeOf(
         result: {
           lockdown: state.lockdown !== null,
           allowHolders: state.lockdown?.allowHolders ?? [],
+          allowGroups: state.lockdown?.allowGroups ?? [],
         },
       };
     case 'reconcile':

@@ -40,3 +40,19 @@ it('after lockdown_end badges are decided as before; a second end records nothin
   s.send({ kind: 'badge', card: ALICE_CARD });
   expect(s.events.at(-1)?.type).toBe('access.granted');
 });
+
+it('a lockdown may admit a custodian group: its members get in, and their session stays', () => {
+  const s = new CabinetScenario();
+  s.directory.memberships.push([2, 7]); // Bob is a custodian (group 7)
+  s.send({ kind: 'badge', card: BOB_CARD });
+  const effects = s.send({ ...lockdown([]), allowGroups: [7, 7] });
+  expect(s.events.at(-1)).toEqual({
+    type: 'lockdown.started',
+    data: { commandId: 'l-1', allowHolders: [], allowGroups: [7] },
+  });
+  expect(effects).not.toContainEqual({ kind: 'door', unlocked: false });
+  s.send({ kind: 'badge', card: ALICE_CARD });
+  expect(s.events.at(-1)).toMatchObject({ type: 'access.denied', data: { reason: 'lockdown' } });
+  s.send({ kind: 'badge', card: BOB_CARD });
+  expect(s.events.at(-1)).toMatchObject({ type: 'access.granted', data: { holderId: 2 } });
+});
