@@ -1,3 +1,4 @@
+import type { Loan } from './model.js';
 import { localTimeAt } from './policy/local-time.js';
 
 /**
@@ -144,4 +145,9 @@ export function takeRefusal(
   }
   if (rules.maxKeysOut !== undefined && loans.length >= rules.maxKeysOut) return 'loan_limit';
   return null;
+}
+
+/** A loan as the overdue rules read it. */
+export function openLoan(loan: Loan): OpenLoan {
+  return { keyId: loan.keyId, holderId: loan.holderId, dueAtMs: loan.dueAtMs ?? null };
 }
