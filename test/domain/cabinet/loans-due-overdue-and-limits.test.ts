@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../../src/domain/cabinet-state.js';
 import { ALICE_CARD, CabinetScenario } from '../../support/cabinet-scenario.js';
 
 const MINUTE = 60_000;
@@ -60,12 +61,7 @@ it('key.overdue once at the due instant, not a millisecond before; quiet; cleare
 
 it('reminders follow at the configured interval until the key is back', () => {
   const s = aliceTakesKey1();
-  s.settings.policy = {
-    overdueBlocksTaking: true,
-    overdueReminderMs: 15 * MINUTE,
-    authorisationWindowMs: 60_000,
-    entryMs: 20_000,
-  };
+  s.settings.policy = { ...DEFAULT_POLICY, overdueReminderMs: 15 * MINUTE };
   s.advance(60 * MINUTE); // overdue
   for (let i = 0; i < 45; i++) s.advance(MINUTE);
   const reminders = s.events.filter((e) => e.type === 'key.overdue_reminder');
@@ -100,12 +96,7 @@ it('a holder with an overdue key gets the door to return it, and nothing to take
 
 it('with overdueBlocksTaking off, an overdue key does not stop taking another', () => {
   const s = aliceTakesKey1();
-  s.settings.policy = {
-    overdueBlocksTaking: false,
-    overdueReminderMs: 60 * MINUTE,
-    authorisationWindowMs: 60_000,
-    entryMs: 20_000,
-  };
+  s.settings.policy = { ...DEFAULT_POLICY, overdueBlocksTaking: false };
   s.advance(60 * MINUTE);
   s.send({ kind: 'badge', card: ALICE_CARD });
   expect(s.events.at(-1)).toMatchObject({ type: 'access.granted', data: { slots: [2] } });
@@ -130,13 +121,7 @@ it('the maximum number of keys out: reaching it relocks the other slots of the s
 
 it('the configured default applies when the holder has no limit of their own', () => {
   const s = new CabinetScenario();
-  s.settings.policy = {
-    maxKeysOut: 0,
-    overdueBlocksTaking: true,
-    overdueReminderMs: 60 * MINUTE,
-    authorisationWindowMs: 60_000,
-    entryMs: 20_000,
-  };
+  s.settings.policy = { ...DEFAULT_POLICY, maxKeysOut: 0 };
   s.send({ kind: 'badge', card: ALICE_CARD });
   // Nothing out, nothing allowed: nothing to return either, so a plain denial.
   expect(s.events.at(-1)).toMatchObject({ type: 'access.denied', data: { reason: 'loan_limit' } });
