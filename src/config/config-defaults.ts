@@ -35,6 +35,15 @@ export const DEFAULT_CONFIG: ConfigDefaults = {
     doorPreAlarmSeconds: 5,
     timeZone: 'UTC',
   },
+  lockout: {
+    windowSeconds: 60,
+    levels: [
+      { attempts: 3, lockSeconds: 10 },
+      { attempts: 2, lockSeconds: 30 },
+    ],
+    maxLockMinutes: 15,
+    forgetAfterMinutes: 60,
+  },
   policy: {
     maxKeysOut: null,
     overdueBlocksTaking: true,

@@ -193,6 +193,74 @@ export const configSchema: JsonSchema = {
       },
       additionalProperties: false,
     },
+    lockout: {
+      title: 'Lockout',
+      description:
+        'Repeated denied badges of one card, or of unknown cards at the reader, lock it out for ' +
+        'a while; each successive lockout is longer.',
+      type: 'object',
+      default: {},
+      properties: {
+        windowSeconds: {
+          title: 'Counting window (s)',
+          description: 'Denials older than this no longer count towards a lockout.',
+          type: 'integer',
+          minimum: 1,
+          maximum: 86400,
+          default: d.lockout.windowSeconds,
+        },
+        levels: {
+          title: 'Escalation',
+          description:
+            'The first lockout comes after levels[0].attempts denials and lasts ' +
+            'levels[0].lockSeconds; the next uses levels[1], and so on. Past the end of the ' +
+            "list the last level's attempts are kept and its time doubles, up to maxLockMinutes.",
+          type: 'array',
+          minItems: 1,
+          maxItems: 10,
+          items: {
+            type: 'object',
+            properties: {
+              attempts: {
+                title: 'Attempts',
+                description: 'Denials within the window that start this lockout.',
+                type: 'integer',
+                minimum: 1,
+                maximum: 100,
+              },
+              lockSeconds: {
+                title: 'Lock time (s)',
+                description: 'How long this lockout refuses the card (or the reader).',
+                type: 'integer',
+                minimum: 1,
+                maximum: 86400,
+              },
+            },
+            required: ['attempts', 'lockSeconds'],
+            additionalProperties: false,
+          },
+          default: d.lockout.levels,
+        },
+        maxLockMinutes: {
+          title: 'Longest lockout (min)',
+          description: 'No lockout lasts longer than this, however often it repeats.',
+          type: 'integer',
+          minimum: 1,
+          maximum: 1440,
+          default: d.lockout.maxLockMinutes,
+        },
+        forgetAfterMinutes: {
+          title: 'Forgiven after (min)',
+          description:
+            'A card or reader with no lockout for this long starts again at the first level.',
+          type: 'integer',
+          minimum: 1,
+          maximum: 10080,
+          default: d.lockout.forgetAfterMinutes,
+        },
+      },
+      additionalProperties: false,
+    },
     policy: {
       title: 'Access policy',
       description: 'Loan rules, PIN entry and the two- and three-person rule.',

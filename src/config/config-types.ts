@@ -58,6 +58,15 @@ export interface KeywardenConfig {
     /** IANA time zone the schedules and curfews are read in. */
     timeZone: string;
   };
+  lockout: {
+    /** Denials older than this no longer count. */
+    windowSeconds: number;
+    /** The i-th successive lockout: after `attempts` denials, locked for `lockSeconds`. */
+    levels: Array<{ attempts: number; lockSeconds: number }>;
+    maxLockMinutes: number;
+    /** A subject with no lockout for this long starts again from the first level. */
+    forgetAfterMinutes: number;
+  };
   policy: {
     /** Keys a holder may have out at once unless their record says; null: no limit. */
     maxKeysOut: number | null;

@@ -18,7 +18,16 @@ type ConfigFile = { cabinetId: string; version?: 1 } & {
 } & {
   [
     K in
-      'mqtt' | 'cabinet' | 'policy' | 'readers' | 'sim' | 'log' | 'delivery' | 'clock' | 'commands'
+      | 'mqtt'
+      | 'cabinet'
+      | 'policy'
+      | 'lockout'
+      | 'readers'
+      | 'sim'
+      | 'log'
+      | 'delivery'
+      | 'clock'
+      | 'commands'
   ]?: Partial<KeywardenConfig[K]>;
 };
 
@@ -114,6 +123,7 @@ function complete(raw: ConfigFile, file: string): KeywardenConfig {
     mqtt,
     cabinet: { ...DEFAULT_CONFIG.cabinet, ...raw.cabinet },
     policy: { ...DEFAULT_CONFIG.policy, ...raw.policy },
+    lockout: { ...DEFAULT_CONFIG.lockout, ...raw.lockout },
     readers: { ...DEFAULT_CONFIG.readers, ...raw.readers },
     sim: simSection(raw.sim, at),
     log: { ...DEFAULT_CONFIG.log, ...raw.log },

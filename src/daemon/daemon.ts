@@ -31,7 +31,7 @@ import { watchContactInputs } from './contact-inputs.js';
 import { claimHardware, type CabinetHardware } from './hardware.js';
 import { buildInventory } from './inventory.js';
 import { KeypadEntries } from './keypad-entries.js';
-import { policySettingsOf } from './policy-settings.js';
+import { lockoutSettingsOf, policySettingsOf } from './policy-settings.js';
 import { createReaders, type CabinetReaders } from './readers.js';
 import { ServiceManagerLink } from './service-manager.js';
 import { scheduleStartReconciliation, type StartReconciliation } from './start-reconciliation.js';
@@ -119,6 +119,7 @@ export class Daemon {
           sessionMs: this.sessionMs(),
           wrongSlotPulseMs: config.cabinet.wrongSlotPulseSeconds * 1000,
           policy: policySettingsOf(config),
+          lockout: lockoutSettingsOf(config),
           door: {
             forcedDebounceMs: config.cabinet.doorForcedDebounceMs,
             heldOpenMs: config.cabinet.doorHeldOpenSeconds * 1000,

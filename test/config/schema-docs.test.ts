@@ -37,6 +37,9 @@ describe('schemas document themselves', () => {
       'mqtt.cert',
       'mqtt.key',
       'mqtt.clientId',
+      // The fields of one escalation level: the list itself has a default.
+      'lockout.levels[].attempts',
+      'lockout.levels[].lockSeconds',
       'readers.badgePath',
       'readers.fobPath',
       'sim.stateFile',
