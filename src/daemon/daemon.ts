@@ -163,7 +163,7 @@ export class Daemon {
       runner: this.runner,
       clock: this.clock,
       logger: logger.child({ module: 'custodian-requests' }),
-      recorded: () => this.pollExternalWrites(true),
+      recorded: () => this.publishNewEvents(),
     });
     // A card tapped for enrolment (`keywarden credential enrol`) is not decided.
     this.readers.badge.on('badge', ({ card }) => {
@@ -192,7 +192,6 @@ export class Daemon {
         clockWatch.check();
         this.runner.handle({ kind: 'tick' });
         this.systemd.tick(); // the watchdog pings only while this loop runs
-        this.requests.tick();
       }, this.options.tickMs ?? 100),
     );
     this.every(EXTERNAL_POLL_MS, 'external writes', () => this.pollExternalWrites());
@@ -416,13 +415,19 @@ export class Daemon {
 
   private lastDataVersion = -1;
 
-  private pollExternalWrites(force = false): void {
+  private pollExternalWrites(): void {
     const version = this.db.pragma('data_version', { simple: true }) as number;
-    if (force || version !== this.lastDataVersion) {
-      this.lastDataVersion = version;
-      this.delivery.checkBacklog();
-      this.mqtt.publisher.notify();
-      this.mqtt.retained.refresh();
-    }
+    if (version === this.lastDataVersion) return;
+    this.lastDataVersion = version;
+    // A custodian's request is a write by another process: looked for only when one came.
+    this.requests.tick();
+    this.publishNewEvents();
+  }
+
+  /** Events recorded outside the runner (the CLI, custodian requests) go out like any other. */
+  private publishNewEvents(): void {
+    this.delivery.checkBacklog();
+    this.mqtt.publisher.notify();
+    this.mqtt.retained.refresh();
   }
 }

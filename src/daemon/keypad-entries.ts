@@ -2,7 +2,7 @@ import type { KeypadEntry } from '../../drivers/serial/keypad-line.js';
 import type { Logger } from '../log/logger.js';
 import type { Database } from '../store/database.js';
 import { checkPin } from '../store/pin-hash.js';
-import { pinHashesOf } from '../store/policy-marks.js';
+import { pinHashesOf } from '../store/credential-pins.js';
 import type { CabinetRunner } from './cabinet-runner.js';
 
 /**

@@ -15,14 +15,3 @@ export function loadExpiriesMark(db: Database, nowMs: number): number {
   db.prepare('UPDATE policy_marks SET expiries_until = ? WHERE id = 1').run(now);
   return nowMs;
 }
-
-/** A credential's PIN hashes, for the shell's slow check; undefined when it has no PIN. */
-export function pinHashesOf(
-  db: Database,
-  credentialId: number,
-): { pin: string; duress: string | null } | undefined {
-  const row = db
-    .prepare('SELECT pin_hash AS pin, duress_pin_hash AS duress FROM credentials WHERE id = ?')
-    .get(credentialId) as { pin: string | null; duress: string | null } | undefined;
-  return row?.pin == null ? undefined : { pin: row.pin, duress: row.duress };
-}

@@ -96,7 +96,9 @@ export abstract class AccessStep extends EntryStep {
       return;
     }
     const rules = directory.tierRules();
-    const tierOf = (slot: number) => this.keyIn(slot)?.tier ?? 'none';
+    // One directory read per released slot, not one per use below.
+    const tiers = new Map(slots.map((s) => [s, this.keyIn(s)?.tier ?? 'none'] as const));
+    const tierOf = (slot: number) => tiers.get(slot) ?? 'none';
     const gated = slots.filter((s) => rules[tierOf(s)].authorisers > 0);
     const all = requirementsFor(slots.map(tierOf), rules);
     const authorisers = requirementsFor(gated.map(tierOf), rules);
