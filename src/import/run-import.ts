@@ -58,7 +58,8 @@ export function runImport(
   return db
     .transaction((): ImportReport => {
       refuseWhenManagedCentrally(db);
-      const check = kind.checker(db);
+      const at = options.now?.() ?? new Date();
+      const check = kind.checker(db, at);
       const errors: RowError[] = [];
       const changes: RowChange[] = [];
       let unchanged = 0;
@@ -82,8 +83,7 @@ export function runImport(
       }
       const report = { rows: rows.length, changes: changes.length, unchanged, errors };
       if (errors.length > 0 || options.dryRun) return { ...report, applied: false };
-      const now = (options.now?.() ?? new Date()).toISOString();
-      const events: NewEvent[] = changes.map((c) => c.apply(actor, now));
+      const events: NewEvent[] = changes.map((c) => c.apply(actor, at.toISOString()));
       log.appendInTransaction(events);
       return { ...report, applied: true };
     })

@@ -142,18 +142,24 @@ describe('keywarden import', () => {
       '12',
       '13',
     ]);
-    expect(result.err).toContain('bad.csv:3: name is empty');
-    expect(result.err).toContain('bad.csv:4: name contains a control character');
-    expect(result.err).toContain('bad.csv:6: enabled must be 1 or 0');
+    expect(result.err).toContain('bad.csv:3: column name is empty');
     expect(result.err).toContain(
-      'bad.csv:7: valid_from "2026-03-01" is not a date and time with its zone',
+      'bad.csv:4: column name contains U+000A (a line break) at character 4',
+    );
+    expect(result.err).toContain('bad.csv:6: column enabled must be 1 or 0');
+    expect(result.err).toContain(
+      'bad.csv:7: column valid_from: "2026-03-01" is a date without a time and zone',
     );
     expect(result.err).toContain('bad.csv:8: valid_from must be before valid_until');
-    expect(result.err).toContain('bad.csv:9: max_keys_out must be a whole number of at least 0');
+    expect(result.err).toContain(
+      'bad.csv:9: column max_keys_out must be a whole number of at least 0',
+    );
     expect(result.err).toContain('bad.csv:10: hr_ref E-200 appears twice in the file');
     expect(result.err).toContain("bad.csv:11: name differs from holder 1's record");
     expect(result.err).toContain('bad.csv:12: 3 fields, the header has 6');
-    expect(result.err).toContain('bad.csv:13: valid_from "2026-02-30T00:00:00Z"');
+    expect(result.err).toContain(
+      'bad.csv:13: column valid_from: 2026-02-30 is not a date in February 2026 (it has 28 days)',
+    );
     expect(lines.at(-1)).toBe(
       'nothing imported: 10 bad rows (fix them and import the whole file again)',
     );
@@ -189,7 +195,9 @@ describe('keywarden import', () => {
     expect(p.err).toContain(
       'perms.csv:4: holder 1 already has slot 2 with other validity or limit',
     );
-    expect(p.err).toContain('perms.csv:5: max_loan_minutes must be a whole number of at least 1');
+    expect(p.err).toContain(
+      'perms.csv:5: column max_loan_minutes must be a whole number of at least 1',
+    );
     expect(footprint()).toEqual(before);
   });
 

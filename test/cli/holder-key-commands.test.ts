@@ -353,7 +353,7 @@ describe('wrong arguments: exit 2, nothing changed', () => {
   it.each([
     [
       ['holder', 'add', '--name', 'X', '--valid-until', 'tomorrow'],
-      '--valid-until must be a date and time with its zone',
+      '--valid-until: "tomorrow" is not a date and time with its zone',
     ],
     [['holder', 'add', '--name', 'X', '--max-keys-out', '-1'], '--max-keys-out'],
     [
@@ -366,7 +366,7 @@ describe('wrong arguments: exit 2, nothing changed', () => {
     ],
     [
       ['credential', 'set', '1', '--valid-from', '2026-13-01T00:00Z'],
-      '--valid-from must be a date and time',
+      '--valid-from: 2026-13-01: month 13 is not a month (01 to 12)',
     ],
     [
       ['key', 'add', '--tag', 'A0000001', '--slot', '1', '--label', 'K', '--tier', 'boss'],
@@ -374,7 +374,7 @@ describe('wrong arguments: exit 2, nothing changed', () => {
     ],
     [
       ['key', 'add', '--tag', 'A0000001', '--slot', '1', '--label', 'K', '--curfew', '25:00'],
-      '--curfew must be a time HH:MM',
+      '--curfew: "25:00" is not a time of day (00:00 to 23:59)',
     ],
     [
       ['key', 'add', '--tag', 'A0000001', '--slot', '1', '--label', 'K', '--return', 'nearest'],

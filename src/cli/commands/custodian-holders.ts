@@ -6,6 +6,7 @@ import {
   type HolderFields,
 } from '../../store/custodian/holders.js';
 import {
+  freeText,
   instantOrNone,
   validity,
   wholeNumber,
@@ -45,7 +46,7 @@ export const holderCommands: Command[] = [
       ...AS,
     },
     run(args, io) {
-      const name = requireOption(args, 'name');
+      const name = freeText(requireOption(args, 'name'), '--name');
       const { validFrom, validUntil } = validity(
         option(args, 'valid-from'),
         option(args, 'valid-until'),
@@ -55,7 +56,7 @@ export const holderCommands: Command[] = [
       const id = withStore(args, ({ store }) =>
         store.addHolder(name, { validFrom, validUntil, maxKeysOut }),
       );
-      io.out(`holder ${id} added: ${name.trim()}`);
+      io.out(`holder ${id} added: ${name}`);
     },
   },
   {
@@ -176,7 +177,7 @@ export const holderCommands: Command[] = [
       requireSome(args, ['name', 'valid-from', 'valid-until', 'max-keys-out']);
       const patch: Partial<HolderFields> = {};
       const name = option(args, 'name');
-      if (name !== undefined) patch.name = name;
+      if (name !== undefined) patch.name = freeText(name, '--name');
       const from = option(args, 'valid-from');
       if (from !== undefined) patch.validFrom = instantOrNone(from, '--valid-from');
       const until = option(args, 'valid-until');

@@ -23,7 +23,7 @@ export const scheduleCommands: Command[] = [
     usage: `schedule add --name <name> ${AS_USAGE}`,
     options: { name: { type: 'string' }, ...AS },
     run(args, io) {
-      const name = checkName(requireOption(args, 'name'), 'a schedule name');
+      const name = checkName(requireOption(args, 'name'), '--name');
       const id = withStore(args, ({ scope }) => addSchedule(scope, name));
       io.out(`schedule ${id} added: ${name}`);
     },

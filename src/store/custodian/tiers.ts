@@ -1,4 +1,5 @@
 import { KeywardenError } from '../../errors.js';
+import { freeText } from './values.js';
 import type { KeyTier } from './keys.js';
 import { change, notFound, policyChanged, updated, type ChangeScope } from './scope.js';
 
@@ -102,10 +103,7 @@ export function checkReasonCode(code: string): string {
 
 export function addReasonCode(scope: ChangeScope, code: string, description: string): void {
   const clean = checkReasonCode(code);
-  const text = description.trim();
-  if (text.length === 0 || text.length > 200) {
-    throw new KeywardenError('USAGE', 'a reason code needs a description of 1 to 200 characters');
-  }
+  const text = freeText(description, 'a reason code description');
   change(
     scope,
     () => {
