@@ -17,7 +17,7 @@ const HOLDERS =
 const CREDENTIALS =
   'hr_ref,card,enabled,valid_from,valid_until,pin_required\n' +
   'E-100,100086f444,1,,,0\n' +
-  'E-101,00AB12CD,1,,2027-01-01T00:00:00Z,1\n';
+  'E-101,00AB12CD,1,,2037-01-01T00:00:00Z,1\n';
 
 const PERMISSIONS =
   'slot,hr_ref,valid_from,valid_until,max_loan_minutes\n' + // any column order
@@ -309,7 +309,7 @@ describe('keywarden export', () => {
     expect(result.out).toBe(
       'hr_ref,card,enabled,valid_from,valid_until,pin_required\r\n' +
         'E-100,…F444,1,,,0\r\n' +
-        'E-101,…12CD,1,,2027-01-01T00:00:00.000Z,1',
+        'E-101,…12CD,1,,2037-01-01T00:00:00.000Z,1',
     );
     expect(result.err).toContain('1 holder without an HR reference left out');
     expect((await cab.cli('export', 'credentials', '--with-cards')).out).toContain(
