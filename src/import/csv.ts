@@ -104,12 +104,38 @@ export function csvField(value: string | number | boolean | null | undefined): s
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/**
+ * What a spreadsheet runs as a formula when a cell starts with it (CSV injection: `=HYPERLINK`,
+ * `@SUM`, `+cmd|…`, and a leading tab or CR that some applications strip before looking).
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A text cell a spreadsheet would run, prefixed with `'` so that it is shown as text (the
+ * OWASP advice). Numbers are left alone: -5 is a number, not a formula.
+ */
+export function guardFormula(value: unknown): unknown {
+  return typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+/** The reverse, for import: a cell the export guarded reads back as it was written. */
+export function unguardFormula(field: string): string {
+  return field.startsWith("'") && FORMULA_START.test(field.slice(1)) ? field.slice(1) : field;
+}
+
+export interface CsvOptions {
+  /** Write cells exactly as stored, formulas included (`--raw-cells`). Default: guarded. */
+  rawCells?: boolean;
+}
+
 /** CRLF line endings, as RFC 4180 has them; every record ends with one. */
 export function writeCsv(
   headers: readonly string[],
   rows: ReadonlyArray<ReadonlyArray<unknown>>,
+  options: CsvOptions = {},
 ): string {
+  const cell = options.rawCells ? (v: unknown) => v : guardFormula;
   return [headers, ...rows]
-    .map((r) => r.map((v) => csvField(v as string | number | null)).join(',') + '\r\n')
+    .map((r) => r.map((v) => csvField(cell(v) as string | number | null)).join(',') + '\r\n')
     .join('');
 }

@@ -3,7 +3,7 @@ import type { Actor, NewEvent } from '../domain/events.js';
 import { KeywardenError } from '../errors.js';
 import type { EventLog } from '../store/event-log.js';
 import { currentSyncVersion } from '../store/permission-sync.js';
-import { CsvSyntaxError, parseCsv, type CsvRecord } from './csv.js';
+import { CsvSyntaxError, parseCsv, unguardFormula, type CsvRecord } from './csv.js';
 import { FieldError } from './fields.js';
 import type { ImportKind, RowChange } from './import-kind.js';
 
@@ -71,7 +71,10 @@ export function runImport(
           });
           continue;
         }
-        const row = Object.fromEntries(columns.map((c, i) => [c, record.fields[i] ?? '']));
+        // A cell the export guarded against spreadsheet formulas ('=…) reads back as it was.
+        const row = Object.fromEntries(
+          columns.map((c, i) => [c, unguardFormula(record.fields[i] ?? '')]),
+        );
         try {
           const change = check(row);
           if (change) changes.push(change);

@@ -11,7 +11,7 @@ beforeEach(() => {
 const HOLDERS =
   'hr_ref,name,enabled,valid_from,valid_until,max_keys_out\r\n' +
   'E-100,"Smith, Dana",1,2026-01-01T00:00:00Z,,2\r\n' +
-  'E-101,"Jo ""JJ"" Lee",yes,,2027-06-30T17:00:00+02:00,\r\n' +
+  'E-101,"Jo ""JJ"" Lee",yes,,2037-06-30T17:00:00+02:00,\r\n' +
   'E-102,Ana Maria,0,,,\r\n';
 
 const CREDENTIALS =
@@ -66,7 +66,7 @@ describe('keywarden import', () => {
         name: 'Jo "JJ" Lee',
         enabled: 1,
         valid_from: null,
-        valid_until: '2027-06-30T15:00:00.000Z',
+        valid_until: '2037-06-30T15:00:00.000Z',
         max_keys_out: null,
       },
       {

@@ -63,9 +63,14 @@ function exportCommand(kind: ImportKind): Command {
   return {
     path: ['export', kind.name],
     summary: `export ${kind.name} as CSV that \`import ${kind.name}\` reads back${cards ? ' (card numbers masked unless --with-cards)' : ''}`,
-    usage: `export ${kind.name} [--output <file.csv>]${cards ? ' [--with-cards]' : ''}`,
+    usage: `export ${kind.name} [--output <file.csv>]${cards ? ' [--with-cards]' : ''} [--raw-cells]
+
+  A text cell starting with = + - @, a tab or a carriage return is written with a ' in front,
+  so that a spreadsheet shows it instead of running it as a formula; import reads it back
+  without the '. --raw-cells writes every cell exactly as stored.`,
     options: {
       output: { type: 'string', short: 'o' },
+      'raw-cells': { type: 'boolean' },
       ...(cards ? { 'with-cards': { type: 'boolean' } } : {}),
     },
     run(args: ParsedArgs, io: CommandIo) {
@@ -82,7 +87,7 @@ function exportCommand(kind: ImportKind): Command {
       } finally {
         ctx.close();
       }
-      const csv = writeCsv(kind.headers, rows);
+      const csv = writeCsv(kind.headers, rows, { rawCells: args.values['raw-cells'] === true });
       const output = args.values.output;
       if (typeof output === 'string') {
         // Full card numbers are personal data: only the owner may read the file.

@@ -1,3 +1,4 @@
+import { printable, printableJson } from '../../domain/values/free-text.js';
 import {
   disableHolder,
   enableHolder,
@@ -86,15 +87,15 @@ export const holderCommands: Command[] = [
       const id = idArg(args, 0, 'holder-id');
       const h = withStore(args, ({ scope }) => showHolder(scope, id));
       if (args.values.json) {
-        io.out(JSON.stringify(h, null, 2));
+        io.out(printableJson(h));
         return;
       }
       io.out(
         [
-          `holder ${h.id}: ${h.name} (${h.enabled ? 'enabled' : 'disabled'})`,
+          `holder ${h.id}: ${printable(h.name)} (${h.enabled ? 'enabled' : 'disabled'})`,
           `valid:         ${window(h.validFrom, h.validUntil)}`,
           `max keys out:  ${h.maxKeysOut ?? 'default'}`,
-          `groups:        ${h.groups.map((g) => `${g.name} (${g.id})`).join(', ') || '-'}`,
+          `groups:        ${h.groups.map((g) => `${printable(g.name)} (${g.id})`).join(', ') || '-'}`,
           `slots:         ${h.permissions.map((p) => p.slot).join(', ') || '-'}`,
           `grants:        ${h.grants.join(', ') || '-'}`,
           '',

@@ -1,3 +1,4 @@
+import { printable, printableJson } from '../../domain/values/free-text.js';
 import {
   addException,
   addSchedule,
@@ -91,7 +92,7 @@ export const scheduleCommands: Command[] = [
     run(args, io) {
       const rows = withStore(args, ({ scope }) => listSchedules(scope));
       if (args.values.json) {
-        io.out(JSON.stringify(rows, null, 2));
+        io.out(printableJson(rows));
         return;
       }
       if (rows.length === 0) {
@@ -102,7 +103,7 @@ export const scheduleCommands: Command[] = [
         rows
           .map((s) =>
             [
-              `schedule ${s.id}: ${s.name}`,
+              `schedule ${s.id}: ${printable(s.name)}`,
               s.windows.length + s.exceptions.length === 0
                 ? '  (no windows: never open)'
                 : table(

@@ -49,8 +49,11 @@ function reportCommand(
   return {
     path: ['report', name],
     summary,
-    usage: `report ${name}${usage} [--format table|csv|json]`,
-    options: { ...FORMAT, ...options },
+    usage: `report ${name}${usage} [--format table|csv|json] [--raw-cells]
+
+  CSV cells that a spreadsheet would run as formulas (a leading = + - @, tab or CR) get a '
+  in front; --raw-cells writes them exactly as stored.`,
+    options: { ...FORMAT, 'raw-cells': { type: 'boolean' }, ...options },
     run(args, io) {
       const chosen = format(args);
       const ctx = openCustodian(args, { mustExist: true });
@@ -60,7 +63,7 @@ function reportCommand(
       } finally {
         ctx.close();
       }
-      io.out(renderReport(report, chosen));
+      io.out(renderReport(report, chosen, { rawCells: args.values['raw-cells'] === true }));
     },
   };
 }
