@@ -109,18 +109,21 @@ export function csvField(value: string | number | boolean | null | undefined): s
  * `@SUM`, `+cmd|…`, and a leading tab or CR that some applications strip before looking).
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
+/** What the guard prefixes: a formula start, or one already behind quotes ('=…), so that the
+ * import can tell the guard from a value's own leading quote and every value reads back. */
+const GUARDED = /^'*[=+\-@\t\r]/;
 
 /**
  * A text cell a spreadsheet would run, prefixed with `'` so that it is shown as text (the
  * OWASP advice). Numbers are left alone: -5 is a number, not a formula.
  */
 export function guardFormula(value: unknown): unknown {
-  return typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : value;
+  return typeof value === 'string' && GUARDED.test(value) ? `'${value}` : value;
 }
 
-/** The reverse, for import: a cell the export guarded reads back as it was written. */
+/** The reverse, for import: a cell the export guarded reads back exactly as it was. */
 export function unguardFormula(field: string): string {
-  return field.startsWith("'") && FORMULA_START.test(field.slice(1)) ? field.slice(1) : field;
+  return field.startsWith("'") && GUARDED.test(field.slice(1)) ? field.slice(1) : field;
 }
 
 export interface CsvOptions {
