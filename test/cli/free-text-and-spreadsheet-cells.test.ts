@@ -116,6 +116,7 @@ describe('CSV export and spreadsheets', () => {
     '@SUM(A1)',
     "O'Brien",
     "'quoted",
+    "'=quoted formula",
   ];
 
   async function holdersWithHrRefs() {
@@ -127,6 +128,8 @@ describe('CSV export and spreadsheets', () => {
     );
     const result = await cab.cli('import', 'holders', path);
     expect(result.code, result.err).toBe(0);
+    // The import reads '= as a guarded =: a name that really starts so is stored directly.
+    cab.write(`UPDATE holders SET name = ? WHERE hr_ref = 'E-6'`, "'=quoted formula");
   }
 
   it("guards cells a spreadsheet would run with a leading ', and --raw-cells turns that off", async () => {
@@ -138,6 +141,7 @@ describe('CSV export and spreadsheets', () => {
     expect(guarded).toContain("E-3,'@SUM(A1),1");
     expect(guarded).toContain("E-4,O'Brien,1");
     expect(guarded).toContain("E-5,'quoted,1");
+    expect(guarded).toContain("E-6,''=quoted formula,1");
     const raw = (await cab.cliPlain('export', 'holders', '--raw-cells')).out;
     expect(raw).toContain('E-0,"=HYPERLINK(""http://x"",""y"")",1');
     expect(raw).toContain('E-2,-Dash,1');
@@ -160,6 +164,6 @@ describe('CSV export and spreadsheets', () => {
     expect(names(fresh)).toEqual(names(cab));
     expect(names(fresh).map((r) => (r as { name: string }).name)).toEqual(NAMES);
     const again = await cab.cli('import', 'holders', join(cab.dir, 'out.csv'));
-    expect(again.out).toBe('imported holders: 6 rows, 0 changes written, 6 already in the records');
+    expect(again.out).toBe('imported holders: 7 rows, 0 changes written, 7 already in the records');
   });
 });
