@@ -47,15 +47,21 @@ function describe(unit: number): string {
   return `${codePoint(unit)} (a control character)`;
 }
 
+/** The first forbidden character of `value`, described, or undefined when there is none. */
+export function forbiddenCharacterProblem(value: string): string | undefined {
+  const found = FORBIDDEN.exec(value);
+  return found
+    ? `contains ${describe(found[0].charCodeAt(0))} at character ${found.index + 1}; text may not hold control characters, line breaks, tabs or bidi controls`
+    : undefined;
+}
+
 /**
  * What is wrong with a free-text value, or undefined: 1 to `max` characters after trimming
  * spaces, none of them forbidden above.
  */
 export function freeTextProblem(value: string, max: number): string | undefined {
-  const found = FORBIDDEN.exec(value);
-  if (found) {
-    return `contains ${describe(found[0].charCodeAt(0))} at character ${found.index + 1}; text may not hold control characters, line breaks, tabs or bidi controls`;
-  }
+  const forbidden = forbiddenCharacterProblem(value);
+  if (forbidden !== undefined) return forbidden;
   const clean = value.trim();
   if (clean.length === 0) return 'is empty';
   if (clean.length > max) return `is longer than ${max} characters`;
