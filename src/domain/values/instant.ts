@@ -152,7 +152,13 @@ export function readInstant(text: string): Reading<Instant> {
   if (ms < EARLIEST_INSTANT_MS || ms > LATEST_INSTANT_MS) {
     return fail(`${quoted(text)} is outside 1970 to 9999 (UTC)`);
   }
-  return { ok: true, value: { ms, iso: formatInstant(ms) } };
+  // In UTC the canonical text is the fields themselves; building it so is several times
+  // cheaper than Date#toISOString, and a sync of 100,000 holders reads every validity.
+  const iso =
+    offset.value === 0
+      ? `${y}-${mo}-${d}T${h}:${mi}:${s ?? '00'}.${(fraction ?? '').padEnd(3, '0')}Z`
+      : formatInstant(ms);
+  return { ok: true, value: { ms, iso } };
 }
 
 /**
