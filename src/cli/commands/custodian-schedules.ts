@@ -8,6 +8,8 @@ import {
 } from '../../store/custodian/schedules.js';
 import {
   calendarDate,
+  dayName,
+  formatMinute,
   minuteRange,
   name as checkName,
   oneOf,
@@ -34,8 +36,8 @@ export const scheduleCommands: Command[] = [
     summary: 'add a weekly window, e.g. Mon 08:00-18:00 (local time)',
     usage: `schedule add-window <schedule-id> <day> <HH:MM-HH:MM> ${AS_USAGE}
 
-  Days Mon … Sun; times in the cabinet's local time. A window ends by midnight (24:00):
-  overnight access is two windows.`,
+  Days Mon … Sun (or the whole name); times HH:MM in the cabinet's local time. A window ends
+  by midnight (24:00, accepted only as an end): overnight access is two windows.`,
     positionals: ['schedule-id', 'day', 'hours'],
     options: AS,
     run(args, io) {
@@ -44,7 +46,7 @@ export const scheduleCommands: Command[] = [
       const range = minuteRange(args.positionals[2] ?? '', 'hours');
       const windowId = withStore(args, ({ scope }) => addWindow(scope, id, day, range));
       io.out(
-        `window ${windowId} added to schedule ${id}: ${args.positionals[1]} ${args.positionals[2]}`,
+        `window ${windowId} added to schedule ${id}: ${dayName(day)} ${formatMinute(range.start)}-${formatMinute(range.end)}`,
       );
     },
   },
