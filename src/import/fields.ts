@@ -3,7 +3,7 @@
  * or throws a FieldError whose message says what is wrong with it, for the row's report.
  */
 
-import { freeTextProblem } from '../domain/values/free-text.js';
+import { freeTextProblem, quoted } from '../domain/values/free-text.js';
 import { readInstant } from '../domain/values/instant.js';
 
 export class FieldError extends Error {}
@@ -24,7 +24,9 @@ export function flag(raw: string, column: string, empty: boolean): boolean {
   if (value === '') return empty;
   if (TRUE.has(value)) return true;
   if (FALSE.has(value)) return false;
-  throw new FieldError(`column ${column} must be 1 or 0 (or true/false, yes/no), not "${raw}"`);
+  throw new FieldError(
+    `column ${column} must be 1 or 0 (or true/false, yes/no), not ${quoted(raw)}`,
+  );
 }
 
 /**
@@ -55,7 +57,7 @@ export function count(raw: string, column: string, min: number): number | null {
   if (value === '') return null;
   if (!/^\d{1,9}$/.test(value) || Number(value) < min) {
     throw new FieldError(
-      `column ${column} must be a whole number of at least ${min}, not "${raw}"`,
+      `column ${column} must be a whole number of at least ${min}, not ${quoted(raw)}`,
     );
   }
   return Number(value);

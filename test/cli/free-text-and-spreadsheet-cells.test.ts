@@ -76,6 +76,37 @@ describe('control characters in free text are refused, naming the option', () =>
   });
 });
 
+describe('error messages that quote a bad value', () => {
+  it('show its control characters escaped, from an option or a CSV cell', async () => {
+    await ok('schedule', 'add', '--name', 'S');
+    const day = await cab.cli('schedule', 'add-window', '1', '\u001b[2JMon', '08:00-10:00');
+    expect(day.code).toBe(2);
+    expect(day.err).toContain('not "\\x1b[2JMon"');
+    const time = await cab.cli(
+      'holder',
+      'add',
+      '--name',
+      'X',
+      '--valid-until',
+      '\u001b]0;owned\u0007',
+    );
+    expect(time.err).toContain('"\\x1b]0;owned\\x07" is not a date and time');
+    const csv = writeFile(
+      cab,
+      'h.csv',
+      'hr_ref,name,enabled,valid_from,valid_until,max_keys_out\nE-1,Ann,\u001b[5m,,,\nE-2,Bo,1,,,\u009b1\n',
+    );
+    const imported = await cab.cli('import', 'holders', csv);
+    expect(imported.err).toContain(
+      'h.csv:2: column enabled must be 1 or 0 (or true/false, yes/no), not "\\x1b[5m"',
+    );
+    expect(imported.err).toContain(
+      'h.csv:3: column max_keys_out must be a whole number of at least 0, not "\\x9b1"',
+    );
+    for (const result of [day, time, imported]) expect(result.err).not.toMatch(RAW);
+  });
+});
+
 describe('printing text from the database', () => {
   it('escapes control characters that got in before the rule or from elsewhere', async () => {
     await ok('holder', 'add', '--name', 'Dana');

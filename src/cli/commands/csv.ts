@@ -1,3 +1,4 @@
+import { printable } from '../../domain/values/free-text.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { KeywardenError } from '../../errors.js';
 import { writeCsv } from '../../import/csv.js';
@@ -42,7 +43,8 @@ function importCommand(kind: ImportKind): Command {
         ctx.close();
       }
       if (report.errors.length > 0) {
-        for (const e of report.errors) io.err(`${file}:${e.line}: ${e.message}`);
+        // A message may quote a cell of the file: never hand its control characters to the terminal.
+        for (const e of report.errors) io.err(printable(`${file}:${e.line}: ${e.message}`));
         io.err(
           `nothing imported: ${report.errors.length} bad row${report.errors.length === 1 ? '' : 's'} (fix ${report.errors.length === 1 ? 'it' : 'them'} and import the whole file again)`,
         );

@@ -83,6 +83,14 @@ export function printable(text: string): string {
 }
 
 /**
+ * A value echoed in a message: quoted, shortened (a hostile value cannot flood a line) and
+ * printable (a mistyped option must not put its ESC on the terminal that shows the error).
+ */
+export function quoted(value: string, max = 40): string {
+  return `"${printable(value.length > max ? `${value.slice(0, max)}…` : value)}"`;
+}
+
+/**
  * JSON for a terminal: JSON.stringify escapes C0 controls but leaves DEL, C1, the separators
  * and bidi controls raw; these are escaped too (`\u202e`), which is the same JSON value.
  */

@@ -20,6 +20,8 @@
  * - The instant lies in 1970–9999 (UTC), so that its canonical form reads back as itself.
  */
 
+import { quoted } from './free-text.js';
+
 export type Reading<T> = { ok: true; value: T } | { ok: false; problem: string };
 
 /** An instant as milliseconds since the epoch and its canonical text (UTC, milliseconds). */
@@ -55,11 +57,6 @@ const DATE_SHAPE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const CLOCK_SHAPE = /^(\d{2}):(\d{2})$/;
 
 const fail = <T>(problem: string): Reading<T> => ({ ok: false, problem });
-
-/** Quoted for a message, shortened so that a hostile value cannot flood a log line. */
-function quoted(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
-}
 
 export function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;

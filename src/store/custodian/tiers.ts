@@ -1,4 +1,5 @@
 import { KeywardenError } from '../../errors.js';
+import { quoted } from '../../domain/values/free-text.js';
 import { freeText } from './values.js';
 import type { KeyTier } from './keys.js';
 import { change, notFound, policyChanged, updated, type ChangeScope } from './scope.js';
@@ -96,7 +97,7 @@ export interface ReasonCode {
 export function checkReasonCode(code: string): string {
   const clean = code.trim();
   if (!/^\d{1,6}$/.test(clean)) {
-    throw new KeywardenError('USAGE', `a reason code is 1 to 6 digits, not "${code}"`);
+    throw new KeywardenError('USAGE', `a reason code is 1 to 6 digits, not ${quoted(code)}`);
   }
   return clean;
 }

@@ -1,4 +1,4 @@
-import { freeTextProblem } from '../../domain/values/free-text.js';
+import { freeTextProblem, quoted } from '../../domain/values/free-text.js';
 import {
   readCalendarDate,
   readClockTime,
@@ -69,7 +69,7 @@ export function checkNotEnded(until: string | null, now: Date, what: string): vo
 export function wholeNumber(value: string, name: string, min: number): number {
   const v = value.trim();
   if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
-    throw usage(`${name} must be a whole number of at least ${min}, not "${value}"`);
+    throw usage(`${name} must be a whole number of at least ${min}, not ${quoted(value)}`);
   }
   return Number(v);
 }
@@ -82,13 +82,13 @@ export function yesNo(value: string, name: string): boolean {
   const v = value.trim().toLowerCase();
   if (v === 'yes') return true;
   if (v === 'no') return false;
-  throw usage(`${name} must be yes or no, not "${value}"`);
+  throw usage(`${name} must be yes or no, not ${quoted(value)}`);
 }
 
 export function oneOf<T extends string>(value: string, name: string, allowed: readonly T[]): T {
   const v = value.trim().toLowerCase();
   if (!(allowed as readonly string[]).includes(v)) {
-    throw usage(`${name} must be one of ${allowed.join(', ')}, not "${value}"`);
+    throw usage(`${name} must be one of ${allowed.join(', ')}, not ${quoted(value)}`);
   }
   return v as T;
 }
@@ -106,13 +106,13 @@ export function formatMinute(minute: number): string {
 export function minuteRange(value: string, name: string): { start: number; end: number } {
   const [a, b, ...rest] = value.split('-');
   if (a === undefined || b === undefined || rest.length > 0) {
-    throw usage(`${name} must be HH:MM-HH:MM, e.g. 08:00-18:00, not "${value}"`);
+    throw usage(`${name} must be HH:MM-HH:MM, e.g. 08:00-18:00, not ${quoted(value)}`);
   }
   const start = clockMinute(a, name);
   const end = clockMinute(b, name, true);
   if (end <= start) {
     throw usage(
-      `${name}: the end must be after the start on the same day (overnight access is two windows), not "${value}"`,
+      `${name}: the end must be after the start on the same day (overnight access is two windows), not ${quoted(value)}`,
     );
   }
   return { start, end };
@@ -127,7 +127,7 @@ export function weekday(value: string, name: string): number {
   const v = value.trim().toLowerCase();
   const index = Math.max(DAYS.indexOf(v as (typeof DAYS)[number]), DAY_NAMES.indexOf(v));
   if (index === -1) {
-    throw usage(`${name} must be a day Mon, Tue, Wed, Thu, Fri, Sat or Sun, not "${value}"`);
+    throw usage(`${name} must be a day Mon, Tue, Wed, Thu, Fri, Sat or Sun, not ${quoted(value)}`);
   }
   return index + 1;
 }
