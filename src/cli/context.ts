@@ -5,6 +5,7 @@ import { loadProfile, type HardwareProfile } from '../config/profile.js';
 import { systemClock } from '../platform/system-clock.js';
 import type { Actor } from '../domain/events.js';
 import { hardwareDir } from '../paths.js';
+import { freeText } from '../store/custodian/values.js';
 import { CustodianStore, ensureSlots } from '../store/custodian-store.js';
 import { openDatabase, type Database } from '../store/database.js';
 import { EventLog } from '../store/event-log.js';
@@ -35,9 +36,10 @@ export interface CustodianContext {
 /** The custodian's account, recorded on every change: --as, else the invoking user. */
 export function custodianActor(args: ParsedArgs): Actor {
   const as = args.values.as;
+  // The account is written into every event: the same text rule as any name.
   const account =
     typeof as === 'string' && as.trim()
-      ? as.trim()
+      ? freeText(as, '--as')
       : (process.env.SUDO_USER ?? userInfo().username);
   return { kind: 'custodian', account };
 }

@@ -1,4 +1,5 @@
 import type { SignedCommand } from '../contract/signed-command.js';
+import { readInstant } from '../domain/values/instant.js';
 import { NOTHING_READABLE, rejection, type Readable, type Rejection } from './rejection.js';
 
 /**
@@ -86,9 +87,14 @@ function shapeProblem(record: Record<string, unknown>): string | undefined {
   }
   for (const field of ['issuedAt', 'expiresAt'] as const) {
     const value = record[field];
-    if (typeof value !== 'string' || !ISO_UTC.test(value) || Number.isNaN(Date.parse(value))) {
+    if (typeof value !== 'string' || !ISO_UTC.test(value)) {
       return `${field}: must be an ISO 8601 time with a zone, e.g. 2026-11-24T09:00:00Z`;
     }
+    // The contract allows up to nine fraction digits (what servers' libraries write); the
+    // cabinet reads them to the millisecond. The calendar is the one instant reader's: an
+    // impossible date is refused, never rolled over into a later expiry.
+    const reading = readInstant(value.replace(/(\.\d{3})\d+/, '$1'));
+    if (!reading.ok) return `${field}: ${reading.problem}`;
   }
   const { counter, args, signature } = record;
   if (typeof counter !== 'number' || !Number.isSafeInteger(counter) || counter < 1) {

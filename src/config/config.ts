@@ -6,6 +6,7 @@ import { isValidTimeZone } from '../domain/policy/local-time.js';
 import { isProfileName } from './profile.js';
 import { throwIfProblems, type Problem } from './problems.js';
 import { readJsonFile } from './read-json-file.js';
+import { forbiddenCharacterProblem } from '../domain/values/free-text.js';
 import { compileSchema } from './schema-validator.js';
 
 export type { ConfigDefaults, KeywardenConfig, LogLevel } from './config-types.js';
@@ -48,7 +49,11 @@ export function parseConfig(json: unknown, file: string): KeywardenConfig {
   throwIfProblems('CONFIG_INVALID', file, checkVersion(json));
   throwIfProblems('CONFIG_INVALID', file, validateSchema(json));
   const raw = json as ConfigFile;
-  throwIfProblems('CONFIG_INVALID', file, [...checkMqtt(raw), ...checkTimeZone(raw)]);
+  throwIfProblems('CONFIG_INVALID', file, [
+    ...checkMqtt(raw),
+    ...checkTimeZone(raw),
+    ...checkText(raw),
+  ]);
   return complete(raw, file);
 }
 
@@ -68,6 +73,13 @@ function checkVersion(json: unknown): Problem[] {
     ];
   }
   return [];
+}
+
+/** Free text the broker and the server see: the one free-text rule, like every name. */
+function checkText(raw: ConfigFile): Problem[] {
+  const clientId = raw.mqtt?.clientId;
+  const message = clientId === undefined ? undefined : forbiddenCharacterProblem(clientId);
+  return message === undefined ? [] : [{ path: 'mqtt.clientId', message }];
 }
 
 function checkTimeZone(raw: ConfigFile): Problem[] {

@@ -1,4 +1,5 @@
 import { HEADER_BCM_MAX } from '../../drivers/gpio/pin-claims.js';
+import { forbiddenCharacterProblem } from '../domain/values/free-text.js';
 import type { Problem } from './problems.js';
 import type { ReaderSpec } from './profile-types.js';
 
@@ -56,7 +57,15 @@ export function pinsWithPaths(raw: RawProfile): { path: string; pin: RawPin }[] 
 
 /** The rules a schema cannot state readably. Runs only on a profile that passed the schema. */
 export function checkProfile(raw: RawProfile): Problem[] {
-  return [...checkSlots(raw), ...checkPins(raw), ...checkReaders(raw)];
+  return [...checkText(raw), ...checkSlots(raw), ...checkPins(raw), ...checkReaders(raw)];
+}
+
+/** The model is reported to the central server: the one free-text rule, like every name. */
+function checkText(raw: RawProfile): Problem[] {
+  return (['model', 'description'] as const).flatMap((path) => {
+    const message = forbiddenCharacterProblem(raw[path]);
+    return message === undefined ? [] : [{ path, message }];
+  });
 }
 
 function checkSlots(raw: RawProfile): Problem[] {

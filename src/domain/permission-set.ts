@@ -10,6 +10,7 @@
  * store's diff read the table and do not change. The types below are the wire format.
  */
 
+import { freeTextProblem } from './values/free-text.js';
 import {
   calendarDate,
   endMinute,
@@ -243,12 +244,15 @@ const id: FieldCheck = (value) =>
 const flag: FieldCheck = (value) =>
   typeof value === 'boolean' ? undefined : 'must be true or false';
 
+/** Free text: the one rule of values/free-text (no controls, no bidi overrides), as sent. */
 const text =
   (max: number): FieldCheck =>
-  (value) =>
-    typeof value === 'string' && value.length <= max && value.trim().length > 0
-      ? undefined
-      : `must be 1 to ${max} characters, not blank`;
+  (value) => {
+    if (typeof value !== 'string' || value.length > max || value.trim().length === 0) {
+      return `must be 1 to ${max} characters, not blank`;
+    }
+    return freeTextProblem(value, max);
+  };
 
 const matching =
   (pattern: RegExp, what: string): FieldCheck =>

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { maskCard } from '../log/mask-card.js';
-import { FieldError, flag, instant, text, validityOrder } from './fields.js';
+import { FieldError, flag, instant, notEnded, text, validityOrder } from './fields.js';
 import { holderLookup, type ImportKind, type RowChange } from './import-kind.js';
 
 interface CredentialRecord {
@@ -20,7 +20,7 @@ interface CredentialRecord {
 export const credentialsCsv: ImportKind = {
   name: 'credentials',
   headers: ['hr_ref', 'card', 'enabled', 'valid_from', 'valid_until', 'pin_required'],
-  checker(db: Database) {
+  checker(db: Database, now: Date) {
     const seen = new Set<string>();
     const holderByRef = holderLookup(db);
     const insert = db.prepare(
@@ -72,8 +72,9 @@ export const credentialsCsv: ImportKind = {
         }
         return null;
       }
+      notEnded(validUntil, now, 'valid_until');
       return {
-        apply(actor, now) {
+        apply(actor, at) {
           const id = Number(
             insert.run(
               holder.id,
@@ -82,7 +83,7 @@ export const credentialsCsv: ImportKind = {
               validFrom,
               validUntil,
               pinRequired ? 1 : 0,
-              now,
+              at,
             ).lastInsertRowid,
           );
           return {

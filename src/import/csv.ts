@@ -104,12 +104,41 @@ export function csvField(value: string | number | boolean | null | undefined): s
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/**
+ * What a spreadsheet runs as a formula when a cell starts with it (CSV injection: `=HYPERLINK`,
+ * `@SUM`, `+cmd|…`, and a leading tab or CR that some applications strip before looking).
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** What the guard prefixes: a formula start, or one already behind quotes ('=…), so that the
+ * import can tell the guard from a value's own leading quote and every value reads back. */
+const GUARDED = /^'*[=+\-@\t\r]/;
+
+/**
+ * A text cell a spreadsheet would run, prefixed with `'` so that it is shown as text (the
+ * OWASP advice). Numbers are left alone: -5 is a number, not a formula.
+ */
+export function guardFormula(value: unknown): unknown {
+  return typeof value === 'string' && GUARDED.test(value) ? `'${value}` : value;
+}
+
+/** The reverse, for import: a cell the export guarded reads back exactly as it was. */
+export function unguardFormula(field: string): string {
+  return field.startsWith("'") && GUARDED.test(field.slice(1)) ? field.slice(1) : field;
+}
+
+export interface CsvOptions {
+  /** Write cells exactly as stored, formulas included (`--raw-cells`). Default: guarded. */
+  rawCells?: boolean;
+}
+
 /** CRLF line endings, as RFC 4180 has them; every record ends with one. */
 export function writeCsv(
   headers: readonly string[],
   rows: ReadonlyArray<ReadonlyArray<unknown>>,
+  options: CsvOptions = {},
 ): string {
+  const cell = options.rawCells ? (v: unknown) => v : guardFormula;
   return [headers, ...rows]
-    .map((r) => r.map((v) => csvField(v as string | number | null)).join(',') + '\r\n')
+    .map((r) => r.map((v) => csvField(cell(v) as string | number | null)).join(',') + '\r\n')
     .join('');
 }

@@ -3,16 +3,16 @@
  * or throws a FieldError whose message says what is wrong with it, for the row's report.
  */
 
+import { freeTextProblem, quoted } from '../domain/values/free-text.js';
+import { readInstant } from '../domain/values/instant.js';
+
 export class FieldError extends Error {}
 
+/** Free text: the one rule of src/domain/values/free-text (no controls, no bidi overrides). */
 export function text(raw: string, column: string, max: number): string {
-  const value = raw.trim();
-  if (value.length === 0) throw new FieldError(`${column} is empty`);
-  if (value.length > max) throw new FieldError(`${column} is longer than ${max} characters`);
-  if (/[\u0000-\u001f\u007f]/.test(value)) {
-    throw new FieldError(`${column} contains a control character (a line break or tab?)`);
-  }
-  return value;
+  const problem = freeTextProblem(raw, max);
+  if (problem !== undefined) throw new FieldError(`column ${column} ${problem}`);
+  return raw.trim();
 }
 
 const TRUE = new Set(['1', 'true', 'yes']);
@@ -24,32 +24,31 @@ export function flag(raw: string, column: string, empty: boolean): boolean {
   if (value === '') return empty;
   if (TRUE.has(value)) return true;
   if (FALSE.has(value)) return false;
-  throw new FieldError(`${column} must be 1 or 0 (or true/false, yes/no), not "${raw}"`);
+  throw new FieldError(
+    `column ${column} must be 1 or 0 (or true/false, yes/no), not ${quoted(raw)}`,
+  );
 }
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
-
 /**
- * An instant with its zone (ISO 8601, `Z` or an offset), stored as UTC like every time column;
- * empty is no bound. A bare date is refused: whose midnight it means is exactly what goes wrong.
+ * An instant with its zone, read by the domain's one instant reader and stored as its
+ * canonical UTC text like every time column; empty is no bound. A bare date is refused: whose
+ * midnight it means is exactly what goes wrong.
  */
 export function instant(raw: string, column: string): string | null {
   const value = raw.trim();
   if (value === '') return null;
-  const ms = INSTANT.test(value) ? Date.parse(value) : NaN;
-  if (Number.isNaN(ms) || !sameCalendarDate(value)) {
-    throw new FieldError(
-      `${column} "${raw}" is not a date and time with its zone, e.g. 2026-03-01T00:00:00Z`,
-    );
-  }
-  return new Date(ms).toISOString();
+  const reading = readInstant(value);
+  if (!reading.ok) throw new FieldError(`column ${column}: ${reading.problem}`);
+  return reading.value.iso;
 }
 
-/** Date.parse rolls 2026-02-30 over to March; the written date must exist. */
-function sameCalendarDate(value: string): boolean {
-  const [y, m, d] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+/** A new record whose validity has already ended could never be used: almost always a typo. */
+export function notEnded(until: string | null, now: Date, column: string): void {
+  if (until !== null && Date.parse(until) <= now.getTime()) {
+    throw new FieldError(
+      `column ${column}: ${until} has already passed (it is ${now.toISOString()}); a new record valid only until then could never be used`,
+    );
+  }
 }
 
 /** A whole number of at least `min`; empty is null (no limit of its own). */
@@ -57,7 +56,9 @@ export function count(raw: string, column: string, min: number): number | null {
   const value = raw.trim();
   if (value === '') return null;
   if (!/^\d{1,9}$/.test(value) || Number(value) < min) {
-    throw new FieldError(`${column} must be a whole number of at least ${min}, not "${raw}"`);
+    throw new FieldError(
+      `column ${column} must be a whole number of at least ${min}, not ${quoted(raw)}`,
+    );
   }
   return Number(value);
 }

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { count, FieldError, flag, instant, text, validityOrder } from './fields.js';
+import { count, FieldError, flag, instant, notEnded, text, validityOrder } from './fields.js';
 import { holderLookup, type ImportKind, type RowChange } from './import-kind.js';
 
 interface HolderRecord {
@@ -20,7 +20,7 @@ interface HolderRecord {
 export const holdersCsv: ImportKind = {
   name: 'holders',
   headers: ['hr_ref', 'name', 'enabled', 'valid_from', 'valid_until', 'max_keys_out'],
-  checker(db: Database) {
+  checker(db: Database, now: Date) {
     const seen = new Set<string>();
     const holderByRef = holderLookup(db);
     const insert = db.prepare(
@@ -43,10 +43,11 @@ export const holdersCsv: ImportKind = {
       const maxKeysOut = count(row.max_keys_out ?? '', 'max_keys_out', 0);
       const known = holderByRef(ref);
       if (!known) {
+        notEnded(validUntil, now, 'valid_until');
         return {
-          apply(actor, now) {
+          apply(actor, at) {
             const id = Number(
-              insert.run(name, enabled ? 1 : 0, validFrom, validUntil, maxKeysOut, ref, now)
+              insert.run(name, enabled ? 1 : 0, validFrom, validUntil, maxKeysOut, ref, at)
                 .lastInsertRowid,
             );
             return { type: 'holder.added', data: { actor, holderId: id, name } };

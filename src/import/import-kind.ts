@@ -16,9 +16,9 @@ export interface ImportKind {
   headers: readonly string[];
   /**
    * Per import run, with its statements prepared once: remembers the rows already seen (a file
-   * may not name a record twice).
+   * may not name a record twice). `now` refuses new records whose validity has already ended.
    */
-  checker(db: Database): (row: Readonly<Record<string, string>>) => RowChange | null;
+  checker(db: Database, now: Date): (row: Readonly<Record<string, string>>) => RowChange | null;
   /** The current records as CSV rows, in header order; `cards` shows full card numbers. */
   exportRows(db: Database, options: { cards: boolean }): unknown[][];
 }

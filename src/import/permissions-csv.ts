@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { count, FieldError, instant, text, validityOrder } from './fields.js';
+import { count, FieldError, instant, notEnded, text, validityOrder } from './fields.js';
 import { holderLookup, type ImportKind, type RowChange } from './import-kind.js';
 
 interface PermissionRecord {
@@ -16,7 +16,7 @@ interface PermissionRecord {
 export const permissionsCsv: ImportKind = {
   name: 'permissions',
   headers: ['hr_ref', 'slot', 'valid_from', 'valid_until', 'max_loan_minutes'],
-  checker(db: Database) {
+  checker(db: Database, now: Date) {
     const seen = new Set<string>();
     const holderByRef = holderLookup(db);
     const insert = db.prepare(
@@ -57,9 +57,10 @@ export const permissionsCsv: ImportKind = {
         }
         return null;
       }
+      notEnded(validUntil, now, 'valid_until');
       return {
-        apply(actor, now) {
-          insert.run(holder.id, slot, validFrom, validUntil, maxLoan, now);
+        apply(actor, at) {
+          insert.run(holder.id, slot, validFrom, validUntil, maxLoan, at);
           return { type: 'permission.granted', data: { actor, holderId: holder.id, slot } };
         },
       };

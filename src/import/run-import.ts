@@ -3,7 +3,7 @@ import type { Actor, NewEvent } from '../domain/events.js';
 import { KeywardenError } from '../errors.js';
 import type { EventLog } from '../store/event-log.js';
 import { currentSyncVersion } from '../store/permission-sync.js';
-import { CsvSyntaxError, parseCsv, type CsvRecord } from './csv.js';
+import { CsvSyntaxError, parseCsv, unguardFormula, type CsvRecord } from './csv.js';
 import { FieldError } from './fields.js';
 import type { ImportKind, RowChange } from './import-kind.js';
 
@@ -58,7 +58,8 @@ export function runImport(
   return db
     .transaction((): ImportReport => {
       refuseWhenManagedCentrally(db);
-      const check = kind.checker(db);
+      const at = options.now?.() ?? new Date();
+      const check = kind.checker(db, at);
       const errors: RowError[] = [];
       const changes: RowChange[] = [];
       let unchanged = 0;
@@ -70,7 +71,10 @@ export function runImport(
           });
           continue;
         }
-        const row = Object.fromEntries(columns.map((c, i) => [c, record.fields[i] ?? '']));
+        // A cell the export guarded against spreadsheet formulas ('=…) reads back as it was.
+        const row = Object.fromEntries(
+          columns.map((c, i) => [c, unguardFormula(record.fields[i] ?? '')]),
+        );
         try {
           const change = check(row);
           if (change) changes.push(change);
@@ -82,8 +86,7 @@ export function runImport(
       }
       const report = { rows: rows.length, changes: changes.length, unchanged, errors };
       if (errors.length > 0 || options.dryRun) return { ...report, applied: false };
-      const now = (options.now?.() ?? new Date()).toISOString();
-      const events: NewEvent[] = changes.map((c) => c.apply(actor, now));
+      const events: NewEvent[] = changes.map((c) => c.apply(actor, at.toISOString()));
       log.appendInTransaction(events);
       return { ...report, applied: true };
     })

@@ -1,4 +1,5 @@
-import { writeCsv } from '../import/csv.js';
+import { printableJson } from '../domain/values/free-text.js';
+import { writeCsv, type CsvOptions } from '../import/csv.js';
 import { table } from '../cli/table.js';
 
 export type Cell = string | number | boolean | null;
@@ -17,21 +18,25 @@ export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'csv', 'json'];
 
 /**
  * table: aligned columns for a person, '-' for no value; csv: RFC 4180 with the column keys as
- * the header and empty for no value; json: an array of objects keyed like the CSV header.
+ * the header and empty for no value, text a spreadsheet would run as a formula guarded with a
+ * leading ' unless `rawCells`; json: an array of objects keyed like the CSV header.
  */
-export function renderReport(report: Report, format: ReportFormat): string {
+export function renderReport(
+  report: Report,
+  format: ReportFormat,
+  csvOptions: CsvOptions = {},
+): string {
   const keys = report.columns.map((c) => c.key);
   switch (format) {
     case 'json':
-      return JSON.stringify(
+      return printableJson(
         report.rows.map((r) => Object.fromEntries(keys.map((k) => [k, r[k] ?? null]))),
-        null,
-        2,
       );
     case 'csv':
       return writeCsv(
         keys,
         report.rows.map((r) => keys.map((k) => r[k])),
+        csvOptions,
       ).replace(/\r\n$/, '');
     case 'table':
       if (report.rows.length === 0) return report.empty;

@@ -189,7 +189,7 @@ describe('permissions', () => {
         '--valid-from',
         '2026-01-01T00:00+01:00',
         '--valid-until',
-        '2026-06-30T18:00Z',
+        '2036-06-30T18:00Z',
         '--max-loan-minutes',
         '90',
       ),
@@ -201,7 +201,7 @@ describe('permissions', () => {
       keySetId: 1,
       scheduleId: 1,
       validFrom: '2025-12-31T23:00:00.000Z',
-      validUntil: '2026-06-30T18:00:00.000Z',
+      validUntil: '2036-06-30T18:00:00.000Z',
       maxLoanMinutes: 90,
     };
     expect(cab.events().at(-1)?.data).toEqual({
@@ -258,8 +258,11 @@ describe('wrong arguments: exit 2, nothing changed', () => {
     [['group', 'add-member', '1'], 'expected <group-id> <holder-id>'],
     [['schedule', 'add-window', '1', 'Someday', '08:00-18:00'], 'day must be a day Mon'],
     [['schedule', 'add-window', '1', 'Mon', '18:00-08:00'], 'overnight access is two windows'],
-    [['schedule', 'add-window', '1', 'Mon', '8-18'], 'hours must be a time HH:MM'],
-    [['schedule', 'add-exception', '1', '2026-02-30', 'closed'], 'date must be a date YYYY-MM-DD'],
+    [['schedule', 'add-window', '1', 'Mon', '8-18'], 'hours: "8" is not a time HH:MM'],
+    [
+      ['schedule', 'add-exception', '1', '2026-02-30', 'closed'],
+      'date: 2026-02-30 is not a date in February 2026 (it has 28 days)',
+    ],
     [['schedule', 'add-exception', '1', '2026-12-25', 'shut'], 'kind must be one of closed, open'],
     [
       ['permission', 'grant', '--holder', '1', '--group', '1', '--slot', '1'],
@@ -268,7 +271,7 @@ describe('wrong arguments: exit 2, nothing changed', () => {
     [['permission', 'grant', '--holder', '1'], 'exactly one of --slot and --key-set'],
     [
       ['permission', 'grant', '--holder', '1', '--slot', '1', '--valid-until', '2026-12-31'],
-      '--valid-until must be a date and time with its zone',
+      '--valid-until: "2026-12-31" is a date without a time and zone',
     ],
     [
       [

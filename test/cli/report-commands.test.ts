@@ -141,7 +141,7 @@ describe('keywarden report (the real CLI on a seeded database)', () => {
     [['report', 'history', '--key', '1', '--holder', '1'], 'give either --key or --holder'],
     [
       ['report', 'history', '--key', '1', '--from', 'yesterday'],
-      '--from "yesterday" is not a date and time',
+      '--from: "yesterday" is not a date and time',
     ],
     [
       [

@@ -70,6 +70,12 @@ describe('config errors name the file and the field', () => {
     ]);
   });
 
+  it('free text follows the one text rule: no control characters in the MQTT client id', () => {
+    expect(problems({ cabinetId: 'c1', mqtt: { clientId: 'cab\u001b[2J' } })).toEqual([
+      'config/bad.json: mqtt.clientId: contains U+001B (ESC, which starts terminal escape sequences) at character 4; text may not hold control characters, line breaks, tabs or bidi controls',
+    ]);
+  });
+
   it('the broker URL must be an MQTT URL', () => {
     expect(problems({ cabinetId: 'c1', mqtt: { url: 'http://broker' } })).toEqual([
       'config/bad.json: mqtt.url: must be an mqtt://, mqtts://, ws:// or wss:// URL',

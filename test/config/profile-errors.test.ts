@@ -15,6 +15,16 @@ describe('profile validation errors name the file and the field', () => {
     ]);
   });
 
+  it('the model and description follow the one text rule', () => {
+    const json = rpiProfileJson();
+    json.model = 'rpi\n8slot';
+    json.description = 'A cabinet \u202eevil';
+    expect(problems(json)).toEqual([
+      expect.stringMatching(/^hardware\/bad\.json: model: contains U\+000A \(a line break\)/),
+      expect.stringMatching(/^hardware\/bad\.json: description: contains U\+202E/),
+    ]);
+  });
+
   it('slotCount must match the number of slots', () => {
     const json = rpiProfileJson();
     json.slotCount = 9;

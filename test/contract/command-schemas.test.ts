@@ -185,6 +185,11 @@ describe('permission sets: schema and validator agree on each row', () => {
       full({ credentials: [{ id: 1, holderId: 1, card: '1'.repeat(21), enabled: true }] }),
     ],
     ['a tag of 3 digits', full({ keys: [{ id: 1, tag: 'ABC', label: 'K', homeSlot: 1 }] })],
+    ['an ESC in a name', full({ holders: [{ id: 1, name: 'A\u001b[2J', enabled: true }] })],
+    [
+      'a bidi override in a label',
+      full({ keys: [{ id: 1, tag: 'ABCD', label: 'K\u202e1', homeSlot: 1 }] }),
+    ],
     ['a missing section', { version: 3, holders: [], credentials: [], keys: [] }],
     ['an unknown section', full({ groups: [] })],
   ];

@@ -1,3 +1,4 @@
+import { printable } from '../../domain/values/free-text.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { KeywardenError } from '../../errors.js';
 import { writeCsv } from '../../import/csv.js';
@@ -42,7 +43,8 @@ function importCommand(kind: ImportKind): Command {
         ctx.close();
       }
       if (report.errors.length > 0) {
-        for (const e of report.errors) io.err(`${file}:${e.line}: ${e.message}`);
+        // A message may quote a cell of the file: never hand its control characters to the terminal.
+        for (const e of report.errors) io.err(printable(`${file}:${e.line}: ${e.message}`));
         io.err(
           `nothing imported: ${report.errors.length} bad row${report.errors.length === 1 ? '' : 's'} (fix ${report.errors.length === 1 ? 'it' : 'them'} and import the whole file again)`,
         );
@@ -63,9 +65,14 @@ function exportCommand(kind: ImportKind): Command {
   return {
     path: ['export', kind.name],
     summary: `export ${kind.name} as CSV that \`import ${kind.name}\` reads back${cards ? ' (card numbers masked unless --with-cards)' : ''}`,
-    usage: `export ${kind.name} [--output <file.csv>]${cards ? ' [--with-cards]' : ''}`,
+    usage: `export ${kind.name} [--output <file.csv>]${cards ? ' [--with-cards]' : ''} [--raw-cells]
+
+  A text cell starting with = + - @, a tab or a carriage return is written with a ' in front,
+  so that a spreadsheet shows it instead of running it as a formula; import reads it back
+  without the '. --raw-cells writes every cell exactly as stored.`,
     options: {
       output: { type: 'string', short: 'o' },
+      'raw-cells': { type: 'boolean' },
       ...(cards ? { 'with-cards': { type: 'boolean' } } : {}),
     },
     run(args: ParsedArgs, io: CommandIo) {
@@ -82,7 +89,7 @@ function exportCommand(kind: ImportKind): Command {
       } finally {
         ctx.close();
       }
-      const csv = writeCsv(kind.headers, rows);
+      const csv = writeCsv(kind.headers, rows, { rawCells: args.values['raw-cells'] === true });
       const output = args.values.output;
       if (typeof output === 'string') {
         // Full card numbers are personal data: only the owner may read the file.

@@ -57,7 +57,7 @@ export const groupCommands: Command[] = [
     usage: `group add --name <name> [--max-loan-minutes <n>] ${AS_USAGE}`,
     options: { name: { type: 'string' }, 'max-loan-minutes': { type: 'string' }, ...AS },
     run(args, io) {
-      const name = checkName(requireOption(args, 'name'), 'a group name');
+      const name = checkName(requireOption(args, 'name'), '--name');
       const max = option(args, 'max-loan-minutes');
       const limit = max === undefined ? null : wholeNumber(max, '--max-loan-minutes', 1);
       const id = withStore(args, ({ scope }) => addGroup(scope, name, limit));
@@ -72,7 +72,7 @@ export const groupCommands: Command[] = [
     options: { name: { type: 'string' }, ...AS },
     run(args, io) {
       const id = idArg(args, 0, 'group-id');
-      const name = checkName(requireOption(args, 'name'), 'a group name');
+      const name = checkName(requireOption(args, 'name'), '--name');
       const changed = withStore(args, ({ scope }) => updateGroup(scope, id, { name }));
       io.out(
         changed ? `group ${id} renamed: ${name}` : `group ${id} already so named; nothing changed`,
@@ -154,7 +154,7 @@ export const groupCommands: Command[] = [
     usage: `key-set add --name <name> ${AS_USAGE}`,
     options: { name: { type: 'string' }, ...AS },
     run(args, io) {
-      const name = checkName(requireOption(args, 'name'), 'a key set name');
+      const name = checkName(requireOption(args, 'name'), '--name');
       const id = withStore(args, ({ scope }) => addKeySet(scope, name));
       io.out(`key set ${id} added: ${name}`);
     },

@@ -1,3 +1,4 @@
+import { printable, printableJson } from '../../domain/values/free-text.js';
 import {
   disableHolder,
   enableHolder,
@@ -6,6 +7,7 @@ import {
   type HolderFields,
 } from '../../store/custodian/holders.js';
 import {
+  freeText,
   instantOrNone,
   validity,
   wholeNumber,
@@ -45,7 +47,7 @@ export const holderCommands: Command[] = [
       ...AS,
     },
     run(args, io) {
-      const name = requireOption(args, 'name');
+      const name = freeText(requireOption(args, 'name'), '--name');
       const { validFrom, validUntil } = validity(
         option(args, 'valid-from'),
         option(args, 'valid-until'),
@@ -55,7 +57,7 @@ export const holderCommands: Command[] = [
       const id = withStore(args, ({ store }) =>
         store.addHolder(name, { validFrom, validUntil, maxKeysOut }),
       );
-      io.out(`holder ${id} added: ${name.trim()}`);
+      io.out(`holder ${id} added: ${name}`);
     },
   },
   {
@@ -85,15 +87,15 @@ export const holderCommands: Command[] = [
       const id = idArg(args, 0, 'holder-id');
       const h = withStore(args, ({ scope }) => showHolder(scope, id));
       if (args.values.json) {
-        io.out(JSON.stringify(h, null, 2));
+        io.out(printableJson(h));
         return;
       }
       io.out(
         [
-          `holder ${h.id}: ${h.name} (${h.enabled ? 'enabled' : 'disabled'})`,
+          `holder ${h.id}: ${printable(h.name)} (${h.enabled ? 'enabled' : 'disabled'})`,
           `valid:         ${window(h.validFrom, h.validUntil)}`,
           `max keys out:  ${h.maxKeysOut ?? 'default'}`,
-          `groups:        ${h.groups.map((g) => `${g.name} (${g.id})`).join(', ') || '-'}`,
+          `groups:        ${h.groups.map((g) => `${printable(g.name)} (${g.id})`).join(', ') || '-'}`,
           `slots:         ${h.permissions.map((p) => p.slot).join(', ') || '-'}`,
           `grants:        ${h.grants.join(', ') || '-'}`,
           '',
@@ -176,7 +178,7 @@ export const holderCommands: Command[] = [
       requireSome(args, ['name', 'valid-from', 'valid-until', 'max-keys-out']);
       const patch: Partial<HolderFields> = {};
       const name = option(args, 'name');
-      if (name !== undefined) patch.name = name;
+      if (name !== undefined) patch.name = freeText(name, '--name');
       const from = option(args, 'valid-from');
       if (from !== undefined) patch.validFrom = instantOrNone(from, '--valid-from');
       const until = option(args, 'valid-until');

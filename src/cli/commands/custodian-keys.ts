@@ -8,7 +8,13 @@ import {
   type KeyFields,
   type KeyPolicy,
 } from '../../store/custodian/keys.js';
-import { clockMinute, formatMinute, oneOf, wholeNumber } from '../../store/custodian/values.js';
+import {
+  clockMinute,
+  formatMinute,
+  freeText,
+  oneOf,
+  wholeNumber,
+} from '../../store/custodian/values.js';
 import { positiveInt, requireOption, type Command, type ParsedArgs } from '../command.js';
 import {
   AS,
@@ -69,7 +75,7 @@ export const keyCommands: Command[] = [
     run(args, io) {
       const tag = requireOption(args, 'tag');
       const slot = positiveInt(requireOption(args, 'slot'), '--slot');
-      const label = requireOption(args, 'label');
+      const label = freeText(requireOption(args, 'label'), '--label');
       const policy = policyOptions(args);
       const id = withStore(args, ({ store }) => store.addKey(tag, slot, label, policy));
       io.out(`key ${id} added: ${label.trim()} in slot ${slot}`);
@@ -86,7 +92,7 @@ export const keyCommands: Command[] = [
       requireSome(args, ['label', 'tier', 'max-loan-minutes', 'curfew', 'return']);
       const patch: Partial<KeyFields> = policyOptions(args);
       const label = option(args, 'label');
-      if (label !== undefined) patch.label = label;
+      if (label !== undefined) patch.label = freeText(label, '--label');
       const changed = withStore(args, ({ scope }) => updateKey(scope, id, patch));
       io.out(changed ? `key ${id} changed` : `key ${id} already so; nothing changed`);
     },

@@ -1,3 +1,4 @@
+import { printable, printableJson } from '../../domain/values/free-text.js';
 import {
   addException,
   addSchedule,
@@ -7,6 +8,8 @@ import {
 } from '../../store/custodian/schedules.js';
 import {
   calendarDate,
+  dayName,
+  formatMinute,
   minuteRange,
   name as checkName,
   oneOf,
@@ -23,7 +26,7 @@ export const scheduleCommands: Command[] = [
     usage: `schedule add --name <name> ${AS_USAGE}`,
     options: { name: { type: 'string' }, ...AS },
     run(args, io) {
-      const name = checkName(requireOption(args, 'name'), 'a schedule name');
+      const name = checkName(requireOption(args, 'name'), '--name');
       const id = withStore(args, ({ scope }) => addSchedule(scope, name));
       io.out(`schedule ${id} added: ${name}`);
     },
@@ -33,8 +36,8 @@ export const scheduleCommands: Command[] = [
     summary: 'add a weekly window, e.g. Mon 08:00-18:00 (local time)',
     usage: `schedule add-window <schedule-id> <day> <HH:MM-HH:MM> ${AS_USAGE}
 
-  Days Mon … Sun; times in the cabinet's local time. A window ends by midnight (24:00):
-  overnight access is two windows.`,
+  Days Mon … Sun (or the whole name); times HH:MM in the cabinet's local time. A window ends
+  by midnight (24:00, accepted only as an end): overnight access is two windows.`,
     positionals: ['schedule-id', 'day', 'hours'],
     options: AS,
     run(args, io) {
@@ -43,7 +46,7 @@ export const scheduleCommands: Command[] = [
       const range = minuteRange(args.positionals[2] ?? '', 'hours');
       const windowId = withStore(args, ({ scope }) => addWindow(scope, id, day, range));
       io.out(
-        `window ${windowId} added to schedule ${id}: ${args.positionals[1]} ${args.positionals[2]}`,
+        `window ${windowId} added to schedule ${id}: ${dayName(day)} ${formatMinute(range.start)}-${formatMinute(range.end)}`,
       );
     },
   },
@@ -91,7 +94,7 @@ export const scheduleCommands: Command[] = [
     run(args, io) {
       const rows = withStore(args, ({ scope }) => listSchedules(scope));
       if (args.values.json) {
-        io.out(JSON.stringify(rows, null, 2));
+        io.out(printableJson(rows));
         return;
       }
       if (rows.length === 0) {
@@ -102,7 +105,7 @@ export const scheduleCommands: Command[] = [
         rows
           .map((s) =>
             [
-              `schedule ${s.id}: ${s.name}`,
+              `schedule ${s.id}: ${printable(s.name)}`,
               s.windows.length + s.exceptions.length === 0
                 ? '  (no windows: never open)'
                 : table(

@@ -1,3 +1,4 @@
+import { printableJson } from '../../domain/values/free-text.js';
 import { KeywardenError } from '../../errors.js';
 import type { ChangeScope } from '../../store/custodian/scope.js';
 import { positiveInt, type CommandIo, type OptionSpec, type ParsedArgs } from '../command.js';
@@ -60,7 +61,7 @@ export function printRows<T>(
   empty: string,
 ): void {
   if (args.values.json) {
-    io.out(JSON.stringify(rows, null, 2));
+    io.out(printableJson(rows));
     return;
   }
   if (rows.length === 0) {

@@ -8,7 +8,7 @@ import {
   setTierRule,
   type TierPatch,
 } from '../../store/custodian/tiers.js';
-import { oneOf, wholeNumber, yesNo } from '../../store/custodian/values.js';
+import { freeText, oneOf, wholeNumber, yesNo } from '../../store/custodian/values.js';
 import { positiveInt, requireOption, type Command } from '../command.js';
 import {
   AS,
@@ -100,7 +100,7 @@ export const tierCommands: Command[] = [
     options: { description: { type: 'string' }, ...AS },
     run(args, io) {
       const code = checkReasonCode(args.positionals[0] ?? '');
-      const description = requireOption(args, 'description');
+      const description = freeText(requireOption(args, 'description'), '--description');
       withStore(args, ({ scope }) => addReasonCode(scope, code, description));
       io.out(`reason code ${code} added: ${description.trim()}`);
     },

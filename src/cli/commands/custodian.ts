@@ -1,3 +1,4 @@
+import { printableJson } from '../../domain/values/free-text.js';
 import { positiveInt, type Command } from '../command.js';
 import { table } from '../table.js';
 import { credentialCommands } from './custodian-credentials.js';
@@ -30,7 +31,7 @@ export const custodianCommands: Command[] = [
     run(args, io) {
       const rows = withStore(args, ({ store }) => store.keysOut());
       if (args.values.json) {
-        io.out(JSON.stringify(rows, null, 2));
+        io.out(printableJson(rows));
         return;
       }
       if (rows.length === 0) {
@@ -55,7 +56,7 @@ export const custodianCommands: Command[] = [
       const limit = typeof limitArg === 'string' ? positiveInt(limitArg, '--limit') : 20;
       const events = withStore(args, ({ log }) => log.recent(limit));
       if (args.values.json) {
-        io.out(JSON.stringify(events, null, 2));
+        io.out(printableJson(events));
         return;
       }
       io.out(

@@ -1,6 +1,5 @@
 import type { Database } from 'better-sqlite3';
 import { KeywardenError } from '../../errors.js';
-import { FieldError, instant } from '../../import/fields.js';
 import { accessMatrixReport } from '../../reports/access-matrix.js';
 import { auditReport } from '../../reports/audit.js';
 import { historyReport, prunedBefore } from '../../reports/history.js';
@@ -19,6 +18,7 @@ import {
   type ParsedArgs,
 } from '../command.js';
 import { openCustodian } from '../context.js';
+import { instant } from '../../store/custodian/values.js';
 
 const FORMAT: OptionSpec = { format: { type: 'string', short: 'f' } };
 
@@ -35,13 +35,7 @@ function format(args: ParsedArgs): ReportFormat {
 
 function optionalInstant(args: ParsedArgs, name: string): string | undefined {
   const value = args.values[name];
-  if (typeof value !== 'string') return undefined;
-  try {
-    return instant(value, `--${name}`) ?? undefined;
-  } catch (error) {
-    if (error instanceof FieldError) throw new KeywardenError('USAGE', error.message);
-    throw error;
-  }
+  return typeof value === 'string' ? instant(value, `--${name}`) : undefined;
 }
 
 /** A report command: reads the database (which must exist), prints in the chosen format. */
@@ -55,8 +49,11 @@ function reportCommand(
   return {
     path: ['report', name],
     summary,
-    usage: `report ${name}${usage} [--format table|csv|json]`,
-    options: { ...FORMAT, ...options },
+    usage: `report ${name}${usage} [--format table|csv|json] [--raw-cells]
+
+  CSV cells that a spreadsheet would run as formulas (a leading = + - @, tab or CR) get a '
+  in front; --raw-cells writes them exactly as stored.`,
+    options: { ...FORMAT, 'raw-cells': { type: 'boolean' }, ...options },
     run(args, io) {
       const chosen = format(args);
       const ctx = openCustodian(args, { mustExist: true });
@@ -66,7 +63,7 @@ function reportCommand(
       } finally {
         ctx.close();
       }
-      io.out(renderReport(report, chosen));
+      io.out(renderReport(report, chosen, { rawCells: args.values['raw-cells'] === true }));
     },
   };
 }

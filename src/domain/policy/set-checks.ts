@@ -1,23 +1,27 @@
 /** Field checks for the policy's sections: each returns what is wrong, or undefined. */
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { readCalendarDate, readInstant } from '../values/instant.js';
 
-/** An ISO 8601 UTC instant, or null. */
+/** The wire form of the set's instants: UTC with seconds (a narrower form of the one reader's). */
+const WIRE_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+
+/**
+ * An ISO 8601 UTC instant that exists, or null. The shape is the contract's; the calendar is
+ * the one instant reader's, so 2026-02-30 is refused here as everywhere, never rolled over.
+ */
 export function instantOrNull(value: unknown): string | undefined {
   if (value === null) return undefined;
-  return typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value))
-    ? undefined
-    : 'must be an ISO 8601 UTC time (2026-12-01T18:00:00Z) or null';
+  if (typeof value !== 'string' || !WIRE_INSTANT.test(value)) {
+    return 'must be an ISO 8601 UTC time (2026-12-01T18:00:00Z) or null';
+  }
+  const reading = readInstant(value);
+  return reading.ok ? undefined : reading.problem;
 }
 
 export function calendarDate(value: unknown): string | undefined {
-  return typeof value === 'string' &&
-    DATE.test(value) &&
-    !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
-    new Date(`${value}T00:00:00Z`).toISOString().startsWith(value)
-    ? undefined
-    : 'must be a calendar date YYYY-MM-DD';
+  if (typeof value !== 'string') return 'must be a calendar date YYYY-MM-DD';
+  const reading = readCalendarDate(value);
+  return reading.ok ? undefined : reading.problem;
 }
 
 export function weekday(value: unknown): string | undefined {

@@ -2,7 +2,7 @@ import { KeywardenError } from '../../errors.js';
 import { maskCard } from '../../log/mask-card.js';
 import { holderFields } from './holders.js';
 import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';
-import { checkOrder } from './values.js';
+import { checkNotEnded, checkOrder } from './values.js';
 
 export interface CredentialFields {
   holderId: number;
@@ -56,6 +56,7 @@ export function addCredential(
   const validFrom = options.validFrom ?? null;
   const validUntil = options.validUntil ?? null;
   checkOrder(validFrom, validUntil);
+  checkNotEnded(validUntil, scope.now(), 'a card');
   return change(scope, () => {
     holderFields(scope, holderId);
     const existing = scope.db

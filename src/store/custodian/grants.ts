@@ -3,7 +3,7 @@ import { holderFields } from './holders.js';
 import { requireSlot } from './keys.js';
 import { requireSchedule } from './schedules.js';
 import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';
-import { checkOrder } from './values.js';
+import { checkNotEnded, checkOrder } from './values.js';
 
 /**
  * Who may take what: a holder or a group, on a slot or a key set, optionally with a schedule,
@@ -61,6 +61,7 @@ const PERMISSION_FIELDS = `id, holder_id AS holderId, slot, valid_from AS validF
 
 export function grant(scope: ChangeScope, spec: GrantSpec): GrantOutcome {
   checkGrantSpec(spec);
+  checkNotEnded(spec.validUntil ?? null, scope.now(), 'a permission');
   return change(scope, () => {
     if (spec.holderId !== undefined) holderFields(scope, spec.holderId);
     if (

@@ -2,7 +2,7 @@ import type { OutstandingKey } from '../../domain/events.js';
 import { KeywardenError } from '../../errors.js';
 import { maskCard } from '../../log/mask-card.js';
 import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';
-import { checkOrder, name as checkName } from './values.js';
+import { checkNotEnded, checkOrder, name as checkName } from './values.js';
 
 export interface HolderFields {
   name: string;
@@ -30,6 +30,7 @@ export function addHolder(scope: ChangeScope, name: string, options: HolderOptio
   const clean = checkName(name, 'a holder name');
   const fields = { validFrom: null, validUntil: null, maxKeysOut: null, ...options };
   checkOrder(fields.validFrom, fields.validUntil);
+  checkNotEnded(fields.validUntil, scope.now(), 'a holder');
   return change(scope, () => {
     const id = Number(
       scope.db

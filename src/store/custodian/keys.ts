@@ -1,6 +1,6 @@
 import { KeywardenError } from '../../errors.js';
 import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';
-import { formatMinute } from './values.js';
+import { formatMinute, freeText } from './values.js';
 
 export const KEY_TIERS = ['grand_master', 'master', 'sub_master', 'change'] as const;
 export type KeyTier = (typeof KEY_TIERS)[number];
@@ -59,9 +59,7 @@ export function addKey(
   const cleanTag = tag.trim().toUpperCase();
   if (!TAG_PATTERN.test(cleanTag))
     throw new KeywardenError('USAGE', `tag "${tag}" must be 4 to 32 hex digits`);
-  const cleanLabel = label.trim();
-  if (cleanLabel.length === 0 || cleanLabel.length > 200)
-    throw new KeywardenError('USAGE', 'a key needs a label of 1 to 200 characters');
+  const cleanLabel = freeText(label, 'a key label');
   const full: KeyPolicy = {
     tier: null,
     maxLoanMinutes: null,
@@ -125,10 +123,7 @@ export function updateKey(
   patch: Partial<Pick<KeyFields, 'label' | 'state'> & KeyPolicy>,
 ): boolean {
   if (patch.label !== undefined) {
-    const clean = patch.label.trim();
-    if (clean.length === 0 || clean.length > 200)
-      throw new KeywardenError('USAGE', 'a key needs a label of 1 to 200 characters');
-    patch = { ...patch, label: clean };
+    patch = { ...patch, label: freeText(patch.label, 'a key label') };
   }
   return change(scope, () => {
     const before = keyFields(scope, id);

@@ -1,4 +1,6 @@
 import { KeywardenError } from '../../errors.js';
+import { quoted } from '../../domain/values/free-text.js';
+import { freeText } from './values.js';
 import type { KeyTier } from './keys.js';
 import { change, notFound, policyChanged, updated, type ChangeScope } from './scope.js';
 
@@ -95,17 +97,14 @@ export interface ReasonCode {
 export function checkReasonCode(code: string): string {
   const clean = code.trim();
   if (!/^\d{1,6}$/.test(clean)) {
-    throw new KeywardenError('USAGE', `a reason code is 1 to 6 digits, not "${code}"`);
+    throw new KeywardenError('USAGE', `a reason code is 1 to 6 digits, not ${quoted(code)}`);
   }
   return clean;
 }
 
 export function addReasonCode(scope: ChangeScope, code: string, description: string): void {
   const clean = checkReasonCode(code);
-  const text = description.trim();
-  if (text.length === 0 || text.length > 200) {
-    throw new KeywardenError('USAGE', 'a reason code needs a description of 1 to 200 characters');
-  }
+  const text = freeText(description, 'a reason code description');
   change(
     scope,
     () => {

@@ -1,29 +1,34 @@
+import { freeTextProblem, quoted } from '../../domain/values/free-text.js';
+import {
+  readCalendarDate,
+  readClockTime,
+  readInstant,
+  type Reading,
+} from '../../domain/values/instant.js';
 import { KeywardenError } from '../../errors.js';
 
 /**
  * The custodian's values, checked before anything is opened: a bad one is a usage error
- * (exit 2) naming the option and what it should be.
+ * (exit 2) naming the option and what it should be. Times and free text are read by the
+ * domain's one reader of each (src/domain/values), the same as CSV import and the sync command.
  */
-
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function usage(message: string): KeywardenError {
   return new KeywardenError('USAGE', message);
 }
 
+function valueOf<T>(reading: Reading<T>, name: string): T {
+  if (!reading.ok) throw usage(`${name}: ${reading.problem}`);
+  return reading.value;
+}
+
 /**
- * An instant with its zone, stored as UTC ISO 8601. A bare date is refused on purpose: whether
- * "until 2026-12-31" means the start or the end of that day, and in which zone, is exactly the
- * mistake that lets a contractor in a day too long.
+ * An instant with its zone, stored as its canonical UTC text. A bare date is refused on
+ * purpose: whether "until 2026-12-31" means the start or the end of that day, and in which
+ * zone, is exactly the mistake that lets a contractor in a day too long.
  */
 export function instant(value: string, name: string): string {
-  const ms = INSTANT.test(value.trim()) ? Date.parse(value.trim()) : NaN;
-  if (Number.isNaN(ms)) {
-    throw usage(
-      `${name} must be a date and time with its zone, e.g. 2026-12-31T18:00Z or 2026-12-31T18:00+01:00, not "${value}"`,
-    );
-  }
-  return new Date(ms).toISOString();
+  return valueOf(readInstant(value.trim()), name).iso;
 }
 
 /** An instant, or `none` to remove the bound (for `set` commands). */
@@ -47,11 +52,24 @@ export function checkOrder(from: string | null, until: string | null): void {
   }
 }
 
+/**
+ * Adding something whose validity has already ended is refused: it could never be used, and
+ * it is almost always a typo in the year. (A `set` may end a validity in the past: that ends
+ * it now, on purpose.)
+ */
+export function checkNotEnded(until: string | null, now: Date, what: string): void {
+  if (until !== null && Date.parse(until) <= now.getTime()) {
+    throw usage(
+      `--valid-until: ${until} has already passed (it is ${now.toISOString()}); ${what} valid only until then could never be used`,
+    );
+  }
+}
+
 /** A whole number ≥ min, or `none` when allowed. */
 export function wholeNumber(value: string, name: string, min: number): number {
   const v = value.trim();
   if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
-    throw usage(`${name} must be a whole number of at least ${min}, not "${value}"`);
+    throw usage(`${name} must be a whole number of at least ${min}, not ${quoted(value)}`);
   }
   return Number(v);
 }
@@ -64,28 +82,20 @@ export function yesNo(value: string, name: string): boolean {
   const v = value.trim().toLowerCase();
   if (v === 'yes') return true;
   if (v === 'no') return false;
-  throw usage(`${name} must be yes or no, not "${value}"`);
+  throw usage(`${name} must be yes or no, not ${quoted(value)}`);
 }
 
 export function oneOf<T extends string>(value: string, name: string, allowed: readonly T[]): T {
   const v = value.trim().toLowerCase();
   if (!(allowed as readonly string[]).includes(v)) {
-    throw usage(`${name} must be one of ${allowed.join(', ')}, not "${value}"`);
+    throw usage(`${name} must be one of ${allowed.join(', ')}, not ${quoted(value)}`);
   }
   return v as T;
 }
 
 /** `HH:MM` as minutes after midnight; `24:00` only where an end is meant. */
 export function clockMinute(value: string, name: string, allowEndOfDay = false): number {
-  const m = /^(\d{2}):(\d{2})$/.exec(value.trim());
-  const minute = m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
-  const max = allowEndOfDay ? 1440 : 1439;
-  if (!m || Number(m[2]) > 59 || minute > max) {
-    throw usage(
-      `${name} must be a time HH:MM (00:00 to ${allowEndOfDay ? '24:00' : '23:59'}), not "${value}"`,
-    );
-  }
-  return minute;
+  return valueOf(readClockTime(value.trim(), allowEndOfDay), name);
 }
 
 export function formatMinute(minute: number): string {
@@ -96,13 +106,13 @@ export function formatMinute(minute: number): string {
 export function minuteRange(value: string, name: string): { start: number; end: number } {
   const [a, b, ...rest] = value.split('-');
   if (a === undefined || b === undefined || rest.length > 0) {
-    throw usage(`${name} must be HH:MM-HH:MM, e.g. 08:00-18:00, not "${value}"`);
+    throw usage(`${name} must be HH:MM-HH:MM, e.g. 08:00-18:00, not ${quoted(value)}`);
   }
   const start = clockMinute(a, name);
   const end = clockMinute(b, name, true);
   if (end <= start) {
     throw usage(
-      `${name}: the end must be after the start on the same day (overnight access is two windows), not "${value}"`,
+      `${name}: the end must be after the start on the same day (overnight access is two windows), not ${quoted(value)}`,
     );
   }
   return { start, end };
@@ -110,11 +120,14 @@ export function minuteRange(value: string, name: string): { start: number; end: 
 
 export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-/** `Mon` … `Sun` as 1 … 7 (ISO weekday). */
+const DAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+/** `Mon` … `Sun` (or the whole name, any case) as 1 … 7 (ISO weekday). */
 export function weekday(value: string, name: string): number {
-  const index = DAYS.indexOf(value.trim().toLowerCase().slice(0, 3) as (typeof DAYS)[number]);
-  if (index === -1 || value.trim().length < 3) {
-    throw usage(`${name} must be a day Mon, Tue, Wed, Thu, Fri, Sat or Sun, not "${value}"`);
+  const v = value.trim().toLowerCase();
+  const index = Math.max(DAYS.indexOf(v as (typeof DAYS)[number]), DAY_NAMES.indexOf(v));
+  if (index === -1) {
+    throw usage(`${name} must be a day Mon, Tue, Wed, Thu, Fri, Sat or Sun, not ${quoted(value)}`);
   }
   return index + 1;
 }
@@ -126,17 +139,16 @@ export function dayName(day: number): string {
 
 /** A calendar date YYYY-MM-DD that exists. */
 export function calendarDate(value: string, name: string): string {
-  const v = value.trim();
-  const ok =
-    /^\d{4}-\d{2}-\d{2}$/.test(v) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
-  if (!ok) throw usage(`${name} must be a date YYYY-MM-DD, not "${value}"`);
-  return v;
+  return valueOf(readCalendarDate(value.trim()), name);
+}
+
+/** Free text (a name, a label, a description): the one rule of src/domain/values/free-text. */
+export function freeText(value: string, what: string, max = 200): string {
+  const problem = freeTextProblem(value, max);
+  if (problem !== undefined) throw usage(`${what} ${problem}`);
+  return value.trim();
 }
 
 export function name(value: string, what: string): string {
-  const clean = value.trim();
-  if (clean.length === 0 || clean.length > 200) {
-    throw usage(`${what} must be 1 to 200 characters`);
-  }
-  return clean;
+  return freeText(value, what);
 }
