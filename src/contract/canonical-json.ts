@@ -1,33 +1,115 @@
 /**
  * The canonical JSON encoding that event hashes and command signatures are computed over
- * (docs/mqtt.md, "Canonical encoding"). It is RFC 8785 (JCS) for the values Keywarden uses:
- * object keys sorted by UTF-16 code units, no white space, strings escaped as JSON.stringify
- * does, integers as plain decimals. Non-integral or non-finite numbers, undefined and other
- * non-JSON values are refused rather than encoded ambiguously.
+ * (docs/mqtt.md, "Canonical encoding"): RFC 8785, the JSON Canonicalization Scheme (JCS).
+ *
+ * - Object members sorted by key, comparing UTF-16 code units (JavaScript's `<` on strings);
+ *   members whose value is `undefined` are left out, as JSON.stringify does.
+ * - No white space.
+ * - Strings escaped as ECMAScript's JSON.stringify escapes them, which is what RFC 8785 §3.2.2.2
+ *   prescribes; a string with a lone surrogate is not I-JSON (RFC 7493) and is refused.
+ * - Numbers as ECMAScript's Number-to-String (RFC 8785 §3.2.2.3), which JSON.stringify of a
+ *   number gives: `1.5`, `1e+21`, `5e-324`, `-0` as `0`. NaN and the infinities are refused.
+ *
+ * The encoder is iterative: a value nested 100,000 deep is encoded like any other, and how deep
+ * a value may be is a question for whoever accepts it (json-limits.ts), not for the stack.
+ * Values that JSON cannot represent faithfully (functions, symbols, bigints, `undefined` in an
+ * array, objects with a `toJSON` such as Date, cycles) are refused rather than encoded
+ * ambiguously.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null) return 'null';
+  const out: string[] = [];
+  // Work list, last in first out: a value still to encode, or text to append as it is.
+  const work: Array<Step> = [{ value }];
+  // The objects and arrays being encoded, to refuse a cycle instead of looping for ever.
+  const open = new Set<object>();
+  for (let step = work.pop(); step !== undefined; step = work.pop()) {
+    if ('text' in step) {
+      out.push(step.text);
+      continue;
+    }
+    if ('leave' in step) {
+      open.delete(step.leave);
+      continue;
+    }
+    const current = step.value;
+    if (current === null || typeof current !== 'object') {
+      out.push(scalar(current));
+      continue;
+    }
+    if (open.has(current)) throw new CanonicalJsonError('a value that contains itself');
+    if ('toJSON' in current && typeof current.toJSON === 'function') {
+      throw new CanonicalJsonError(`an object with toJSON (${current.constructor?.name})`);
+    }
+    open.add(current);
+    work.push({ leave: current });
+    if (Array.isArray(current)) pushArray(current, work);
+    else pushObject(current as Record<string, unknown>, work);
+  }
+  return out.join('');
+}
+
+/** Thrown for a value that has no canonical JSON encoding. */
+export class CanonicalJsonError extends TypeError {
+  constructor(what: string) {
+    super(`canonical JSON (RFC 8785) cannot encode ${what}`);
+    this.name = 'CanonicalJsonError';
+  }
+}
+
+type Step = { value: unknown } | { text: string } | { leave: object };
+
+/** Pushes `[a,b,c]` in reverse, so that it comes off the work list in order. */
+function pushArray(array: readonly unknown[], work: Step[]): void {
+  work.push({ text: ']' });
+  for (let i = array.length - 1; i >= 0; i--) {
+    const item = array[i];
+    if (item === undefined) throw new CanonicalJsonError('undefined in an array');
+    work.push({ value: item });
+    if (i > 0) work.push({ text: ',' });
+  }
+  work.push({ text: '[' });
+}
+
+function pushObject(record: Record<string, unknown>, work: Step[]): void {
+  const keys = Object.keys(record)
+    .filter((k) => record[k] !== undefined)
+    .sort(compareUtf16);
+  work.push({ text: '}' });
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const key = keys[i]!;
+    work.push({ value: record[key] });
+    work.push({ text: `${i > 0 ? ',' : ''}${string(key)}:` });
+  }
+  work.push({ text: '{' });
+}
+
+function scalar(value: unknown): string {
   switch (typeof value) {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'string':
-      return JSON.stringify(value);
+      return string(value);
     case 'number':
-      if (!Number.isSafeInteger(value)) {
-        throw new TypeError(`canonical JSON takes only safe integers, not ${value}`);
-      }
-      return String(value);
-    case 'object': {
-      if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-      const record = value as Record<string, unknown>;
-      const keys = Object.keys(record)
-        .filter((k) => record[k] !== undefined)
-        .sort(compareUtf16);
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
-    }
+      if (!Number.isFinite(value)) throw new CanonicalJsonError(`the number ${value}`);
+      // ECMAScript Number::toString, as RFC 8785 §3.2.2.3 requires; JSON.stringify gives "0" for -0.
+      return JSON.stringify(value);
+    case 'object':
+      return 'null';
     default:
-      throw new TypeError(`canonical JSON cannot encode a ${typeof value}`);
+      throw new CanonicalJsonError(`a ${typeof value}`);
   }
+}
+
+function string(value: string): string {
+  if (hasLoneSurrogate(value)) throw new CanonicalJsonError('a string with a lone surrogate');
+  return JSON.stringify(value);
+}
+
+/** In a `u` regular expression a surrogate pair is one code point, so only lone halves match. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+export function hasLoneSurrogate(value: string): boolean {
+  return LONE_SURROGATE.test(value);
 }
 
 function compareUtf16(a: string, b: string): number {
