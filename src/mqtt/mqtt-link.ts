@@ -9,6 +9,13 @@ import { RetainedState } from './retained-state.js';
 import { statusPayload, type StatusPayload } from './status.js';
 import { topicsFor, type Topics } from './topics.js';
 
+/**
+ * The status carries counters that change with every event: it is republished at most once a
+ * second while they move (docs/mqtt.md, "Status and last will"), at once on every (re)connect,
+ * and the offline status at once on a stop.
+ */
+export const STATUS_MIN_INTERVAL_MS = 1_000;
+
 export type MessageHandler = (topic: string, payload: Buffer, packet: IPublishPacket) => void;
 
 /**
@@ -57,7 +64,9 @@ export class MqttLink {
       this.subscribeAll();
     });
     this.retained = new RetainedState(this.client, logger);
-    this.retained.track(this.topics.status, () => this.status('online'));
+    this.retained.track(this.topics.status, () => this.status('online'), {
+      minIntervalMs: STATUS_MIN_INTERVAL_MS,
+    });
     this.publisher = new OutboxPublisher({ client: this.client, log, topics: this.topics, logger });
     this.publisher.on('published', () => this.retained.refresh());
     this.client.on('offline', () => this.transition(false, config.mqtt.url));
@@ -92,6 +101,7 @@ export class MqttLink {
       });
     }
     this.publisher.stop();
+    this.retained.stop();
     if (this.client.connected) {
       await this.client
         .publishAsync(this.topics.status, this.status('offline'), { qos: 1, retain: true })
