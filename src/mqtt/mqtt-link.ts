@@ -5,6 +5,7 @@ import type { EventLog } from '../store/event-log.js';
 import { connectOptions } from './connect-options.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import { attachReconnectBackoff } from './reconnect-backoff.js';
+import { Redelivery } from './redelivery.js';
 import { RetainedState } from './retained-state.js';
 import { statusPayload, type StatusPayload } from './status.js';
 import { topicsFor, type Topics } from './topics.js';
@@ -20,13 +21,15 @@ export type MessageHandler = (topic: string, payload: Buffer, packet: IPublishPa
 
 /**
  * The daemon's connection to the broker: retained status with a last will, the other retained
- * states, the outbox publisher, and the subscriptions (acknowledgements, commands). The broker
+ * states, the outbox publisher and the resending of what the central server has not
+ * acknowledged, and the subscriptions (acknowledgements, commands). The broker
  * being away is normal (events wait in SQLite); each change of reachability is logged once,
  * with how many events are waiting.
  */
 export class MqttLink {
   readonly client: MqttClient;
   readonly publisher: OutboxPublisher;
+  readonly redelivery: Redelivery;
   readonly retained: RetainedState;
   readonly topics: Topics;
   private readonly identity: Omit<StatusPayload, 'state'>;
@@ -69,6 +72,13 @@ export class MqttLink {
     });
     this.publisher = new OutboxPublisher({ client: this.client, log, topics: this.topics, logger });
     this.publisher.on('published', () => this.retained.refresh());
+    this.redelivery = new Redelivery({
+      client: this.client,
+      log,
+      publisher: this.publisher,
+      logger,
+      afterMs: config.delivery.resendAfterSeconds * 1000,
+    });
     this.client.on('offline', () => this.transition(false, config.mqtt.url));
     this.client.on('error', (err) => this.logger.debug({ err }, 'broker connection error'));
     this.client.on('message', (topic, payload, packet) => this.dispatch(topic, payload, packet));
@@ -101,6 +111,7 @@ export class MqttLink {
       });
     }
     this.publisher.stop();
+    this.redelivery.stop();
     this.retained.stop();
     if (this.client.connected) {
       await this.client
