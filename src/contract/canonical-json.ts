@@ -18,32 +18,54 @@
  */
 export function canonicalJson(value: unknown): string {
   const out: string[] = [];
-  // Work list, last in first out: a value still to encode, or text to append as it is.
-  const work: Array<Step> = [{ value }];
+  // One frame per open array or object, not per value: memory follows the depth, and a
+  // 32 MiB permission set costs no more than its own output.
+  const stack: Frame[] = [];
   // The objects and arrays being encoded, to refuse a cycle instead of looping for ever.
   const open = new Set<object>();
-  for (let step = work.pop(); step !== undefined; step = work.pop()) {
-    if ('text' in step) {
-      out.push(step.text);
-      continue;
-    }
-    if ('leave' in step) {
-      open.delete(step.leave);
-      continue;
-    }
-    const current = step.value;
+  const emit = (current: unknown): void => {
     if (current === null || typeof current !== 'object') {
       out.push(scalar(current));
-      continue;
+      return;
     }
     if (open.has(current)) throw new CanonicalJsonError('a value that contains itself');
     if ('toJSON' in current && typeof current.toJSON === 'function') {
       throw new CanonicalJsonError(`an object with toJSON (${current.constructor?.name})`);
     }
     open.add(current);
-    work.push({ leave: current });
-    if (Array.isArray(current)) pushArray(current, work);
-    else pushObject(current as Record<string, unknown>, work);
+    if (Array.isArray(current)) {
+      stack.push({ container: current, keys: undefined, index: 0 });
+      out.push('[');
+    } else {
+      const record = current as Record<string, unknown>;
+      const keys = Object.keys(record)
+        .filter((k) => record[k] !== undefined)
+        .sort(compareUtf16);
+      stack.push({ container: record, keys, index: 0 });
+      out.push('{');
+    }
+  };
+  emit(value);
+  for (let frame = stack.at(-1); frame !== undefined; frame = stack.at(-1)) {
+    const { container, keys } = frame;
+    const length = keys ? keys.length : (container as unknown[]).length;
+    if (frame.index === length) {
+      out.push(keys ? '}' : ']');
+      open.delete(container);
+      stack.pop();
+      continue;
+    }
+    const i = frame.index++;
+    if (i > 0) out.push(',');
+    if (keys) {
+      const key = keys[i]!;
+      out.push(`${string(key)}:`);
+      emit((container as Record<string, unknown>)[key]);
+    } else {
+      const item = (container as unknown[])[i];
+      if (item === undefined) throw new CanonicalJsonError('undefined in an array');
+      emit(item);
+    }
   }
   return out.join('');
 }
@@ -56,31 +78,11 @@ export class CanonicalJsonError extends TypeError {
   }
 }
 
-type Step = { value: unknown } | { text: string } | { leave: object };
-
-/** Pushes `[a,b,c]` in reverse, so that it comes off the work list in order. */
-function pushArray(array: readonly unknown[], work: Step[]): void {
-  work.push({ text: ']' });
-  for (let i = array.length - 1; i >= 0; i--) {
-    const item = array[i];
-    if (item === undefined) throw new CanonicalJsonError('undefined in an array');
-    work.push({ value: item });
-    if (i > 0) work.push({ text: ',' });
-  }
-  work.push({ text: '[' });
-}
-
-function pushObject(record: Record<string, unknown>, work: Step[]): void {
-  const keys = Object.keys(record)
-    .filter((k) => record[k] !== undefined)
-    .sort(compareUtf16);
-  work.push({ text: '}' });
-  for (let i = keys.length - 1; i >= 0; i--) {
-    const key = keys[i]!;
-    work.push({ value: record[key] });
-    work.push({ text: `${i > 0 ? ',' : ''}${string(key)}:` });
-  }
-  work.push({ text: '{' });
+/** An array (no keys) or an object (its keys, sorted) being encoded, and the next member. */
+interface Frame {
+  container: object;
+  keys: string[] | undefined;
+  index: number;
 }
 
 function scalar(value: unknown): string {
