@@ -68,7 +68,7 @@ export function readCommand(topicName: string, payload: Buffer): ReadResult {
     return rejection('malformed', 'a command is a JSON object', NOTHING_READABLE);
   const readable = readableOf(parsed);
   // Before the shape, and long before the signature: a value nested without bound, or one that
-  // has no canonical encoding, is malformed whoever signed it (docs/mqtt.md, "Format").
+  // has no canonical encoding, is malformed whoever signed it (docs/mqtt.md, "Checks, in order").
   const problem = jsonLimitProblem(parsed, MAX_COMMAND_NESTING) ?? shapeProblem(parsed);
   if (problem) return rejection('malformed', problem, readable);
   return { ok: true, command: parsed as unknown as WireCommand };

@@ -21,15 +21,14 @@ export type MessageHandler = (topic: string, payload: Buffer, packet: IPublishPa
 
 /**
  * The daemon's connection to the broker: retained status with a last will, the other retained
- * states, the outbox publisher and the resending of what the central server has not
- * acknowledged, and the subscriptions (acknowledgements, commands). The broker
- * being away is normal (events wait in SQLite); each change of reachability is logged once,
- * with how many events are waiting.
+ * states, the outbox publisher, the resending of what the central server has not acknowledged,
+ * and the subscriptions (acknowledgements, commands). The broker being away is normal (events
+ * wait in SQLite); each change of reachability is logged once, with how many events are waiting.
  */
 export class MqttLink {
   readonly client: MqttClient;
   readonly publisher: OutboxPublisher;
-  readonly redelivery: Redelivery;
+  private readonly redelivery: Redelivery;
   readonly retained: RetainedState;
   readonly topics: Topics;
   private readonly identity: Omit<StatusPayload, 'state'>;
