@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { CommandReply } from '../contract/command-reply.js';
 import type { SignedCommand } from '../contract/signed-command.js';
+import { truncate } from '../contract/truncate.js';
 import type { KeywardenConfig } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import type { CommandArgs } from './command-args.js';
@@ -65,7 +66,7 @@ export class CommandIntake {
     if (this.stopped) return;
     const { config, services, logger } = this.options;
     const address = replyAddress(packet, this.options.replyTopic, config.mqtt.topicPrefix, logger);
-    const topicName = topic.slice(topic.lastIndexOf('/') + 1).slice(0, 128);
+    const topicName = truncate(topic.slice(topic.lastIndexOf('/') + 1), 128);
     const verified = verifyCommand(topicName, payload, {
       cabinetId: config.cabinetId,
       keys: this.keys,

@@ -1,4 +1,7 @@
+import { hasLoneSurrogate } from '../contract/canonical-json.js';
+import { jsonLimitProblem, MAX_COMMAND_NESTING } from '../contract/json-limits.js';
 import type { SignedCommand } from '../contract/signed-command.js';
+import { truncate } from '../contract/truncate.js';
 import { readInstant } from '../domain/values/instant.js';
 import { NOTHING_READABLE, rejection, type Readable, type Rejection } from './rejection.js';
 
@@ -65,20 +68,23 @@ export function readCommand(topicName: string, payload: Buffer): ReadResult {
   if (!isRecord(parsed))
     return rejection('malformed', 'a command is a JSON object', NOTHING_READABLE);
   const readable = readableOf(parsed);
-  const problem = shapeProblem(parsed);
+  // Before the shape, and long before the signature: a value nested without bound, or one that
+  // has no canonical encoding, is malformed whoever signed it (docs/mqtt.md, "Checks, in order").
+  const problem = jsonLimitProblem(parsed, MAX_COMMAND_NESTING) ?? shapeProblem(parsed);
   if (problem) return rejection('malformed', problem, readable);
   return { ok: true, command: parsed as unknown as WireCommand };
 }
 
-/** The id, name and key of a refused command, when they are at least strings. */
+/** The id, name and key of a refused command, when they are at least well-formed strings. */
 function readableOf(record: Record<string, unknown>): Readable {
-  const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, MAX_TEXT) : null);
+  const text = (v: unknown) =>
+    typeof v === 'string' && !hasLoneSurrogate(v) ? truncate(v, MAX_TEXT) : null;
   return { commandId: text(record.id), name: text(record.name), keyId: text(record.keyId) };
 }
 
 function shapeProblem(record: Record<string, unknown>): string | undefined {
   const unknown = Object.keys(record).find((k) => !(FIELDS as readonly string[]).includes(k));
-  if (unknown !== undefined) return `unknown field ${JSON.stringify(unknown.slice(0, MAX_TEXT))}`;
+  if (unknown !== undefined) return `unknown field ${JSON.stringify(truncate(unknown, MAX_TEXT))}`;
   for (const field of ['id', 'name', 'cabinetId', 'keyId'] as const) {
     const value = record[field];
     if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TEXT) {

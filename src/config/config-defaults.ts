@@ -18,6 +18,7 @@ export const DEFAULT_CONFIG: ConfigDefaults = {
     retentionDays: 30,
     maxUnacknowledged: 250000,
     pruneIntervalMinutes: 60,
+    resendAfterSeconds: 60,
   },
   clock: {
     syncCheck: 'timesyncd',

@@ -415,6 +415,17 @@ export const configSchema: JsonSchema = {
           maximum: 1440,
           default: d.delivery.pruneIntervalMinutes,
         },
+        resendAfterSeconds: {
+          title: 'Resend after (seconds)',
+          description:
+            'Events published but not acknowledged by the central server within this time are ' +
+            'published again, in order, while connected; the wait doubles (up to an hour) while ' +
+            'the server acknowledges nothing new.',
+          type: 'integer',
+          minimum: 1,
+          maximum: 86400,
+          default: d.delivery.resendAfterSeconds,
+        },
       },
       additionalProperties: false,
     },

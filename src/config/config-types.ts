@@ -32,6 +32,11 @@ export interface KeywardenConfig {
     /** Above this many events not acknowledged by the central server, raise storage.backlog. */
     maxUnacknowledged: number;
     pruneIntervalMinutes: number;
+    /**
+     * Events published but not acknowledged by the central server this long are published again,
+     * in order (at-least-once end to end); the wait doubles while nothing new is acknowledged.
+     */
+    resendAfterSeconds: number;
   };
   clock: {
     /** How to tell that the wall clock is synchronised. */

@@ -5,21 +5,30 @@ import type { EventLog } from '../store/event-log.js';
 import { connectOptions } from './connect-options.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import { attachReconnectBackoff } from './reconnect-backoff.js';
+import { Redelivery } from './redelivery.js';
 import { RetainedState } from './retained-state.js';
 import { statusPayload, type StatusPayload } from './status.js';
 import { topicsFor, type Topics } from './topics.js';
+
+/**
+ * The status carries counters that change with every event: it is republished at most once a
+ * second while they move (docs/mqtt.md, "Status and last will"), at once on every (re)connect,
+ * and the offline status at once on a stop.
+ */
+export const STATUS_MIN_INTERVAL_MS = 1_000;
 
 export type MessageHandler = (topic: string, payload: Buffer, packet: IPublishPacket) => void;
 
 /**
  * The daemon's connection to the broker: retained status with a last will, the other retained
- * states, the outbox publisher, and the subscriptions (acknowledgements, commands). The broker
- * being away is normal (events wait in SQLite); each change of reachability is logged once,
- * with how many events are waiting.
+ * states, the outbox publisher, the resending of what the central server has not acknowledged,
+ * and the subscriptions (acknowledgements, commands). The broker being away is normal (events
+ * wait in SQLite); each change of reachability is logged once, with how many events are waiting.
  */
 export class MqttLink {
   readonly client: MqttClient;
   readonly publisher: OutboxPublisher;
+  private readonly redelivery: Redelivery;
   readonly retained: RetainedState;
   readonly topics: Topics;
   private readonly identity: Omit<StatusPayload, 'state'>;
@@ -57,9 +66,18 @@ export class MqttLink {
       this.subscribeAll();
     });
     this.retained = new RetainedState(this.client, logger);
-    this.retained.track(this.topics.status, () => this.status('online'));
+    this.retained.track(this.topics.status, () => this.status('online'), {
+      minIntervalMs: STATUS_MIN_INTERVAL_MS,
+    });
     this.publisher = new OutboxPublisher({ client: this.client, log, topics: this.topics, logger });
     this.publisher.on('published', () => this.retained.refresh());
+    this.redelivery = new Redelivery({
+      client: this.client,
+      log,
+      publisher: this.publisher,
+      logger,
+      afterMs: config.delivery.resendAfterSeconds * 1000,
+    });
     this.client.on('offline', () => this.transition(false, config.mqtt.url));
     this.client.on('error', (err) => this.logger.debug({ err }, 'broker connection error'));
     this.client.on('message', (topic, payload, packet) => this.dispatch(topic, payload, packet));
@@ -92,6 +110,8 @@ export class MqttLink {
       });
     }
     this.publisher.stop();
+    this.redelivery.stop();
+    this.retained.stop();
     if (this.client.connected) {
       await this.client
         .publishAsync(this.topics.status, this.status('offline'), { qos: 1, retain: true })

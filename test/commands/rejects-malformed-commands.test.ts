@@ -47,3 +47,16 @@ it('garbage and oversized payloads are refused, and the daemon keeps answering',
   ]);
   expect((await h.send(signer.sign('ping'))).reply.status).toBe('ok');
 });
+
+it('a command nested 100,000 deep is refused as malformed, and the daemon keeps answering', async () => {
+  const before = h.snapshot();
+  const deep = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+  const command = signer.sign('sync', { placeholder: true });
+  const payload = JSON.stringify(command).replace('{"placeholder":true}', `{"x":${deep}}`);
+  const received = await h.send(payload, { topicName: 'sync' });
+  h.expectOnlyRejection(before, received, 'malformed', command.id);
+  expect(received.reply).toMatchObject({
+    message: expect.stringMatching(/nested deeper than 32 levels/) as unknown,
+  });
+  expect((await h.send(signer.sign('ping'))).reply.status).toBe('ok');
+});

@@ -161,7 +161,7 @@ beforeAll(() => {
 
   supervisor = new DeliverySupervisor(
     log,
-    { retentionDays: 30, maxUnacknowledged: 5, pruneIntervalMinutes: 60 },
+    { retentionDays: 30, maxUnacknowledged: 5, pruneIntervalMinutes: 60, resendAfterSeconds: 60 },
     clock,
     silentLogger(),
     () => undefined,

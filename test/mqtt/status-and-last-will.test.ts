@@ -11,17 +11,16 @@ import { waitFor } from '../support/wait-for.js';
 
 let broker: Broker;
 let watcher: MqttClient;
-const statuses: Array<{ state: string; retained: boolean }> = [];
+const statuses: Array<{ state: string; retained: boolean; body: Record<string, unknown> }> = [];
+const latestOnline = () => statuses.filter((s) => s.state === 'online').at(-1)?.body;
 
 beforeAll(async () => {
   broker = await startMosquitto();
   watcher = mqtt.connect(broker.url, { protocolVersion: 5 });
-  watcher.on('message', (_t, payload, packet) =>
-    statuses.push({
-      state: (JSON.parse(payload.toString()) as { state: string }).state,
-      retained: packet.retain,
-    }),
-  );
+  watcher.on('message', (_t, payload, packet) => {
+    const body = JSON.parse(payload.toString()) as { state: string };
+    statuses.push({ state: body.state, retained: packet.retain, body });
+  });
   await new Promise<void>((resolve) => watcher.once('connect', () => resolve()));
   await watcher.subscribeAsync('keywarden/v1/test-cab/status', { qos: 1 });
 });
@@ -31,14 +30,15 @@ afterAll(async () => {
   await broker.stop();
 });
 
-function link(): MqttLink {
+function link(log = new EventLog(openDatabase(':memory:'), 'test-cab', new FakeClock())): MqttLink {
   const config = testConfig({ mqtt: { url: broker.url, reconnectMs: 100 } });
-  const log = new EventLog(openDatabase(':memory:'), config.cabinetId, new FakeClock());
   return new MqttLink(config, log, silentLogger(), {
     version: '9.9.9',
     startedAt: '2026-11-24T09:00:00.000Z',
   });
 }
+
+const statusCount = () => statuses.filter((s) => s.state === 'online').length;
 
 async function retainedStatus(): Promise<Record<string, unknown>> {
   const probe = mqtt.connect(broker.url, { protocolVersion: 5 });
@@ -80,4 +80,27 @@ it('leaves a retained offline will when the connection dies without a goodbye', 
   await waitFor(() => statuses.at(-1)?.state === 'offline', 'the broker publishing the will');
   expect((await retainedStatus()).state).toBe('offline');
   await cabinet.client.endAsync(true);
+});
+
+it('coalesces the status while events flow: the latest state, about once a second', async () => {
+  const log = new EventLog(openDatabase(':memory:'), 'test-cab', new FakeClock());
+  const cabinet = link(log);
+  await waitFor(() => statuses.at(-1)?.state === 'online', 'online');
+  const before = statusCount();
+  const started = performance.now();
+  for (let i = 0; i < 400; i++) {
+    // What the daemon does for each recorded event: wake the outbox, refresh the retained states.
+    log.append([{ type: 'door.forced', data: {} }]);
+    cabinet.publisher.notify();
+    cabinet.retained.refresh();
+    await new Promise((resolve) => setImmediate(resolve)); // let the publishes interleave
+  }
+  await waitFor(() => log.depth() === 0, 'the outbox drained');
+  const drained = performance.now();
+  await waitFor(() => latestOnline()?.lastSeq === 400, 'the final status (lastSeq 400)');
+  expect(latestOnline()).toMatchObject({ outboxDepth: 0, lastSeq: 400 });
+  const seconds = (drained - started) / 1000;
+  // One at once, then at most one per second of activity, and the final state after it.
+  expect(statusCount() - before).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
+  await cabinet.stop();
 });
