@@ -26,8 +26,13 @@ export class PtyCabinet {
     readonly database: string,
   ) {}
 
+  /** `seed` adds to the seeded cabinet (keys, grants) before the daemon starts. */
   static async start(
-    options: { cabinetId?: string; readers?: Record<string, unknown> } = {},
+    options: {
+      cabinetId?: string;
+      readers?: Record<string, unknown>;
+      seed?: (database: string) => void;
+    } = {},
   ): Promise<PtyCabinet> {
     const cabinetId = options.cabinetId ?? 'pty-fault-cab';
     const [badge, fob] = await Promise.all([openPtyPair(), openPtyPair()]);
@@ -46,6 +51,7 @@ export class PtyCabinet {
       writeFileSync(files.configFile, JSON.stringify(config));
     }
     seedCabinet(files.database, cabinetId);
+    options.seed?.(files.database);
     const cabinet = new PtyCabinet(new DaemonProcess(files.configFile), badge, fob, files.database);
     await cabinet.daemon.start();
     cabinet.stream = await SimStream.open(cabinet.daemon.simUrl());
