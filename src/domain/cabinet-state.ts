@@ -174,7 +174,10 @@ export interface CabinetSettings {
   slotCount: number;
   /** How long the door and released slots stay released after a grant. */
   sessionMs: number;
-  /** Length of each release pulse that keeps a wrong-slot fob removable. */
+  /**
+   * Length of each renewed pulse of an emergency release (config `wrongSlotPulseSeconds`, a
+   * historical name: misplaced keys are released only within a session now).
+   */
   wrongSlotPulseMs: number;
   /** Lockout after repeated denied badges; `DEFAULT_LOCKOUT` when absent. */
   lockout?: LockoutSettings;
