@@ -17,7 +17,7 @@ import type { LockoutSettings } from './lockout.js';
 export interface CardFlood {
   /** Monotonic ms of the latest unknown card, counted or refused. */
   lastCardAt: number;
-  /** Unknown cards refused during the reader's current lockout, not recorded one by one. */
+  /** Unknown cards refused since the reader's last `lockout.ended`, not recorded one by one. */
   refused: number;
 }
 

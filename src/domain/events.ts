@@ -256,8 +256,9 @@ export type NewEvent =
       data: LockoutRef & { attempts: number; level: number; durationSeconds: number };
     }
   /**
-   * `refusedCards`: for the reader, the unknown cards refused during the lockout that ended,
-   * counted instead of recorded one by one (src/domain/card-flood.ts).
+   * `refusedCards`: for the reader, the unknown cards refused since its previous `lockout.ended`
+   * (a lockout cleared meanwhile included), counted instead of recorded one by one
+   * (src/domain/card-flood.ts).
    */
   | { type: 'lockout.ended'; data: LockoutRef & { refusedCards?: number } }
   | { type: 'lockout.cleared'; data: LockoutRef & { actor: Actor } }

@@ -26,11 +26,15 @@ export class PtyCabinet {
     readonly database: string,
   ) {}
 
-  /** `seed` adds to the seeded cabinet (keys, grants) before the daemon starts. */
+  /**
+   * `seed` adds to the seeded cabinet (keys, grants) before the daemon starts; `config` sets
+   * further top-level config sections (`lockout`, …).
+   */
   static async start(
     options: {
       cabinetId?: string;
       readers?: Record<string, unknown>;
+      config?: Record<string, unknown>;
       seed?: (database: string) => void;
     } = {},
   ): Promise<PtyCabinet> {
@@ -43,12 +47,12 @@ export class PtyCabinet {
       badgePath: badge.devicePath,
       fobPath: fob.devicePath,
     });
-    if (options.readers) {
+    if (options.readers || options.config) {
       const config = JSON.parse(readFileSync(files.configFile, 'utf8')) as {
         readers: Record<string, unknown>;
       };
       config.readers = { ...config.readers, ...options.readers };
-      writeFileSync(files.configFile, JSON.stringify(config));
+      writeFileSync(files.configFile, JSON.stringify({ ...config, ...options.config }));
     }
     seedCabinet(files.database, cabinetId);
     options.seed?.(files.database);
