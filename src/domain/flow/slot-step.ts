@@ -3,7 +3,7 @@ import { dueAtDoor, openDoorWatch } from '../door-watch.js';
 import { detectSwap, type Swap } from '../key-swap.js';
 import { loanLimitsFor } from '../loan-limits.js';
 import { dueAt } from '../loans.js';
-import { misplacedKey, misplacedReleaseReason } from '../misplaced-keys.js';
+import { misplacedKey, misplacedReleaseReason, releasableForSession } from '../misplaced-keys.js';
 import type { Key } from '../model.js';
 import { AccessStep } from './access-step.js';
 
@@ -137,8 +137,8 @@ export abstract class SlotStep extends AccessStep {
   protected offerToSession(slot: number, key: Key): void {
     const session = this.session;
     const here = this.slot(slot);
-    if (!session || !this.doorState.open || here.switchOn !== true || here.release) return;
-    if (here.duplicateTag !== undefined || here.expectedTag !== undefined) return;
+    if (!session || !this.doorState.open || here.release) return;
+    if (!releasableForSession(here)) return; // its switch must agree, its reads must not conflict
     const reason = misplacedReleaseReason(key, this.ctx.directory);
     this.setSlot(slot, { release: { reason, until: session.endsAt } });
     if (!session.slots.includes(slot))
