@@ -142,9 +142,9 @@ export const configSchema: JsonSchema = {
           default: d.cabinet.sessionSeconds,
         },
         wrongSlotPulseSeconds: {
-          title: 'Wrong-slot release (s)',
+          title: 'Emergency release pulse (s)',
           description:
-            'How long a slot is released so a key returned to the wrong slot can be taken out again.',
+            'Length of each pulse of an emergency release, renewed until it ends. (Historical name: a key in the wrong slot is now released only within a session.)',
           type: 'integer',
           minimum: 1,
           maximum: 60,

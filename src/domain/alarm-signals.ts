@@ -26,6 +26,9 @@ const SIGNALLING: Record<AlarmType, AlarmSignalling> = {
   'storage.failed': { sounds: true },
   'door.held_open': { sounds: true },
   'key.swapped': { sounds: true },
+  'key.duplicate_fob': { sounds: true },
+  // Sounding at every flood would only tell the one tapping blank cards that it works.
+  'reader.card_flood': { sounds: false },
   'key.missing': { sounds: true },
   // An overdue key is the central server's business, not a reason to sound the buzzer at night.
   'key.overdue': { sounds: false },

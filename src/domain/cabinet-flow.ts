@@ -21,7 +21,7 @@ export function step(state: CabinetState, input: CabinetInput, ctx: StepContext)
     case 'presence':
       if (run.validSlot(input.slot)) {
         if (input.present) run.present(input.slot);
-        else run.departure(input.slot);
+        else run.absent(input.slot);
       }
       break;
     case 'fob':

@@ -3,19 +3,39 @@ import type { Requirements } from './key-tiers.js';
 import type { OverdueBook } from './loans.js';
 import { DEFAULT_DOOR_TIMINGS, type DoorTimings, type DoorWatch } from './door-watch.js';
 import type { EmergencyReleases, ReaderName } from './cabinet-io.js';
+import type { CardFlood } from './card-flood.js';
 import { DEFAULT_LOCKOUT, type LockoutBook, type LockoutSettings } from './lockout.js';
 
 /** What the cabinet flow remembers between inputs. Plain data, replaced (never mutated) by each step. */
 
+/**
+ * Why a slot is released. Both end with the session they were given to (src/domain/misplaced-keys.ts):
+ * outside a session and an emergency release no solenoid is ever on.
+ * - `session`: a key the session's holder may take (a check-out when it leaves);
+ * - `wrong_slot`: a misplaced key still on loan, released so it can be moved home (it stays on
+ *   its loan until it arrives there).
+ */
 export type ReleaseReason = 'session' | 'wrong_slot';
 
 export interface SlotState {
   /** A key is physically in the slot (key-present switch or fob reader). */
   occupied: boolean;
+  /**
+   * The slot's key-present switch shows a key. Unlike a fob report, which is bytes on a serial
+   * line, the switch is wired to the cabinet's own GPIO: a slot is released only when it
+   * agrees, and only it (not a fob report alone) empties a slot it shows occupied.
+   */
+  switchOn?: boolean;
   /** The tag the fob reader last reported in this slot; null when none is known. */
   tag: string | null;
   /** Why the slot is released, or null when locked. */
   release: { reason: ReleaseReason; until: number } | null;
+  /**
+   * A tag the fob reader reported here while the same tag was in another slot: a cloned or
+   * duplicated fob, or a forged report (`key.duplicate_fob`). Not taken as this slot's key; the
+   * slot keeps the key it had and stays locked until the report goes away.
+   */
+  duplicateTag?: string;
   /**
    * After a `key.swapped`: the tag of the key recorded here before another key took its place.
    * The alarm clears when that tag is back (src/domain/key-swap.ts).
@@ -72,8 +92,10 @@ export type AlarmType =
   | 'key.overdue'
   | 'door.held_open'
   | 'key.swapped'
+  | 'key.duplicate_fob'
   | 'key.missing'
   | 'reader.offline'
+  | 'reader.card_flood'
   | 'cabinet.tamper'
   | 'power.failed'
   /** Raised by the shell, not the flow: too many events wait for the central server. */
@@ -135,6 +157,8 @@ export interface CabinetState {
    * costs an attacker a power cut per few tries.
    */
   lockouts: LockoutBook;
+  /** Unknown cards flooding the badge reader (src/domain/card-flood.ts); null when none. */
+  cardFlood: CardFlood | null;
   /** A badge waiting for a PIN, a reason code or authorisers; null when none. */
   pending: PendingBadge | null;
   /** Overdue loans already announced, with their next reminder (monotonic ms). */
@@ -150,7 +174,10 @@ export interface CabinetSettings {
   slotCount: number;
   /** How long the door and released slots stay released after a grant. */
   sessionMs: number;
-  /** Length of each release pulse that keeps a wrong-slot fob removable. */
+  /**
+   * Length of each renewed pulse of an emergency release (config `wrongSlotPulseSeconds`, a
+   * historical name: misplaced keys are released only within a session now).
+   */
   wrongSlotPulseMs: number;
   /** Lockout after repeated denied badges; `DEFAULT_LOCKOUT` when absent. */
   lockout?: LockoutSettings;
@@ -206,6 +233,7 @@ export function initialCabinetState(
     emergency: null,
     lockdown,
     lockouts: {},
+    cardFlood: null,
     pending: null,
     overdue: {},
     expiriesUntil,

@@ -154,6 +154,31 @@ export type NewEvent =
       type: 'key.swapped';
       data: KeyRef & { slot: number; foundKeyId: number; foundKeyLabel: string };
     }
+  /**
+   * The same tag reported in two slots at once (`otherSlot` had it first): a cloned or
+   * duplicated fob, or a report forged on the fob reader's line. `keyId`/`keyLabel` name the
+   * key whose tag it is, null for a tag the cabinet does not know. Cleared when `slot` reads
+   * otherwise.
+   */
+  | {
+      type: 'key.duplicate_fob';
+      data: {
+        slot: number;
+        otherSlot: number;
+        tag: string;
+        keyId: number | null;
+        keyLabel: string | null;
+      };
+    }
+  /**
+   * Unknown cards at the badge reader fast enough to lock it (src/domain/card-flood.ts): one
+   * alarm per flood, however many cards; cleared once the reader has been quiet for the
+   * lockout window. Known cards with a PIN still get in meanwhile.
+   */
+  | {
+      type: 'reader.card_flood';
+      data: { reader: 'badge'; unknownCards: number; windowSeconds: number };
+    }
   /** Reconciliation: a key is in its home slot while a loan says it is out. Closes the loan. */
   | {
       type: 'key.returned_unrecorded';
@@ -230,7 +255,12 @@ export type NewEvent =
       type: 'lockout.started';
       data: LockoutRef & { attempts: number; level: number; durationSeconds: number };
     }
-  | { type: 'lockout.ended'; data: LockoutRef }
+  /**
+   * `refusedCards`: for the reader, the unknown cards refused since its previous `lockout.ended`
+   * (a lockout cleared meanwhile included), counted instead of recorded one by one
+   * (src/domain/card-flood.ts).
+   */
+  | { type: 'lockout.ended'; data: LockoutRef & { refusedCards?: number } }
   | { type: 'lockout.cleared'; data: LockoutRef & { actor: Actor } }
   | { type: 'policy.changed'; data: PolicyChange };
 
@@ -345,8 +375,10 @@ export function isAlarm(type: EventType): boolean {
     case 'key.overdue':
     case 'door.held_open':
     case 'key.swapped':
+    case 'key.duplicate_fob':
     case 'key.missing':
     case 'reader.offline':
+    case 'reader.card_flood':
     case 'cabinet.tamper':
     case 'power.failed':
       return true;

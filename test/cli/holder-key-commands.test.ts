@@ -304,6 +304,7 @@ describe('keys and slots', () => {
         status: 'out',
         outWith: 1,
         outSince: '2026-11-24T08:00:00.000Z',
+        inSlot: 'K1', // no movement recorded (the loan was written directly): assumed home
       },
       {
         slot: 2,
@@ -314,6 +315,7 @@ describe('keys and slots', () => {
         status: 'in',
         outWith: null,
         outSince: null,
+        inSlot: 'K2',
       },
       {
         slot: 3,
@@ -324,6 +326,7 @@ describe('keys and slots', () => {
         status: 'empty',
         outWith: null,
         outSince: null,
+        inSlot: null,
       },
     ]);
     expect((await cab.cliPlain('slot', 'list')).out).toMatch(

@@ -113,8 +113,10 @@ beforeAll(() => {
   send({ kind: 'tick' });
   clock.advance(19_000);
   send({ kind: 'tick' }, { kind: 'door', open: false });
-  // Key 9's fob reported in locked slot 8 (key.swapped), then key 8 back (alarm.cleared).
-  send({ kind: 'fob', slot: 8, tag: demoTag(9) }, { kind: 'fob', slot: 8, tag: demoTag(8) });
+  // Key 9 pulled from its slot and its fob reported in locked slot 8 (key.swapped), then key 8
+  // back (alarm.cleared), and key 9 home again.
+  send(...take(9), { kind: 'fob', slot: 8, tag: demoTag(9) });
+  send({ kind: 'fob', slot: 8, tag: demoTag(8) }, ...put(9, demoTag(9)));
   // Key 6 checked out, then seen back by its switch alone: reconciliation closes the loan.
   send({ kind: 'badge', card: DEMO_CARDS.alice }, { kind: 'door', open: true }, ...take(6));
   send({ kind: 'door', open: false }, { kind: 'presence', slot: 6, present: true });
@@ -133,8 +135,12 @@ beforeAll(() => {
   // A key pulled from a locked slot, then put back (alarm.cleared).
   send(...take(7), ...put(7, demoTag(7)));
   // A key in the wrong slot, taken out again; an unknown fob, taken out again.
-  send(...put(11, demoTag(3)), ...take(11));
-  send(...put(12, 'BEEF0042'), ...take(12));
+  send(...take(3), ...put(11, demoTag(3)), ...take(11), ...put(3, demoTag(3)));
+  // Tags already in another slot reported in slot 11 (key.duplicate_fob, a key's and an unknown
+  // one), each cleared when the slot reads empty.
+  send(...put(12, 'BEEF0042'), { kind: 'fob', slot: 11, tag: 'BEEF0042' });
+  send({ kind: 'fob', slot: 11, tag: null }, ...take(12));
+  send({ kind: 'fob', slot: 11, tag: demoTag(1) }, { kind: 'fob', slot: 11, tag: null });
   policyEvents();
   // The fob reader unplugged and back (reader.offline, reader.online, alarm.cleared).
   send({ kind: 'reader', reader: 'fob', online: false, reason: 'disconnected' });
@@ -349,6 +355,13 @@ describe('every event the code records matches docs/schemas/event.json', () => {
 
   it('the flow produced the optional and nullable forms', () => {
     expect(byType('key.checked_in')[0]?.data).toMatchObject({ returnedBy: 1 });
+    expect(byType('key.duplicate_fob').map((e) => e.data)).toEqual([
+      expect.objectContaining({ slot: 11, otherSlot: 12, keyId: null, keyLabel: null }),
+      expect.objectContaining({ slot: 11, otherSlot: 1, keyId: expect.any(Number) }),
+    ]);
+    expect(byType('lockout.ended').map((e) => e.data)).toContainEqual(
+      expect.objectContaining({ subject: 'reader', refusedCards: 0 }),
+    );
     expect(byType('access.denied').map((e) => e.data)).toContainEqual(
       expect.objectContaining({ reason: 'unknown_card', card: '…EF01' }),
     );
@@ -360,6 +373,10 @@ describe('every event the code records matches docs/schemas/event.json', () => {
       'cabinet.tamper',
       'door.forced',
       'door.held_open',
+      'key.duplicate_fob',
+      'key.duplicate_fob',
+      'key.forced',
+      'key.forced',
       'key.forced',
       'key.forced',
       'key.forced',
@@ -370,6 +387,7 @@ describe('every event the code records matches docs/schemas/event.json', () => {
       'key.unknown_fob',
       'key.wrong_slot',
       'power.failed',
+      'reader.card_flood',
       'reader.offline',
       'storage.backlog',
       'storage.corrupt',

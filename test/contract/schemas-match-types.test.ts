@@ -168,6 +168,20 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
     optional: {},
   },
   'key.missing': { required: { keyId: true, keyLabel: true, slot: true }, optional: {} },
+  'key.duplicate_fob': {
+    required: {
+      slot: true,
+      otherSlot: true,
+      tag: true,
+      keyId: 'nullable',
+      keyLabel: 'nullable',
+    },
+    optional: {},
+  },
+  'reader.card_flood': {
+    required: { reader: true, unknownCards: true, windowSeconds: true },
+    optional: {},
+  },
   'clock.stepped': { required: { from: true, to: true, deltaMs: true }, optional: {} },
   'alarm.cleared': {
     required: { alarm: true, since: true },
@@ -234,7 +248,7 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
   },
   'lockout.ended': {
     required: { subject: true },
-    optional: { credentialId: true, holderId: true },
+    optional: { credentialId: true, holderId: true, refusedCards: true },
   },
   'lockout.cleared': {
     required: { subject: true, actor: true },
@@ -393,7 +407,9 @@ const ALARM_TYPES: Exactly<AlarmType> = {
   'key.overdue': true,
   'door.held_open': true,
   'key.swapped': true,
+  'key.duplicate_fob': true,
   'key.missing': true,
+  'reader.card_flood': true,
   'storage.full': true,
   'storage.readonly': true,
   'storage.corrupt': true,

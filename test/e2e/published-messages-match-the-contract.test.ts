@@ -284,7 +284,9 @@ it('the orderly stop: cabinet.stopped and the offline status match too, and ever
   // up (test/daemon/pin-typed-at-the-keypad runs the PIN path in the daemon); and the safety
   // events of issue 5, which need a held door (20 s), a clock step, a key moved while the daemon
   // is down or a substitution the simulator cannot make (test/faults door-forced-and-held-open,
-  // wall-clock-jumps and restart-mid-session raise them on a running daemon).
+  // wall-clock-jumps and restart-mid-session raise them on a running daemon); the duplicate fob
+  // tag (test/faults/forged-fob-reports raises it through a pty) and the unknown-card flood
+  // (a lockout, as above).
   expect(schemaTypes.filter((t) => !seen.includes(t)).sort()).toEqual([
     'alarm.duress',
     'authorisation.expired',
@@ -293,6 +295,7 @@ it('the orderly stop: cabinet.stopped and the offline status match too, and ever
     'authorisation.requested',
     'clock.stepped',
     'door.held_open',
+    'key.duplicate_fob',
     'key.flagged_return',
     'key.missing',
     'key.overdue',
@@ -302,6 +305,7 @@ it('the orderly stop: cabinet.stopped and the offline status match too, and ever
     'lockout.cleared',
     'lockout.ended',
     'lockout.started',
+    'reader.card_flood',
     'reader.offline',
     'reader.online',
     'storage.backlog',

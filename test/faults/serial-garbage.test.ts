@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { formatFobLine } from '../../drivers/serial/fob-line.js';
+import { systemClock } from '../../src/platform/system-clock.js';
 import { encodeRdm6300 } from '../../src/sim/reader-frames.js';
+import { CustodianStore } from '../../src/store/custodian-store.js';
+import { openDatabase } from '../../src/store/database.js';
+import { EventLog } from '../../src/store/event-log.js';
 import { FULL_RUN } from '../support/fault-rig.js';
 import { recordFaultOutcome } from '../support/fault-summary.js';
 import { residentKb } from '../support/process-memory.js';
@@ -119,21 +123,43 @@ const fobBurst = fc
   }))
   .filter((b) => !fobReadingsIn(b.bytes, SLOTS).some((r) => r.tag && KNOWN_TAGS.has(r.tag)));
 
+/** Cards no generator makes (they never start EEEEEE), enrolled with no permission. */
+const SENTINELS = Array.from(
+  { length: RUNS + 8 },
+  (_, i) => `EEEEEE${(i + 1).toString(16).toUpperCase().padStart(4, '0')}`,
+);
+
 let cabinet: PtyCabinet;
 beforeAll(async () => {
-  cabinet = await PtyCabinet.start();
+  cabinet = await PtyCabinet.start({
+    // Unknown cards lock the reader often, briefly: the garbage's cards are looked at (recorded)
+    // or counted while it is locked (lockout.ended.refusedCards), and the last lockout ends
+    // within a minute of the last byte.
+    config: { lockout: { levels: [{ attempts: 3, lockSeconds: 1 }], maxLockMinutes: 1 } },
+    seed(database) {
+      const db = openDatabase(database);
+      try {
+        const log = new EventLog(db, 'pty-fault-cab', systemClock);
+        const store = new CustodianStore(db, log, { kind: 'custodian', account: 'test' });
+        const holder = store.addHolder('Sentinel');
+        for (const card of SENTINELS) store.addCredential(holder, card);
+      } finally {
+        db.close();
+      }
+    },
+  });
   await cabinet.reportSeededFobs();
 }, 60_000);
 afterAll(() => cabinet?.stop());
 
 /**
- * Sends a card no generator makes (they never start EEEEEE) and waits for its denial: the
- * daemon has then read everything sent before it. Returns the card.
+ * Sends a sentinel card and waits for its denial (an enrolled card: recorded even while unknown
+ * cards lock the reader): the daemon has then read everything sent before it. Returns the card.
  */
 let sentinels = 0;
 async function drained(): Promise<string> {
-  sentinels += 1;
-  const card = `EEEEEE${sentinels.toString(16).toUpperCase().padStart(4, '0')}`;
+  const card = SENTINELS[sentinels++];
+  if (!card) throw new Error('out of sentinel cards');
   const after = cabinet.events().at(-1)?.seq ?? 0;
   await cabinet.badge.writeToDevice(Buffer.concat([BADGE_SEPARATOR, encodeRdm6300(card)]));
   const masked = `…${card.slice(-4)}`;
@@ -223,6 +249,20 @@ it(`random bytes, bit-flipped frames and endless lines on both serial ports: no 
   await cabinet.fob.writeToDevice(FOB_SEPARATOR);
   presentations.add([await drained()]);
   const rssAfter = residentKb(pid);
+  // Unknown cards refused during a lockout are counted in its lockout.ended: wait for the last.
+  const readerLockouts = (type: string) =>
+    eventsSince(cabinet.database, 0, type).filter(
+      (e) => (e.data as { subject: string }).subject === 'reader',
+    );
+  await waitFor(
+    () => readerLockouts('lockout.ended').length === readerLockouts('lockout.started').length,
+    'the last reader lockout to end',
+    90_000,
+  );
+  const refused = readerLockouts('lockout.ended').reduce(
+    (sum, e) => sum + ((e.data as { refusedCards?: number }).refusedCards ?? 0),
+    0,
+  );
   const counts = eventCounts(cabinet.database);
   recordFaultOutcome({
     scenario: 'serial-garbage',
@@ -242,9 +282,10 @@ it(`random bytes, bit-flipped frames and endless lines on both serial ports: no 
   expect(cabinet.daemon.pid).toBe(pid);
   expect(counts['access.granted'] ?? 0).toBe(0);
   expect(cabinet.stream.releases).toEqual([]);
-  // Every card the garbage really carried was looked at and refused, and nothing else was
-  // read as a card: the daemon's denials match what its parser must make of the bytes.
-  const denied = (counts['access.denied'] ?? 0) - deniedBefore;
+  // Every card the garbage really carried was looked at and refused (recorded, or counted during
+  // a lockout), and nothing else was read as a card: the daemon's denials match what its parser
+  // must make of the bytes.
+  const denied = (counts['access.denied'] ?? 0) - deniedBefore + refused;
   expect(denied).toBeGreaterThanOrEqual(presentations.min);
   expect(denied).toBeLessThanOrEqual(presentations.max);
   expect(rssAfter - rssBefore).toBeLessThan(MAX_RSS_GROWTH_KB);

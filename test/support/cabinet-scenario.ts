@@ -21,12 +21,15 @@ export const BOB_CARD = '2000ABCDEF';
 export class CabinetScenario {
   readonly clock = new FakeClock();
   readonly directory = new MemoryDirectory();
-  readonly settings: CabinetSettings = { slotCount: 4, sessionMs: 10_000, wrongSlotPulseMs: 5_000 };
-  state: CabinetState = initialCabinetState(4);
+  readonly settings: CabinetSettings;
+  state: CabinetState;
   lastEffects: Effect[] = [];
   readonly events: NewEvent[] = [];
 
-  constructor() {
+  /** `slotCount` beyond 4 adds empty slots (a larger profile's cabinet). */
+  constructor(slotCount = 4) {
+    this.settings = { slotCount, sessionMs: 10_000, wrongSlotPulseMs: 5_000 };
+    this.state = initialCabinetState(slotCount);
     const d = this.directory;
     d.holders.push({ id: 1, name: 'Alice', enabled: true }, { id: 2, name: 'Bob', enabled: true });
     d.credentials.push(
@@ -43,7 +46,7 @@ export class CabinetScenario {
       { id: 200, tag: 'AA00000002', label: 'K-2', homeSlot: 2 },
       { id: 300, tag: 'AA00000003', label: 'K-3', homeSlot: 3 },
     );
-    for (const key of d.keys) this.send({ kind: 'fob', slot: key.homeSlot, tag: key.tag });
+    for (const key of d.keys) this.insert(key.homeSlot, key.tag);
     this.events.length = 0;
   }
 

@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -6,11 +5,21 @@ import { CommandSigner, readPrivateKey } from '../../src/monitor/command-signer.
 import { FleetMonitor, type MonitorNotice } from '../../src/monitor/fleet-monitor.js';
 import { DaemonProcess, simPost, writeCabinetFiles } from './daemon-process.js';
 import { startMosquitto, type Broker } from './mosquitto.js';
+import { CustodianStore } from '../../src/store/custodian-store.js';
+import { openDatabase } from '../../src/store/database.js';
+import { EventLog } from '../../src/store/event-log.js';
+import { systemClock } from '../../src/platform/system-clock.js';
 import { seedCabinet } from './seed.js';
 import { waitFor } from './wait-for.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 export const FAULT_CABINET = 'fault-cab';
+/**
+ * The load's card: enrolled, with no permission. Each presentation is one recorded
+ * `access.denied` (`nothing_permitted`, then `locked_out` once its own lockout starts).
+ * Unknown cards would not do: during a flood they are counted, not recorded one by one.
+ */
+const LOAD_CARD = 'F0AD000001';
 
 /** Long runs (`npm run test:faults`) set KEYWARDEN_FAULTS_FULL=1; `npm test` runs short ones. */
 export const FULL_RUN = process.env.KEYWARDEN_FAULTS_FULL === '1';
@@ -25,7 +34,6 @@ export class FaultRig {
   daemon!: DaemonProcess;
   monitor!: FleetMonitor;
   private loadTimer: NodeJS.Timeout | undefined;
-  private card = randomInt(0x1000000);
 
   private constructor(
     readonly broker: Broker,
@@ -52,6 +60,7 @@ export class FaultRig {
     config.readers = { badgeQuietMs: 0, reopenIntervalMs: 200 };
     writeFileSync(files.configFile, JSON.stringify(config));
     seedCabinet(files.database, FAULT_CABINET);
+    addLoadHolder(files.database);
     const rig = new FaultRig(broker, files.database);
     rig.monitor = new FleetMonitor({
       url: broker.url,
@@ -76,11 +85,11 @@ export class FaultRig {
     return rig;
   }
 
-  /** Unknown cards at the simulated reader, one every `everyMs`: each is an access.denied. */
+  /** A card with no permission at the simulated reader, one every `everyMs`: each is an access.denied. */
   startLoad(everyMs = 15): void {
     this.stopLoad();
     this.loadTimer = setInterval(() => {
-      const card = (this.card++ % 0xffffffffff).toString(16).toUpperCase().padStart(10, '0');
+      const card = LOAD_CARD;
       let url: string;
       try {
         url = this.daemon.simUrl();
@@ -158,5 +167,17 @@ export class FaultRig {
     await this.daemon?.stop('SIGKILL');
     await this.monitor?.stop();
     await this.broker?.stop();
+  }
+}
+
+/** The holder whose card is the load: enrolled, permitted nothing. */
+function addLoadHolder(database: string): void {
+  const db = openDatabase(database);
+  try {
+    const log = new EventLog(db, FAULT_CABINET, systemClock);
+    const store = new CustodianStore(db, log, { kind: 'custodian', account: 'test' });
+    store.addCredential(store.addHolder('Load'), LOAD_CARD);
+  } finally {
+    db.close();
   }
 }

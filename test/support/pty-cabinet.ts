@@ -26,8 +26,17 @@ export class PtyCabinet {
     readonly database: string,
   ) {}
 
+  /**
+   * `seed` adds to the seeded cabinet (keys, grants) before the daemon starts; `config` sets
+   * further top-level config sections (`lockout`, …).
+   */
   static async start(
-    options: { cabinetId?: string; readers?: Record<string, unknown> } = {},
+    options: {
+      cabinetId?: string;
+      readers?: Record<string, unknown>;
+      config?: Record<string, unknown>;
+      seed?: (database: string) => void;
+    } = {},
   ): Promise<PtyCabinet> {
     const cabinetId = options.cabinetId ?? 'pty-fault-cab';
     const [badge, fob] = await Promise.all([openPtyPair(), openPtyPair()]);
@@ -38,14 +47,15 @@ export class PtyCabinet {
       badgePath: badge.devicePath,
       fobPath: fob.devicePath,
     });
-    if (options.readers) {
+    if (options.readers || options.config) {
       const config = JSON.parse(readFileSync(files.configFile, 'utf8')) as {
         readers: Record<string, unknown>;
       };
       config.readers = { ...config.readers, ...options.readers };
-      writeFileSync(files.configFile, JSON.stringify(config));
+      writeFileSync(files.configFile, JSON.stringify({ ...config, ...options.config }));
     }
     seedCabinet(files.database, cabinetId);
+    options.seed?.(files.database);
     const cabinet = new PtyCabinet(new DaemonProcess(files.configFile), badge, fob, files.database);
     await cabinet.daemon.start();
     cabinet.stream = await SimStream.open(cabinet.daemon.simUrl());

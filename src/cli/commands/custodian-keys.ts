@@ -142,7 +142,8 @@ export const keyCommands: Command[] = [
   },
   {
     path: ['slot', 'list'],
-    summary: 'list slots: enabled, the key that lives there, and whether it is home or out',
+    summary:
+      'list slots: enabled, the key that lives there, whether it is home or out, and what was last seen in the slot',
     usage: 'slot list [--json]',
     options: JSON_OPT,
     run(args, io) {
@@ -151,7 +152,7 @@ export const keyCommands: Command[] = [
         args,
         io,
         rows,
-        ['SLOT', 'ENABLED', 'KEY', 'STATE', 'STATUS', 'OUT-WITH', 'SINCE'],
+        ['SLOT', 'ENABLED', 'KEY', 'STATE', 'STATUS', 'OUT-WITH', 'SINCE', 'IN SLOT'],
         (s) => [
           s.slot,
           s.enabled ? 'yes' : 'no',
@@ -160,6 +161,7 @@ export const keyCommands: Command[] = [
           s.status,
           orDash(s.outWith),
           orDash(s.outSince),
+          orDash(s.inSlot),
         ],
         'no slots',
       );

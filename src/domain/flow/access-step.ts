@@ -6,6 +6,7 @@ import { authorisationExpired } from '../dual-authorisation.js';
 import type { NewEvent } from '../events.js';
 import { requirementsFor } from '../key-tiers.js';
 import { openLoan, takeRefusal } from '../loans.js';
+import { floodCardSeen } from '../card-flood.js';
 import { forget, isLocked, type LockoutSubject } from '../lockout.js';
 import { policyInputsOf } from '../policy/policy-inputs.js';
 import { EntryStep } from './entry-step.js';
@@ -32,15 +33,26 @@ export abstract class AccessStep extends EntryStep {
     const subject: LockoutSubject = credential
       ? { kind: 'credential', credentialId: credential.id, holderId: credential.holderId }
       : { kind: 'reader' };
-    // A locked reader refuses every card, known ones too: otherwise a card found by trying
-    // numbers at random would still open the cabinet during the lockout meant to stop that.
-    if (
-      isLocked(this.lockouts, { kind: 'reader' }, this.now) ||
-      isLocked(this.lockouts, subject, this.now)
-    ) {
-      const ids = credential ? { holderId: credential.holderId, credentialId: credential.id } : {};
+    const ids = credential ? { holderId: credential.holderId, credentialId: credential.id } : {};
+    const refuse = () => {
       this.record({ type: 'access.denied', data: { reason: 'locked_out', card: masked, ...ids } });
       this.effects.push({ kind: 'signal', signal: 'denied' });
+    };
+    if (credential && isLocked(this.lockouts, subject, this.now)) {
+      refuse();
+      return;
+    }
+    // A reader locked by unknown cards (src/domain/card-flood.ts) refuses unknown cards and
+    // card-only credentials: a card number found by guessing must not open the cabinet during
+    // the lockout meant to stop that. A known card with a PIN gets in with its PIN.
+    const floodLocked = isLocked(this.lockouts, { kind: 'reader' }, this.now);
+    if (floodLocked && !credential && this.cardFlood) {
+      this.cardFlood = floodCardSeen(this.cardFlood, this.now, true);
+      this.effects.push({ kind: 'signal', signal: 'denied' });
+      return;
+    }
+    if (floodLocked && credential?.hasPin !== true) {
+      refuse();
       return;
     }
     const decision = decideAccess({
@@ -66,7 +78,7 @@ export abstract class AccessStep extends EntryStep {
     // A success forgets earlier denials, but only once the whole entry has succeeded: a badge
     // that still waits for its PIN must not wipe the count of wrong PINs before it.
     const succeeded = () => (this.lockouts = forget(this.lockouts, subject));
-    const slots = this.releasable(decision.slots);
+    const slots = this.releasable(decision.slots, holder.id);
     const loans = directory.openLoansOf(holder.id);
     const policy = policySettings(this.ctx.settings);
     const maxKeysOut = holder.maxKeysOut ?? policy.maxKeysOut;
@@ -102,7 +114,7 @@ export abstract class AccessStep extends EntryStep {
     const gated = slots.filter((s) => rules[tierOf(s)].authorisers > 0);
     const all = requirementsFor(slots.map(tierOf), rules);
     const authorisers = requirementsFor(gated.map(tierOf), rules);
-    const pin = all.pin || credential?.pinRequired === true;
+    const pin = all.pin || credential?.pinRequired === true || floodLocked;
     if (!pin && !all.reasonCode && gated.length === 0) {
       succeeded();
       this.record({ type: 'access.granted', data: { ...badgeRef, slots } });
@@ -156,7 +168,7 @@ export abstract class AccessStep extends EntryStep {
       this.effects.push({ kind: 'signal', signal: 'denied' });
       return;
     }
-    const slots = this.releasable(decision.slots);
+    const slots = this.releasable(decision.slots, holder.id);
     this.record({
       type: 'access.granted',
       data: { holderId: holder.id, holderName: holder.name, slots, commandId },

@@ -178,7 +178,11 @@ export abstract class EntryStep extends StepCore {
       return;
     }
     this.pending = null;
-    const slots = this.releasable(pending.gated.map((s) => this.keyIn(s)?.homeSlot ?? s));
+    // Only the gated keys: the taker's own misplaced keys came with their first release.
+    const slots = this.releasable(
+      pending.gated.map((s) => this.keyIn(s)?.homeSlot ?? s),
+      null,
+    );
     const authorisers = next.authorisers.map((id) => ({
       holderId: id,
       holderName: directory.holder(id)?.name ?? '',

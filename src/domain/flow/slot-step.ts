@@ -3,6 +3,7 @@ import { dueAtDoor, openDoorWatch } from '../door-watch.js';
 import { detectSwap, type Swap } from '../key-swap.js';
 import { loanLimitsFor } from '../loan-limits.js';
 import { dueAt } from '../loans.js';
+import { misplacedKey, misplacedReleaseReason, releasableForSession } from '../misplaced-keys.js';
 import type { Key } from '../model.js';
 import { AccessStep } from './access-step.js';
 
@@ -52,18 +53,46 @@ export abstract class SlotStep extends AccessStep {
     }
   }
 
+  /** The key-present switch shows a key. */
   present(slot: number): void {
-    if (!this.slot(slot).occupied) this.setSlot(slot, { occupied: true });
+    const current = this.slot(slot);
+    if (current.occupied && current.switchOn === true) return;
+    this.setSlot(slot, { occupied: true, switchOn: true });
+    // The fob was read before the switch closed: a misplaced key is offered now instead.
+    if (this.alarms.some((a) => a.type === 'key.wrong_slot' && a.slot === slot)) {
+      const key = misplacedKey(this.keyIn(slot), slot);
+      if (key) this.offerToSession(slot, key);
+    }
+  }
+
+  /** The key-present switch shows the slot empty: the key left, whatever the fob reader says. */
+  absent(slot: number): void {
+    this.setSlot(slot, { switchOn: false });
+    this.departure(slot);
   }
 
   fob(slot: number, tag: string | null): void {
     const current = this.slot(slot);
+    if (current.duplicateTag !== undefined && current.duplicateTag !== tag) {
+      this.setSlot(slot, { duplicateTag: undefined });
+      this.clearAlarm('key.duplicate_fob', slot);
+    }
     if (tag === null) {
+      // The switch still shows a key: a fob report alone does not empty the slot (a misread, or
+      // bytes forged on the reader's line). The key recorded here is the one that leaves when
+      // the switch opens.
+      if (current.switchOn === true) return;
       this.departure(slot);
       return;
     }
     if (current.tag === tag) {
       if (!current.occupied) this.setSlot(slot, { occupied: true });
+      return;
+    }
+    if (current.duplicateTag === tag) return;
+    const elsewhere = this.slots.findIndex((s, i) => i !== slot - 1 && s.occupied && s.tag === tag);
+    if (elsewhere >= 0) {
+      this.duplicateFob(slot, tag, elsewhere + 1);
       return;
     }
     // The key a swap took away is back: the substitute it replaces leaves without a word.
@@ -81,15 +110,52 @@ export abstract class SlotStep extends AccessStep {
     this.arrival(slot, tag);
   }
 
+  /**
+   * The same tag in two slots at once: a cloned or duplicated fob, or a forged report. The
+   * cabinet cannot tell which read is true, so it believes neither for this slot: the key
+   * recorded here stays recorded (its removal is judged by it), the slot is withheld from
+   * sessions, and `key.duplicate_fob` stays active until this slot reads otherwise.
+   */
+  protected duplicateFob(slot: number, tag: string, otherSlot: number): void {
+    this.setSlot(slot, { duplicateTag: tag });
+    const key = this.ctx.directory.keyByTag(tag);
+    this.record({
+      type: 'key.duplicate_fob',
+      data: { slot, otherSlot, tag, keyId: key?.id ?? null, keyLabel: key?.label ?? null },
+    });
+    const release = this.slot(slot).release;
+    if (release && !this.emergencyHoldsSlots()) {
+      this.setSlot(slot, { release: null });
+      this.effects.push({ kind: 'lock', slot });
+    }
+  }
+
+  /**
+   * A misplaced key is released for the session in progress, so the person at the open door can
+   * move it; the release ends with the session. No session, no release: the door is shut.
+   */
+  protected offerToSession(slot: number, key: Key): void {
+    const session = this.session;
+    const here = this.slot(slot);
+    if (!session || !this.doorState.open || here.release) return;
+    if (!releasableForSession(here)) return; // its switch must agree, its reads must not conflict
+    const reason = misplacedReleaseReason(key, this.ctx.directory);
+    this.setSlot(slot, { release: { reason, until: session.endsAt } });
+    if (!session.slots.includes(slot))
+      this.session = { ...session, slots: [...session.slots, slot] };
+    this.effects.push({ kind: 'release', slot, ms: Math.max(1, session.endsAt - this.now) });
+  }
+
   departure(slot: number): void {
     const current = this.slot(slot);
     if (!current.occupied && current.tag === null) return; // the other sensor already told us
     const { directory } = this.ctx;
     const key = current.tag ? directory.keyByTag(current.tag) : directory.keyByHomeSlot(slot);
     const release = current.release;
-    this.setSlot(slot, { occupied: false, tag: null, release: null });
+    this.setSlot(slot, { occupied: false, tag: null, release: null, duplicateTag: undefined });
     this.clearAlarm('key.wrong_slot', slot);
     this.clearAlarm('key.unknown_fob', slot);
+    this.clearAlarm('key.duplicate_fob', slot);
     // During an emergency release every slot stays released, emptied or not.
     if (release && !this.emergencyHoldsSlots()) this.effects.push({ kind: 'lock', slot });
 
@@ -97,8 +163,8 @@ export abstract class SlotStep extends AccessStep {
       if (key) this.checkOut(this.session, key, slot);
       return;
     }
-    // A wrong-slot fob being moved is expected; its loan stays open until it is home.
-    if (release?.reason === 'wrong_slot') return;
+    // A misplaced key moved by its borrower is expected; its loan stays open until it is home.
+    if (release?.reason === 'wrong_slot' && this.session) return;
     // A fob the cabinet does not know is not one of its keys: removing it is not a theft.
     if (current.tag !== null && !key) return;
     // Nor is taking a key from a slot an emergency release opened. There is no holder to name:
@@ -177,14 +243,12 @@ export abstract class SlotStep extends AccessStep {
         data: { keyId: key.id, keyLabel: key.label, slot, state: key.state ?? 'active' },
       });
     }
-    if (key.homeSlot !== slot && key.returnPolicy !== 'any') {
-      const pulseMs = this.ctx.settings.wrongSlotPulseMs;
+    if (misplacedKey(key, slot)) {
       this.record({
         type: 'key.wrong_slot',
         data: { keyId: key.id, keyLabel: key.label, slot, homeSlot: key.homeSlot },
       });
-      this.setSlot(slot, { release: { reason: 'wrong_slot', until: this.now + pulseMs } });
-      this.effects.push({ kind: 'release', slot, ms: pulseMs });
+      this.offerToSession(slot, key);
       return;
     }
     const loan = directory.openLoanOf(key.id);

@@ -11,7 +11,14 @@ import {
 } from '../cabinet-state.js';
 import type { Clock } from '../clock.js';
 import { isAlarm, type LockoutRef, type NewEvent } from '../events.js';
+import { floodCardSeen } from '../card-flood.js';
 import { countDenial, type LockoutSubject } from '../lockout.js';
+import {
+  misplacedKey,
+  misplacedRelease,
+  misplacedReleaseReason,
+  releasableForSession,
+} from '../misplaced-keys.js';
 import type { Holder, Key } from '../model.js';
 
 export interface StepResult {
@@ -42,6 +49,7 @@ export abstract class StepCore {
   protected emergency: CabinetState['emergency'];
   protected lockdown: CabinetState['lockdown'];
   protected lockouts: CabinetState['lockouts'];
+  protected cardFlood: CabinetState['cardFlood'];
   protected pending: CabinetState['pending'];
   protected overdue: CabinetState['overdue'];
   protected expiriesUntil: CabinetState['expiriesUntil'];
@@ -59,6 +67,7 @@ export abstract class StepCore {
     this.emergency = state.emergency;
     this.lockdown = state.lockdown;
     this.lockouts = state.lockouts;
+    this.cardFlood = state.cardFlood;
     this.pending = state.pending;
     this.overdue = state.overdue;
     this.expiriesUntil = state.expiriesUntil;
@@ -75,6 +84,7 @@ export abstract class StepCore {
         emergency: this.emergency,
         lockdown: this.lockdown,
         lockouts: this.lockouts,
+        cardFlood: this.cardFlood,
         pending: this.pending,
         overdue: this.overdue,
         expiriesUntil: this.expiriesUntil,
@@ -88,20 +98,25 @@ export abstract class StepCore {
   }
 
   /**
-   * The slots to release for a set of permitted home slots: wherever each permitted key is now
-   * (a key returned to any slot is released from there), and a permitted slot with no key on
-   * record if something is in it. Only slots that hold something: an empty slot has nothing
-   * to give.
+   * The slots to release for a holder and their permitted home slots: wherever each permitted
+   * key is now (a key returned to any slot is released from there), and a permitted slot with no
+   * key on record if something is in it. Only slots whose switch shows a key: an empty slot has
+   * nothing to give, and a fob report alone energises nothing. A misplaced key is released for
+   * the holder who may move it (src/domain/misplaced-keys.ts); conflicting reads for nobody.
    */
-  protected releasable(permitted: readonly number[]): number[] {
+  protected releasable(permitted: readonly number[], holderId: number | null): number[] {
     const wanted = new Set(permitted);
     const slots: number[] = [];
     this.slots.forEach((state, i) => {
-      // A key in the wrong slot is not in stock: its own release lets it be moved home.
-      if (!state.occupied || state.release?.reason === 'wrong_slot') return;
-      const key = this.keyIn(i + 1);
-      if (key && key.homeSlot !== i + 1 && key.returnPolicy !== 'any') return;
-      if (wanted.has(key ? key.homeSlot : i + 1)) slots.push(i + 1);
+      const slot = i + 1;
+      if (!releasableForSession(state)) return;
+      const key = this.keyIn(slot);
+      const misplaced = misplacedKey(key, slot);
+      if (misplaced) {
+        if (misplacedRelease(misplaced, holderId, wanted, this.ctx.directory)) slots.push(slot);
+        return;
+      }
+      if (wanted.has(key ? key.homeSlot : slot)) slots.push(slot);
     });
     return slots;
   }
@@ -119,13 +134,13 @@ export abstract class StepCore {
   }
 
   protected countDenial(subject: LockoutSubject): void {
-    const outcome = countDenial(
-      this.lockouts,
-      subject,
-      this.now,
-      lockoutSettings(this.ctx.settings),
-    );
+    const settings = lockoutSettings(this.ctx.settings);
+    const outcome = countDenial(this.lockouts, subject, this.now, settings);
     this.lockouts = outcome.book;
+    const unknownCard = subject.kind === 'reader';
+    if (unknownCard && this.cardFlood) {
+      this.cardFlood = floodCardSeen(this.cardFlood, this.now, false);
+    }
     if (!outcome.locked) return;
     this.record({
       type: 'lockout.started',
@@ -134,6 +149,17 @@ export abstract class StepCore {
         attempts: outcome.attempts,
         level: outcome.level,
         durationSeconds: outcome.lockMs / 1000,
+      },
+    });
+    if (!unknownCard || this.cardFlood) return;
+    // One alarm for the whole flood (src/domain/card-flood.ts), not one per card.
+    this.cardFlood = { lastCardAt: this.now, refused: 0 };
+    this.record({
+      type: 'reader.card_flood',
+      data: {
+        reader: 'badge',
+        unknownCards: outcome.attempts,
+        windowSeconds: settings.windowMs / 1000,
       },
     });
   }
@@ -162,7 +188,9 @@ export abstract class StepCore {
   protected releaseForSession(slots: readonly number[]): void {
     const { sessionMs } = this.ctx.settings;
     for (const slot of slots) {
-      this.setSlot(slot, { release: { reason: 'session', until: this.now + sessionMs } });
+      const misplaced = misplacedKey(this.keyIn(slot), slot);
+      const reason = misplaced ? misplacedReleaseReason(misplaced, this.ctx.directory) : 'session';
+      this.setSlot(slot, { release: { reason, until: this.now + sessionMs } });
       this.effects.push({ kind: 'release', slot, ms: sessionMs });
     }
   }
@@ -180,14 +208,14 @@ export abstract class StepCore {
     if (!session) return;
     this.session = null;
     // During an emergency release the door and every slot stay released; only the session's
-    // own claim on its slots ends.
+    // own claim on its slots ends. Every release is the session's (a misplaced key's too):
+    // outside a session no solenoid is on.
     const relockSlots = !this.emergencyHoldsSlots();
-    for (const slot of session.slots) {
-      if (this.slot(slot).release?.reason === 'session') {
-        this.setSlot(slot, { release: null });
-        if (relockSlots) this.effects.push({ kind: 'lock', slot });
-      }
-    }
+    this.slots.forEach((state, i) => {
+      if (state.release === null) return;
+      this.setSlot(i + 1, { release: null });
+      if (relockSlots) this.effects.push({ kind: 'lock', slot: i + 1 });
+    });
     if (!this.emergency) this.effects.push({ kind: 'door', unlocked: false });
     this.effects.push({ kind: 'signal', signal: 'session_ended' });
   }

@@ -1,11 +1,12 @@
-import { policySettings } from '../cabinet-state.js';
+import { floodOver } from '../card-flood.js';
+import { lockoutSettings, policySettings } from '../cabinet-state.js';
 import { checkOverdue, openLoan } from '../loans.js';
-import { expireLocks } from '../lockout.js';
+import { expireLocks, isLocked } from '../lockout.js';
 import { expiriesBetween } from '../policy/expiries.js';
 import { CabinetStep } from './cabinet-step.js';
 import { lockoutRef } from './step-core.js';
 
-/** Time passing: entries lapse, sessions relock, pulses renew, loans fall due, windows end. */
+/** Time passing: entries lapse, sessions relock, emergency pulses renew, loans fall due, windows end. */
 export class TickStep extends CabinetStep {
   tick(): void {
     if (this.pendingLapsed()) this.abandonPending('entry_timeout');
@@ -15,22 +16,30 @@ export class TickStep extends CabinetStep {
     const expired = expireLocks(this.lockouts, this.now);
     this.lockouts = expired.book;
     for (const subject of expired.ended) {
-      this.record({ type: 'lockout.ended', data: lockoutRef(subject) });
+      const flood = subject.kind === 'reader' ? this.cardFlood : null;
+      const refused = flood ? { refusedCards: flood.refused } : {};
+      if (flood) this.cardFlood = { ...flood, refused: 0 };
+      this.record({ type: 'lockout.ended', data: { ...lockoutRef(subject), ...refused } });
     }
+    this.watchCardFlood();
     if (this.session && this.now >= this.session.endsAt) this.endSession();
-    // A wrong-slot fob must stay removable until it is moved; the driver cuts every pulse at the
-    // solenoid's maximum on-time, so the release is renewed pulse by pulse.
-    const pulseMs = this.ctx.settings.wrongSlotPulseMs;
-    this.slots.forEach((s, i) => {
-      if (s.release?.reason === 'wrong_slot' && this.now >= s.release.until) {
-        this.setSlot(i + 1, { release: { reason: 'wrong_slot', until: this.now + pulseMs } });
-        this.effects.push({ kind: 'release', slot: i + 1, ms: pulseMs });
-      }
-    });
+    // The driver cuts every pulse at the solenoid's maximum on-time: an emergency release is
+    // renewed pulse by pulse. Nothing else is: every other release ends with its session.
     if (this.emergency && this.now >= this.emergency.renewAt) {
+      const pulseMs = this.ctx.settings.wrongSlotPulseMs;
       this.emergency = { ...this.emergency, renewAt: this.now + pulseMs };
       this.releaseAllForEmergency(pulseMs);
     }
+  }
+
+  /** The flood alarm clears once the reader is unlocked and quiet for a window. */
+  protected watchCardFlood(): void {
+    const flood = this.cardFlood;
+    if (!flood) return;
+    const locked = isLocked(this.lockouts, { kind: 'reader' }, this.now);
+    if (!floodOver(flood, this.now, locked, lockoutSettings(this.ctx.settings))) return;
+    this.cardFlood = null;
+    this.clearAlarm('reader.card_flood', undefined, 'badge');
   }
 
   /** Loans past their due time: `key.overdue` once, then reminders until the key is back. */

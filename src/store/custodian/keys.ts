@@ -1,5 +1,6 @@
 import { KeywardenError } from '../../errors.js';
 import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';
+import { lastKnownSlots } from '../last-known-slots.js';
 import { formatMinute, freeText } from './values.js';
 
 export const KEY_TIERS = ['grand_master', 'master', 'sub_master', 'change'] as const;
@@ -174,9 +175,17 @@ export interface SlotRow {
   status: 'in' | 'out' | 'empty';
   outWith: number | null;
   outSince: string | null;
+  /**
+   * What is physically in the slot as last seen (src/store/last-known-slots.ts): a key's label,
+   * `fob <tag>` for a fob no key has, null when empty. A misplaced key shows where it really is.
+   */
+  inSlot: string | null;
 }
 
-/** Each slot with its key as the records know it (the live view is `keywarden sim`/inventory). */
+/**
+ * Each slot with its key as the records know it, and what was last seen in it (the live view is
+ * `keywarden sim`/inventory).
+ */
 export function listSlots(scope: Pick<ChangeScope, 'db'>): SlotRow[] {
   const rows = scope.db
     .prepare(
@@ -187,10 +196,23 @@ export function listSlots(scope: Pick<ChangeScope, 'db'>): SlotRow[] {
          LEFT JOIN loans l ON l.key_id = k.id AND l.returned_at IS NULL
         ORDER BY s.number`,
     )
-    .all() as Array<Omit<SlotRow, 'enabled' | 'status'> & { enabled: number }>;
+    .all() as Array<Omit<SlotRow, 'enabled' | 'status' | 'inSlot'> & { enabled: number }>;
+  const seen = lastKnownSlots(scope.db);
+  const labels = new Map(
+    (
+      scope.db.prepare('SELECT id, label FROM keys').all() as Array<{ id: number; label: string }>
+    ).map((k) => [k.id, k.label]),
+  );
+  const inSlotOf = (slot: number): string | null => {
+    const s = seen.get(slot);
+    if (!s?.occupied) return null;
+    if (s.keyId !== null) return labels.get(s.keyId) ?? `key ${s.keyId}`;
+    return s.tag === null ? null : `fob ${s.tag}`;
+  };
   return rows.map((r) => ({
     ...r,
     enabled: r.enabled === 1,
     status: r.keyId === null ? 'empty' : r.outWith !== null ? 'out' : 'in',
+    inSlot: inSlotOf(r.slot),
   }));
 }

@@ -33,7 +33,7 @@ it('key.unknown_fob clears when the fob is taken out', () => {
   const s = new CabinetScenario();
   s.insert(4, 'DEADBEEF01');
   expect(s.state.alarms).toMatchObject([{ type: 'key.unknown_fob', slot: 4 }]);
-  s.send({ kind: 'fob', slot: 4, tag: null });
+  s.take(4);
   expect(s.state.alarms).toEqual([]);
   expect(s.eventTypes().slice(-1)).toEqual(['alarm.cleared']);
 });

@@ -15,9 +15,12 @@ it('a key leaving a released slot is key.checked_out to the badged holder, and i
   });
 });
 
-it('the fob reader alone is enough to see the key leave', () => {
+it('a fob report of an empty slot is not believed while the key-present switch shows a key', () => {
   const s = new CabinetScenario();
   s.send({ kind: 'badge', card: ALICE_CARD });
-  s.send({ kind: 'fob', slot: 2, tag: null });
+  s.send({ kind: 'fob', slot: 2, tag: null }); // a misread, or bytes forged on the line
+  expect(s.eventTypes()).toEqual(['access.granted']);
+  s.send({ kind: 'presence', slot: 2, present: false }); // the switch: the key really left
   expect(s.eventTypes()).toEqual(['access.granted', 'key.checked_out']);
+  expect(s.events[1]).toMatchObject({ data: { keyId: 200, slot: 2 } });
 });
