@@ -151,7 +151,7 @@ describe('help', () => {
 
   it('keywarden --help and a group name list the commands', async () => {
     expect((await runCli(['--help'])).out).toContain('permission grant');
-    const group = await runCli(['holder']);
+    const group = await runCli(['holder', '--help']);
     expect(group.out).toContain('holder disable');
     expect(group.out).not.toContain('permission grant');
   });
