@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { requireRecord } from './known-record.js';
 import type { Report } from './report.js';
 
 /**
@@ -47,6 +48,7 @@ SELECT h.id AS holderId, h.name AS holderName,
  ORDER BY h.id, s.slot, s.via`;
 
 export function accessMatrixReport(db: Database, options: { holderId?: number } = {}): Report {
+  if (options.holderId !== undefined) requireRecord(db, 'holder', options.holderId);
   return {
     columns: [
       { key: 'holderId', header: 'HOLDER' },

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { requireRecord } from './known-record.js';
 import type { Cell, Report } from './report.js';
 
 export interface HistoryQuery {
@@ -20,6 +21,8 @@ const COLUMNS = ['slot', 'keyId', 'keyLabel', 'holderId', 'holderName'] as const
 export function historyReport(db: Database, query: HistoryQuery): Report {
   const name = query.keyId !== undefined ? 'keyId' : 'holderId';
   const id = query.keyId ?? query.holderId;
+  if (id === undefined) throw new Error('historyReport needs a keyId or a holderId');
+  requireRecord(db, name === 'keyId' ? 'key' : 'holder', id);
   const events = db
     .prepare(
       `SELECT seq, time, type, json_extract(payload, '$.data') AS data FROM events

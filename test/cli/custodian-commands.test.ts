@@ -120,7 +120,7 @@ describe('wrong arguments', () => {
   });
 
   it('a refused change (no such holder) exits 1 with the reason and records nothing', async () => {
-    const result = await cli('credential', 'add', '--holder', '7', '--card', '1234');
+    const result = await cli('credential', 'add', '--holder', '7', '--card', '100086F444');
     expect(result).toMatchObject({ code: 1, err: 'keywarden credential add: no holder with id 7' });
     expect(eventTypes()).toEqual([]);
   });

@@ -9,6 +9,7 @@ import { requireEnabledHolder } from '../../store/custodian/holders.js';
 import { awaitOutcome, completeRequest, insertRequest } from '../../store/custodian/requests.js';
 import { refuseWhenManagedCentrally } from '../../store/custodian/scope.js';
 import { instantOrNone, validity, wholeNumber } from '../../store/custodian/values.js';
+import { checkCardForReader } from '../card-format.js';
 import { positiveInt, requireOption, type Command } from '../command.js';
 import { EXIT_FAILED } from './custodian-exit.js';
 import {
@@ -60,7 +61,10 @@ export const credentialCommands: Command[] = [
       const holder = positiveInt(requireOption(args, 'holder'), '--holder');
       const card = requireOption(args, 'card');
       const bounds = validity(option(args, 'valid-from'), option(args, 'valid-until'));
-      const id = withStore(args, ({ store }) => store.addCredential(holder, card, bounds));
+      const id = withStore(args, ({ store, profile }) => {
+        checkCardForReader(card, profile.readers.badge);
+        return store.addCredential(holder, card, bounds);
+      });
       io.out(
         `credential ${id} added: card ${maskCard(card.trim().toUpperCase())} for holder ${holder}`,
       );
