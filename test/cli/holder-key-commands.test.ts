@@ -362,7 +362,7 @@ describe('wrong arguments: exit 2, nothing changed', () => {
     ],
     [
       ['credential', 'add', '--holder', '1', '--card', 'XYZ'],
-      'must be 1 to 20 decimal or hex digits',
+      'sends exactly 10 hex digits',
     ],
     [
       ['credential', 'set', '1', '--valid-from', '2026-13-01T00:00Z'],
