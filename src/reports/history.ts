@@ -41,7 +41,7 @@ export function historyReport(db: Database, query: HistoryQuery): Report {
   return {
     columns: [
       { key: 'seq', header: 'SEQ' },
-      { key: 'time', header: 'TIME' },
+      { key: 'time', header: 'TIME', instant: 'second' },
       { key: 'type', header: 'EVENT' },
       { key: 'slot', header: 'SLOT' },
       { key: 'keyId', header: 'KEY' },

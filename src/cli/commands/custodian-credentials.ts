@@ -20,8 +20,8 @@ import {
   JSON_OPT,
   option,
   printRows,
+  readableView,
   requireSome,
-  window,
   withStore,
   withStoreAsync,
 } from './custodian-shared.js';
@@ -150,7 +150,10 @@ export const credentialCommands: Command[] = [
     run(args, io) {
       const given = option(args, 'holder');
       const holder = given === undefined ? undefined : positiveInt(given, '--holder');
-      const rows = withStore(args, ({ scope }) => listCredentials(scope, holder));
+      const { rows, view } = withStore(args, (ctx) => ({
+        rows: listCredentials(ctx.scope, holder),
+        view: readableView(ctx),
+      }));
       printRows(
         args,
         io,
@@ -161,7 +164,7 @@ export const credentialCommands: Command[] = [
           c.card,
           `${c.holderName} (${c.holderId})`,
           c.enabled ? 'enabled' : 'disabled',
-          window(c.validFrom, c.validUntil),
+          view.window(c.validFrom, c.validUntil),
           [c.pin ? 'set' : '', c.duressPin ? 'duress' : '', c.pinRequired ? 'required' : '']
             .filter(Boolean)
             .join(',') || '-',

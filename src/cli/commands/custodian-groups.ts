@@ -23,6 +23,7 @@ import {
   option,
   orDash,
   printRows,
+  readableView,
   withStore,
 } from './custodian-shared.js';
 
@@ -132,7 +133,10 @@ export const groupCommands: Command[] = [
     usage: 'group list [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const rows = withStore(args, ({ scope }) => listGroups(scope));
+      const { rows, view } = withStore(args, (ctx) => ({
+        rows: listGroups(ctx.scope),
+        view: readableView(ctx),
+      }));
       printRows(
         args,
         io,
@@ -142,7 +146,7 @@ export const groupCommands: Command[] = [
           g.id,
           g.name,
           g.maxLoanMinutes === null ? '-' : `${g.maxLoanMinutes} min`,
-          orDash(g.members.join(',')),
+          orDash(g.members.map((m) => view.names.holder(m)).join(', ')),
         ],
         'no groups yet',
       );
@@ -193,13 +197,16 @@ export const groupCommands: Command[] = [
     usage: 'key-set list [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const rows = withStore(args, ({ scope }) => listKeySets(scope));
+      const { rows, view } = withStore(args, (ctx) => ({
+        rows: listKeySets(ctx.scope),
+        view: readableView(ctx),
+      }));
       printRows(
         args,
         io,
         rows,
         ['ID', 'NAME', 'KEYS'],
-        (s) => [s.id, s.name, orDash(s.keys.join(','))],
+        (s) => [s.id, s.name, orDash(s.keys.map((k) => view.names.key(k)).join(', '))],
         'no key sets yet',
       );
     },

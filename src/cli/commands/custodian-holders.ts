@@ -20,8 +20,8 @@ import {
   JSON_OPT,
   option,
   printRows,
+  readableView,
   requireSome,
-  window,
   withStore,
 } from './custodian-shared.js';
 
@@ -83,7 +83,10 @@ export const holderCommands: Command[] = [
     options: JSON_OPT,
     run(args, io) {
       const id = idArg(args, 0, 'holder-id');
-      const h = withStore(args, ({ scope }) => showHolder(scope, id));
+      const { h, view } = withStore(args, (ctx) => ({
+        h: showHolder(ctx.scope, id),
+        view: readableView(ctx),
+      }));
       if (args.values.json) {
         io.out(JSON.stringify(h, null, 2));
         return;
@@ -91,10 +94,10 @@ export const holderCommands: Command[] = [
       io.out(
         [
           `holder ${h.id}: ${h.name} (${h.enabled ? 'enabled' : 'disabled'})`,
-          `valid:         ${window(h.validFrom, h.validUntil)}`,
+          `valid:         ${view.window(h.validFrom, h.validUntil)}`,
           `max keys out:  ${h.maxKeysOut ?? 'default'}`,
           `groups:        ${h.groups.map((g) => `${g.name} (${g.id})`).join(', ') || '-'}`,
-          `slots:         ${h.permissions.map((p) => p.slot).join(', ') || '-'}`,
+          `slots:         ${h.permissions.map((p) => view.names.slot(p.slot)).join(', ') || '-'}`,
           `grants:        ${h.grants.join(', ') || '-'}`,
           '',
           h.credentials.length === 0
@@ -105,7 +108,7 @@ export const holderCommands: Command[] = [
                   c.id,
                   c.card,
                   c.enabled ? 'enabled' : 'disabled',
-                  window(c.validFrom, c.validUntil),
+                  view.window(c.validFrom, c.validUntil),
                   c.pin ? 'set' : '-',
                 ]),
               ),
@@ -114,7 +117,7 @@ export const holderCommands: Command[] = [
             ? 'no keys out'
             : table(
                 ['KEY', 'LABEL', 'SLOT', 'SINCE'],
-                h.keysOut.map((k) => [k.keyId, k.keyLabel, k.slot, k.outAt]),
+                h.keysOut.map((k) => [k.keyId, k.keyLabel, k.slot, view.at(k.outAt)]),
               ),
         ].join('\n'),
       );
@@ -128,7 +131,10 @@ export const holderCommands: Command[] = [
     options: AS,
     run(args, io) {
       const id = idArg(args, 0, 'holder-id');
-      const { changed, outstanding } = withStore(args, ({ scope }) => disableHolder(scope, id));
+      const { changed, outstanding, view } = withStore(args, (ctx) => ({
+        ...disableHolder(ctx.scope, id),
+        view: readableView(ctx),
+      }));
       io.out(
         changed ? `holder ${id} disabled` : `holder ${id} was already disabled; nothing changed`,
       );
@@ -139,7 +145,7 @@ export const holderCommands: Command[] = [
         io.out(
           table(
             ['KEY', 'LABEL', 'SLOT', 'SINCE'],
-            outstanding.map((k) => [k.keyId, k.keyLabel, k.slot, k.outAt]),
+            outstanding.map((k) => [k.keyId, k.keyLabel, k.slot, view.at(k.outAt)]),
           ),
         );
       }

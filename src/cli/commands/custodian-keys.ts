@@ -18,6 +18,7 @@ import {
   option,
   orDash,
   printRows,
+  readableView,
   requireSome,
   withStore,
 } from './custodian-shared.js';
@@ -112,7 +113,10 @@ export const keyCommands: Command[] = [
     usage: 'key list [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const rows = withStore(args, ({ scope }) => listKeys(scope));
+      const { rows, view } = withStore(args, (ctx) => ({
+        rows: listKeys(ctx.scope),
+        view: readableView(ctx),
+      }));
       printRows(
         args,
         io,
@@ -128,7 +132,7 @@ export const keyCommands: Command[] = [
           k.maxLoanMinutes === null ? '-' : `${k.maxLoanMinutes} min`,
           k.curfewMinute === null ? '-' : formatMinute(k.curfewMinute),
           k.returnPolicy,
-          orDash(k.outWith),
+          view.names.holder(k.outWith),
         ],
         'no keys yet (keywarden key add …)',
       );
@@ -140,7 +144,10 @@ export const keyCommands: Command[] = [
     usage: 'slot list [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const rows = withStore(args, ({ scope }) => listSlots(scope));
+      const { rows, view } = withStore(args, (ctx) => ({
+        rows: listSlots(ctx.scope),
+        view: readableView(ctx),
+      }));
       printRows(
         args,
         io,
@@ -152,8 +159,8 @@ export const keyCommands: Command[] = [
           s.keyId === null ? '-' : `${s.keyLabel} (${s.keyId})`,
           orDash(s.keyState),
           s.status,
-          orDash(s.outWith),
-          orDash(s.outSince),
+          view.names.holder(s.outWith),
+          view.at(s.outSince),
         ],
         'no slots',
       );

@@ -15,8 +15,8 @@ import {
   AS_USAGE,
   JSON_OPT,
   option,
-  orDash,
   printRows,
+  readableView,
   requireSome,
   withStore,
 } from './custodian-shared.js';
@@ -30,7 +30,10 @@ export const tierCommands: Command[] = [
     usage: 'tier list [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const rows = withStore(args, ({ scope }) => listTierRules(scope));
+      const { rows, view } = withStore(args, (ctx) => ({
+        rows: listTierRules(ctx.scope),
+        view: readableView(ctx),
+      }));
       printRows(
         args,
         io,
@@ -39,7 +42,7 @@ export const tierCommands: Command[] = [
         (t) => [
           t.tier,
           t.authorisers,
-          orDash(t.authoriserGroupId),
+          view.names.group(t.authoriserGroupId),
           t.pin ? 'yes' : 'no',
           t.maxLoanMinutes === null ? '-' : `${t.maxLoanMinutes} min`,
           t.reasonCode ? 'yes' : 'no',

@@ -8,7 +8,8 @@ import { lockoutCommands } from './custodian-lockouts.js';
 import { permissionCommands } from './custodian-permissions.js';
 import { pinCommands } from './custodian-pins.js';
 import { scheduleCommands } from './custodian-schedules.js';
-import { JSON_OPT, withStore } from './custodian-shared.js';
+import { localTimeFormat } from '../local-time-format.js';
+import { JSON_OPT, readableView, withStore } from './custodian-shared.js';
 import { tierCommands } from './custodian-tiers.js';
 
 /** The custodian's tools (issue 4): each command group lives in its own custodian-*.ts. */
@@ -28,7 +29,10 @@ export const custodianCommands: Command[] = [
     usage: 'key out [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const rows = withStore(args, ({ store }) => store.keysOut());
+      const { rows, view } = withStore(args, (ctx) => ({
+        rows: ctx.store.keysOut(),
+        view: readableView(ctx),
+      }));
       if (args.values.json) {
         io.out(JSON.stringify(rows, null, 2));
         return;
@@ -40,7 +44,13 @@ export const custodianCommands: Command[] = [
       io.out(
         table(
           ['KEY', 'LABEL', 'SLOT', 'HOLDER', 'SINCE'],
-          rows.map((r) => [r.keyId, r.label, r.slot, `${r.holderName} (${r.holderId})`, r.outAt]),
+          rows.map((r) => [
+            r.keyId,
+            r.label,
+            r.slot,
+            `${r.holderName} (${r.holderId})`,
+            view.at(r.outAt),
+          ]),
         ),
       );
     },
@@ -53,7 +63,12 @@ export const custodianCommands: Command[] = [
     run(args, io) {
       const limitArg = args.values.limit;
       const limit = typeof limitArg === 'string' ? positiveInt(limitArg, '--limit') : 20;
-      const events = withStore(args, ({ log }) => log.recent(limit));
+      const { events, zone } = withStore(args, ({ log, config }) => ({
+        events: log.recent(limit),
+        zone: config.cabinet.timeZone,
+      }));
+      // Events follow each other within seconds: the log shows them to the second.
+      const at = localTimeFormat(zone, { seconds: true });
       if (args.values.json) {
         io.out(JSON.stringify(events, null, 2));
         return;
@@ -61,7 +76,7 @@ export const custodianCommands: Command[] = [
       io.out(
         table(
           ['SEQ', 'TIME', 'TYPE', 'DETAILS'],
-          events.map((e) => [e.seq, e.time, e.type, JSON.stringify(e.data)]),
+          events.map((e) => [e.seq, at(e.time), e.type, JSON.stringify(e.data)]),
         ),
       );
     },
