@@ -15,13 +15,14 @@ export function checkCardForReader(card: string, reader: ReaderSpec, option = '-
   }
 }
 
-function readerRefusal(card: string, reader: ReaderSpec): string | undefined {
+/** Why this reader can never send `card` (trimmed, upper-cased), or undefined when it can. */
+export function readerRefusal(card: string, reader: ReaderSpec): string | undefined {
   switch (reader.protocol) {
     case 'rdm6300':
       // 5 data bytes as 10 hex digits (version byte + 4 card-number bytes), e.g. 100086F444.
       return /^[0-9A-F]{10}$/.test(card)
         ? undefined
-        : `(RDM6300, 125 kHz) sends exactly 10 hex digits, e.g. 100086F444 (this is ${card.length} characters)`;
+        : `(RDM6300, 125 kHz) sends exactly 10 hex digits, the 5 data bytes of its frame (this is ${card.length} characters)`;
     case 'ascii-line': {
       const format = reader.lineFormat ?? 'decimal';
       const read = parseAsciiBadgeLine(card, format);

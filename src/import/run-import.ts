@@ -5,7 +5,7 @@ import type { EventLog } from '../store/event-log.js';
 import { currentSyncVersion } from '../store/permission-sync.js';
 import { CsvSyntaxError, parseCsv, type CsvRecord } from './csv.js';
 import { FieldError } from './fields.js';
-import type { ImportKind, RowChange } from './import-kind.js';
+import type { ImportCabinet, ImportKind, RowChange } from './import-kind.js';
 
 export interface RowError {
   line: number;
@@ -36,7 +36,7 @@ export function runImport(
   actor: Actor,
   kind: ImportKind,
   csv: string,
-  options: { dryRun: boolean; now?: () => Date },
+  options: { dryRun: boolean; now?: () => Date; cabinet?: ImportCabinet },
 ): ImportReport {
   let records: CsvRecord[];
   try {
@@ -58,7 +58,7 @@ export function runImport(
   return db
     .transaction((): ImportReport => {
       refuseWhenManagedCentrally(db);
-      const check = kind.checker(db);
+      const check = kind.checker(db, options.cabinet);
       const errors: RowError[] = [];
       const changes: RowChange[] = [];
       let unchanged = 0;

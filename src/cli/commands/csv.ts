@@ -4,6 +4,7 @@ import { writeCsv } from '../../import/csv.js';
 import type { ImportKind } from '../../import/import-kind.js';
 import { IMPORT_KINDS } from '../../import/kinds.js';
 import { runImport } from '../../import/run-import.js';
+import { readerRefusal } from '../card-format.js';
 import { custodianActor, openCustodian } from '../context.js';
 import type { Command, CommandIo, ParsedArgs } from '../command.js';
 import { checkOutputPath, writeOutputFile } from '../output-file.js';
@@ -38,7 +39,11 @@ function importCommand(kind: ImportKind): Command {
       const ctx = openCustodian(args);
       let report;
       try {
-        report = runImport(ctx.db, ctx.log, custodianActor(args), kind, csv, { dryRun });
+        const badge = ctx.profile.readers.badge;
+        report = runImport(ctx.db, ctx.log, custodianActor(args), kind, csv, {
+          dryRun,
+          cabinet: { cardRefusal: (card) => readerRefusal(card, badge) },
+        });
       } finally {
         ctx.close();
       }
