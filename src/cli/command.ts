@@ -83,6 +83,10 @@ function takesValue(options: OptionSpec, arg: string): boolean {
 function parseErrorMessage(error: Error, options: string[]): string {
   const message = error.message.replace(/\. To specify.*$/s, '');
   const unknown = /^Unknown option '([^']+)'/.exec(message)?.[1];
+  // `holder show -3`: a negative number where an id or a count goes, not a mistyped option.
+  if (unknown !== undefined && /^-\d/.test(unknown)) {
+    return `"${unknown}" is not a valid argument: ids, slots and counts are positive whole numbers`;
+  }
   const meant = unknown === undefined ? undefined : suggestOption(unknown, options);
   return meant === undefined ? message : `${message}. Did you mean ${meant}?`;
 }

@@ -87,6 +87,7 @@ describe('numeric options', () => {
       '--slot must be a positive whole number',
     ],
     [['group', 'add', '--name', 'G', '--max-loan-minutes', '-10'], '--max-loan-minutes'],
+    [['holder', 'show', '-3'], '"-3" is not a valid argument: ids, slots and counts are positive'],
   ])('%j is refused with the option named, exit 2', async (args, message) => {
     const cab = cliCabinet();
     const result = await cab.cli(...args);
