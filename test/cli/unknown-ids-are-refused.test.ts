@@ -9,6 +9,7 @@ describe('an id that does not exist is named, exit 1, never an empty answer', ()
     [['credential', 'list', '--holder', '42'], 'no holder with id 42'],
     [['group', 'remove-member', '1', '42'], 'no holder with id 42'],
     [['key-set', 'remove-key', '1', '42'], 'no key with id 42'],
+    [['permission', 'revoke', '--holder', '1', '--slot', '99'], 'no slot 99 in this cabinet'],
   ])('%j → "%s"', async (args, message) => {
     const cab = cliCabinet();
     await cab.cli('holder', 'add', '--name', 'Dana');
