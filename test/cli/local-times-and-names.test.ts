@@ -81,6 +81,10 @@ describe('a cabinet in Europe/Berlin: tables in its time, names next to ids', ()
     expect(table.split('\n')[1]).toMatch(
       /^\d+\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d CES?T\s+[a-z]+\.[a-z_]+\s/,
     );
+    expect(await cli('events', '--limit', '3')).toContain(
+      'by=custodian:' /* the actor as its account */,
+    );
+    expect(await cli('events', '--limit', '3')).toContain('holderId=Eve Contractor (1)');
     const json = JSON.parse(await cli('events', '--limit', '1', '--json')) as Array<{
       time: string;
     }>;

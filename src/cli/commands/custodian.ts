@@ -8,6 +8,8 @@ import { lockoutCommands } from './custodian-lockouts.js';
 import { permissionCommands } from './custodian-permissions.js';
 import { pinCommands } from './custodian-pins.js';
 import { scheduleCommands } from './custodian-schedules.js';
+import { eventDetails } from '../../reports/event-details.js';
+import { nameDirectory } from '../../store/custodian/names.js';
 import { localTimeFormat } from '../local-time-format.js';
 import { JSON_OPT, readableView, withStore } from './custodian-shared.js';
 import { tierCommands } from './custodian-tiers.js';
@@ -63,9 +65,10 @@ export const custodianCommands: Command[] = [
     run(args, io) {
       const limitArg = args.values.limit;
       const limit = typeof limitArg === 'string' ? positiveInt(limitArg, '--limit') : 20;
-      const { events, zone } = withStore(args, ({ log, config }) => ({
-        events: log.recent(limit),
-        zone: config.cabinet.timeZone,
+      const { events, zone, names } = withStore(args, (ctx) => ({
+        events: ctx.log.recent(limit),
+        zone: ctx.config.cabinet.timeZone,
+        names: nameDirectory(ctx.scope),
       }));
       // Events follow each other within seconds: the log shows them to the second.
       const at = localTimeFormat(zone, { seconds: true });
@@ -76,7 +79,12 @@ export const custodianCommands: Command[] = [
       io.out(
         table(
           ['SEQ', 'TIME', 'TYPE', 'DETAILS'],
-          events.map((e) => [e.seq, at(e.time), e.type, JSON.stringify(e.data)]),
+          events.map((e) => [
+            e.seq,
+            at(e.time),
+            e.type,
+            eventDetails(e.data as Record<string, unknown>, { names }),
+          ]),
         ),
       );
     },
