@@ -12,9 +12,9 @@ export interface NameDirectory {
 }
 
 /**
- * The names of everything a listing may refer to by id, read once. A cabinet holds hundreds of
- * records, not millions (100,000 holders would be 100,000 short strings in memory for the
- * duration of one command): one query per table beats one per row.
+ * The names of everything a listing may refer to by id, read at once while the database is open
+ * (tables are printed after it is closed): one query per table beats one per row. A cabinet with
+ * 100,000 holders holds their names in memory for the duration of one command.
  */
 export function nameDirectory(scope: Pick<ChangeScope, 'db'>): NameDirectory {
   const names = (sql: string) =>
