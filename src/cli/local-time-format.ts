@@ -13,23 +13,28 @@ export function localTimeFormat(
   timeZone: string,
   options: { seconds?: boolean } = {},
 ): InstantFormat {
-  const clock = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    ...(options.seconds ? { second: '2-digit' } : {}),
+  // Built on first use: a listing without times loads no time-zone data (several MB).
+  let formats: { clock: Intl.DateTimeFormat; zoneNames: Intl.DateTimeFormat[] } | undefined;
+  const build = () => ({
+    clock: new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      ...(options.seconds ? { second: '2-digit' } : {}),
+    }),
+    zoneNames: ['en-US', 'en-GB'].map(
+      (locale) => new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }),
+    ),
   });
-  const zoneNames = ['en-US', 'en-GB'].map(
-    (locale) => new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }),
-  );
   return (iso) => {
     if (iso === null || iso === undefined || iso === '') return '-';
     const date = new Date(iso);
     if (Number.isNaN(date.getTime())) return iso;
+    const { clock, zoneNames } = (formats ??= build());
     const p = Object.fromEntries(clock.formatToParts(date).map((x) => [x.type, x.value]));
     const time = `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}${options.seconds ? `:${p.second}` : ''}`;
     return `${time} ${zoneName(date, zoneNames)}`;

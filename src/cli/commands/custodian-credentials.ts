@@ -150,27 +150,28 @@ export const credentialCommands: Command[] = [
     run(args, io) {
       const given = option(args, 'holder');
       const holder = given === undefined ? undefined : positiveInt(given, '--holder');
-      const { rows, view } = withStore(args, (ctx) => ({
-        rows: listCredentials(ctx.scope, holder),
-        view: readableView(ctx),
-      }));
-      printRows(
-        args,
-        io,
-        rows,
-        ['ID', 'CARD', 'HOLDER', 'STATE', 'VALID', 'PIN'],
-        (c) => [
-          c.id,
-          c.card,
-          `${c.holderName} (${c.holderId})`,
-          c.enabled ? 'enabled' : 'disabled',
-          view.window(c.validFrom, c.validUntil),
-          [c.pin ? 'set' : '', c.duressPin ? 'duress' : '', c.pinRequired ? 'required' : '']
-            .filter(Boolean)
-            .join(',') || '-',
-        ],
-        'no cards',
-      );
+      withStore(args, (ctx) => {
+        // Printed while the database is open: the view looks names up as they are shown.
+        const view = readableView(ctx);
+        const rows = listCredentials(ctx.scope, holder);
+        printRows(
+          args,
+          io,
+          rows,
+          ['ID', 'CARD', 'HOLDER', 'STATE', 'VALID', 'PIN'],
+          (c) => [
+            c.id,
+            c.card,
+            `${c.holderName} (${c.holderId})`,
+            c.enabled ? 'enabled' : 'disabled',
+            view.window(c.validFrom, c.validUntil),
+            [c.pin ? 'set' : '', c.duressPin ? 'duress' : '', c.pinRequired ? 'required' : '']
+              .filter(Boolean)
+              .join(',') || '-',
+          ],
+          'no cards',
+        );
+      });
     },
   },
 ];

@@ -83,44 +83,45 @@ export const holderCommands: Command[] = [
     options: JSON_OPT,
     run(args, io) {
       const id = idArg(args, 0, 'holder-id');
-      const { h, view } = withStore(args, (ctx) => ({
-        h: showHolder(ctx.scope, id),
-        view: readableView(ctx),
-      }));
-      if (args.values.json) {
-        io.out(JSON.stringify(h, null, 2));
-        return;
-      }
-      io.out(
-        [
-          `holder ${h.id}: ${h.name} (${h.enabled ? 'enabled' : 'disabled'})`,
-          `valid:         ${view.window(h.validFrom, h.validUntil)}`,
-          `max keys out:  ${h.maxKeysOut ?? 'default'}`,
-          `groups:        ${h.groups.map((g) => `${g.name} (${g.id})`).join(', ') || '-'}`,
-          `slots:         ${h.permissions.map((p) => view.names.slot(p.slot)).join(', ') || '-'}`,
-          `grants:        ${h.grants.join(', ') || '-'}`,
-          '',
-          h.credentials.length === 0
-            ? 'no cards'
-            : table(
-                ['CARD-ID', 'CARD', 'STATE', 'VALID', 'PIN'],
-                h.credentials.map((c) => [
-                  c.id,
-                  c.card,
-                  c.enabled ? 'enabled' : 'disabled',
-                  view.window(c.validFrom, c.validUntil),
-                  c.pin ? 'set' : '-',
-                ]),
-              ),
-          '',
-          h.keysOut.length === 0
-            ? 'no keys out'
-            : table(
-                ['KEY', 'LABEL', 'SLOT', 'SINCE'],
-                h.keysOut.map((k) => [k.keyId, k.keyLabel, k.slot, view.at(k.outAt)]),
-              ),
-        ].join('\n'),
-      );
+      withStore(args, (ctx) => {
+        // Printed while the database is open: the view looks names up as they are shown.
+        const view = readableView(ctx);
+        const h = showHolder(ctx.scope, id);
+        if (args.values.json) {
+          io.out(JSON.stringify(h, null, 2));
+          return;
+        }
+        io.out(
+          [
+            `holder ${h.id}: ${h.name} (${h.enabled ? 'enabled' : 'disabled'})`,
+            `valid:         ${view.window(h.validFrom, h.validUntil)}`,
+            `max keys out:  ${h.maxKeysOut ?? 'default'}`,
+            `groups:        ${h.groups.map((g) => `${g.name} (${g.id})`).join(', ') || '-'}`,
+            `slots:         ${h.permissions.map((p) => view.names.slot(p.slot)).join(', ') || '-'}`,
+            `grants:        ${h.grants.join(', ') || '-'}`,
+            '',
+            h.credentials.length === 0
+              ? 'no cards'
+              : table(
+                  ['CARD-ID', 'CARD', 'STATE', 'VALID', 'PIN'],
+                  h.credentials.map((c) => [
+                    c.id,
+                    c.card,
+                    c.enabled ? 'enabled' : 'disabled',
+                    view.window(c.validFrom, c.validUntil),
+                    c.pin ? 'set' : '-',
+                  ]),
+                ),
+            '',
+            h.keysOut.length === 0
+              ? 'no keys out'
+              : table(
+                  ['KEY', 'LABEL', 'SLOT', 'SINCE'],
+                  h.keysOut.map((k) => [k.keyId, k.keyLabel, k.slot, view.at(k.outAt)]),
+                ),
+          ].join('\n'),
+        );
+      });
     },
   },
   {
@@ -131,24 +132,25 @@ export const holderCommands: Command[] = [
     options: AS,
     run(args, io) {
       const id = idArg(args, 0, 'holder-id');
-      const { changed, outstanding, view } = withStore(args, (ctx) => ({
-        ...disableHolder(ctx.scope, id),
-        view: readableView(ctx),
-      }));
-      io.out(
-        changed ? `holder ${id} disabled` : `holder ${id} was already disabled; nothing changed`,
-      );
-      if (outstanding.length > 0) {
+      withStore(args, (ctx) => {
+        // Printed while the database is open: the view looks names up as they are shown.
+        const view = readableView(ctx);
+        const { changed, outstanding } = disableHolder(ctx.scope, id);
         io.out(
-          `\nOUTSTANDING: ${outstanding.length} key(s) still out with holder ${id}, to recover:`,
+          changed ? `holder ${id} disabled` : `holder ${id} was already disabled; nothing changed`,
         );
-        io.out(
-          table(
-            ['KEY', 'LABEL', 'SLOT', 'SINCE'],
-            outstanding.map((k) => [k.keyId, k.keyLabel, k.slot, view.at(k.outAt)]),
-          ),
-        );
-      }
+        if (outstanding.length > 0) {
+          io.out(
+            `\nOUTSTANDING: ${outstanding.length} key(s) still out with holder ${id}, to recover:`,
+          );
+          io.out(
+            table(
+              ['KEY', 'LABEL', 'SLOT', 'SINCE'],
+              outstanding.map((k) => [k.keyId, k.keyLabel, k.slot, view.at(k.outAt)]),
+            ),
+          );
+        }
+      });
     },
   },
   {

@@ -113,29 +113,41 @@ export const keyCommands: Command[] = [
     usage: 'key list [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const { rows, view } = withStore(args, (ctx) => ({
-        rows: listKeys(ctx.scope),
-        view: readableView(ctx),
-      }));
-      printRows(
-        args,
-        io,
-        rows,
-        ['ID', 'LABEL', 'TAG', 'SLOT', 'STATE', 'TIER', 'MAX-LOAN', 'CURFEW', 'RETURN', 'OUT-WITH'],
-        (k) => [
-          k.id,
-          k.label,
-          orDash(k.tag),
-          orDash(k.homeSlot),
-          k.state,
-          orDash(k.tier),
-          k.maxLoanMinutes === null ? '-' : `${k.maxLoanMinutes} min`,
-          k.curfewMinute === null ? '-' : formatMinute(k.curfewMinute),
-          k.returnPolicy,
-          view.names.holder(k.outWith),
-        ],
-        'no keys yet (keywarden key add …)',
-      );
+      withStore(args, (ctx) => {
+        // Printed while the database is open: the view looks names up as they are shown.
+        const view = readableView(ctx);
+        const rows = listKeys(ctx.scope);
+        printRows(
+          args,
+          io,
+          rows,
+          [
+            'ID',
+            'LABEL',
+            'TAG',
+            'SLOT',
+            'STATE',
+            'TIER',
+            'MAX-LOAN',
+            'CURFEW',
+            'RETURN',
+            'OUT-WITH',
+          ],
+          (k) => [
+            k.id,
+            k.label,
+            orDash(k.tag),
+            orDash(k.homeSlot),
+            k.state,
+            orDash(k.tier),
+            k.maxLoanMinutes === null ? '-' : `${k.maxLoanMinutes} min`,
+            k.curfewMinute === null ? '-' : formatMinute(k.curfewMinute),
+            k.returnPolicy,
+            view.names.holder(k.outWith),
+          ],
+          'no keys yet (keywarden key add …)',
+        );
+      });
     },
   },
   {
@@ -144,26 +156,27 @@ export const keyCommands: Command[] = [
     usage: 'slot list [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const { rows, view } = withStore(args, (ctx) => ({
-        rows: listSlots(ctx.scope),
-        view: readableView(ctx),
-      }));
-      printRows(
-        args,
-        io,
-        rows,
-        ['SLOT', 'ENABLED', 'KEY', 'STATE', 'STATUS', 'OUT-WITH', 'SINCE'],
-        (s) => [
-          s.slot,
-          s.enabled ? 'yes' : 'no',
-          s.keyId === null ? '-' : `${s.keyLabel} (${s.keyId})`,
-          orDash(s.keyState),
-          s.status,
-          view.names.holder(s.outWith),
-          view.at(s.outSince),
-        ],
-        'no slots',
-      );
+      withStore(args, (ctx) => {
+        // Printed while the database is open: the view looks names up as they are shown.
+        const view = readableView(ctx);
+        const rows = listSlots(ctx.scope);
+        printRows(
+          args,
+          io,
+          rows,
+          ['SLOT', 'ENABLED', 'KEY', 'STATE', 'STATUS', 'OUT-WITH', 'SINCE'],
+          (s) => [
+            s.slot,
+            s.enabled ? 'yes' : 'no',
+            s.keyId === null ? '-' : `${s.keyLabel} (${s.keyId})`,
+            orDash(s.keyState),
+            s.status,
+            view.names.holder(s.outWith),
+            view.at(s.outSince),
+          ],
+          'no slots',
+        );
+      });
     },
   },
 ];

@@ -83,7 +83,7 @@ export interface ReadableView {
   window(from: string | null, until: string | null): string;
 }
 
-/** Read while the database is open; used to print after it is closed. */
+/** For printing inside withStore: names are looked up in the open database as they are shown. */
 export function readableView(ctx: CustodianContext): ReadableView {
   const at = localTimeFormat(ctx.config.cabinet.timeZone);
   return {

@@ -31,30 +31,31 @@ export const custodianCommands: Command[] = [
     usage: 'key out [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const { rows, view } = withStore(args, (ctx) => ({
-        rows: ctx.store.keysOut(),
-        view: readableView(ctx),
-      }));
-      if (args.values.json) {
-        io.out(JSON.stringify(rows, null, 2));
-        return;
-      }
-      if (rows.length === 0) {
-        io.out('every key is in the cabinet');
-        return;
-      }
-      io.out(
-        table(
-          ['KEY', 'LABEL', 'SLOT', 'HOLDER', 'SINCE'],
-          rows.map((r) => [
-            r.keyId,
-            r.label,
-            r.slot,
-            `${r.holderName} (${r.holderId})`,
-            view.at(r.outAt),
-          ]),
-        ),
-      );
+      withStore(args, (ctx) => {
+        // Printed while the database is open: the view looks names up as they are shown.
+        const view = readableView(ctx);
+        const rows = ctx.store.keysOut();
+        if (args.values.json) {
+          io.out(JSON.stringify(rows, null, 2));
+          return;
+        }
+        if (rows.length === 0) {
+          io.out('every key is in the cabinet');
+          return;
+        }
+        io.out(
+          table(
+            ['KEY', 'LABEL', 'SLOT', 'HOLDER', 'SINCE'],
+            rows.map((r) => [
+              r.keyId,
+              r.label,
+              r.slot,
+              `${r.holderName} (${r.holderId})`,
+              view.at(r.outAt),
+            ]),
+          ),
+        );
+      });
     },
   },
   {
@@ -65,28 +66,28 @@ export const custodianCommands: Command[] = [
     run(args, io) {
       const limitArg = args.values.limit;
       const limit = typeof limitArg === 'string' ? positiveInt(limitArg, '--limit') : 20;
-      const { events, zone, names } = withStore(args, (ctx) => ({
-        events: ctx.log.recent(limit),
-        zone: ctx.config.cabinet.timeZone,
-        names: nameDirectory(ctx.scope),
-      }));
-      // Events follow each other within seconds: the log shows them to the second.
-      const at = localTimeFormat(zone, { seconds: true });
-      if (args.values.json) {
-        io.out(JSON.stringify(events, null, 2));
-        return;
-      }
-      io.out(
-        table(
-          ['SEQ', 'TIME', 'TYPE', 'DETAILS'],
-          events.map((e) => [
-            e.seq,
-            at(e.time),
-            e.type,
-            eventDetails(e.data as Record<string, unknown>, { names }),
-          ]),
-        ),
-      );
+      withStore(args, (ctx) => {
+        const events = ctx.log.recent(limit);
+        if (args.values.json) {
+          io.out(JSON.stringify(events, null, 2));
+          return;
+        }
+        // Printed while the database is open: the names are looked up as they are shown.
+        const names = nameDirectory(ctx.scope);
+        // Events follow each other within seconds: the log shows them to the second.
+        const at = localTimeFormat(ctx.config.cabinet.timeZone, { seconds: true });
+        io.out(
+          table(
+            ['SEQ', 'TIME', 'TYPE', 'DETAILS'],
+            events.map((e) => [
+              e.seq,
+              at(e.time),
+              e.type,
+              eventDetails(e.data as Record<string, unknown>, { names }),
+            ]),
+          ),
+        );
+      });
     },
   },
 ];

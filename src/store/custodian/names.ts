@@ -12,40 +12,35 @@ export interface NameDirectory {
 }
 
 /**
- * The names of everything a listing may refer to by id, read at once while the database is open
- * (tables are printed after it is closed): one query per table beats one per row. A cabinet with
- * 100,000 holders holds their names in memory for the duration of one command.
+ * The names of the ids a listing shows, looked up as they are shown, each once: memory and time
+ * follow what is printed, not the size of the cabinet (a `key list` on a cabinet with 100,000
+ * holders reads the names of the few holding keys). The database must stay open while the
+ * names are used.
  */
 export function nameDirectory(scope: Pick<ChangeScope, 'db'>): NameDirectory {
-  const names = (sql: string) =>
-    new Map(
-      (scope.db.prepare(sql).all() as Array<{ id: number; name: string }>).map((r) => [
-        r.id,
-        r.name,
-      ]),
-    );
-  const holders = names('SELECT id, name FROM holders');
-  const keys = names('SELECT id, label AS name FROM keys');
-  const groups = names('SELECT id, name FROM access_groups');
-  const keySets = names('SELECT id, name FROM key_sets');
-  const schedules = names('SELECT id, name FROM schedules');
-  const slotKeys = names(
-    'SELECT home_slot AS id, label AS name FROM keys WHERE home_slot IS NOT NULL',
-  );
-  const named = (map: Map<number, string>) => (id: number | null) => {
-    if (id === null) return '-';
-    const name = map.get(id);
-    return name === undefined ? String(id) : `${name} (${id})`;
+  const lookup = (sql: string) => {
+    const statement = scope.db.prepare(sql).pluck();
+    const known = new Map<number, string | undefined>();
+    return (id: number): string | undefined => {
+      if (!known.has(id)) known.set(id, statement.get(id) as string | undefined);
+      return known.get(id);
+    };
   };
+  const named = (name: (id: number) => string | undefined) => (id: number | null) => {
+    if (id === null) return '-';
+    const found = name(id);
+    return found === undefined ? String(id) : `${found} (${id})`;
+  };
+  const slotKey = lookup('SELECT label FROM keys WHERE home_slot = ?');
   return {
-    holder: named(holders),
-    key: named(keys),
-    group: named(groups),
-    keySet: named(keySets),
-    schedule: named(schedules),
+    holder: named(lookup('SELECT name FROM holders WHERE id = ?')),
+    key: named(lookup('SELECT label FROM keys WHERE id = ?')),
+    group: named(lookup('SELECT name FROM access_groups WHERE id = ?')),
+    keySet: named(lookup('SELECT name FROM key_sets WHERE id = ?')),
+    schedule: named(lookup('SELECT name FROM schedules WHERE id = ?')),
     slot: (slot) => {
       if (slot === null) return '-';
-      const label = slotKeys.get(slot);
+      const label = slotKey(slot);
       return label === undefined ? `slot ${slot}` : `slot ${slot} (${label})`;
     },
   };
