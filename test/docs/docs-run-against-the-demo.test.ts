@@ -76,7 +76,8 @@ function runBlock(
       cwd: cabinet.dir,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, HOME: cabinet.dir, KW_CLI: CLI, KEYWARDEN_CONFIG: cabinet.config },
-      timeout: 60_000,
+      // Generous: the README block runs some twenty commands on a machine under load.
+      timeout: 150_000,
     });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
