@@ -102,6 +102,6 @@ describe('the docs’ shell examples run against the demo cabinet', () => {
         expect(code, `${doc}:${block.line} exited ${code}:\n${output}`).toBe(0);
       }
     },
-    180_000,
+    400_000,
   );
 });
