@@ -1,5 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KeywardenError } from '../errors.js';
+import { attachNegativeValues } from './argv.js';
+import { suggestOption } from './help.js';
 import type { SecretInput } from './read-secret.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -42,16 +44,17 @@ export const COMMON_OPTIONS: OptionSpec = {
  * error before anything is opened or changed.
  */
 export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
+  const options = { ...COMMON_OPTIONS, ...command.options };
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
-      options: { ...COMMON_OPTIONS, ...command.options },
+      args: attachNegativeValues(argv, (arg) => takesValue(options, arg)),
+      options,
       allowPositionals: true,
       strict: true,
     });
   } catch (error) {
-    throw new KeywardenError('USAGE', (error as Error).message.replace(/\. To specify.*$/s, ''));
+    throw new KeywardenError('USAGE', parseErrorMessage(error as Error, Object.keys(options)));
   }
   const values = parsed.values as ParsedArgs['values'];
   if (values.help) return { values, positionals: parsed.positionals };
@@ -67,6 +70,25 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
     );
   }
   return { values, positionals: parsed.positionals };
+}
+
+function takesValue(options: OptionSpec, arg: string): boolean {
+  const spec = arg.startsWith('--')
+    ? options[arg.slice(2)]
+    : Object.values(options).find((o) => o.short !== undefined && `-${o.short}` === arg);
+  return spec?.type === 'string';
+}
+
+/** Node's message, without its advice about dashes, and with the option that was meant. */
+function parseErrorMessage(error: Error, options: string[]): string {
+  const message = error.message.replace(/\. To specify.*$/s, '');
+  const unknown = /^Unknown option '([^']+)'/.exec(message)?.[1];
+  // `holder show -3`: a negative number where an id or a count goes, not a mistyped option.
+  if (unknown !== undefined && /^-\d/.test(unknown)) {
+    return `"${unknown}" is not a valid argument: ids, slots and counts are positive whole numbers`;
+  }
+  const meant = unknown === undefined ? undefined : suggestOption(unknown, options);
+  return meant === undefined ? message : `${message}. Did you mean ${meant}?`;
 }
 
 export function requireOption(args: ParsedArgs, name: string): string {

@@ -27,6 +27,8 @@ export function loadSetup(args: ParsedArgs): { config: KeywardenConfig; profile:
 
 export interface CustodianContext {
   config: KeywardenConfig;
+  /** The cabinet's hardware: what its readers can send, how many slots it has. */
+  profile: HardwareProfile;
   db: Database;
   log: EventLog;
   store: CustodianStore;
@@ -58,6 +60,7 @@ export function openCustodian(
   const log = new EventLog(db, config.cabinetId, systemClock);
   return {
     config,
+    profile,
     db,
     log,
     store: new CustodianStore(db, log, custodianActor(args)),

@@ -2,6 +2,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isKeywardenError } from '../errors.js';
+import { locateCommand, wantsHelp } from './argv.js';
+import { exitQuietlyWhenReaderLeaves } from './closed-pipe.js';
 import { parseCommandArgs, type Command, type CommandIo } from './command.js';
 import { configCommands } from './commands/config.js';
 import { csvCommands } from './commands/csv.js';
@@ -11,6 +13,7 @@ import { outputsOffCommand } from './commands/outputs-off.js';
 import { reportCommands } from './commands/report.js';
 import { isPermanentStartError, runCommand } from './commands/run.js';
 import { simCommands } from './commands/sim.js';
+import { commandHelp, commandsUnder, overview, suggestCommand } from './help.js';
 
 export const COMMANDS: Command[] = [
   runCommand,
@@ -26,41 +29,17 @@ export const COMMANDS: Command[] = [
 /**
  * Exit codes: 0 done, 1 failed, 2 wrong usage (nothing changed), 78 (EX_CONFIG) a problem that
  * restarting cannot fix: invalid config or profile, a database from a newer Keywarden.
+ * 141 (closed-pipe.ts): the reader of the output went away, as coreutils report it.
  */
 export const EXIT = { ok: 0, failed: 1, usage: 2, config: 78 } as const;
 
-const GLOBAL_HELP = `Options for every command:
-  -c, --config <file>   config file (default: $KEYWARDEN_CONFIG, else /etc/keywarden/config.json)
-  -h, --help            show help for the command`;
-
 export async function main(argv: string[], io: CommandIo): Promise<number> {
-  // The command's words come first: `keywarden holder add --name …`.
-  const firstOption = argv.findIndex((a) => a.startsWith('-'));
-  const words = firstOption === -1 ? argv : argv.slice(0, firstOption);
-  const command = findCommand(words);
-  if (!command) {
-    const prefix = words.length > 0 ? words : [];
-    const group = COMMANDS.filter((c) => prefix.every((w, i) => c.path[i] === w));
-    if (
-      argv.length === 0 ||
-      argv.includes('--help') ||
-      argv.includes('-h') ||
-      (group.length > 0 && prefix.length > 0)
-    ) {
-      io.out(overview(group.length > 0 ? group : COMMANDS));
-      return argv.length === 0 || argv.includes('--help') || argv.includes('-h')
-        ? EXIT.ok
-        : EXIT.usage;
-    }
-    io.err(`keywarden: unknown command "${words.join(' ')}"\n`);
-    io.err(overview(COMMANDS));
-    return EXIT.usage;
-  }
-  const rest = argv.slice(command.path.length);
+  const { command, words, rest } = locateCommand(argv, COMMANDS);
+  if (!command) return withoutCommand(argv, words, io);
   try {
     const args = parseCommandArgs(command, rest);
     if (args.values.help) {
-      io.out(`${command.summary}\n\nUsage: keywarden ${command.usage}\n\n${GLOBAL_HELP}`);
+      io.out(commandHelp(command));
       return EXIT.ok;
     }
     const code = await command.run(args, io);
@@ -76,16 +55,35 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   }
 }
 
-function findCommand(words: string[]): Command | undefined {
-  return COMMANDS.filter((c) => c.path.every((w, i) => words[i] === w)).sort(
-    (a, b) => b.path.length - a.path.length,
-  )[0];
-}
-
-function overview(commands: Command[]): string {
-  const width = Math.max(...commands.map((c) => c.path.join(' ').length));
-  const lines = commands.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`);
-  return `Usage: keywarden <command> [options]\n\nCommands:\n${lines.join('\n')}\n\n${GLOBAL_HELP}\n\nRun "keywarden <command> --help" for a command's options.`;
+/**
+ * No whole command was named: the overview (asked for, or nothing typed), a group's commands
+ * (`keywarden holder`: usage, exit 2; `keywarden holder --help`: exit 0), or an unknown command
+ * with the one that was probably meant.
+ */
+function withoutCommand(argv: string[], words: string[], io: CommandIo): number {
+  const help = wantsHelp(argv);
+  if (words.length === 0 && (help || argv.length === 0)) {
+    io.out(overview(COMMANDS));
+    return EXIT.ok;
+  }
+  const group = commandsUnder(words, COMMANDS);
+  if (group.length > 0) {
+    if (help) {
+      io.out(overview(group, words));
+      return EXIT.ok;
+    }
+    io.err(`keywarden ${words.join(' ')}: which one? (one of the commands below)\n`);
+    io.err(overview(group, words));
+    return EXIT.usage;
+  }
+  const meant = suggestCommand(words, COMMANDS);
+  io.err(
+    words.length === 0
+      ? 'keywarden: no command given'
+      : `keywarden: unknown command "${words.join(' ')}"${meant ? `. Did you mean "${meant}"?` : ''}`,
+  );
+  io.err('Run "keywarden --help" for the list of commands.');
+  return EXIT.usage;
 }
 
 /** True when run as a program (directly or through npm's bin symlink), not when imported. */
@@ -100,6 +98,10 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // The daemon handles its own output streams; every other command is a filter in a pipe.
+  if (locateCommand(process.argv.slice(2), COMMANDS).command !== runCommand) {
+    exitQuietlyWhenReaderLeaves(process.stdout);
+  }
   main(process.argv.slice(2), {
     out: (line) => process.stdout.write(line + '\n'),
     err: (line) => process.stderr.write(line + '\n'),

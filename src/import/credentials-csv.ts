@@ -1,7 +1,12 @@
 import type { Database } from 'better-sqlite3';
 import { maskCard } from '../log/mask-card.js';
 import { FieldError, flag, instant, notEnded, text, validityOrder } from './fields.js';
-import { holderLookup, type ImportKind, type RowChange } from './import-kind.js';
+import {
+  holderLookup,
+  type ImportCabinet,
+  type ImportKind,
+  type RowChange,
+} from './import-kind.js';
 
 interface CredentialRecord {
   id: number;
@@ -20,7 +25,7 @@ interface CredentialRecord {
 export const credentialsCsv: ImportKind = {
   name: 'credentials',
   headers: ['hr_ref', 'card', 'enabled', 'valid_from', 'valid_until', 'pin_required'],
-  checker(db: Database, now: Date) {
+  checker(db: Database, now: Date, cabinet: ImportCabinet = {}) {
     const seen = new Set<string>();
     const holderByRef = holderLookup(db);
     const insert = db.prepare(
@@ -41,6 +46,10 @@ export const credentialsCsv: ImportKind = {
       const card = rawCard.toUpperCase();
       if (!/^[0-9A-F]{1,20}$/.test(card)) {
         throw new FieldError(`card ${maskCard(card)} must be 1 to 20 decimal or hex digits`);
+      }
+      const refusal = cabinet.cardRefusal?.(card);
+      if (refusal !== undefined) {
+        throw new FieldError(`card ${maskCard(card)}: this cabinet's badge reader ${refusal}`);
       }
       if (seen.has(card)) throw new FieldError(`card ${maskCard(card)} appears twice in the file`);
       seen.add(card);

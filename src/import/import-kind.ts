@@ -18,9 +18,19 @@ export interface ImportKind {
    * Per import run, with its statements prepared once: remembers the rows already seen (a file
    * may not name a record twice). `now` refuses new records whose validity has already ended.
    */
-  checker(db: Database, now: Date): (row: Readonly<Record<string, string>>) => RowChange | null;
+  checker(
+    db: Database,
+    now: Date,
+    cabinet?: ImportCabinet,
+  ): (row: Readonly<Record<string, string>>) => RowChange | null;
   /** The current records as CSV rows, in header order; `cards` shows full card numbers. */
   exportRows(db: Database, options: { cards: boolean }): unknown[][];
+}
+
+/** What the cabinet's hardware allows, for checks a file cannot make alone. */
+export interface ImportCabinet {
+  /** Why the badge reader can never send this (upper-cased) card number; undefined: it can. */
+  cardRefusal?: (card: string) => string | undefined;
 }
 
 export interface HolderRef {

@@ -5,7 +5,7 @@ import type { EventLog } from '../store/event-log.js';
 import { currentSyncVersion } from '../store/permission-sync.js';
 import { CsvSyntaxError, parseCsv, unguardFormula, type CsvRecord } from './csv.js';
 import { FieldError } from './fields.js';
-import type { ImportKind, RowChange } from './import-kind.js';
+import type { ImportCabinet, ImportKind, RowChange } from './import-kind.js';
 
 export interface RowError {
   line: number;
@@ -36,7 +36,7 @@ export function runImport(
   actor: Actor,
   kind: ImportKind,
   csv: string,
-  options: { dryRun: boolean; now?: () => Date },
+  options: { dryRun: boolean; now?: () => Date; cabinet?: ImportCabinet },
 ): ImportReport {
   let records: CsvRecord[];
   try {
@@ -59,7 +59,7 @@ export function runImport(
     .transaction((): ImportReport => {
       refuseWhenManagedCentrally(db);
       const at = options.now?.() ?? new Date();
-      const check = kind.checker(db, at);
+      const check = kind.checker(db, at, options.cabinet);
       const errors: RowError[] = [];
       const changes: RowChange[] = [];
       let unchanged = 0;

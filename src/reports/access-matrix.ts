@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { requireRecord } from './known-record.js';
 import type { Report } from './report.js';
 
 /**
@@ -47,6 +48,7 @@ SELECT h.id AS holderId, h.name AS holderName,
  ORDER BY h.id, s.slot, s.via`;
 
 export function accessMatrixReport(db: Database, options: { holderId?: number } = {}): Report {
+  if (options.holderId !== undefined) requireRecord(db, 'holder', options.holderId);
   return {
     columns: [
       { key: 'holderId', header: 'HOLDER' },
@@ -58,8 +60,8 @@ export function accessMatrixReport(db: Database, options: { holderId?: number } 
       { key: 'keyState', header: 'KEY STATE' },
       { key: 'via', header: 'VIA' },
       { key: 'schedule', header: 'WHEN' },
-      { key: 'validFrom', header: 'VALID FROM' },
-      { key: 'validUntil', header: 'VALID UNTIL' },
+      { key: 'validFrom', header: 'VALID FROM', instant: 'minute' },
+      { key: 'validUntil', header: 'VALID UNTIL', instant: 'minute' },
       { key: 'maxLoanMinutes', header: 'LIMIT (MIN)' },
     ],
     rows: db.prepare(MATRIX_SQL).all({ holder: options.holderId ?? null }) as Report['rows'],

@@ -79,7 +79,8 @@ export function auditReport(db: Database): Report {
       lastSeen: s.at,
       homeKey: home?.label ?? null,
       keyState: home?.state ?? null,
-      loan: loan ? `${loan.holderName} (${loan.holderId}) since ${loan.since}` : null,
+      loan: loan ? `${loan.holderName} (${loan.holderId})` : null,
+      loanSince: loan?.since ?? null,
       findings: findings.join('; '),
     };
   });
@@ -88,10 +89,11 @@ export function auditReport(db: Database): Report {
       { key: 'slot', header: 'SLOT' },
       { key: 'state', header: 'LAST KNOWN' },
       { key: 'inSlot', header: 'IN SLOT' },
-      { key: 'lastSeen', header: 'SINCE' },
+      { key: 'lastSeen', header: 'SINCE', instant: 'minute' },
       { key: 'homeKey', header: 'HOME OF' },
       { key: 'keyState', header: 'KEY STATE' },
       { key: 'loan', header: 'ON LOAN TO' },
+      { key: 'loanSince', header: 'LOAN SINCE', instant: 'minute' },
       { key: 'findings', header: 'FINDINGS' },
     ],
     rows,

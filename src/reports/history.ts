@@ -1,4 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import { eventDetails } from './event-details.js';
+import { requireRecord } from './known-record.js';
 import type { Cell, Report } from './report.js';
 
 export interface HistoryQuery {
@@ -20,6 +22,8 @@ const COLUMNS = ['slot', 'keyId', 'keyLabel', 'holderId', 'holderName'] as const
 export function historyReport(db: Database, query: HistoryQuery): Report {
   const name = query.keyId !== undefined ? 'keyId' : 'holderId';
   const id = query.keyId ?? query.holderId;
+  if (id === undefined) throw new Error('historyReport needs a keyId or a holderId');
+  requireRecord(db, name === 'keyId' ? 'key' : 'holder', id);
   const events = db
     .prepare(
       `SELECT seq, time, type, json_extract(payload, '$.data') AS data FROM events
@@ -38,7 +42,7 @@ export function historyReport(db: Database, query: HistoryQuery): Report {
   return {
     columns: [
       { key: 'seq', header: 'SEQ' },
-      { key: 'time', header: 'TIME' },
+      { key: 'time', header: 'TIME', instant: 'second' },
       { key: 'type', header: 'EVENT' },
       { key: 'slot', header: 'SLOT' },
       { key: 'keyId', header: 'KEY' },
@@ -58,27 +62,14 @@ export function historyReport(db: Database, query: HistoryQuery): Report {
       ) {
         row.holderName = data.name;
       }
-      row.details = details(data);
+      // The fields with a column of their own are left out of the rest.
+      row.details = eventDetails(data, { skip: COLUMNS });
       return row;
     }),
     empty: `no events for ${query.keyId !== undefined ? `key ${query.keyId}` : `holder ${query.holderId}`}${
       query.from || query.to ? ' in that period' : ''
     }`,
   };
-}
-
-/** The rest of the data as `name=value` (nulls left out), the actor as its account. */
-function details(data: Record<string, unknown>): string {
-  return Object.entries(data)
-    .filter(([k, v]) => !(COLUMNS as readonly string[]).includes(k) && v !== null)
-    .map(([k, v]) => {
-      if (k === 'actor' && v && typeof v === 'object') {
-        const actor = v as { kind: string; account: string };
-        return `by=${actor.kind}:${actor.account}`;
-      }
-      return `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`;
-    })
-    .join(' ');
 }
 
 /**

@@ -1,15 +1,26 @@
 import { printableJson } from '../domain/values/free-text.js';
 import { writeCsv, type CsvOptions } from '../import/csv.js';
+import { localTimeFormat } from '../cli/local-time-format.js';
 import { table } from '../cli/table.js';
 
 export type Cell = string | number | boolean | null;
 
 /** A report is a list of rows with named columns; how it is printed is chosen by --format. */
 export interface Report {
-  columns: ReadonlyArray<{ key: string; header: string }>;
+  columns: ReadonlyArray<ReportColumn>;
   rows: Array<Record<string, Cell>>;
   /** Printed instead of an empty table. */
   empty: string;
+}
+
+export interface ReportColumn {
+  key: string;
+  header: string;
+  /**
+   * The cells are ISO instants: a table shows them in the cabinet's time zone, to the minute
+   * (or to the second, for event logs); CSV and JSON keep the ISO instant.
+   */
+  instant?: 'minute' | 'second';
 }
 
 export type ReportFormat = 'table' | 'csv' | 'json';
@@ -24,6 +35,7 @@ export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'csv', 'json'];
 export function renderReport(
   report: Report,
   format: ReportFormat,
+  timeZone = 'UTC',
   csvOptions: CsvOptions = {},
 ): string {
   const keys = report.columns.map((c) => c.key);
@@ -42,9 +54,24 @@ export function renderReport(
       if (report.rows.length === 0) return report.empty;
       return table(
         report.columns.map((c) => c.header),
-        report.rows.map((r) => keys.map((k) => display(r[k]))),
+        report.rows.map((r) => report.columns.map((c) => cellText(r[c.key], c, timeZone))),
       );
   }
+}
+
+const formats = new Map<string, (iso: string) => string>();
+
+function cellText(value: Cell | undefined, column: ReportColumn, timeZone: string): string {
+  if (column.instant === undefined || typeof value !== 'string' || value === '') {
+    return display(value);
+  }
+  const id = `${timeZone} ${column.instant}`;
+  let format = formats.get(id);
+  if (!format) {
+    format = localTimeFormat(timeZone, { seconds: column.instant === 'second' });
+    formats.set(id, format);
+  }
+  return format(value);
 }
 
 function display(value: Cell | undefined): string {

@@ -80,7 +80,12 @@ export class CustodianStore {
       const removed = db
         .prepare('DELETE FROM permissions WHERE holder_id = ? AND slot = ?')
         .run(holderId, slot).changes;
-      if (removed === 0) return { result: false };
+      if (removed === 0) {
+        // "was not permitted" would hide a mistyped slot; a permission on a slot the profile
+        // no longer has can still be revoked above.
+        requireSlot(this.scope, slot);
+        return { result: false };
+      }
       return {
         result: true,
         events: [{ type: 'permission.revoked', data: { actor, holderId, slot } }],

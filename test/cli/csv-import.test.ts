@@ -17,7 +17,7 @@ const HOLDERS =
 const CREDENTIALS =
   'hr_ref,card,enabled,valid_from,valid_until,pin_required\n' +
   'E-100,100086f444,1,,,0\n' +
-  'E-101,00AB12CD,1,,2037-01-01T00:00:00Z,1\n';
+  'E-101,0000AB12CD,1,,2037-01-01T00:00:00Z,1\n';
 
 const PERMISSIONS =
   'slot,hr_ref,valid_from,valid_until,max_loan_minutes\n' + // any column order
@@ -93,7 +93,7 @@ describe('keywarden import', () => {
     await importAll();
     expect(cab.query('SELECT holder_id, card, pin_required FROM credentials ORDER BY id')).toEqual([
       { holder_id: 1, card: '100086F444', pin_required: 0 },
-      { holder_id: 2, card: '00AB12CD', pin_required: 1 },
+      { holder_id: 2, card: '0000AB12CD', pin_required: 1 },
     ]);
     expect(
       cab.query(
@@ -171,17 +171,21 @@ describe('keywarden import', () => {
     const before = footprint();
     const cards =
       'hr_ref,card,enabled,valid_from,valid_until,pin_required\n' +
-      'E-102,ABCDEF01,1,,,0\n' + // fine
-      'E-999,ABCDEF02,1,,,0\n' + // unknown holder
+      'E-102,00ABCDEF01,1,,,0\n' + // fine
+      'E-999,00ABCDEF02,1,,,0\n' + // unknown holder
       'E-101,100086F444,1,,,0\n' + // another holder's card
       'E-100,12-34,1,,,0\n' + // not hex
-      'E-100,…F444,1,,,0\n'; // a masked export
+      'E-100,…F444,1,,,0\n' + // a masked export
+      'E-100,12345,1,,,0\n'; // digits the RDM6300 of the sim profile never sends
     const c = await cab.cli('import', 'credentials', cab.file('cards.csv', cards));
     expect(c.code).toBe(1);
     expect(c.err).toContain('cards.csv:3: no holder has hr_ref E-999 (import the holders first)');
     expect(c.err).toContain('cards.csv:4: card …F444 is already enrolled to holder 1');
     expect(c.err).toContain('cards.csv:5: card …2-34 must be 1 to 20 decimal or hex digits');
     expect(c.err).toContain('cards.csv:6: card …F444 is masked: export with --with-cards');
+    expect(c.err).toContain(
+      "cards.csv:7: card …2345: this cabinet's badge reader (RDM6300, 125 kHz) sends exactly 10 hex digits",
+    );
     expect(c.err).not.toContain('100086F444');
     const perms =
       'hr_ref,slot,valid_from,valid_until,max_loan_minutes\n' +

@@ -120,7 +120,7 @@ describe('wrong arguments', () => {
   });
 
   it('a refused change (no such holder) exits 1 with the reason and records nothing', async () => {
-    const result = await cli('credential', 'add', '--holder', '7', '--card', '1234');
+    const result = await cli('credential', 'add', '--holder', '7', '--card', '100086F444');
     expect(result).toMatchObject({ code: 1, err: 'keywarden credential add: no holder with id 7' });
     expect(eventTypes()).toEqual([]);
   });
@@ -151,7 +151,7 @@ describe('help', () => {
 
   it('keywarden --help and a group name list the commands', async () => {
     expect((await runCli(['--help'])).out).toContain('permission grant');
-    const group = await runCli(['holder']);
+    const group = await runCli(['holder', '--help']);
     expect(group.out).toContain('holder disable');
     expect(group.out).not.toContain('permission grant');
   });

@@ -122,16 +122,17 @@ describe('keywarden report (the real CLI on a seeded database)', () => {
       homeKey: 'K-4',
       keyState: 'active',
       loan: null,
+      loanSince: null,
       findings: 'K-4 is out without a loan',
     });
     const csv = (await cab.cli('report', 'audit', '--findings-only', '--format', 'csv')).out.split(
       '\r\n',
     );
     expect(csv).toEqual([
-      'slot,state,inSlot,lastSeen,homeKey,keyState,loan,findings',
-      '3,occupied,K-3,,K-3,lost,,K-3 is marked lost',
-      '4,empty,,2026-01-15T08:30:00.000Z,K-4,active,,K-4 is out without a loan',
-      '5,empty,,2026-01-15T08:15:00.000Z,K-5,active,Carl (3) since 2026-01-15T08:15:00.000Z,K-5 is out with disabled holder Carl (3)',
+      'slot,state,inSlot,lastSeen,homeKey,keyState,loan,loanSince,findings',
+      '3,occupied,K-3,,K-3,lost,,,K-3 is marked lost',
+      '4,empty,,2026-01-15T08:30:00.000Z,K-4,active,,,K-4 is out without a loan',
+      '5,empty,,2026-01-15T08:15:00.000Z,K-5,active,Carl (3),2026-01-15T08:15:00.000Z,K-5 is out with disabled holder Carl (3)',
     ]);
     expect((await cab.cli('report', 'audit')).out).toMatch(/^SLOT\s+LAST KNOWN/);
   });

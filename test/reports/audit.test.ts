@@ -28,13 +28,13 @@ describe('report audit', () => {
   it('lists every slot as last known against loans and key states', () => {
     const { db } = seeded();
     expect(renderReport(auditReport(db), 'table').split('\n').slice(0, 7)).toEqual([
-      'SLOT  LAST KNOWN  IN SLOT  SINCE                     HOME OF  KEY STATE  ON LOAN TO                                FINDINGS',
-      '1     empty       -        2026-01-15T08:00:00.000Z  K-1      active     Alice (1) since 2026-01-15T08:00:00.000Z  -',
-      '2     empty       -        2026-01-15T08:10:00.000Z  K-2      active     Bob (2) since 2026-01-15T08:10:00.000Z    -',
-      '3     occupied    K-3      -                         K-3      lost       -                                         K-3 is marked lost',
-      '4     empty       -        2026-01-15T08:30:00.000Z  K-4      active     -                                         K-4 is out without a loan',
-      '5     empty       -        2026-01-15T08:15:00.000Z  K-5      active     Carl (3) since 2026-01-15T08:15:00.000Z   K-5 is out with disabled holder Carl (3)',
-      '6     empty       -        -                         -        -          -                                         -',
+      'SLOT  LAST KNOWN  IN SLOT  SINCE                 HOME OF  KEY STATE  ON LOAN TO  LOAN SINCE            FINDINGS',
+      '1     empty       -        2026-01-15 08:00 UTC  K-1      active     Alice (1)   2026-01-15 08:00 UTC  -',
+      '2     empty       -        2026-01-15 08:10 UTC  K-2      active     Bob (2)     2026-01-15 08:10 UTC  -',
+      '3     occupied    K-3      -                     K-3      lost       -           -                     K-3 is marked lost',
+      '4     empty       -        2026-01-15 08:30 UTC  K-4      active     -           -                     K-4 is out without a loan',
+      '5     empty       -        2026-01-15 08:15 UTC  K-5      active     Carl (3)    2026-01-15 08:15 UTC  K-5 is out with disabled holder Carl (3)',
+      '6     empty       -        -                     -        -          -           -                     -',
     ]);
     expect(auditReport(db).rows).toHaveLength(12);
   });

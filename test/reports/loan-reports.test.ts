@@ -14,13 +14,13 @@ function seeded() {
 }
 
 describe('report keys-out', () => {
-  it('lists each open loan with holder, since, time out, due and overdue, as a table', () => {
-    expect(renderReport(keysOutReport(seeded(), NOW), 'table')).toBe(
+  it('lists each open loan with holder, since, time out, due and overdue, as a table in the cabinet’s zone', () => {
+    expect(renderReport(keysOutReport(seeded(), NOW), 'table', 'Europe/Berlin')).toBe(
       [
-        'KEY  LABEL  SLOT  HOLDER  NAME   SINCE                     OUT FOR     DUE                       OVERDUE',
-        '1    K-1    1     1       Alice  2026-01-15T08:00:00.000Z  2 h 00 min  2026-01-15T09:00:00.000Z  yes',
-        '2    K-2    2     2       Bob    2026-01-15T08:10:00.000Z  1 h 50 min  2026-01-15T12:00:00.000Z  no',
-        '5    K-5    5     3       Carl   2026-01-15T08:15:00.000Z  1 h 45 min  -                         no',
+        'KEY  LABEL  SLOT  HOLDER  NAME   SINCE                 OUT FOR     DUE                   OVERDUE',
+        '1    K-1    1     1       Alice  2026-01-15 09:00 CET  2 h 00 min  2026-01-15 10:00 CET  yes',
+        '2    K-2    2     2       Bob    2026-01-15 09:10 CET  1 h 50 min  2026-01-15 13:00 CET  no',
+        '5    K-5    5     3       Carl   2026-01-15 09:15 CET  1 h 45 min  -                     no',
       ].join('\n'),
     );
   });
@@ -59,8 +59,8 @@ describe('report overdue', () => {
     expect(at('2026-01-15T12:00:00.000Z')).toEqual([1, 2]);
     expect(renderReport(overdueReport(db, NOW), 'table')).toBe(
       [
-        'KEY  LABEL  HOLDER  NAME   SINCE                     DUE                       OVERDUE BY',
-        '1    K-1    1       Alice  2026-01-15T08:00:00.000Z  2026-01-15T09:00:00.000Z  1 h 00 min',
+        'KEY  LABEL  HOLDER  NAME   SINCE                 DUE                   OVERDUE BY',
+        '1    K-1    1       Alice  2026-01-15 08:00 UTC  2026-01-15 09:00 UTC  1 h 00 min',
       ].join('\n'),
     );
     expect(renderReport(overdueReport(db, new Date('2026-01-15T08:00:00Z')), 'table')).toBe(

@@ -31,12 +31,14 @@ export class DaemonProcess {
 
   /**
    * `env` is added to this process's environment (e.g. NOTIFY_SOCKET, WATCHDOG_USEC);
-   * `nodeArgs` go before the script (e.g. `--import` of a test-only fault).
+   * `nodeArgs` go before the script (e.g. `--import` of a test-only fault); `runArgs` after
+   * `run` (e.g. `--demo`).
    */
   constructor(
     private readonly configFile: string,
     private readonly env: NodeJS.ProcessEnv = {},
     private readonly nodeArgs: string[] = [],
+    private readonly runArgs: string[] = [],
   ) {}
 
   async start(): Promise<void> {
@@ -45,7 +47,15 @@ export class DaemonProcess {
     this.logs = [];
     const child = spawn(
       process.execPath,
-      [...this.nodeArgs, CLI, 'run', '--config', this.configFile, '--no-interactive'],
+      [
+        ...this.nodeArgs,
+        CLI,
+        'run',
+        '--config',
+        this.configFile,
+        '--no-interactive',
+        ...this.runArgs,
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, ...this.env },

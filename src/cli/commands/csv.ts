@@ -1,12 +1,14 @@
 import { printable } from '../../domain/values/free-text.js';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { KeywardenError } from '../../errors.js';
 import { writeCsv } from '../../import/csv.js';
 import type { ImportKind } from '../../import/import-kind.js';
 import { IMPORT_KINDS } from '../../import/kinds.js';
 import { runImport } from '../../import/run-import.js';
+import { readerRefusal } from '../card-format.js';
 import { custodianActor, openCustodian } from '../context.js';
 import type { Command, CommandIo, ParsedArgs } from '../command.js';
+import { checkOutputPath, writeOutputFile } from '../output-file.js';
 
 const EXIT_FAILED = 1;
 
@@ -38,7 +40,11 @@ function importCommand(kind: ImportKind): Command {
       const ctx = openCustodian(args);
       let report;
       try {
-        report = runImport(ctx.db, ctx.log, custodianActor(args), kind, csv, { dryRun });
+        const badge = ctx.profile.readers.badge;
+        report = runImport(ctx.db, ctx.log, custodianActor(args), kind, csv, {
+          dryRun,
+          cabinet: { cardRefusal: (card) => readerRefusal(card, badge) },
+        });
       } finally {
         ctx.close();
       }
@@ -77,6 +83,8 @@ function exportCommand(kind: ImportKind): Command {
     },
     run(args: ParsedArgs, io: CommandIo) {
       const withCards = args.values['with-cards'] === true;
+      const output = args.values.output;
+      if (typeof output === 'string') checkOutputPath(output);
       const ctx = openCustodian(args, { mustExist: true });
       let rows: unknown[][];
       let unlinked: number;
@@ -90,10 +98,9 @@ function exportCommand(kind: ImportKind): Command {
         ctx.close();
       }
       const csv = writeCsv(kind.headers, rows, { rawCells: args.values['raw-cells'] === true });
-      const output = args.values.output;
       if (typeof output === 'string') {
         // Full card numbers are personal data: only the owner may read the file.
-        writeFileSync(output, csv, { mode: withCards ? 0o600 : 0o644 });
+        writeOutputFile(output, csv, withCards ? 0o600 : 0o644);
         io.err(`${rows.length} ${kind.name} written to ${output}`);
       } else {
         io.out(csv.replace(/\r\n$/, ''));

@@ -9,6 +9,7 @@ import { requireEnabledHolder } from '../../store/custodian/holders.js';
 import { awaitOutcome, completeRequest, insertRequest } from '../../store/custodian/requests.js';
 import { refuseWhenManagedCentrally } from '../../store/custodian/scope.js';
 import { instantOrNone, validity, wholeNumber } from '../../store/custodian/values.js';
+import { checkCardForReader } from '../card-format.js';
 import { positiveInt, requireOption, type Command } from '../command.js';
 import { EXIT_FAILED } from './custodian-exit.js';
 import {
@@ -19,8 +20,8 @@ import {
   JSON_OPT,
   option,
   printRows,
+  readableView,
   requireSome,
-  window,
   withStore,
   withStoreAsync,
 } from './custodian-shared.js';
@@ -60,7 +61,10 @@ export const credentialCommands: Command[] = [
       const holder = positiveInt(requireOption(args, 'holder'), '--holder');
       const card = requireOption(args, 'card');
       const bounds = validity(option(args, 'valid-from'), option(args, 'valid-until'));
-      const id = withStore(args, ({ store }) => store.addCredential(holder, card, bounds));
+      const id = withStore(args, ({ store, profile }) => {
+        checkCardForReader(card, profile.readers.badge);
+        return store.addCredential(holder, card, bounds);
+      });
       io.out(
         `credential ${id} added: card ${maskCard(card.trim().toUpperCase())} for holder ${holder}`,
       );
@@ -146,24 +150,28 @@ export const credentialCommands: Command[] = [
     run(args, io) {
       const given = option(args, 'holder');
       const holder = given === undefined ? undefined : positiveInt(given, '--holder');
-      const rows = withStore(args, ({ scope }) => listCredentials(scope, holder));
-      printRows(
-        args,
-        io,
-        rows,
-        ['ID', 'CARD', 'HOLDER', 'STATE', 'VALID', 'PIN'],
-        (c) => [
-          c.id,
-          c.card,
-          `${c.holderName} (${c.holderId})`,
-          c.enabled ? 'enabled' : 'disabled',
-          window(c.validFrom, c.validUntil),
-          [c.pin ? 'set' : '', c.duressPin ? 'duress' : '', c.pinRequired ? 'required' : '']
-            .filter(Boolean)
-            .join(',') || '-',
-        ],
-        'no cards',
-      );
+      withStore(args, (ctx) => {
+        // Printed while the database is open: the view looks names up as they are shown.
+        const view = readableView(ctx);
+        const rows = listCredentials(ctx.scope, holder);
+        printRows(
+          args,
+          io,
+          rows,
+          ['ID', 'CARD', 'HOLDER', 'STATE', 'VALID', 'PIN'],
+          (c) => [
+            c.id,
+            c.card,
+            `${c.holderName} (${c.holderId})`,
+            c.enabled ? 'enabled' : 'disabled',
+            view.window(c.validFrom, c.validUntil),
+            [c.pin ? 'set' : '', c.duressPin ? 'duress' : '', c.pinRequired ? 'required' : '']
+              .filter(Boolean)
+              .join(',') || '-',
+          ],
+          'no cards',
+        );
+      });
     },
   },
 ];

@@ -23,6 +23,7 @@ import {
   option,
   orDash,
   printRows,
+  readableView,
   withStore,
 } from './custodian-shared.js';
 
@@ -132,20 +133,24 @@ export const groupCommands: Command[] = [
     usage: 'group list [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const rows = withStore(args, ({ scope }) => listGroups(scope));
-      printRows(
-        args,
-        io,
-        rows,
-        ['ID', 'NAME', 'MAX-LOAN', 'MEMBERS'],
-        (g) => [
-          g.id,
-          g.name,
-          g.maxLoanMinutes === null ? '-' : `${g.maxLoanMinutes} min`,
-          orDash(g.members.join(',')),
-        ],
-        'no groups yet',
-      );
+      withStore(args, (ctx) => {
+        // Printed while the database is open: the view looks names up as they are shown.
+        const view = readableView(ctx);
+        const rows = listGroups(ctx.scope);
+        printRows(
+          args,
+          io,
+          rows,
+          ['ID', 'NAME', 'MAX-LOAN', 'MEMBERS'],
+          (g) => [
+            g.id,
+            g.name,
+            g.maxLoanMinutes === null ? '-' : `${g.maxLoanMinutes} min`,
+            orDash(g.members.map((m) => view.names.holder(m)).join(', ')),
+          ],
+          'no groups yet',
+        );
+      });
     },
   },
   {
@@ -193,15 +198,19 @@ export const groupCommands: Command[] = [
     usage: 'key-set list [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const rows = withStore(args, ({ scope }) => listKeySets(scope));
-      printRows(
-        args,
-        io,
-        rows,
-        ['ID', 'NAME', 'KEYS'],
-        (s) => [s.id, s.name, orDash(s.keys.join(','))],
-        'no key sets yet',
-      );
+      withStore(args, (ctx) => {
+        // Printed while the database is open: the view looks names up as they are shown.
+        const view = readableView(ctx);
+        const rows = listKeySets(ctx.scope);
+        printRows(
+          args,
+          io,
+          rows,
+          ['ID', 'NAME', 'KEYS'],
+          (s) => [s.id, s.name, orDash(s.keys.map((k) => view.names.key(k)).join(', '))],
+          'no key sets yet',
+        );
+      });
     },
   },
 ];

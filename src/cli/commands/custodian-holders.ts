@@ -22,8 +22,8 @@ import {
   JSON_OPT,
   option,
   printRows,
+  readableView,
   requireSome,
-  window,
   withStore,
 } from './custodian-shared.js';
 
@@ -85,41 +85,45 @@ export const holderCommands: Command[] = [
     options: JSON_OPT,
     run(args, io) {
       const id = idArg(args, 0, 'holder-id');
-      const h = withStore(args, ({ scope }) => showHolder(scope, id));
-      if (args.values.json) {
-        io.out(printableJson(h));
-        return;
-      }
-      io.out(
-        [
-          `holder ${h.id}: ${printable(h.name)} (${h.enabled ? 'enabled' : 'disabled'})`,
-          `valid:         ${window(h.validFrom, h.validUntil)}`,
-          `max keys out:  ${h.maxKeysOut ?? 'default'}`,
-          `groups:        ${h.groups.map((g) => `${printable(g.name)} (${g.id})`).join(', ') || '-'}`,
-          `slots:         ${h.permissions.map((p) => p.slot).join(', ') || '-'}`,
-          `grants:        ${h.grants.join(', ') || '-'}`,
-          '',
-          h.credentials.length === 0
-            ? 'no cards'
-            : table(
-                ['CARD-ID', 'CARD', 'STATE', 'VALID', 'PIN'],
-                h.credentials.map((c) => [
-                  c.id,
-                  c.card,
-                  c.enabled ? 'enabled' : 'disabled',
-                  window(c.validFrom, c.validUntil),
-                  c.pin ? 'set' : '-',
-                ]),
-              ),
-          '',
-          h.keysOut.length === 0
-            ? 'no keys out'
-            : table(
-                ['KEY', 'LABEL', 'SLOT', 'SINCE'],
-                h.keysOut.map((k) => [k.keyId, k.keyLabel, k.slot, k.outAt]),
-              ),
-        ].join('\n'),
-      );
+      withStore(args, (ctx) => {
+        // Printed while the database is open: the view looks names up as they are shown.
+        const view = readableView(ctx);
+        const h = showHolder(ctx.scope, id);
+        if (args.values.json) {
+          io.out(printableJson(h));
+          return;
+        }
+        io.out(
+          [
+            `holder ${h.id}: ${printable(h.name)} (${h.enabled ? 'enabled' : 'disabled'})`,
+            `valid:         ${view.window(h.validFrom, h.validUntil)}`,
+            `max keys out:  ${h.maxKeysOut ?? 'default'}`,
+            `groups:        ${h.groups.map((g) => `${printable(g.name)} (${g.id})`).join(', ') || '-'}`,
+            `slots:         ${h.permissions.map((p) => view.names.slot(p.slot)).join(', ') || '-'}`,
+            `grants:        ${h.grants.join(', ') || '-'}`,
+            '',
+            h.credentials.length === 0
+              ? 'no cards'
+              : table(
+                  ['CARD-ID', 'CARD', 'STATE', 'VALID', 'PIN'],
+                  h.credentials.map((c) => [
+                    c.id,
+                    c.card,
+                    c.enabled ? 'enabled' : 'disabled',
+                    view.window(c.validFrom, c.validUntil),
+                    c.pin ? 'set' : '-',
+                  ]),
+                ),
+            '',
+            h.keysOut.length === 0
+              ? 'no keys out'
+              : table(
+                  ['KEY', 'LABEL', 'SLOT', 'SINCE'],
+                  h.keysOut.map((k) => [k.keyId, k.keyLabel, k.slot, view.at(k.outAt)]),
+                ),
+          ].join('\n'),
+        );
+      });
     },
   },
   {
@@ -130,21 +134,25 @@ export const holderCommands: Command[] = [
     options: AS,
     run(args, io) {
       const id = idArg(args, 0, 'holder-id');
-      const { changed, outstanding } = withStore(args, ({ scope }) => disableHolder(scope, id));
-      io.out(
-        changed ? `holder ${id} disabled` : `holder ${id} was already disabled; nothing changed`,
-      );
-      if (outstanding.length > 0) {
+      withStore(args, (ctx) => {
+        // Printed while the database is open: the view looks names up as they are shown.
+        const view = readableView(ctx);
+        const { changed, outstanding } = disableHolder(ctx.scope, id);
         io.out(
-          `\nOUTSTANDING: ${outstanding.length} key(s) still out with holder ${id}, to recover:`,
+          changed ? `holder ${id} disabled` : `holder ${id} was already disabled; nothing changed`,
         );
-        io.out(
-          table(
-            ['KEY', 'LABEL', 'SLOT', 'SINCE'],
-            outstanding.map((k) => [k.keyId, k.keyLabel, k.slot, k.outAt]),
-          ),
-        );
-      }
+        if (outstanding.length > 0) {
+          io.out(
+            `\nOUTSTANDING: ${outstanding.length} key(s) still out with holder ${id}, to recover:`,
+          );
+          io.out(
+            table(
+              ['KEY', 'LABEL', 'SLOT', 'SINCE'],
+              outstanding.map((k) => [k.keyId, k.keyLabel, k.slot, view.at(k.outAt)]),
+            ),
+          );
+        }
+      });
     },
   },
   {

@@ -24,6 +24,7 @@ import {
   option,
   orDash,
   printRows,
+  readableView,
   requireSome,
   withStore,
 } from './custodian-shared.js';
@@ -118,26 +119,41 @@ export const keyCommands: Command[] = [
     usage: 'key list [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const rows = withStore(args, ({ scope }) => listKeys(scope));
-      printRows(
-        args,
-        io,
-        rows,
-        ['ID', 'LABEL', 'TAG', 'SLOT', 'STATE', 'TIER', 'MAX-LOAN', 'CURFEW', 'RETURN', 'OUT-WITH'],
-        (k) => [
-          k.id,
-          k.label,
-          orDash(k.tag),
-          orDash(k.homeSlot),
-          k.state,
-          orDash(k.tier),
-          k.maxLoanMinutes === null ? '-' : `${k.maxLoanMinutes} min`,
-          k.curfewMinute === null ? '-' : formatMinute(k.curfewMinute),
-          k.returnPolicy,
-          orDash(k.outWith),
-        ],
-        'no keys yet (keywarden key add …)',
-      );
+      withStore(args, (ctx) => {
+        // Printed while the database is open: the view looks names up as they are shown.
+        const view = readableView(ctx);
+        const rows = listKeys(ctx.scope);
+        printRows(
+          args,
+          io,
+          rows,
+          [
+            'ID',
+            'LABEL',
+            'TAG',
+            'SLOT',
+            'STATE',
+            'TIER',
+            'MAX-LOAN',
+            'CURFEW',
+            'RETURN',
+            'OUT-WITH',
+          ],
+          (k) => [
+            k.id,
+            k.label,
+            orDash(k.tag),
+            orDash(k.homeSlot),
+            k.state,
+            orDash(k.tier),
+            k.maxLoanMinutes === null ? '-' : `${k.maxLoanMinutes} min`,
+            k.curfewMinute === null ? '-' : formatMinute(k.curfewMinute),
+            k.returnPolicy,
+            view.names.holder(k.outWith),
+          ],
+          'no keys yet (keywarden key add …)',
+        );
+      });
     },
   },
   {
@@ -147,24 +163,28 @@ export const keyCommands: Command[] = [
     usage: 'slot list [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const rows = withStore(args, ({ scope }) => listSlots(scope));
-      printRows(
-        args,
-        io,
-        rows,
-        ['SLOT', 'ENABLED', 'KEY', 'STATE', 'STATUS', 'OUT-WITH', 'SINCE', 'IN SLOT'],
-        (s) => [
-          s.slot,
-          s.enabled ? 'yes' : 'no',
-          s.keyId === null ? '-' : `${s.keyLabel} (${s.keyId})`,
-          orDash(s.keyState),
-          s.status,
-          orDash(s.outWith),
-          orDash(s.outSince),
-          orDash(s.inSlot),
-        ],
-        'no slots',
-      );
+      withStore(args, (ctx) => {
+        // Printed while the database is open: the view looks names up as they are shown.
+        const view = readableView(ctx);
+        const rows = listSlots(ctx.scope);
+        printRows(
+          args,
+          io,
+          rows,
+          ['SLOT', 'ENABLED', 'KEY', 'STATE', 'STATUS', 'OUT-WITH', 'SINCE', 'IN SLOT'],
+          (s) => [
+            s.slot,
+            s.enabled ? 'yes' : 'no',
+            s.keyId === null ? '-' : `${s.keyLabel} (${s.keyId})`,
+            orDash(s.keyState),
+            s.status,
+            view.names.holder(s.outWith),
+            view.at(s.outSince),
+            orDash(s.inSlot),
+          ],
+          'no slots',
+        );
+      });
     },
   },
 ];

@@ -18,6 +18,7 @@ import {
   option,
   orDash,
   printRows,
+  readableView,
   withStore,
   withStoreAsync,
 } from './custodian-shared.js';
@@ -29,15 +30,26 @@ export const lockoutCommands: Command[] = [
     usage: 'lockout list [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const rows = withStore(args, ({ db }) => activeLockouts(db, new Date()));
-      printRows(
-        args,
-        io,
-        rows,
-        ['SUBJECT', 'CREDENTIAL', 'HOLDER', 'LEVEL', 'SINCE', 'UNTIL'],
-        (l) => [l.subject, orDash(l.credentialId), orDash(l.holderId), l.level, l.since, l.until],
-        'no lockout in force',
-      );
+      withStore(args, (ctx) => {
+        // Printed while the database is open: the view looks names up as they are shown.
+        const view = readableView(ctx);
+        const rows = activeLockouts(ctx.db, new Date());
+        printRows(
+          args,
+          io,
+          rows,
+          ['SUBJECT', 'CREDENTIAL', 'HOLDER', 'LEVEL', 'SINCE', 'UNTIL'],
+          (l) => [
+            l.subject,
+            orDash(l.credentialId),
+            view.names.holder(l.holderId ?? null),
+            l.level,
+            view.at(l.since),
+            view.at(l.until),
+          ],
+          'no lockout in force',
+        );
+      });
     },
   },
   {

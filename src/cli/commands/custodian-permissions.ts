@@ -7,9 +7,8 @@ import {
   AS_USAGE,
   JSON_OPT,
   option,
-  orDash,
   printRows,
-  window,
+  readableView,
   withStore,
 } from './custodian-shared.js';
 
@@ -110,23 +109,29 @@ export const permissionCommands: Command[] = [
     usage: 'permission list [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const rows = withStore(args, ({ scope }) => listGrants(scope));
-      printRows(
-        args,
-        io,
-        rows,
-        ['KIND', 'ID', 'WHO', 'WHAT', 'SCHEDULE', 'VALID', 'MAX-LOAN'],
-        (g) => [
-          g.kind,
-          g.id,
-          g.holderId !== null ? `holder ${g.holderId}` : `group ${g.groupId}`,
-          g.slot !== null ? `slot ${g.slot}` : `key set ${g.keySetId}`,
-          orDash(g.scheduleId),
-          window(g.validFrom, g.validUntil),
-          g.maxLoanMinutes === null ? '-' : `${g.maxLoanMinutes} min`,
-        ],
-        'nothing is permitted yet',
-      );
+      withStore(args, (ctx) => {
+        // Printed while the database is open: the view looks names up as they are shown.
+        const view = readableView(ctx);
+        const rows = listGrants(ctx.scope);
+        printRows(
+          args,
+          io,
+          rows,
+          ['KIND', 'ID', 'WHO', 'WHAT', 'SCHEDULE', 'VALID', 'MAX-LOAN'],
+          (g) => [
+            g.kind,
+            g.id,
+            g.holderId !== null
+              ? `holder ${view.names.holder(g.holderId)}`
+              : `group ${view.names.group(g.groupId)}`,
+            g.slot !== null ? view.names.slot(g.slot) : `key set ${view.names.keySet(g.keySetId)}`,
+            g.scheduleId === null ? 'any time' : view.names.schedule(g.scheduleId),
+            view.window(g.validFrom, g.validUntil),
+            g.maxLoanMinutes === null ? '-' : `${g.maxLoanMinutes} min`,
+          ],
+          'nothing is permitted yet',
+        );
+      });
     },
   },
 ];

@@ -1,8 +1,10 @@
 import { printableJson } from '../../domain/values/free-text.js';
 import { KeywardenError } from '../../errors.js';
+import { nameDirectory, type NameDirectory } from '../../store/custodian/names.js';
 import type { ChangeScope } from '../../store/custodian/scope.js';
 import { positiveInt, type CommandIo, type OptionSpec, type ParsedArgs } from '../command.js';
 import { openCustodian, type CustodianContext } from '../context.js';
+import { localTimeFormat, type InstantFormat } from '../local-time-format.js';
 import { table } from '../table.js';
 
 /** Options shared by the custodian's commands. */
@@ -74,10 +76,25 @@ export function printRows<T>(
 export const orDash = (v: string | number | null | undefined): string =>
   v === null || v === undefined || v === '' ? '-' : String(v);
 
-/** A validity window for a table cell. */
-export function window(from: string | null, until: string | null): string {
-  if (from === null && until === null) return '-';
-  return `${from ?? '…'} → ${until ?? '…'}`;
+/** How a table shows instants (the cabinet's local time, zone named) and ids (with names). */
+export interface ReadableView {
+  at: InstantFormat;
+  names: NameDirectory;
+  /** A validity window for a table cell. */
+  window(from: string | null, until: string | null): string;
+}
+
+/** For printing inside withStore: names are looked up in the open database as they are shown. */
+export function readableView(ctx: CustodianContext): ReadableView {
+  const at = localTimeFormat(ctx.config.cabinet.timeZone);
+  return {
+    at,
+    names: nameDirectory(ctx.store.scope),
+    window: (from, until) =>
+      from === null && until === null
+        ? '-'
+        : `${from === null ? '…' : at(from)} → ${until === null ? '…' : at(until)}`,
+  };
 }
 
 /** Nothing to do: at least one of these options must be given. */

@@ -15,8 +15,8 @@ import {
   AS_USAGE,
   JSON_OPT,
   option,
-  orDash,
   printRows,
+  readableView,
   requireSome,
   withStore,
 } from './custodian-shared.js';
@@ -30,22 +30,26 @@ export const tierCommands: Command[] = [
     usage: 'tier list [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const rows = withStore(args, ({ scope }) => listTierRules(scope));
-      printRows(
-        args,
-        io,
-        rows,
-        ['TIER', 'AUTHORISERS', 'FROM-GROUP', 'PIN', 'MAX-LOAN', 'REASON-CODE'],
-        (t) => [
-          t.tier,
-          t.authorisers,
-          orDash(t.authoriserGroupId),
-          t.pin ? 'yes' : 'no',
-          t.maxLoanMinutes === null ? '-' : `${t.maxLoanMinutes} min`,
-          t.reasonCode ? 'yes' : 'no',
-        ],
-        'no tier rules',
-      );
+      withStore(args, (ctx) => {
+        // Printed while the database is open: the view looks names up as they are shown.
+        const view = readableView(ctx);
+        const rows = listTierRules(ctx.scope);
+        printRows(
+          args,
+          io,
+          rows,
+          ['TIER', 'AUTHORISERS', 'FROM-GROUP', 'PIN', 'MAX-LOAN', 'REASON-CODE'],
+          (t) => [
+            t.tier,
+            t.authorisers,
+            view.names.group(t.authoriserGroupId),
+            t.pin ? 'yes' : 'no',
+            t.maxLoanMinutes === null ? '-' : `${t.maxLoanMinutes} min`,
+            t.reasonCode ? 'yes' : 'no',
+          ],
+          'no tier rules',
+        );
+      });
     },
   },
   {

@@ -9,7 +9,10 @@ import { lockoutCommands } from './custodian-lockouts.js';
 import { permissionCommands } from './custodian-permissions.js';
 import { pinCommands } from './custodian-pins.js';
 import { scheduleCommands } from './custodian-schedules.js';
-import { JSON_OPT, withStore } from './custodian-shared.js';
+import { eventDetails } from '../../reports/event-details.js';
+import { nameDirectory } from '../../store/custodian/names.js';
+import { localTimeFormat } from '../local-time-format.js';
+import { JSON_OPT, readableView, withStore } from './custodian-shared.js';
 import { tierCommands } from './custodian-tiers.js';
 
 /** The custodian's tools (issue 4): each command group lives in its own custodian-*.ts. */
@@ -29,21 +32,31 @@ export const custodianCommands: Command[] = [
     usage: 'key out [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const rows = withStore(args, ({ store }) => store.keysOut());
-      if (args.values.json) {
-        io.out(printableJson(rows));
-        return;
-      }
-      if (rows.length === 0) {
-        io.out('every key is in the cabinet');
-        return;
-      }
-      io.out(
-        table(
-          ['KEY', 'LABEL', 'SLOT', 'HOLDER', 'SINCE'],
-          rows.map((r) => [r.keyId, r.label, r.slot, `${r.holderName} (${r.holderId})`, r.outAt]),
-        ),
-      );
+      withStore(args, (ctx) => {
+        // Printed while the database is open: the view looks names up as they are shown.
+        const view = readableView(ctx);
+        const rows = ctx.store.keysOut();
+        if (args.values.json) {
+          io.out(printableJson(rows));
+          return;
+        }
+        if (rows.length === 0) {
+          io.out('every key is in the cabinet');
+          return;
+        }
+        io.out(
+          table(
+            ['KEY', 'LABEL', 'SLOT', 'HOLDER', 'SINCE'],
+            rows.map((r) => [
+              r.keyId,
+              r.label,
+              r.slot,
+              `${r.holderName} (${r.holderId})`,
+              view.at(r.outAt),
+            ]),
+          ),
+        );
+      });
     },
   },
   {
@@ -54,17 +67,28 @@ export const custodianCommands: Command[] = [
     run(args, io) {
       const limitArg = args.values.limit;
       const limit = typeof limitArg === 'string' ? positiveInt(limitArg, '--limit') : 20;
-      const events = withStore(args, ({ log }) => log.recent(limit));
-      if (args.values.json) {
-        io.out(printableJson(events));
-        return;
-      }
-      io.out(
-        table(
-          ['SEQ', 'TIME', 'TYPE', 'DETAILS'],
-          events.map((e) => [e.seq, e.time, e.type, JSON.stringify(e.data)]),
-        ),
-      );
+      withStore(args, (ctx) => {
+        const events = ctx.log.recent(limit);
+        if (args.values.json) {
+          io.out(printableJson(events));
+          return;
+        }
+        // Printed while the database is open: the names are looked up as they are shown.
+        const names = nameDirectory(ctx.scope);
+        // Events follow each other within seconds: the log shows them to the second.
+        const at = localTimeFormat(ctx.config.cabinet.timeZone, { seconds: true });
+        io.out(
+          table(
+            ['SEQ', 'TIME', 'TYPE', 'DETAILS'],
+            events.map((e) => [
+              e.seq,
+              at(e.time),
+              e.type,
+              eventDetails(e.data as Record<string, unknown>, { names }),
+            ]),
+          ),
+        );
+      });
     },
   },
 ];

@@ -58,12 +58,15 @@ function reportCommand(
       const chosen = format(args);
       const ctx = openCustodian(args, { mustExist: true });
       let report: Report;
+      const timeZone = ctx.config.cabinet.timeZone;
       try {
         report = build(ctx.db, args, io);
       } finally {
         ctx.close();
       }
-      io.out(renderReport(report, chosen, { rawCells: args.values['raw-cells'] === true }));
+      io.out(
+        renderReport(report, chosen, timeZone, { rawCells: args.values['raw-cells'] === true }),
+      );
     },
   };
 }

@@ -114,6 +114,8 @@ export function listCredentials(
   scope: Pick<ChangeScope, 'db'>,
   holderId?: number,
 ): CredentialRow[] {
+  // A filter on a holder who does not exist is a mistake to name, not an empty list.
+  if (holderId !== undefined) holderFields(scope, holderId);
   const rows = scope.db
     .prepare(
       `SELECT c.id, c.holder_id AS holderId, h.name AS holderName, c.card, c.enabled,

@@ -109,6 +109,10 @@ export function addMember(scope: ChangeScope, groupId: number, holderId: number)
 export function removeMember(scope: ChangeScope, groupId: number, holderId: number): boolean {
   return change(scope, () => {
     groupFields(scope, groupId);
+    // "was not a member" would hide a mistyped holder id.
+    if (!scope.db.prepare('SELECT 1 FROM holders WHERE id = ?').get(holderId)) {
+      throw notFound('holder', holderId);
+    }
     const removed = scope.db
       .prepare('DELETE FROM group_members WHERE holder_id = ? AND group_id = ?')
       .run(holderId, groupId).changes;

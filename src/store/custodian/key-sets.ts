@@ -83,6 +83,8 @@ export function addKeyToSet(scope: ChangeScope, setId: number, keyId: number): b
 export function removeKeyFromSet(scope: ChangeScope, setId: number, keyId: number): boolean {
   return change(scope, () => {
     keySetName(scope, setId);
+    // "was not in the set" would hide a mistyped key id.
+    keyFields(scope, keyId);
     const removed = scope.db
       .prepare('DELETE FROM key_set_members WHERE key_set_id = ? AND key_id = ?')
       .run(setId, keyId).changes;
