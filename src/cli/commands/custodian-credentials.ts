@@ -96,10 +96,11 @@ export const credentialCommands: Command[] = [
           new Date(),
           seconds * 1000,
         );
-        io.out(`tap the card now (holder ${holderId}; waiting ${seconds} s)`);
+        // Hooked before the prompt: a Ctrl-C the moment the prompt shows must close the request.
         const unhook = closeRequestOnInterrupt(() =>
           completeRequest(db, request.id, { cancelled: true }, new Date()),
         );
+        io.out(`tap the card now (holder ${holderId}; waiting ${seconds} s)`);
         try {
           return await awaitOutcome(db, request.id, request.expiresAt);
         } finally {
