@@ -1,6 +1,7 @@
 import { encodeRdm6300 } from '../src/sim/reader-frames.js';
 import type { EventLog } from '../src/store/event-log.js';
 import type { BadgeSample, BadgeSampler } from './badge-sampler.js';
+import type { BareCommitSampler } from './commit-sampler.js';
 import { settle, type PacingOptions } from './pacing.js';
 import { randomInt, type Random } from './prng.js';
 import type { PtyDeliveryProbe } from './pty-delivery.js';
@@ -12,6 +13,8 @@ const PTY_FRAME = encodeRdm6300('100086F444');
 export interface Series {
   /** Bare pty delivery times (ms). */
   pty: number[];
+  /** Bare fsync'd SQLite commits on the daemon's disk (ms). */
+  commit: number[];
   badge: BadgeSample[];
   /** Frames whose last byte never reached the bare port within the timeout. */
   ptyLost: number;
@@ -41,15 +44,21 @@ export interface RoundsOptions {
   cards: readonly string[];
 }
 
+/** The floors each badge is compared with, sampled next to it. */
+export interface Baselines {
+  pty: PtyDeliveryProbe;
+  commit: BareCommitSampler;
+}
+
 /**
  * Warm-up rounds, then measured ones. Each round takes, in both write modes, one bare pty
- * delivery sample and one badge sample, each on an idle daemon. Interleaving them means both
- * series see the same machine at the same moments (other load, page cache, WAL size), so
- * their difference is the daemon's and not the hour's.
+ * delivery sample, one bare commit sample and one badge sample, each on an idle daemon.
+ * Interleaving them means all series see the same machine at the same moments (other load,
+ * page cache, the disk's flush queue), so their difference is the daemon's and not the hour's.
  */
 export async function runRounds(
   sampler: BadgeSampler,
-  probe: PtyDeliveryProbe,
+  baselines: Baselines,
   log: EventLog,
   options: RoundsOptions,
 ): Promise<RoundsResult> {
@@ -75,13 +84,16 @@ export async function runRounds(
     const modes = round % 2 === 0 ? WRITE_MODES : [...WRITE_MODES].reverse();
     for (const mode of modes) {
       const s = series[mode];
-      const delivery = await probe.measure(PTY_FRAME, mode, options.sampleTimeoutMs);
+      const delivery = await baselines.pty.measure(PTY_FRAME, mode, options.sampleTimeoutMs);
+      await pause();
+      const commit = baselines.commit.measure();
       await pause();
       const badge = await sampler.present(nextCard(), mode);
       await pause();
       if (!measured) continue;
       if (delivery === null) s.ptyLost += 1;
       else s.pty.push(delivery);
+      s.commit.push(commit);
       if (badge === null) s.badgeMissed += 1;
       else s.badge.push(badge);
     }
@@ -92,7 +104,7 @@ export async function runRounds(
 }
 
 function emptySeries(): Series {
-  return { pty: [], badge: [], ptyLost: 0, badgeMissed: 0 };
+  return { pty: [], commit: [], badge: [], ptyLost: 0, badgeMissed: 0 };
 }
 
 /** A random holder's card, never the one just presented (that would be the same presentation). */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { packageRoot } from '../src/paths.js';
 import { badgeLatency } from './badge-latency.js';
+import { daemonMemory } from './daemon-memory.js';
 import { outboxDrain } from './outbox-drain.js';
 import { permissionSync } from './permission-sync.js';
 import { policyDecision } from './policy-decision.js';
@@ -11,6 +12,7 @@ import { writeResults } from './results-file.js';
 /** Every benchmark, run in this order. Adding one is adding it here. */
 const BENCHMARKS: readonly Benchmark[] = [
   badgeLatency,
+  daemonMemory,
   outboxDrain,
   permissionSync,
   policyDecision,
@@ -35,7 +37,7 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   print(['Keywarden benchmarks', ...describeMachine(machine), '']);
   const outcomes: Outcome[] = [];
-  for (const benchmark of BENCHMARKS) {
+  for (const benchmark of selected(process.argv.slice(2))) {
     print([`== ${benchmark.name} ==`]);
     const started = performance.now();
     try {
@@ -77,6 +79,18 @@ async function main(): Promise<void> {
   ]);
   process.exitCode = failures.length === 0 ? 0 : 1;
   exitIfStuck();
+}
+
+/** The benchmarks named on the command line (`npm run bench -- daemon-memory`), else all. */
+function selected(names: readonly string[]): readonly Benchmark[] {
+  if (names.length === 0) return BENCHMARKS;
+  const unknown = names.filter((n) => !BENCHMARKS.some((b) => b.name === n));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`,
+    );
+  }
+  return BENCHMARKS.filter((b) => names.includes(b.name));
 }
 
 function print(lines: readonly string[]): void {

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { CabinetState } from '../domain/cabinet-state.js';
 import type { CabinetDirectory } from '../domain/cabinet-directory.js';
+import { cachedStatement } from '../store/statement-cache.js';
 
 export interface InventorySlot {
   slot: number;
@@ -52,15 +53,15 @@ export function buildInventory(
       home: home ? { id: home.id, label: home.label } : null,
     };
   });
-  const rows = db
-    .prepare(
-      `SELECT k.id AS keyId, k.label, k.home_slot AS homeSlot, l.holder_id AS holderId,
+  // Built at every change of the cabinet's state: the statement is compiled once.
+  const rows = cachedStatement(
+    db,
+    `SELECT k.id AS keyId, k.label, k.home_slot AS homeSlot, l.holder_id AS holderId,
               h.name AS holderName, l.out_at AS since, l.due_at AS dueAt,
               l.overdue_at IS NOT NULL AS overdue, h.enabled = 0 AS outstanding
          FROM loans l JOIN keys k ON k.id = l.key_id JOIN holders h ON h.id = l.holder_id
         WHERE l.returned_at IS NULL ORDER BY k.id`,
-    )
-    .all() as Array<
+  ).all() as Array<
     Omit<InventoryKeyOut, 'overdue' | 'outstanding'> & Record<'overdue' | 'outstanding', number>
   >;
   const keysOut = rows.map((row) => ({

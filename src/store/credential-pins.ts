@@ -1,12 +1,14 @@
 import type { Database } from 'better-sqlite3';
+import { cachedStatement } from './statement-cache.js';
 
 /** A credential's PIN hashes, for the shell's slow check; undefined when it has no PIN. */
 export function pinHashesOf(
   db: Database,
   credentialId: number,
 ): { pin: string; duress: string | null } | undefined {
-  const row = db
-    .prepare('SELECT pin_hash AS pin, duress_pin_hash AS duress FROM credentials WHERE id = ?')
-    .get(credentialId) as { pin: string | null; duress: string | null } | undefined;
+  const row = cachedStatement(
+    db,
+    'SELECT pin_hash AS pin, duress_pin_hash AS duress FROM credentials WHERE id = ?',
+  ).get(credentialId) as { pin: string | null; duress: string | null } | undefined;
   return row?.pin == null ? undefined : { pin: row.pin, duress: row.duress };
 }

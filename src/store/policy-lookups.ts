@@ -53,6 +53,24 @@ const GRANTS_SQL = `
          WHERE m.holder_id = @holder) AS g`;
 
 /**
+ * Every validity end between two instants. Run at every tick (100 ms), so each arm must be an
+ * index range on its valid_until (migrations 005 and 009), never a scan: a scan of 150,000
+ * permissions takes milliseconds, and a badge arriving meanwhile waits for it.
+ */
+export const VALIDITY_ENDS_SQL = `
+  SELECT 'holder' AS kind, id, id AS holderId, NULL AS slot, valid_until AS until
+    FROM holders WHERE valid_until BETWEEN @from AND @to AND retired = 0
+  UNION ALL
+  SELECT 'credential', id, holder_id, NULL, valid_until
+    FROM credentials WHERE valid_until BETWEEN @from AND @to
+  UNION ALL
+  SELECT 'permission', 0, holder_id, slot, valid_until
+    FROM permissions WHERE valid_until BETWEEN @from AND @to
+  UNION ALL
+  SELECT 'grant', id, holder_id, slot, valid_until
+    FROM policy_grants WHERE valid_until BETWEEN @from AND @to`;
+
+/**
  * The policy's lookups for one badge, over SQLite: the holder's groups, the grants naming the
  * holder or those groups (key sets resolved to home slots, schedules loaded whole), and the
  * slots whose key may not leave. Each is one indexed statement.
@@ -70,19 +88,7 @@ export class SqlitePolicyLookups implements ExpirySource {
         )
         .pluck(),
       // Text bounds on the indexed columns; the caller widens them (see validityEndsBetween).
-      validityEnds: db.prepare(
-        `SELECT 'holder' AS kind, id, id AS holderId, NULL AS slot, valid_until AS until
-           FROM holders WHERE valid_until BETWEEN @from AND @to AND retired = 0
-         UNION ALL
-         SELECT 'credential', id, holder_id, NULL, valid_until
-           FROM credentials WHERE valid_until BETWEEN @from AND @to
-         UNION ALL
-         SELECT 'permission', 0, holder_id, slot, valid_until
-           FROM permissions WHERE valid_until BETWEEN @from AND @to
-         UNION ALL
-         SELECT 'grant', id, holder_id, slot, valid_until
-           FROM policy_grants WHERE valid_until BETWEEN @from AND @to`,
-      ),
+      validityEnds: db.prepare(VALIDITY_ENDS_SQL),
     };
   }
 

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { RecordedEvent } from '../domain/events.js';
+import { cachedStatement } from './statement-cache.js';
 
 /**
  * Tables derived from events, updated in the same transaction as the event that causes them:
@@ -15,7 +16,8 @@ export function applyProjections(db: Database, event: RecordedEvent): void {
       // A loan still open for this key means a return was missed; close it rather than refuse
       // to record the check-out that is physically happening.
       closeLoan(db, data.keyId, event);
-      db.prepare(
+      cachedStatement(
+        db,
         'INSERT INTO loans (key_id, holder_id, slot, out_at, out_seq, due_at) VALUES (?, ?, ?, ?, ?, ?)',
       ).run(data.keyId, data.holderId, data.slot, event.time, event.seq, data.dueAt ?? null);
       return;
@@ -23,7 +25,8 @@ export function applyProjections(db: Database, event: RecordedEvent): void {
     case 'key.overdue': {
       const data = event.data as { keyId: number };
       // Announced once per loan: a restart reminds, it does not announce again.
-      db.prepare(
+      cachedStatement(
+        db,
         'UPDATE loans SET overdue_at = ? WHERE key_id = ? AND returned_at IS NULL AND overdue_at IS NULL',
       ).run(event.time, data.keyId);
       return;
@@ -31,7 +34,8 @@ export function applyProjections(db: Database, event: RecordedEvent): void {
     case 'validity.expired': {
       const data = event.data as { until: string };
       // Expiries up to here are recorded: after a restart the scan resumes from this instant.
-      db.prepare(
+      cachedStatement(
+        db,
         'UPDATE policy_marks SET expiries_until = max(coalesce(expiries_until, ?), ?) WHERE id = 1',
       ).run(data.until, data.until);
       return;
@@ -48,7 +52,8 @@ export function applyProjections(db: Database, event: RecordedEvent): void {
 }
 
 function closeLoan(db: Database, keyId: number, event: RecordedEvent): void {
-  db.prepare(
+  cachedStatement(
+    db,
     'UPDATE loans SET returned_at = ?, returned_seq = ? WHERE key_id = ? AND returned_at IS NULL',
   ).run(event.time, event.seq, keyId);
 }

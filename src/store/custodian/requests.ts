@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { Actor } from '../../domain/events.js';
+import { cachedStatement } from '../statement-cache.js';
 
 /**
  * Requests from the custodian's command line to the running daemon (table custodian_requests,
@@ -55,12 +56,12 @@ export function pendingRequests<P>(
   kind: RequestKind,
   now: Date,
 ): PendingRequest<P>[] {
-  const rows = db
-    .prepare(
-      `SELECT id, payload, actor FROM custodian_requests
-        WHERE done_at IS NULL AND kind = ? AND expires_at > ? ORDER BY id`,
-    )
-    .all(kind, now.toISOString()) as Array<{ id: number; payload: string; actor: string }>;
+  // Cached: the daemon asks at every badge whether an enrolment waits for it.
+  const rows = cachedStatement(
+    db,
+    `SELECT id, payload, actor FROM custodian_requests
+      WHERE done_at IS NULL AND kind = ? AND expires_at > ? ORDER BY id`,
+  ).all(kind, now.toISOString()) as Array<{ id: number; payload: string; actor: string }>;
   return rows.map((r) => ({
     id: r.id,
     payload: JSON.parse(r.payload) as P,
@@ -74,11 +75,10 @@ export function pendingRequests<P>(
  */
 export function completeRequest(db: Database, id: number, outcome: Outcome, now: Date): boolean {
   return (
-    db
-      .prepare(
-        `UPDATE custodian_requests SET done_at = ?, outcome = ? WHERE id = ? AND done_at IS NULL`,
-      )
-      .run(now.toISOString(), JSON.stringify(outcome), id).changes === 1
+    cachedStatement(
+      db,
+      `UPDATE custodian_requests SET done_at = ?, outcome = ? WHERE id = ? AND done_at IS NULL`,
+    ).run(now.toISOString(), JSON.stringify(outcome), id).changes === 1
   );
 }
 
