@@ -4,6 +4,7 @@ import { badgeLatency } from './badge-latency.js';
 import { outboxDrain } from './outbox-drain.js';
 import { permissionSync } from './permission-sync.js';
 import { policyDecision } from './policy-decision.js';
+import { startUp } from './start-up.js';
 import type { Benchmark, BenchmarkResult } from './benchmark.js';
 import { describeMachine, machineFacts } from './machine.js';
 import { writeResults } from './results-file.js';
@@ -14,6 +15,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   outboxDrain,
   permissionSync,
   policyDecision,
+  startUp,
 ];
 
 /**

@@ -1,7 +1,7 @@
 import { isKeywardenError } from '../../errors.js';
 import { createLogger } from '../../log/logger.js';
 import { installCrashGuard } from '../../daemon/crash-guard.js';
-import { claimCabinet, type CabinetClaim } from '../../daemon/claim-cabinet.js';
+import { claimCabinet, sinceProcessStart, type CabinetClaim } from '../../daemon/claim-cabinet.js';
 import type { Command } from '../command.js';
 import { loadSetup } from '../context.js';
 
@@ -44,6 +44,7 @@ export const runCommand: Command = {
     });
 
     const { Daemon } = await import('../../daemon/daemon.js');
+    logger.info({ module: 'daemon', sinceStartMs: sinceProcessStart() }, 'daemon code loaded');
     const daemon = new Daemon({ config, profile, logger, demo: args.values.demo === true, claim });
     try {
       await daemon.start();
