@@ -22,25 +22,45 @@ export class LineGuard extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    const out = Buffer.allocUnsafe(chunk.length + 1);
+    // Two passes, so that nothing is allocated while an overlong run is being dropped: a reader
+    // streaming garbage must not make garbage for the collector either.
+    const start = { runLength: this.runLength, discarding: this.discarding };
+    const length = this.scan(chunk);
+    if (length === 0) return done();
+    // Nothing changed (LF-ended lines of a sane length): the chunk itself goes on. With no CR,
+    // no discarding at either end and the same length, every cut LF took the place of an LF.
+    const unchanged = !start.discarding && !this.discarding && !chunk.includes(CR);
+    if (unchanged && length === chunk.length) return done(null, chunk);
+    this.runLength = start.runLength;
+    this.discarding = start.discarding;
+    const out = Buffer.allocUnsafe(length);
+    this.scan(chunk, out);
+    done(null, out);
+  }
+
+  /** Walks the chunk, advancing the run state; writes what passes into `out` when given. */
+  private scan(chunk: Buffer, out?: Buffer): number {
     let length = 0;
+    const put = (byte: number) => {
+      if (out) out[length] = byte;
+      length += 1;
+    };
     for (const byte of chunk) {
       if (byte === CR || byte === LF) {
-        if (!this.discarding) out[length++] = LF;
+        if (!this.discarding) put(LF);
         this.discarding = false;
         this.runLength = 0;
       } else if (!this.discarding) {
-        out[length++] = byte;
+        put(byte);
         this.runLength += 1;
         if (this.runLength > this.maxLength) {
-          // The cut LF stands in for the run's terminator, which will be dropped: only a run
-          // still open at the chunk's end adds a byte, so `out` has room for it.
-          out[length++] = LF;
+          // The cut LF stands in for the run's terminator, which will be dropped.
+          put(LF);
           this.discarding = true;
         }
       }
     }
-    done(null, length > 0 ? out.subarray(0, length) : undefined);
+    return length;
   }
 }
 
