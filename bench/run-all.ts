@@ -5,6 +5,7 @@ import { daemonMemory } from './daemon-memory.js';
 import { outboxDrain } from './outbox-drain.js';
 import { permissionSync } from './permission-sync.js';
 import { policyDecision } from './policy-decision.js';
+import { startUp } from './start-up.js';
 import type { Benchmark, BenchmarkResult } from './benchmark.js';
 import { describeMachine, machineFacts } from './machine.js';
 import { writeResults } from './results-file.js';
@@ -16,6 +17,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   outboxDrain,
   permissionSync,
   policyDecision,
+  startUp,
 ];
 
 /**

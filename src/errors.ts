@@ -10,7 +10,10 @@ export type KeywardenErrorCode =
   | 'USAGE'
   | 'NOT_FOUND'
   | 'CONFLICT'
-  | 'GPIO_UNAVAILABLE';
+  | 'GPIO_UNAVAILABLE'
+  /** Another daemon holds the cabinet's lock (src/daemon/cabinet-lock.ts). */
+  | 'CABINET_IN_USE'
+  | 'CABINET_LOCK_FAILED';
 
 export class KeywardenError extends Error {
   constructor(

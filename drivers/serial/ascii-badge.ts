@@ -8,7 +8,7 @@
  *   hex:     1–16 hex digits, upper-cased
  *            e.g. "100086f444" → "100086F444", or "XXYYZZ" (26-bit Wiegand, 24 data bits)
  *
- * Surrounding whitespace is ignored. Line splitting is LineSplitter's job.
+ * Surrounding whitespace is ignored. Line splitting is LineReader's job.
  */
 export type AsciiBadgeFormat = 'decimal' | 'hex';
 

@@ -7,7 +7,7 @@ import { feedFreshParser } from './fresh-parser.js';
 import type { Garbled, ReaderGarbled } from './garbled.js';
 import { GarbledLog } from './garbled-log.js';
 import { isKeypadLine, parseKeypadLine, type KeypadEntry } from './keypad-line.js';
-import { LineSplitter } from './line-splitter.js';
+import { LineReader } from './line-reader.js';
 import { PresentationDebouncer } from './presentation-debouncer.js';
 import { Rdm6300Parser, type Rdm6300Read } from './rdm6300-parser.js';
 import type { ReaderOffline, ReaderPort } from './reader-port.js';
@@ -91,7 +91,7 @@ export class BadgeReader extends EventEmitter<BadgeReaderEvents> {
   }
 
   private lineParser(format: AsciiBadgeFormat): Transform {
-    const parser = new LineSplitter();
+    const parser = new LineReader();
     parser.on('data', (line: string) => {
       if (isKeypadLine(line)) {
         const entry = parseKeypadLine(line);

@@ -1,6 +1,6 @@
 /**
  * Fob (key tag) reader line protocol: the slot readers in the cabinet report changes, one
- * line each, terminated by CR, LF or CR LF (see LineSplitter):
+ * line each, terminated by CR, LF or CR LF (see LineReader):
  *
  *   S<slot>:<tag>   a fob is seen in the slot   e.g. "S03:100086F444"
  *   S<slot>:-       the slot reads empty        e.g. "S03:-"

@@ -5,7 +5,7 @@ import { parseFobLine } from './fob-line.js';
 import { feedFreshParser } from './fresh-parser.js';
 import type { Garbled, ReaderGarbled } from './garbled.js';
 import { GarbledLog } from './garbled-log.js';
-import { LineSplitter } from './line-splitter.js';
+import { LineReader } from './line-reader.js';
 import type { ReaderOffline, ReaderPort } from './reader-port.js';
 
 export interface FobReaderOptions {
@@ -45,7 +45,7 @@ export class FobReader extends EventEmitter<FobReaderEvents> {
     this.log = options.logger.child({ reader: port.name });
     this.garbledLog = new GarbledLog(this.log, options.now ?? (() => performance.now()));
     feedFreshParser(port, () => {
-      const parser = new LineSplitter();
+      const parser = new LineReader();
       parser.on('data', (line: string) => {
         const result = parseFobLine(line, slotCount);
         if (result.ok) this.read({ slot: result.slot, tag: result.tag });

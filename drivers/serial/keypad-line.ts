@@ -6,7 +6,7 @@
  *   K<digits>#   a PIN: 1–12 digits, ended by the # (enter) key   e.g. "K1234#"
  *   K*           the * (clear) key: the entry so far is abandoned  e.g. "K*"
  *
- * One entry per line (CR, LF or CR LF; LineSplitter's job), surrounding whitespace ignored. The
+ * One entry per line (CR, LF or CR LF; LineReader's job), surrounding whitespace ignored. The
  * leading `K` tells an entry from a card number, which never starts with one in either ASCII
  * format (decimal, or hex digits A–F). The digits are a secret: a rejected line's reason never
  * repeats them, so it can be logged.

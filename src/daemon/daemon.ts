@@ -1,5 +1,4 @@
 import type { GpioDriver } from '../../drivers/gpio/gpio.js';
-import { loadOnoff, OnoffGpioDriver } from '../../drivers/gpio/onoff-gpio.js';
 import { SimGpioDriver } from '../../drivers/gpio/sim-gpio.js';
 import { realPortFactory, type PortFactory } from '../../drivers/serial/serial-port-like.js';
 import { isSimPath, SimPortRegistry } from '../../drivers/serial/sim-port.js';
@@ -23,12 +22,13 @@ import { EventLog } from '../store/event-log.js';
 import { loadExpiriesMark } from '../store/policy-marks.js';
 import { SqliteDirectory } from '../store/sqlite-directory.js';
 import { CabinetRunner } from './cabinet-runner.js';
+import { claimCabinet, sinceProcessStart, type CabinetClaim } from './claim-cabinet.js';
 import { CustodianRequests } from './custodian-requests.js';
 import { keysAtHome, seedDemo } from './demo-data.js';
 import { DeliverySupervisor } from './delivery-supervisor.js';
 import { ClockStepWatch } from './clock-step-watch.js';
 import { watchContactInputs } from './contact-inputs.js';
-import { claimHardware, type CabinetHardware } from './hardware.js';
+import type { CabinetHardware } from './hardware.js';
 import { buildInventory } from './inventory.js';
 import { KeypadEntries } from './keypad-entries.js';
 import { lockoutSettingsOf, policySettingsOf } from './policy-settings.js';
@@ -45,6 +45,11 @@ export interface DaemonOptions {
   demo?: boolean;
   /** Injected GPIO (tests, benchmark); otherwise chosen by the profile. */
   gpio?: GpioDriver;
+  /**
+   * The lock and the outputs, already claimed (`keywarden run` claims them before loading the
+   * rest of the daemon); otherwise claimed first thing in start(). Released by stop().
+   */
+  claim?: CabinetClaim;
   /** How often timers are checked (relock, wrong-slot pulses). */
   tickMs?: number;
 }
@@ -54,8 +59,9 @@ const EXTERNAL_POLL_MS = 250;
 
 /**
  * The composition root: wires drivers, store, domain and MQTT, in an order that keeps the
- * cabinet safe. Outputs are claimed (driven off) before anything else; the database opens
- * next; inputs and readers last, once every decision they cause can be recorded.
+ * cabinet safe. The cabinet's lock is taken and the outputs are claimed (driven off) before
+ * anything else (claim-cabinet.ts); the database opens next; inputs and readers last, once
+ * every decision they cause can be recorded.
  */
 export class Daemon {
   readonly clock: RecordingClock;
@@ -67,6 +73,7 @@ export class Daemon {
   delivery!: DeliverySupervisor;
   commands!: CommandIntake;
   private directory!: SqliteDirectory;
+  private claim: CabinetClaim | undefined;
   private gpio!: GpioDriver;
   private hardware!: CabinetHardware;
   private db!: Database;
@@ -88,14 +95,18 @@ export class Daemon {
   async start(): Promise<void> {
     const { config, profile, logger } = this.options;
     const simPorts = new SimPortRegistry();
-    this.gpio = this.options.gpio ?? (await this.createGpio());
-    this.hardware = claimHardware(this.gpio, profile, logger);
-    this.logger.info(
-      { profile: profile.model, slots: profile.slotCount },
-      'outputs claimed and off',
-    );
+    const claim =
+      this.options.claim ??
+      (await claimCabinet({ config, profile, logger, gpio: this.options.gpio }));
+    this.claim = claim;
+    this.gpio = claim.gpio;
+    this.hardware = claim.hardware;
 
     this.db = openDatabase(config.database);
+    this.logger.info(
+      { database: config.database, sinceStartMs: sinceProcessStart() },
+      'database open',
+    );
     ensureSlots(this.db, profile.slotCount);
     this.eventLog = new EventLog(this.db, config.cabinetId, this.clock);
     if (this.options.demo) {
@@ -182,6 +193,7 @@ export class Daemon {
       run: () => this.reconcile('start'),
     });
     this.readers.start();
+    this.logger.info({ sinceStartMs: sinceProcessStart() }, 'readers started');
 
     const clockWatch = new ClockStepWatch(this.clock, config.clock.stepThresholdMs, (step) => {
       this.logger.warn(step, 'the wall clock stepped; timers are unaffected');
@@ -199,7 +211,10 @@ export class Daemon {
     // Ready only once the slots have been reconciled with the loans: what a command or a badge
     // sees from then on starts from a checked inventory.
     await this.startReconciliation.finished;
-    this.logger.info({ cabinetId: config.cabinetId, database: config.database }, 'cabinet ready');
+    this.logger.info(
+      { cabinetId: config.cabinetId, database: config.database, sinceStartMs: sinceProcessStart() },
+      'cabinet ready',
+    );
     this.systemd.ready();
   }
 
@@ -243,6 +258,8 @@ export class Daemon {
       ['simulator', () => this.simHttp?.close()],
       ['database', () => this.db?.close()],
       ['gpio', () => this.gpio?.close()],
+      // Last: until here another daemon must not take the cabinet over.
+      ['lock', () => this.claim?.lock.release()],
     ];
     for (const [name, run] of steps) {
       try {
@@ -307,15 +324,6 @@ export class Daemon {
       },
     });
     this.mqtt.subscribe(topics.commandWildcard, this.commands.onMessage);
-  }
-
-  private async createGpio(): Promise<GpioDriver> {
-    const { profile, logger } = this.options;
-    if (profile.gpio.driver === 'sim') return new SimGpioDriver({ logger });
-    const options = { Gpio: await loadOnoff(), logger };
-    return new OnoffGpioDriver(
-      profile.gpio.chipLabels ? { ...options, chipLabels: profile.gpio.chipLabels } : options,
-    );
   }
 
   /**

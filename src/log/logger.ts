@@ -1,5 +1,6 @@
-import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import type PinoPretty from 'pino-pretty';
 import { maskCard } from './mask-card.js';
 
 export type { Logger } from 'pino';
@@ -22,18 +23,24 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     level: options.level ?? 'info',
     redact: { paths: ['card', '*.card', 'password', '*.password'], censor: censorSecret },
   };
-  if (usePretty) {
-    return pino(
-      base,
-      pretty({
-        colorize: true,
-        singleLine: true,
-        translateTime: 'SYS:HH:MM:ss.l',
-        ignore: 'pid,hostname',
-      }),
-    );
-  }
+  if (usePretty) return pino(base, prettyStream());
   return options.destination ? pino(base, options.destination) : pino(base);
+}
+
+/**
+ * pino-pretty is for a person at a terminal (`npm start`, the demo). Loaded here, on demand, so
+ * a daemon under systemd (stdout is the journal, not a terminal) never loads it: less start-up
+ * time and memory, and no formatting code in the production path.
+ */
+function prettyStream(): DestinationStream {
+  const load = createRequire(import.meta.url);
+  const pretty = (load('pino-pretty') as { default: typeof PinoPretty }).default;
+  return pretty({
+    colorize: true,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+  });
 }
 
 function censorSecret(value: unknown, path: string[]): unknown {

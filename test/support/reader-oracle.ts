@@ -1,6 +1,5 @@
 import type { Transform } from 'node:stream';
 import { parseFobLine } from '../../drivers/serial/fob-line.js';
-import { LineSplitter } from '../../drivers/serial/line-splitter.js';
 import { Rdm6300Parser, type Rdm6300Read } from '../../drivers/serial/rdm6300-parser.js';
 
 /**
@@ -23,13 +22,21 @@ export function cardsIn(bytes: Buffer): string[] {
   return run<Rdm6300Read>(new Rdm6300Parser(), bytes).map((r) => r.card);
 }
 
-/** The slot readings a fob reader in its starting state reads from these bytes. */
+/**
+ * The slot readings a fob reader in its starting state reads from these bytes. The lines are
+ * found by an independent rendering of the wire rule (drivers/serial/line-reader.ts): split on
+ * CR or LF, keep terminated, non-empty lines of at most 64 printable bytes (TAB included).
+ */
 export function fobReadingsIn(
   bytes: Buffer,
   slotCount: number,
 ): Array<{ slot: number; tag: string | null }> {
-  return run<string>(new LineSplitter(), bytes).flatMap((line) => {
-    const result = parseFobLine(line, slotCount);
-    return result.ok ? [{ slot: result.slot, tag: result.tag }] : [];
-  });
+  const pieces = bytes.toString('latin1').split(/[\r\n]/);
+  pieces.pop(); // after the last terminator: unterminated
+  return pieces
+    .filter((line) => line.length > 0 && line.length <= 64 && /^[\t\x20-\x7e]+$/.test(line))
+    .flatMap((line) => {
+      const result = parseFobLine(line, slotCount);
+      return result.ok ? [{ slot: result.slot, tag: result.tag }] : [];
+    });
 }

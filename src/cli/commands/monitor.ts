@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { IClientOptions } from 'mqtt';
 import { KeywardenError } from '../../errors.js';
 import { CommandSigner, readPrivateKey } from '../../monitor/command-signer.js';
-import { FleetMonitor } from '../../monitor/fleet-monitor.js';
 import { formatNotice } from '../../monitor/notice-format.js';
 import { requireOption, type Command, type ParsedArgs } from '../command.js';
 import { keysGenerateCommand } from './keys.js';
@@ -43,6 +42,9 @@ export const monitorCommand: Command = {
     const watchOnly = args.values['watch-only'] === true;
     const signer = watchOnly ? undefined : signerFrom(args);
     const json = args.values.json === true;
+    // Loaded here, not at the top: the MQTT library must not load with every command (the
+    // daemon's start-up drives its outputs off before anything slow loads).
+    const { FleetMonitor } = await import('../../monitor/fleet-monitor.js');
     const monitor = new FleetMonitor({
       url,
       prefix,

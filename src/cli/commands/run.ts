@@ -1,10 +1,15 @@
 import { isKeywardenError } from '../../errors.js';
 import { createLogger } from '../../log/logger.js';
 import { installCrashGuard } from '../../daemon/crash-guard.js';
-import { Daemon } from '../../daemon/daemon.js';
-import { Terminal } from '../../sim/terminal.js';
+import { claimCabinet, sinceProcessStart, type CabinetClaim } from '../../daemon/claim-cabinet.js';
 import type { Command } from '../command.js';
 import { loadSetup } from '../context.js';
+
+/**
+ * Exit status when another daemon already runs the cabinet: sysexits' EX_TEMPFAIL ("try again
+ * later"). Not 78: once the other daemon stops, the same start succeeds, so systemd may retry.
+ */
+export const EXIT_CABINET_IN_USE = 75;
 
 export const runCommand: Command = {
   path: ['run'],
@@ -15,18 +20,32 @@ export const runCommand: Command = {
     interactive: { type: 'boolean' },
     'no-interactive': { type: 'boolean' },
   },
-  async run(args) {
+  async run(args, io) {
     const { config, profile } = loadSetup(args);
     const logger = createLogger({ level: config.log.level });
-    const daemon = new Daemon({ config, profile, logger, demo: args.values.demo === true });
 
-    // Fail secure: whatever goes wrong, outputs go off before the process leaves.
+    // The lock first, then every output off, and only then the rest of the daemon loads (MQTT,
+    // serial ports, the application): a refused second daemon touches nothing, and a coil left
+    // energised by a crashed run goes off before anything slow.
+    let claim: CabinetClaim;
+    try {
+      claim = await claimCabinet({ config, profile, logger });
+    } catch (error) {
+      if (!isKeywardenError(error, 'CABINET_IN_USE')) throw error;
+      io.err(`keywarden run: ${error.message}`);
+      return EXIT_CABINET_IN_USE;
+    }
+    const { hardware } = claim;
+    // Fail secure: whatever goes wrong from here, outputs go off before the process leaves.
     installCrashGuard(process, {
-      failSafe: () => daemon.failSafe(),
+      failSafe: () => hardware.allOff(),
       logger,
       exit: (code) => process.exit(code),
     });
 
+    const { Daemon } = await import('../../daemon/daemon.js');
+    logger.info({ module: 'daemon', sinceStartMs: sinceProcessStart() }, 'daemon code loaded');
+    const daemon = new Daemon({ config, profile, logger, demo: args.values.demo === true, claim });
     try {
       await daemon.start();
     } catch (err) {
@@ -39,7 +58,13 @@ export const runCommand: Command = {
       args.values['no-interactive'] !== true &&
       (args.values.interactive === true || (process.stdin.isTTY && daemon.sim !== undefined));
     const terminal =
-      wantTerminal && daemon.sim ? new Terminal(daemon, process.stdin, process.stdout) : undefined;
+      wantTerminal && daemon.sim
+        ? new (await import('../../sim/terminal.js')).Terminal(
+            daemon,
+            process.stdin,
+            process.stdout,
+          )
+        : undefined;
 
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {

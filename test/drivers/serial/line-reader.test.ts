@@ -1,12 +1,20 @@
+import { finished } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../../../drivers/serial/line-splitter.js';
+import type { Garbled } from '../../../drivers/serial/garbled.js';
+import { LineReader } from '../../../drivers/serial/line-reader.js';
 import { bytes } from './fixtures/rdm6300-frames.js';
 import { collect, oneByteAtATime, splitAt } from './helpers/collect.js';
 
 const split = (chunks: Iterable<Buffer>, maxLength?: number) =>
-  collect<string>(new LineSplitter({ maxLength }), chunks);
+  collect<string>(new LineReader({ maxLength }), chunks);
 
-describe('LineSplitter', () => {
+/** Resolves once the reader has taken the chunk in. */
+const write = (reader: LineReader, chunk: Buffer) =>
+  new Promise<void>((resolve, reject) =>
+    reader.write(chunk, (err) => (err ? reject(err) : resolve())),
+  );
+
+describe('LineReader', () => {
   it.each([
     ['LF', '0008844356\n123\n'],
     ['CR', '0008844356\r123\r'],
@@ -35,16 +43,40 @@ describe('LineSplitter', () => {
     expect(result.garbled).toEqual([{ reason: 'line too long', bytes: '31 32 33 34 35 36 37 38' }]);
   });
 
-  it('keeps its buffer bounded on an endless line without terminator', () => {
-    const splitter = new LineSplitter();
-    const garbled: unknown[] = [];
-    splitter.on('garbled', (g) => garbled.push(g));
-    splitter.resume();
-    for (let i = 0; i < 1_000; i++) {
-      splitter.write(Buffer.alloc(100, 0x31));
-      expect(splitter.bufferedLength).toBeLessThanOrEqual(64);
+  it('keeps its buffer bounded on a never-ending line, then reads the next good line', async () => {
+    const reader = new LineReader();
+    const out: string[] = [];
+    const garbled: Garbled[] = [];
+    reader.on('data', (line: string) => out.push(line));
+    reader.on('garbled', (g: Garbled) => garbled.push(g));
+    let largest = 0;
+    // 16 MiB without a terminator, in serial-port-sized and odd-sized chunks.
+    for (let i = 0; i < 512; i++) {
+      await write(reader, Buffer.alloc(i % 2 === 0 ? 32_768 : 32_767, 0x31));
+      largest = Math.max(largest, reader.bufferedLength);
     }
-    expect(garbled).toHaveLength(1);
+    await write(reader, Buffer.from('1111\r\n0008844356\r\n'));
+    reader.end();
+    await finished(reader);
+
+    expect(largest).toBeLessThanOrEqual(65);
+    expect(out).toEqual(['0008844356']);
+    expect(garbled).toEqual([
+      { reason: 'line too long', bytes: Array(32).fill('31').join(' ') + ' …' },
+    ]);
+  });
+
+  it('cuts an overlong line wherever the chunks split it, and reports it once', async () => {
+    const stream = Buffer.from(`12\n${'9'.repeat(70)}\r\n34\r`);
+    for (let cut = 1; cut < stream.length; cut++) {
+      const result = await split(splitAt(stream, [cut]));
+      expect(result.out, `cut at ${cut}`).toEqual(['12', '34']);
+      expect(
+        result.garbled.map((g) => g.reason),
+        `cut at ${cut}`,
+      ).toEqual(['line too long']);
+    }
+    expect((await split(oneByteAtATime(stream))).out).toEqual(['12', '34']);
   });
 
   it('drops a line with a non-printable byte', async () => {
@@ -60,6 +92,6 @@ describe('LineSplitter', () => {
   });
 
   it('rejects a maxLength that is not a positive integer', () => {
-    expect(() => new LineSplitter({ maxLength: 0 })).toThrow(RangeError);
+    expect(() => new LineReader({ maxLength: 0 })).toThrow(RangeError);
   });
 });
