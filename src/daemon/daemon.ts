@@ -129,6 +129,8 @@ export class Daemon {
           slotCount: profile.slotCount,
           sessionMs: this.sessionMs(),
           wrongSlotPulseMs: config.cabinet.wrongSlotPulseSeconds * 1000,
+          // Every profile slot wires one (the schema requires it): no fob report alone is an arrival.
+          keyPresentSlots: profile.slots.map((slot) => slot.number),
           policy: policySettingsOf(config),
           lockout: lockoutSettingsOf(config),
           door: {

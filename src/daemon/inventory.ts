@@ -12,6 +12,12 @@ export interface InventorySlot {
   tag: string | null;
   /** The key whose home this slot is, if any. */
   home: { id: number; label: string } | null;
+  /**
+   * A tag the fob reader reports here while the same tag is in another slot (`key.duplicate_fob`,
+   * a cloned fob or a forged report): `key` and `tag` stay what was recorded before, and the
+   * slot is withheld from sessions until it reads otherwise. Null when the reads agree.
+   */
+  duplicateTag: string | null;
 }
 
 export interface InventoryKeyOut {
@@ -51,6 +57,7 @@ export function buildInventory(
       key: key ? { id: key.id, label: key.label } : null,
       tag: s.occupied ? s.tag : null,
       home: home ? { id: home.id, label: home.label } : null,
+      duplicateTag: s.duplicateTag ?? null,
     };
   });
   // Built at every change of the cabinet's state: the statement is compiled once.

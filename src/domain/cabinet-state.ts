@@ -37,6 +37,12 @@ export interface SlotState {
    */
   duplicateTag?: string;
   /**
+   * A tag the fob reader reported while the slot's key-present switch showed it empty (or had
+   * not reported yet). A fob report is bytes on a serial line: its arrival is processed only
+   * once the switch agrees (src/domain/flow/slot-step.ts), and forgotten on `S<n>:-`.
+   */
+  unconfirmedTag?: string;
+  /**
    * After a `key.swapped`: the tag of the key recorded here before another key took its place.
    * The alarm clears when that tag is back (src/domain/key-swap.ts).
    */
@@ -185,6 +191,17 @@ export interface CabinetSettings {
   policy?: PolicySettings;
   /** Door alarm timings; `DEFAULT_DOOR_TIMINGS` when absent. */
   door?: DoorTimings;
+  /**
+   * Slots whose key-present switch is wired (profile `keyPresent`); every slot when absent, as
+   * the profile schema requires one per slot. A fob report's arrival in such a slot counts only
+   * once its switch shows a key; a slot without one trusts its fob line.
+   */
+  keyPresentSlots?: readonly number[];
+}
+
+/** Whether the slot's key-present switch is wired, so a fob report alone is not believed there. */
+export function hasKeyPresentSwitch(settings: CabinetSettings, slot: number): boolean {
+  return settings.keyPresentSlots === undefined || settings.keyPresentSlots.includes(slot);
 }
 
 export function doorTimings(settings: CabinetSettings): DoorTimings {

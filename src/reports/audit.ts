@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { activeDuplicateFobs } from '../store/duplicate-fobs.js';
 import { lastKnownSlots, type SlotSeen } from '../store/last-known-slots.js';
 import type { Report } from './report.js';
 
@@ -39,6 +40,7 @@ export function auditReport(db: Database): Report {
   const loanOf = new Map(loans.map((l) => [l.keyId, l]));
 
   const seen = lastKnownSlots(db);
+  const duplicates = activeDuplicateFobs(db);
   // Where each key is, as last known: the slot that holds it, if any.
   const slotOfKey = new Map<number, number>();
   for (const [n, s] of seen) if (s.keyId !== null) slotOfKey.set(s.keyId, n);
@@ -72,6 +74,13 @@ export function auditReport(db: Database): Report {
       );
     }
     if (s.tag !== null) findings.push(`unknown fob ${s.tag}`);
+    const duplicate = duplicates.get(n);
+    if (duplicate) {
+      const fob = duplicate.keyLabel ? `${duplicate.keyLabel}'s fob` : `fob`;
+      findings.push(
+        `duplicate fob: ${fob} ${duplicate.tag} also reported in slot ${duplicate.otherSlot} (withheld)`,
+      );
+    }
     return {
       slot: n,
       state: s.occupied ? 'occupied' : 'empty',

@@ -136,9 +136,9 @@ beforeAll(() => {
   send(...take(7), ...put(7, demoTag(7)));
   // A key in the wrong slot, taken out again; an unknown fob, taken out again.
   send(...take(3), ...put(11, demoTag(3)), ...take(11), ...put(3, demoTag(3)));
-  // Tags already in another slot reported in slot 11 (key.duplicate_fob, a key's and an unknown
-  // one), each cleared when the slot reads empty.
-  send(...put(12, 'BEEF0042'), { kind: 'fob', slot: 11, tag: 'BEEF0042' });
+  // Tags already in another slot reported in slot 11, its switch closed (key.duplicate_fob, a
+  // key's and an unknown one), each cleared when the slot reads empty.
+  send(...put(12, 'BEEF0042'), ...put(11, 'BEEF0042'));
   send({ kind: 'fob', slot: 11, tag: null }, ...take(12));
   send({ kind: 'fob', slot: 11, tag: demoTag(1) }, { kind: 'fob', slot: 11, tag: null });
   policyEvents();

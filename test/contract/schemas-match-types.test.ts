@@ -316,7 +316,14 @@ const INVENTORY: Fields<InventoryPayload> = {
   optional: {},
 };
 const INVENTORY_SLOT: Fields<InventorySlot> = {
-  required: { slot: true, state: true, key: 'nullable', tag: 'nullable', home: 'nullable' },
+  required: {
+    slot: true,
+    state: true,
+    key: 'nullable',
+    tag: 'nullable',
+    home: 'nullable',
+    duplicateTag: 'nullable',
+  },
   optional: {},
 };
 const KEY_OUT: Fields<InventoryKeyOut> = {

@@ -1,8 +1,12 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../src/domain/events.js';
 import { CustodianStore } from '../../src/store/custodian-store.js';
 import { openDatabase } from '../../src/store/database.js';
 import { EventLog } from '../../src/store/event-log.js';
+import { SqliteDirectory } from '../../src/store/sqlite-directory.js';
 import { systemClock } from '../../src/platform/system-clock.js';
 import { simPost } from '../support/daemon-process.js';
 import { recordFaultOutcome } from '../support/fault-summary.js';
@@ -17,22 +21,38 @@ import { waitFor } from '../support/wait-for.js';
  * recorded. Now: the switch still shows K-07, so "empty" is not believed; K-1's tag is already
  * in slot 1, so the report is `key.duplicate_fob`; nothing is energised; slot 7 is withheld from
  * the next session, and pulling K-07 out anyway is `key.forced` for K-07.
+ *
+ * The second attack: with K-03 out on a loan and slot 3's key-present switch open, a forged
+ * `S03:<K-03's tag>` used to be taken as its return (`key.checked_in`: the loan closed, the
+ * holder kept the key and was never overdue). A fob report counts only once the switch agrees.
+ *
+ * Slot 4 holds a fob the cabinet does not know (its switch closed): a new tag reported there is
+ * `key.unknown_fob`, the marker that the lines written before it were handled (lines of one port
+ * are handled in order).
  */
 
+const K3_TAG = 'A000000003';
 const K7_TAG = 'A000000007';
 let cabinet: PtyCabinet;
+let k3 = 0;
 let k7 = 0;
 
 beforeAll(async () => {
+  const stateFile = join(mkdtempSync(join(tmpdir(), 'forged-fob-')), 'sim-state.json');
+  const slots = { 1: 'A000000001', 2: 'A000000002', 3: K3_TAG, 4: 'BEEF0004', 7: K7_TAG };
+  writeFileSync(stateFile, JSON.stringify({ slots }));
   cabinet = await PtyCabinet.start({
     cabinetId: 'forged-fob-cab',
+    config: { sim: { host: '127.0.0.1', port: 0, stateFile } },
     seed(database) {
       const db = openDatabase(database);
       try {
         const log = new EventLog(db, 'forged-fob-cab', systemClock);
         const store = new CustodianStore(db, log, { kind: 'custodian', account: 'test' });
+        k3 = store.addKey(K3_TAG, 3, 'K-03');
         k7 = store.addKey(K7_TAG, 7, 'K-07');
-        store.grant(1, 7); // Alice (holder 1) may take K-07 too
+        store.grant(1, 3); // Alice (holder 1) may take K-03 and K-07 too
+        store.grant(1, 7);
       } finally {
         db.close();
       }
@@ -52,18 +72,50 @@ async function nextEvent(seq: number, type: string, timeoutMs = 15_000): Promise
 const slot7Releases = (from: number) =>
   cabinet.stream.releases.slice(from).filter((r) => r.output === 7).length;
 
-it('forged fob reports on a locked slot energise nothing, raise key.duplicate_fob, and K-07 taken later is key.forced', async () => {
-  // The reader's report at start (each key at home); an unknown fob in empty slot 4 is the
-  // marker that the lines before it were handled (lines of one port are handled in order).
-  let seq = lastSeq();
+beforeAll(async () => {
+  // The reader's report at start: each key at home, and the unknown fob in slot 4 (the marker).
+  const seq = lastSeq();
   await cabinet.reportSeededFobs();
+  await fobLine(`S03:${K3_TAG}`);
   await fobLine(`S07:${K7_TAG}`);
   await fobLine('S04:BEEF0004');
   await nextEvent(seq, 'key.unknown_fob');
+}, 30_000);
 
+it('a forged report of K-03 in its empty slot records no check-in: the loan stays open', async () => {
+  // Alice takes K-03 in a session; the door closes behind her.
+  let seq = lastSeq();
+  await cabinet.presentCard(ALICE);
+  await nextEvent(seq, 'access.granted');
+  const url = cabinet.daemon.simUrl();
+  await simPost(url, '/door', { action: 'open' });
+  await simPost(url, '/slots/3/take');
+  await fobLine('S03:-');
+  const checkedOut = await nextEvent(seq, 'key.checked_out');
+  expect(checkedOut.data).toMatchObject({ keyId: k3, slot: 3 });
+  await simPost(url, '/door', { action: 'close' });
+
+  // The attack: K-03's tag in slot 3, whose switch shows it empty. The marker follows.
+  seq = lastSeq();
+  await fobLine(`S03:${K3_TAG}`);
+  await fobLine('S04:BEEF0005');
+  await nextEvent(seq, 'key.unknown_fob');
+  const types = after(seq).map((e) => e.type);
+  expect(types).not.toContain('key.checked_in');
+  expect(types).not.toContain('key.wrong_slot');
+
+  const db = openDatabase(cabinet.database);
+  try {
+    expect(new SqliteDirectory(db).openLoanOf(k3)).toMatchObject({ keyId: k3, holderId: 1 });
+  } finally {
+    db.close();
+  }
+}, 60_000);
+
+it('forged fob reports on a locked slot energise nothing, raise key.duplicate_fob, and K-07 taken later is key.forced', async () => {
   // The attack, door locked, no session.
   const releasesBefore = cabinet.stream.releases.length;
-  seq = lastSeq();
+  let seq = lastSeq();
   await fobLine('S07:-');
   await fobLine('S07:A000000001');
   const duplicate = await nextEvent(seq, 'key.duplicate_fob');
@@ -88,7 +140,7 @@ it('forged fob reports on a locked slot energise nothing, raise key.duplicate_fo
   seq = lastSeq();
   await cabinet.presentCard(ALICE);
   const granted = await nextEvent(seq, 'access.granted');
-  expect(granted.data).toMatchObject({ slots: [1, 2] });
+  expect(granted.data).toMatchObject({ slots: [1, 2] }); // K-03 is out
   const url = cabinet.daemon.simUrl();
   await simPost(url, '/door', { action: 'open' });
   const sessionReleases = cabinet.stream.releases.length;
@@ -99,7 +151,7 @@ it('forged fob reports on a locked slot energise nothing, raise key.duplicate_fo
   await simPost(url, '/door', { action: 'close' });
   await nextEvent(seq, 'alarm.cleared'); // the duplicate's alarm, as slot 7 emptied
   const events = cabinet.events();
-  expect(events.filter((e) => e.type === 'key.checked_out')).toEqual([]);
+  expect(after(seq).filter((e) => e.type === 'key.checked_out')).toEqual([]);
   expect(slot7Releases(sessionReleases)).toBe(0);
 
   recordFaultOutcome({
@@ -107,9 +159,9 @@ it('forged fob reports on a locked slot energise nothing, raise key.duplicate_fo
     injections: 2,
     eventsChecked: events.length,
     eventsLost: 0, // no broker: every event is read back from the database
-    keysWronglyReleased: slot7Releases(0),
+    keysWronglyReleased: slot7Releases(releasesBefore),
     crashes: cabinet.daemon.crashes,
   });
-  expect(slot7Releases(0)).toBe(0);
+  expect(slot7Releases(releasesBefore)).toBe(0);
   expect(cabinet.daemon.crashes).toBe(0);
 }, 90_000);

@@ -1,4 +1,4 @@
-import { doorTimings, type Session } from '../cabinet-state.js';
+import { doorTimings, hasKeyPresentSwitch, type Session } from '../cabinet-state.js';
 import { dueAtDoor, openDoorWatch } from '../door-watch.js';
 import { detectSwap, type Swap } from '../key-swap.js';
 import { loanLimitsFor } from '../loan-limits.js';
@@ -58,7 +58,10 @@ export abstract class SlotStep extends AccessStep {
     const current = this.slot(slot);
     if (current.occupied && current.switchOn === true) return;
     this.setSlot(slot, { occupied: true, switchOn: true });
-    // The fob was read before the switch closed: a misplaced key is offered now instead.
+    // The fob was read before the switch closed: its arrival counts now that the switch agrees.
+    const waiting = current.unconfirmedTag;
+    if (waiting !== undefined) this.fob(slot, waiting);
+    // A misplaced key read before the switch closed is offered to the session now.
     if (this.alarms.some((a) => a.type === 'key.wrong_slot' && a.slot === slot)) {
       const key = misplacedKey(this.keyIn(slot), slot);
       if (key) this.offerToSession(slot, key);
@@ -73,6 +76,13 @@ export abstract class SlotStep extends AccessStep {
 
   fob(slot: number, tag: string | null): void {
     const current = this.slot(slot);
+    if (tag !== null && hasKeyPresentSwitch(this.ctx.settings, slot) && current.switchOn !== true) {
+      // The switch shows the slot empty: a report alone is no arrival (a forged line would
+      // close a loan whose key is still out). Remember it until the switch closes.
+      if (current.unconfirmedTag !== tag) this.setSlot(slot, { unconfirmedTag: tag });
+      return;
+    }
+    if (current.unconfirmedTag !== undefined) this.setSlot(slot, { unconfirmedTag: undefined });
     if (current.duplicateTag !== undefined && current.duplicateTag !== tag) {
       this.setSlot(slot, { duplicateTag: undefined });
       this.clearAlarm('key.duplicate_fob', slot);

@@ -24,7 +24,7 @@ it('the same tag in two slots at once is key.duplicate_fob: an alarm, and the sl
 
 it('the alarm clears when the slot reads otherwise', () => {
   const s = new CabinetScenario();
-  s.send({ kind: 'fob', slot: 4, tag: K1 });
+  s.insert(4, K1);
   s.send({ kind: 'fob', slot: 4, tag: null });
   expect(s.eventTypes()).toEqual(['key.duplicate_fob', 'alarm.cleared']);
   expect(s.state.alarms).toEqual([]);

@@ -23,8 +23,8 @@ it('a key at home with a loan open was returned unrecorded: the loan is closed',
   // Seen by its switch only (no fob read yet): a fob read at home would check it in instead.
   restarted(s);
   s.send({ kind: 'presence', slot: 1, present: true });
-  s.send({ kind: 'fob', slot: 2, tag: K2 });
-  s.send({ kind: 'fob', slot: 3, tag: K3 });
+  s.insert(2, K2);
+  s.insert(3, K3);
   s.send({ kind: 'reconcile' });
   expect(s.events).toEqual([
     {
@@ -48,8 +48,8 @@ it('a key at home with a loan open was returned unrecorded: the loan is closed',
 it('a key neither in the cabinet nor on loan is key.missing, an alarm until it is back', () => {
   const s = new CabinetScenario();
   restarted(s);
-  s.send({ kind: 'fob', slot: 2, tag: K2 });
-  s.send({ kind: 'fob', slot: 3, tag: K3 });
+  s.insert(2, K2);
+  s.insert(3, K3);
   const effects = s.send({ kind: 'reconcile' });
   expect(s.events).toEqual([
     { type: 'key.missing', data: { keyId: 100, keyLabel: 'K-1', slot: 1 } },
@@ -86,9 +86,9 @@ it('a key in a wrong slot is in the cabinet: not missing, and its loan stays ope
   const s = new CabinetScenario();
   s.directory.loans.push({ keyId: 100, holderId: 1, slot: 1, outAtMs: 0 });
   restarted(s);
-  s.send({ kind: 'fob', slot: 4, tag: K1 });
-  s.send({ kind: 'fob', slot: 2, tag: K2 });
-  s.send({ kind: 'fob', slot: 3, tag: K3 });
+  s.insert(4, K1);
+  s.insert(2, K2);
+  s.insert(3, K3);
   s.send({ kind: 'reconcile' });
   expect(s.eventTypes()).toEqual(['key.wrong_slot']);
   expect(s.directory.loans).toHaveLength(1);
@@ -108,8 +108,8 @@ it('a lost, stolen or retired key is not in service: absent is not missing', () 
   const k1 = s.directory.keys[0];
   if (k1) k1.state = 'lost';
   restarted(s);
-  s.send({ kind: 'fob', slot: 2, tag: K2 });
-  s.send({ kind: 'fob', slot: 3, tag: K3 });
+  s.insert(2, K2);
+  s.insert(3, K3);
   s.send({ kind: 'reconcile' });
   expect(s.events).toEqual([]);
 });

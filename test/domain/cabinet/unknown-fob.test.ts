@@ -3,6 +3,7 @@ import { CabinetScenario } from '../../support/cabinet-scenario.js';
 
 it('a tag the cabinet does not know is key.unknown_fob, an alarm, and releases nothing', () => {
   const s = new CabinetScenario();
+  s.send({ kind: 'presence', slot: 4, present: true });
   const effects = s.send({ kind: 'fob', slot: 4, tag: 'DEADBEEF01' });
   expect(s.events).toEqual([{ type: 'key.unknown_fob', data: { slot: 4, tag: 'DEADBEEF01' } }]);
   expect(effects).toEqual([

@@ -98,12 +98,14 @@ it('a misplaced key on no loan goes to a holder permitted its home, and taking i
   });
 });
 
-it('a fob report alone releases nothing: the slot is released once its key-present switch agrees', () => {
+it('a fob report alone records and releases nothing: the misplaced key counts once its key-present switch agrees', () => {
   const s = keyOutWithAlice();
+  const before = s.events.length;
   s.send({ kind: 'fob', slot: 4, tag: K1 });
-  expect(s.events.at(-1)?.type).toBe('key.wrong_slot');
-  expect(releases(s.lastEffects)).toEqual([]);
+  expect(s.events).toHaveLength(before);
+  expect(s.lastEffects).toEqual([]);
   s.send({ kind: 'presence', slot: 4, present: true });
+  expect(s.events.at(-1)?.type).toBe('key.wrong_slot');
   expect(releases(s.lastEffects)).toEqual([{ kind: 'release', slot: 4, ms: 10_000 }]);
 });
 
