@@ -1,5 +1,5 @@
 import { KeywardenError } from '../../src/errors.js';
-import type { Logger } from '../../src/log/logger.js';
+import type { DriverLogger } from '../logger.js';
 import type { GpioDriver, InputPin, OutputPin, PinSpec } from './gpio.js';
 import { findHeaderChip } from './header-chip.js';
 import { PinClaims } from './pin-claims.js';
@@ -40,7 +40,7 @@ export interface OnoffGpioDriverOptions {
   /** Where gpiochip entries are read. onoff itself always uses /sys/class/gpio. */
   sysfsRoot?: string;
   chipLabels?: readonly string[];
-  logger: Logger;
+  logger: DriverLogger;
 }
 
 /** Enough to ride out the bounce of a reed or microswitch without delaying a door event. */
@@ -92,7 +92,7 @@ interface Claimed {
  */
 export class OnoffGpioDriver implements GpioDriver {
   private readonly Gpio: OnoffGpioClass;
-  private readonly log: Logger;
+  private readonly log: DriverLogger;
   private readonly base: number;
   private readonly claims = new PinClaims();
   private readonly outputs: Array<Claimed & { pin: OnoffOutput }> = [];
@@ -218,7 +218,7 @@ class OnoffOutput implements OutputPin {
   constructor(
     readonly spec: PinSpec,
     private readonly gpio: OnoffGpio,
-    private readonly log: Logger,
+    private readonly log: DriverLogger,
     private readonly isClosed: () => boolean,
   ) {}
 
@@ -250,7 +250,7 @@ class OnoffInput implements InputPin {
   constructor(
     readonly spec: PinSpec,
     private readonly gpio: OnoffGpio,
-    private readonly log: Logger,
+    private readonly log: DriverLogger,
     private readonly isClosed: () => boolean,
   ) {
     this.last = gpio.readSync() === 1;

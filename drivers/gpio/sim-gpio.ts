@@ -1,5 +1,5 @@
 import { KeywardenError } from '../../src/errors.js';
-import type { Logger } from '../../src/log/logger.js';
+import type { DriverLogger } from '../logger.js';
 import type { GpioDriver, InputPin, OutputPin, PinSpec } from './gpio.js';
 import { PinClaims, SIM_BCM_MAX } from './pin-claims.js';
 
@@ -15,7 +15,7 @@ export interface SimOutputEvent extends SimPinState {
 }
 
 export interface SimGpioOptions {
-  logger: Logger;
+  logger: DriverLogger;
   /** Monotonic clock for output events; the benchmark times "badge to solenoid" with it. */
   now?: () => number;
 }
@@ -32,7 +32,7 @@ interface SimInput {
  * real driver so a bad pin map fails here first.
  */
 export class SimGpioDriver implements GpioDriver {
-  private readonly log: Logger;
+  private readonly log: DriverLogger;
   private readonly now: () => number;
   private readonly claims = new PinClaims(SIM_BCM_MAX);
   private readonly outputPins: SimOutput[] = [];

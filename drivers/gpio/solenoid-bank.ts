@@ -1,5 +1,5 @@
 import { KeywardenError } from '../../src/errors.js';
-import type { Logger } from '../../src/log/logger.js';
+import type { DriverLogger } from '../logger.js';
 import type { OutputPin } from './gpio.js';
 
 /** Timers on a monotonic clock (ms), injectable so tests control time. */
@@ -27,7 +27,7 @@ export interface SolenoidBankOptions {
   /** Thermal rest after every de-energise before the same solenoid may be energised again. */
   minOffMs?: number;
   timers?: Timers;
-  logger: Logger;
+  logger: DriverLogger;
 }
 
 interface Pulse {
@@ -63,7 +63,7 @@ export class SolenoidBank {
   private readonly maxConcurrent: number;
   private readonly minOffMs: number;
   private readonly timers: Timers;
-  private readonly log: Logger;
+  private readonly log: DriverLogger;
   private readonly pulses = new Map<number, Pulse>();
   private readonly lastOffAt = new Map<number, number>();
   private queue: Request[] = [];
