@@ -1,4 +1,4 @@
-import { KeywardenError } from '../../src/errors.js';
+import { DriverError } from '../errors.js';
 import type { DriverLogger } from '../logger.js';
 import type { GpioDriver, InputPin, OutputPin, PinSpec } from './gpio.js';
 import { PinClaims, SIM_BCM_MAX } from './pin-claims.js';
@@ -91,7 +91,7 @@ export class SimGpioDriver implements GpioDriver {
   /** Drives an input by name; before the input is claimed this sets its initial value. */
   setInput(name: string, on: boolean): void {
     if (this.outputPins.some((pin) => pin.spec.name === name)) {
-      throw new KeywardenError('USAGE', `'${name}' is an output, not an input`);
+      throw new DriverError('NOT_AN_INPUT', `'${name}' is an output, not an input`);
     }
     const state = this.inputPins.get(name);
     if (!state) {
@@ -147,7 +147,7 @@ export class SimGpioDriver implements GpioDriver {
 
   private assertOpen(spec: PinSpec): void {
     if (this.closed) {
-      throw new KeywardenError('GPIO_UNAVAILABLE', `cannot claim '${spec.name}': driver closed`);
+      throw new DriverError('GPIO_UNAVAILABLE', `cannot claim '${spec.name}': driver closed`);
     }
   }
 }
@@ -169,7 +169,7 @@ class SimOutput implements OutputPin {
     if (this.isClosed()) {
       // Same rule as the real driver: locking a released pin is harmless, energising is a bug.
       if (!on) return;
-      throw new KeywardenError('GPIO_UNAVAILABLE', `cannot energise '${this.spec.name}': closed`);
+      throw new DriverError('GPIO_UNAVAILABLE', `cannot energise '${this.spec.name}': closed`);
     }
     this.on = on;
     this.report(on);

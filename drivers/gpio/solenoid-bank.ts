@@ -1,4 +1,4 @@
-import { KeywardenError } from '../../src/errors.js';
+import { DriverError } from '../errors.js';
 import type { DriverLogger } from '../logger.js';
 import type { OutputPin } from './gpio.js';
 
@@ -72,19 +72,16 @@ export class SolenoidBank {
   constructor(options: SolenoidBankOptions) {
     const { maxOnMs, maxConcurrent, minOffMs = 0 } = options;
     if (!(Number.isFinite(maxOnMs) && maxOnMs > 0)) {
-      throw new KeywardenError('PROFILE_INVALID', `solenoid maxOnMs must be > 0, got ${maxOnMs}`);
+      throw new DriverError('INVALID_SETTING', `solenoid maxOnMs must be > 0, got ${maxOnMs}`);
     }
     if (!(Number.isInteger(maxConcurrent) && maxConcurrent >= 1)) {
-      throw new KeywardenError(
-        'PROFILE_INVALID',
+      throw new DriverError(
+        'INVALID_SETTING',
         `solenoid maxConcurrent must be an integer >= 1, got ${maxConcurrent}`,
       );
     }
     if (!(Number.isFinite(minOffMs) && minOffMs >= 0)) {
-      throw new KeywardenError(
-        'PROFILE_INVALID',
-        `solenoid minOffMs must be >= 0, got ${minOffMs}`,
-      );
+      throw new DriverError('INVALID_SETTING', `solenoid minOffMs must be >= 0, got ${minOffMs}`);
     }
     this.pins = new Map(options.outputs);
     this.maxOnMs = maxOnMs;

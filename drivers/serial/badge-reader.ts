@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Transform } from 'node:stream';
-import { KeywardenError } from '../../src/errors.js';
+import { DriverError } from '../errors.js';
 import type { DriverLogger } from '../logger.js';
 import { parseAsciiBadgeLine, type AsciiBadgeFormat } from './ascii-badge.js';
 import { feedFreshParser } from './fresh-parser.js';
@@ -55,8 +55,8 @@ export class BadgeReader extends EventEmitter<BadgeReaderEvents> {
     super();
     const { port, protocol, lineFormat } = options;
     if (protocol === 'ascii-line' && lineFormat === undefined) {
-      throw new KeywardenError(
-        'CONFIG_INVALID',
+      throw new DriverError(
+        'INVALID_SETTING',
         `badge reader ${port.name}: protocol ascii-line needs lineFormat 'decimal' or 'hex'`,
       );
     }
