@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeywardenError } from '../../src/errors.js';
+import { DriverError } from '../errors.js';
 
 /**
  * Labels of the GPIO controller wired to the 40-pin header, per Raspberry Pi generation.
@@ -38,7 +38,7 @@ export function findHeaderChip(
   // Labels are tried in order, so a profile can say which controller it prefers.
   const label = labels.find((l) => chips.some((c) => c.label === l));
   if (label === undefined) {
-    throw new KeywardenError(
+    throw new DriverError(
       'GPIO_UNAVAILABLE',
       `no Raspberry Pi header GPIO chip (${labels.join(', ')}) in ${sysfsRoot}; found ${seen}`,
     );
@@ -46,14 +46,14 @@ export function findHeaderChip(
   const matches = chips.filter((c) => c.label === label);
   if (matches.length > 1) {
     // Guessing between two chips could drive a line on the wrong one: refuse instead.
-    throw new KeywardenError(
+    throw new DriverError(
       'GPIO_UNAVAILABLE',
       `more than one '${label}' GPIO chip in ${sysfsRoot}: ${seen}`,
     );
   }
   const [chip] = matches;
   if (!chip || chip.base === undefined) {
-    throw new KeywardenError(
+    throw new DriverError(
       'GPIO_UNAVAILABLE',
       `cannot read a numeric base for ${chip?.chip ?? 'the header chip'} in ${sysfsRoot}`,
     );
@@ -79,7 +79,7 @@ function listChips(sysfsRoot: string): ChipEntry[] {
   try {
     names = readdirSync(sysfsRoot);
   } catch (cause) {
-    throw new KeywardenError(
+    throw new DriverError(
       'GPIO_UNAVAILABLE',
       `cannot read ${sysfsRoot}: is this a Raspberry Pi with sysfs GPIO enabled?`,
       { cause },

@@ -1,5 +1,5 @@
-import { KeywardenError } from '../../src/errors.js';
-import type { Logger } from '../../src/log/logger.js';
+import { DriverError } from '../errors.js';
+import type { DriverLogger } from '../logger.js';
 import type { GpioDriver, InputPin, OutputPin, PinSpec } from './gpio.js';
 import { findHeaderChip } from './header-chip.js';
 import { PinClaims } from './pin-claims.js';
@@ -40,7 +40,7 @@ export interface OnoffGpioDriverOptions {
   /** Where gpiochip entries are read. onoff itself always uses /sys/class/gpio. */
   sysfsRoot?: string;
   chipLabels?: readonly string[];
-  logger: Logger;
+  logger: DriverLogger;
 }
 
 /** Enough to ride out the bounce of a reed or microswitch without delaying a door event. */
@@ -58,12 +58,12 @@ export async function loadOnoff(
   try {
     ({ Gpio } = await importModule());
   } catch (cause) {
-    throw new KeywardenError('GPIO_UNAVAILABLE', 'cannot load onoff (sysfs GPIO library)', {
+    throw new DriverError('GPIO_UNAVAILABLE', 'cannot load onoff (sysfs GPIO library)', {
       cause,
     });
   }
   if (!Gpio.accessible) {
-    throw new KeywardenError(
+    throw new DriverError(
       'GPIO_UNAVAILABLE',
       'sysfs GPIO is not accessible: /sys/class/gpio/export cannot be opened for writing ' +
         '(no sysfs GPIO on this machine, or the user is not in the gpio group)',
@@ -92,7 +92,7 @@ interface Claimed {
  */
 export class OnoffGpioDriver implements GpioDriver {
   private readonly Gpio: OnoffGpioClass;
-  private readonly log: Logger;
+  private readonly log: DriverLogger;
   private readonly base: number;
   private readonly claims = new PinClaims();
   private readonly outputs: Array<Claimed & { pin: OnoffOutput }> = [];
@@ -155,7 +155,7 @@ export class OnoffGpioDriver implements GpioDriver {
     options: OnoffOptions,
   ): OnoffGpio {
     if (this.closed) {
-      throw new KeywardenError('GPIO_UNAVAILABLE', `cannot claim '${spec.name}': driver closed`);
+      throw new DriverError('GPIO_UNAVAILABLE', `cannot claim '${spec.name}': driver closed`);
     }
     this.claims.claim(spec);
     const sysfs = this.base + spec.bcm;
@@ -166,15 +166,15 @@ export class OnoffGpioDriver implements GpioDriver {
       gpio = new this.Gpio(sysfs, direction, edge, { ...options, reconfigureDirection: true });
     } catch (cause) {
       this.claims.release(spec);
-      throw new KeywardenError('GPIO_UNAVAILABLE', `cannot claim GPIO ${where}`, { cause });
+      throw new DriverError('GPIO_UNAVAILABLE', `cannot claim GPIO ${where}`, { cause });
     }
     try {
       this.verify(gpio, spec, direction, options.activeLow === true);
     } catch (cause) {
       this.release(gpio, spec);
       this.claims.release(spec);
-      if (cause instanceof KeywardenError) throw cause;
-      throw new KeywardenError('GPIO_UNAVAILABLE', `cannot set up GPIO ${where}`, { cause });
+      if (cause instanceof DriverError) throw cause;
+      throw new DriverError('GPIO_UNAVAILABLE', `cannot set up GPIO ${where}`, { cause });
     }
     this.log.debug({ name: spec.name, sysfs, direction, edge, ...options }, 'GPIO claimed');
     return gpio;
@@ -195,7 +195,7 @@ export class OnoffGpioDriver implements GpioDriver {
       }
     }
     if (kernelActiveLow !== wanted) {
-      throw new KeywardenError(
+      throw new DriverError(
         'GPIO_UNAVAILABLE',
         `GPIO '${spec.name}' (BCM ${spec.bcm}): kernel active_low is ${kernelActiveLow}, ` +
           `profile says ${wanted}`,
@@ -218,7 +218,7 @@ class OnoffOutput implements OutputPin {
   constructor(
     readonly spec: PinSpec,
     private readonly gpio: OnoffGpio,
-    private readonly log: Logger,
+    private readonly log: DriverLogger,
     private readonly isClosed: () => boolean,
   ) {}
 
@@ -230,7 +230,7 @@ class OnoffOutput implements OutputPin {
     if (this.isClosed()) {
       // The pin is already off and released; only energising after close is a bug.
       if (!on) return;
-      throw new KeywardenError('GPIO_UNAVAILABLE', `cannot energise '${this.spec.name}': closed`);
+      throw new DriverError('GPIO_UNAVAILABLE', `cannot energise '${this.spec.name}': closed`);
     }
     this.gpio.writeSync(on ? 1 : 0);
     this.on = on;
@@ -250,7 +250,7 @@ class OnoffInput implements InputPin {
   constructor(
     readonly spec: PinSpec,
     private readonly gpio: OnoffGpio,
-    private readonly log: Logger,
+    private readonly log: DriverLogger,
     private readonly isClosed: () => boolean,
   ) {
     this.last = gpio.readSync() === 1;
@@ -259,7 +259,7 @@ class OnoffInput implements InputPin {
 
   read(): boolean {
     if (this.isClosed()) {
-      throw new KeywardenError('GPIO_UNAVAILABLE', `cannot read '${this.spec.name}': closed`);
+      throw new DriverError('GPIO_UNAVAILABLE', `cannot read '${this.spec.name}': closed`);
     }
     return this.gpio.readSync() === 1;
   }

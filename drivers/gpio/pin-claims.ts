@@ -1,4 +1,4 @@
-import { KeywardenError } from '../../src/errors.js';
+import { DriverError } from '../errors.js';
 import type { PinSpec } from './gpio.js';
 
 /**
@@ -23,23 +23,23 @@ export class PinClaims {
   claim(spec: PinSpec): void {
     const { bcm, name } = spec;
     if (!Number.isInteger(bcm) || bcm < 0 || bcm > this.maxBcm) {
-      throw new KeywardenError(
-        'PROFILE_INVALID',
+      throw new DriverError(
+        'INVALID_SETTING',
         `GPIO pin '${name}': BCM ${bcm} is outside 0-${this.maxBcm}`,
       );
     }
     if (name.trim() === '') {
-      throw new KeywardenError('PROFILE_INVALID', `GPIO pin BCM ${bcm} has an empty name`);
+      throw new DriverError('INVALID_SETTING', `GPIO pin BCM ${bcm} has an empty name`);
     }
     const holder = this.byBcm.get(bcm);
     if (holder !== undefined) {
-      throw new KeywardenError(
-        'CONFLICT',
+      throw new DriverError(
+        'PIN_CONFLICT',
         `GPIO pin '${name}': BCM ${bcm} is already claimed by '${holder}'`,
       );
     }
     if (this.names.has(name)) {
-      throw new KeywardenError('CONFLICT', `GPIO pin name '${name}' is already claimed`);
+      throw new DriverError('PIN_CONFLICT', `GPIO pin name '${name}' is already claimed`);
     }
     this.byBcm.set(bcm, name);
     this.names.add(name);

@@ -1,5 +1,5 @@
-import { KeywardenError } from '../../src/errors.js';
-import type { Logger } from '../../src/log/logger.js';
+import { DriverError } from '../errors.js';
+import type { DriverLogger } from '../logger.js';
 import type { GpioDriver, InputPin, OutputPin, PinSpec } from './gpio.js';
 import { PinClaims, SIM_BCM_MAX } from './pin-claims.js';
 
@@ -15,7 +15,7 @@ export interface SimOutputEvent extends SimPinState {
 }
 
 export interface SimGpioOptions {
-  logger: Logger;
+  logger: DriverLogger;
   /** Monotonic clock for output events; the benchmark times "badge to solenoid" with it. */
   now?: () => number;
 }
@@ -32,7 +32,7 @@ interface SimInput {
  * real driver so a bad pin map fails here first.
  */
 export class SimGpioDriver implements GpioDriver {
-  private readonly log: Logger;
+  private readonly log: DriverLogger;
   private readonly now: () => number;
   private readonly claims = new PinClaims(SIM_BCM_MAX);
   private readonly outputPins: SimOutput[] = [];
@@ -91,7 +91,7 @@ export class SimGpioDriver implements GpioDriver {
   /** Drives an input by name; before the input is claimed this sets its initial value. */
   setInput(name: string, on: boolean): void {
     if (this.outputPins.some((pin) => pin.spec.name === name)) {
-      throw new KeywardenError('USAGE', `'${name}' is an output, not an input`);
+      throw new DriverError('NOT_AN_INPUT', `'${name}' is an output, not an input`);
     }
     const state = this.inputPins.get(name);
     if (!state) {
@@ -147,7 +147,7 @@ export class SimGpioDriver implements GpioDriver {
 
   private assertOpen(spec: PinSpec): void {
     if (this.closed) {
-      throw new KeywardenError('GPIO_UNAVAILABLE', `cannot claim '${spec.name}': driver closed`);
+      throw new DriverError('GPIO_UNAVAILABLE', `cannot claim '${spec.name}': driver closed`);
     }
   }
 }
@@ -169,7 +169,7 @@ class SimOutput implements OutputPin {
     if (this.isClosed()) {
       // Same rule as the real driver: locking a released pin is harmless, energising is a bug.
       if (!on) return;
-      throw new KeywardenError('GPIO_UNAVAILABLE', `cannot energise '${this.spec.name}': closed`);
+      throw new DriverError('GPIO_UNAVAILABLE', `cannot energise '${this.spec.name}': closed`);
     }
     this.on = on;
     this.report(on);

@@ -1,5 +1,5 @@
-import { KeywardenError } from '../../src/errors.js';
-import type { Logger } from '../../src/log/logger.js';
+import { DriverError } from '../errors.js';
+import type { DriverLogger } from '../logger.js';
 import type { OutputPin } from './gpio.js';
 
 /** Timers on a monotonic clock (ms), injectable so tests control time. */
@@ -27,7 +27,7 @@ export interface SolenoidBankOptions {
   /** Thermal rest after every de-energise before the same solenoid may be energised again. */
   minOffMs?: number;
   timers?: Timers;
-  logger: Logger;
+  logger: DriverLogger;
 }
 
 interface Pulse {
@@ -63,7 +63,7 @@ export class SolenoidBank {
   private readonly maxConcurrent: number;
   private readonly minOffMs: number;
   private readonly timers: Timers;
-  private readonly log: Logger;
+  private readonly log: DriverLogger;
   private readonly pulses = new Map<number, Pulse>();
   private readonly lastOffAt = new Map<number, number>();
   private queue: Request[] = [];
@@ -72,19 +72,16 @@ export class SolenoidBank {
   constructor(options: SolenoidBankOptions) {
     const { maxOnMs, maxConcurrent, minOffMs = 0 } = options;
     if (!(Number.isFinite(maxOnMs) && maxOnMs > 0)) {
-      throw new KeywardenError('PROFILE_INVALID', `solenoid maxOnMs must be > 0, got ${maxOnMs}`);
+      throw new DriverError('INVALID_SETTING', `solenoid maxOnMs must be > 0, got ${maxOnMs}`);
     }
     if (!(Number.isInteger(maxConcurrent) && maxConcurrent >= 1)) {
-      throw new KeywardenError(
-        'PROFILE_INVALID',
+      throw new DriverError(
+        'INVALID_SETTING',
         `solenoid maxConcurrent must be an integer >= 1, got ${maxConcurrent}`,
       );
     }
     if (!(Number.isFinite(minOffMs) && minOffMs >= 0)) {
-      throw new KeywardenError(
-        'PROFILE_INVALID',
-        `solenoid minOffMs must be >= 0, got ${minOffMs}`,
-      );
+      throw new DriverError('INVALID_SETTING', `solenoid minOffMs must be >= 0, got ${minOffMs}`);
     }
     this.pins = new Map(options.outputs);
     this.maxOnMs = maxOnMs;

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Transform } from 'node:stream';
-import { KeywardenError } from '../../src/errors.js';
-import type { Logger } from '../../src/log/logger.js';
+import { DriverError } from '../errors.js';
+import type { DriverLogger } from '../logger.js';
 import { parseAsciiBadgeLine, type AsciiBadgeFormat } from './ascii-badge.js';
 import { feedFreshParser } from './fresh-parser.js';
 import type { Garbled, ReaderGarbled } from './garbled.js';
@@ -22,7 +22,7 @@ export interface BadgeReaderOptions {
   quietMs?: number;
   /** Monotonic clock in ms, for debouncing and log throttling. */
   now?: () => number;
-  logger: Logger;
+  logger: DriverLogger;
 }
 
 export interface BadgeRead {
@@ -47,7 +47,7 @@ export interface BadgeReaderEvents {
  */
 export class BadgeReader extends EventEmitter<BadgeReaderEvents> {
   private readonly port: ReaderPort;
-  private readonly log: Logger;
+  private readonly log: DriverLogger;
   private readonly debouncer: PresentationDebouncer;
   private readonly garbledLog: GarbledLog;
 
@@ -55,8 +55,8 @@ export class BadgeReader extends EventEmitter<BadgeReaderEvents> {
     super();
     const { port, protocol, lineFormat } = options;
     if (protocol === 'ascii-line' && lineFormat === undefined) {
-      throw new KeywardenError(
-        'CONFIG_INVALID',
+      throw new DriverError(
+        'INVALID_SETTING',
         `badge reader ${port.name}: protocol ascii-line needs lineFormat 'decimal' or 'hex'`,
       );
     }

@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Logger } from '../../src/log/logger.js';
-import { maskCard } from '../../src/log/mask-card.js';
+import type { DriverLogger } from '../logger.js';
 import { parseFobLine } from './fob-line.js';
 import { feedFreshParser } from './fresh-parser.js';
 import type { Garbled, ReaderGarbled } from './garbled.js';
@@ -11,7 +10,7 @@ import type { ReaderOffline, ReaderPort } from './reader-port.js';
 export interface FobReaderOptions {
   port: ReaderPort;
   slotCount: number;
-  logger: Logger;
+  logger: DriverLogger;
   /** Monotonic clock in ms, for log throttling. */
   now?: () => number;
 }
@@ -35,7 +34,7 @@ export interface FobReaderEvents {
  */
 export class FobReader extends EventEmitter<FobReaderEvents> {
   private readonly port: ReaderPort;
-  private readonly log: Logger;
+  private readonly log: DriverLogger;
   private readonly garbledLog: GarbledLog;
 
   constructor(options: FobReaderOptions) {
@@ -72,7 +71,8 @@ export class FobReader extends EventEmitter<FobReaderEvents> {
   }
 
   private read(read: FobRead): void {
-    this.log.debug({ slot: read.slot, tag: read.tag && maskCard(read.tag) }, 'fob reading');
+    // Raw: the injected logger masks `tag` fields (drivers/logger.ts).
+    this.log.debug({ slot: read.slot, tag: read.tag }, 'fob reading');
     this.emit('fob', read);
   }
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/log/logger.js';
+import type { DriverLogger } from '../logger.js';
 import { LogThrottle } from './log-throttle.js';
 
 /** At most one garbled-read warning per reader per interval; the rest are counted. */
@@ -9,7 +9,7 @@ export class GarbledLog {
   private readonly throttle: LogThrottle;
 
   constructor(
-    private readonly log: Logger,
+    private readonly log: DriverLogger,
     now: () => number,
   ) {
     this.throttle = new LogThrottle(GARBLED_LOG_INTERVAL_MS, now);

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Logger } from '../../src/log/logger.js';
+import type { DriverLogger } from '../logger.js';
 import { devicePresent } from './device-presence.js';
 import { isDisconnectError, type PortFactory, type SerialPortLike } from './serial-port-like.js';
 
@@ -9,7 +9,7 @@ export interface ReaderPortOptions {
   path: string;
   baudRate: number;
   factory: PortFactory;
-  logger: Logger;
+  logger: DriverLogger;
   /** How often to try again while the device is missing. */
   reopenIntervalMs?: number;
   /** How often to check that the device node still exists while online; 0 disables. */
@@ -59,7 +59,7 @@ export class ReaderPort extends EventEmitter<ReaderPortEvents> {
   readonly path: string;
   readonly baudRate: number;
   private readonly factory: PortFactory;
-  private readonly log: Logger;
+  private readonly log: DriverLogger;
   private readonly reopenIntervalMs: number;
   private readonly livenessIntervalMs: number;
   private readonly silenceMs: number;

@@ -5,6 +5,7 @@ import type { KeywardenConfig } from '../config/config.js';
 import type { HardwareProfile } from '../config/profile.js';
 import type { Logger } from '../log/logger.js';
 import { acquireCabinetLock, type CabinetLock } from './cabinet-lock.js';
+import { fromDriverError } from './driver-errors.js';
 import { claimHardware, type CabinetHardware } from './hardware.js';
 
 /** What a daemon owns once it may act for the cabinet: the lock, the pins, outputs off. */
@@ -46,7 +47,7 @@ export async function claimCabinet(options: ClaimOptions): Promise<CabinetClaim>
     return { lock, gpio, hardware };
   } catch (error) {
     lock.release();
-    throw error;
+    throw fromDriverError(error, 'PROFILE_INVALID');
   }
 }
 

@@ -1,10 +1,11 @@
-import { BadgeReader } from '../../drivers/serial/badge-reader.js';
+import { BadgeReader, type BadgeReaderOptions } from '../../drivers/serial/badge-reader.js';
 import { FobReader } from '../../drivers/serial/fob-reader.js';
 import { ReaderPort } from '../../drivers/serial/reader-port.js';
 import type { PortFactory } from '../../drivers/serial/serial-port-like.js';
 import type { KeywardenConfig } from '../config/config.js';
 import type { HardwareProfile } from '../config/profile.js';
 import type { Logger } from '../log/logger.js';
+import { fromDriverError } from './driver-errors.js';
 
 export interface CabinetReaders {
   badge: BadgeReader;
@@ -45,7 +46,7 @@ export function createReaders(
     quietMs: config.readers.badgeQuietMs,
     logger: logger.child({ module: 'reader.badge' }),
   };
-  const badge = new BadgeReader(
+  const badge = badgeReader(
     badgeSpec.lineFormat ? { ...badgeOptions, lineFormat: badgeSpec.lineFormat } : badgeOptions,
   );
   const fob = new FobReader({
@@ -64,4 +65,13 @@ export function createReaders(
       await Promise.allSettled([badgePort.stop(), fobPort.stop()]);
     },
   };
+}
+
+/** A badge reader whose settings the driver refuses is a config error (exit 78), as it was. */
+function badgeReader(options: BadgeReaderOptions): BadgeReader {
+  try {
+    return new BadgeReader(options);
+  } catch (error) {
+    throw fromDriverError(error, 'CONFIG_INVALID');
+  }
 }

@@ -15,13 +15,17 @@ export interface LoggerOptions {
 
 /**
  * The root logger. Card numbers are personal data and a cloneable credential on 125 kHz
- * readers, so any field named `card` is shortened wherever it appears in a log line.
+ * readers, and a key's fob tag can be cloned too, so any field named `card` or `tag` is shortened
+ * wherever it appears in a log line (the drivers log both raw and rely on this: drivers/logger.ts).
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const usePretty = options.pretty ?? Boolean(process.stdout.isTTY);
   const base = {
     level: options.level ?? 'info',
-    redact: { paths: ['card', '*.card', 'password', '*.password'], censor: censorSecret },
+    redact: {
+      paths: ['card', '*.card', 'tag', '*.tag', 'password', '*.password'],
+      censor: censorSecret,
+    },
   };
   if (usePretty) return pino(base, prettyStream());
   return options.destination ? pino(base, options.destination) : pino(base);
@@ -45,7 +49,11 @@ function prettyStream(): DestinationStream {
 
 function censorSecret(value: unknown, path: string[]): unknown {
   const last = path[path.length - 1];
-  if (last === 'card' && typeof value === 'string') return maskCard(value);
+  if (last === 'card' || last === 'tag') {
+    if (typeof value === 'string') return maskCard(value);
+    // No number (an empty slot reads as tag null): nothing to hide, and null says so.
+    if (value === null) return null;
+  }
   return '[redacted]';
 }
 

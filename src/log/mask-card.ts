@@ -1,8 +1,5 @@
 /**
- * Shortens a card number for logs and events: enough to tell cards apart at a glance,
- * not enough to clone one. `100086F444` becomes `…F444`.
+ * The masking rule belongs to the domain (events carry masked cards); logs, the CLI and the store
+ * use the same rule from here.
  */
-export function maskCard(card: string): string {
-  if (card.length <= 4) return '…' + card.slice(-2);
-  return '…' + card.slice(-4);
-}
+export { maskCard } from '../domain/mask-card.js';

@@ -26,3 +26,16 @@ it('never writes a card number in full, at the top level or one level down, and 
   expect(text).not.toContain('s3cret');
   expect(text).toContain('"module":"test"');
 });
+
+it('never writes a fob tag in full either (the drivers log tags raw), and keeps an empty slot null', () => {
+  const out = capture();
+  const logger = createLogger({ pretty: false, destination: out.stream });
+  logger.info({ slot: 3, tag: '4400F1A2B3' }, 'fob reading');
+  logger.info({ fob: { slot: 4, tag: 'C0FFEE12' }, empty: { slot: 5, tag: null } }, 'fobs');
+  const text = out.text();
+  expect(text).toContain('"tag":"…A2B3"');
+  expect(text).toContain('"tag":"…EE12"');
+  expect(text).toContain('"empty":{"slot":5,"tag":null}');
+  expect(text).not.toContain('4400F1A2B3');
+  expect(text).not.toContain('C0FFEE12');
+});

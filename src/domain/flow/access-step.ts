@@ -1,4 +1,4 @@
-import { maskCard } from '../../log/mask-card.js';
+import { maskCard } from '../mask-card.js';
 import { decideAccess, decideRemoteRelease } from '../access-decision.js';
 import { policySettings } from '../cabinet-state.js';
 import { countsTowardsLockout } from '../denial-reason.js';

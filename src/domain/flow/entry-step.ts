@@ -1,4 +1,4 @@
-import { maskCard } from '../../log/mask-card.js';
+import { maskCard } from '../mask-card.js';
 import { decideAccess } from '../access-decision.js';
 import { type PendingBadge, policySettings } from '../cabinet-state.js';
 import type { BadgeDenialReason } from '../denial-reason.js';

@@ -4,7 +4,7 @@ import {
   findHeaderChip,
   findHeaderChipBase,
 } from '../../../drivers/gpio/header-chip.js';
-import { isKeywardenError } from '../../../src/errors.js';
+import { isDriverError } from '../../../drivers/errors.js';
 import { fakeSysfs, PI4_CHIPS, PI5_CHIPS, type FakeChip } from './fake-sysfs.js';
 
 let cleanups: Array<() => void> = [];
@@ -23,7 +23,7 @@ function failure(fn: () => unknown): Error {
   try {
     fn();
   } catch (err) {
-    expect(isKeywardenError(err, 'GPIO_UNAVAILABLE')).toBe(true);
+    expect(isDriverError(err, 'GPIO_UNAVAILABLE')).toBe(true);
     return err as Error;
   }
   throw new Error('expected GPIO_UNAVAILABLE');

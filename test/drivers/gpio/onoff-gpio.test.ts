@@ -4,7 +4,7 @@ import {
   loadOnoff,
   OnoffGpioDriver,
 } from '../../../drivers/gpio/onoff-gpio.js';
-import { isKeywardenError } from '../../../src/errors.js';
+import { isDriverError } from '../../../drivers/errors.js';
 import { silentLogger } from '../../../src/log/logger.js';
 import { createFakeOnoff, type FakeOnoff } from './fake-onoff.js';
 import { fakeSysfs, PI4_CHIPS } from './fake-sysfs.js';
@@ -24,7 +24,7 @@ function codeOf(fn: () => unknown): string | undefined {
   try {
     fn();
   } catch (err) {
-    return isKeywardenError(err) ? err.code : 'not a KeywardenError';
+    return isDriverError(err) ? err.code : 'not a DriverError';
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimGpioDriver, type SimOutputEvent } from '../../../drivers/gpio/sim-gpio.js';
-import { isKeywardenError } from '../../../src/errors.js';
+import { isDriverError } from '../../../drivers/errors.js';
 import { silentLogger } from '../../../src/log/logger.js';
 
 function sim(): { driver: SimGpioDriver; events: SimOutputEvent[]; setTime(t: number): void } {
@@ -88,6 +88,6 @@ describe('SimGpioDriver inputs', () => {
     } catch (e) {
       err = e;
     }
-    expect(isKeywardenError(err, 'CONFLICT')).toBe(true);
+    expect(isDriverError(err, 'PIN_CONFLICT')).toBe(true);
   });
 });

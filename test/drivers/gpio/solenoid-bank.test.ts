@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OutputPin } from '../../../drivers/gpio/gpio.js';
 import { SimGpioDriver } from '../../../drivers/gpio/sim-gpio.js';
 import { SolenoidBank, type SolenoidBankOptions } from '../../../drivers/gpio/solenoid-bank.js';
-import { isKeywardenError } from '../../../src/errors.js';
+import { isDriverError } from '../../../drivers/errors.js';
 import { silentLogger } from '../../../src/log/logger.js';
 import { FakeTimers } from './fake-timers.js';
 
@@ -153,7 +153,7 @@ describe('SolenoidBank', () => {
       } catch (e) {
         err = e;
       }
-      expect(isKeywardenError(err, 'PROFILE_INVALID')).toBe(true);
+      expect(isDriverError(err, 'INVALID_SETTING')).toBe(true);
     }
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BadgeReader, type BadgeRead } from '../../../drivers/serial/badge-reader.js';
 import type { ReaderGarbled } from '../../../drivers/serial/garbled.js';
 import type { ReaderPort } from '../../../drivers/serial/reader-port.js';
-import { isKeywardenError } from '../../../src/errors.js';
+import { isDriverError } from '../../../drivers/errors.js';
 import { silentLogger, type Logger } from '../../../src/log/logger.js';
 import {
   BAD_CHECKSUM_FRAME,
@@ -86,7 +86,7 @@ describe('BadgeReader on a SimPort', () => {
     } catch (err) {
       caught = err;
     }
-    expect(isKeywardenError(caught, 'CONFIG_INVALID')).toBe(true);
+    expect(isDriverError(caught, 'INVALID_SETTING')).toBe(true);
   });
 
   it('reports a garbled frame with its reason only, and warns without the card number', async () => {
