@@ -15,7 +15,7 @@
 export * from './permission-set/envelope.js';
 export { keyFinder } from './permission-set/key-finder.js';
 export type { RowKey, SectionRule, SetContext } from './permission-set/section-rule.js';
-export { emptyPolicySections, SECTION_NAMES, SECTIONS } from './permission-set/sections.js';
+export { emptyPolicySections, ruleOf, SECTION_NAMES, SECTIONS } from './permission-set/sections.js';
 export { validatePermissionDelta } from './permission-set/validate-delta.js';
 export { validatePermissionSet } from './permission-set/validate-set.js';
 export type { Validation } from './permission-set/validation.js';
