@@ -13,7 +13,8 @@ import type { PermissionSections, SectionName } from './wire.js';
 
 /**
  * Every section, parents before the sections that refer to them: the store inserts in this
- * order and removes in the reverse one.
+ * order and removes in the reverse one (test/domain/permission-set-sections.test.ts checks
+ * it). The validator, the merge, the diff and the store's tables all read this one list.
  */
 export const SECTIONS: { readonly [S in SectionName]: SectionRule<S> } = {
   holders,

@@ -62,7 +62,11 @@ export interface SetPermission extends SetValidity, SetLoanLimit {
   slot: number;
 }
 
-/** The row type of each section; a section's name is also its field in the payload. */
+/**
+ * The row type of each section; a section's name is also its field in the payload. A new
+ * section is a row type here, its rule in SECTIONS (sections.ts) and its table mapping in
+ * src/store/sync-tables.ts: the mapped types make the compiler ask for the last two.
+ */
 export interface SectionRows {
   holders: SetHolder;
   credentials: SetCredential;
