@@ -40,7 +40,7 @@ export interface SectionRule<S extends SectionName> {
   unique: ReadonlyArray<{ field: keyof SectionRows[S] & string; what: string }>;
   /** Fields naming a row of another section, which must be in the set. */
   references: ReadonlyArray<{ field: keyof SectionRows[S] & string; section: SectionName }>;
-  /** Fields a row may leave out; the diff reads an absent one as its default, or null. */
+  /** Fields a row may leave out; the diff and the store read an absent one as its default, or null. */
   optional?: ReadonlyArray<keyof SectionRows[S] & string>;
   defaults?: Partial<SectionRows[S]>;
   /**
