@@ -66,6 +66,10 @@ export interface Write<S extends SectionName, Extra extends unknown[]> {
 
 type FieldOf<S extends SectionName> = keyof SectionRows[S] & string;
 
+/**
+ * The SQL of one section: its rule's fields in the rule's order, rows matched and read back in
+ * order of its key fields, absent fields written as the rule's defaults.
+ */
 export function syncTable<S extends SectionName>(name: S, mapping: TableMapping<S>): SyncTable<S> {
   const rule = ruleOf(name);
   const fields = Object.keys(rule.fields) as Array<FieldOf<S>>;
