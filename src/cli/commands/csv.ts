@@ -6,11 +6,10 @@ import type { ImportKind } from '../../import/import-kind.js';
 import { IMPORT_KINDS } from '../../import/kinds.js';
 import { runImport } from '../../import/run-import.js';
 import { readerRefusal } from '../card-format.js';
+import { EXIT } from '../exit-codes.js';
 import { custodianActor, openCustodian } from '../context.js';
 import type { Command, CommandIo, ParsedArgs } from '../command.js';
 import { checkOutputPath, writeOutputFile } from '../output-file.js';
-
-const EXIT_FAILED = 1;
 
 function readUtf8(file: string): string {
   let bytes: Buffer;
@@ -54,7 +53,7 @@ function importCommand(kind: ImportKind): Command {
         io.err(
           `nothing imported: ${report.errors.length} bad row${report.errors.length === 1 ? '' : 's'} (fix ${report.errors.length === 1 ? 'it' : 'them'} and import the whole file again)`,
         );
-        return EXIT_FAILED;
+        return EXIT.failed;
       }
       const rows = `${report.rows} row${report.rows === 1 ? '' : 's'}`;
       io.out(

@@ -11,7 +11,7 @@ import { refuseWhenManagedCentrally } from '../../store/custodian/scope.js';
 import { instantOrNone, validity, wholeNumber } from '../../store/custodian/values.js';
 import { checkCardForReader } from '../card-format.js';
 import { positiveInt, requireOption, type Command } from '../command.js';
-import { EXIT_FAILED } from './custodian-exit.js';
+import { EXIT } from '../exit-codes.js';
 import {
   AS,
   AS_USAGE,
@@ -111,11 +111,11 @@ export const credentialCommands: Command[] = [
         io.err(
           `keywarden credential enrol: no card was enrolled within ${seconds} s. Is the daemon running (systemctl status keywarden)? Was a card tapped?`,
         );
-        return EXIT_FAILED;
+        return EXIT.failed;
       }
       if (typeof outcome.error === 'string') {
         io.err(`keywarden credential enrol: the card was read but not enrolled: ${outcome.error}`);
-        return EXIT_FAILED;
+        return EXIT.failed;
       }
       io.out(
         `credential ${String(outcome.credentialId)} added: card ${String(outcome.card)} for holder ${holderId}`,

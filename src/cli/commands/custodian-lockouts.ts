@@ -9,7 +9,7 @@ import {
 } from '../../store/custodian/requests.js';
 import { wholeNumber } from '../../store/custodian/values.js';
 import { positiveInt, type Command } from '../command.js';
-import { EXIT_FAILED } from './custodian-exit.js';
+import { EXIT } from '../exit-codes.js';
 import {
   AS,
   AS_USAGE,
@@ -96,7 +96,7 @@ export const lockoutCommands: Command[] = [
         io.err(
           `keywarden lockout clear: no daemon answered within ${seconds} s. Is the daemon running (systemctl status keywarden)? Lockouts live in the running daemon; nothing was cleared.`,
         );
-        return EXIT_FAILED;
+        return EXIT.failed;
       }
       io.out(
         outcome.cleared
