@@ -14,7 +14,7 @@ import {
   wholeNumberOrNone,
 } from '../../store/custodian/values.js';
 import { requireOption, type Command } from '../command.js';
-import { table } from '../table.js';
+import { table } from '../../present/table.js';
 import {
   AS,
   AS_USAGE,

@@ -16,7 +16,7 @@ import {
   weekday,
 } from '../../store/custodian/values.js';
 import { requireOption, type Command } from '../command.js';
-import { table } from '../table.js';
+import { table } from '../../present/table.js';
 import { AS, AS_USAGE, idArg, JSON_OPT, withStore } from './custodian-shared.js';
 
 export const scheduleCommands: Command[] = [

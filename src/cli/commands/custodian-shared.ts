@@ -4,8 +4,8 @@ import { nameDirectory, type NameDirectory } from '../../store/custodian/names.j
 import type { ChangeScope } from '../../store/custodian/scope.js';
 import { positiveInt, type CommandIo, type OptionSpec, type ParsedArgs } from '../command.js';
 import { openCustodian, type CustodianContext } from '../context.js';
-import { localTimeFormat, type InstantFormat } from '../local-time-format.js';
-import { table } from '../table.js';
+import { localTimeFormat, type InstantFormat } from '../../present/local-time-format.js';
+import { table } from '../../present/table.js';
 
 /** Options shared by the custodian's commands. */
 export const AS: OptionSpec = { as: { type: 'string' } };

@@ -1,6 +1,6 @@
 import { printableJson } from '../../domain/values/free-text.js';
 import { positiveInt, type Command } from '../command.js';
-import { table } from '../table.js';
+import { table } from '../../present/table.js';
 import { credentialCommands } from './custodian-credentials.js';
 import { groupCommands } from './custodian-groups.js';
 import { holderCommands } from './custodian-holders.js';
@@ -11,7 +11,7 @@ import { pinCommands } from './custodian-pins.js';
 import { scheduleCommands } from './custodian-schedules.js';
 import { eventDetails } from '../../reports/event-details.js';
 import { nameDirectory } from '../../store/custodian/names.js';
-import { localTimeFormat } from '../local-time-format.js';
+import { localTimeFormat } from '../../present/local-time-format.js';
 import { JSON_OPT, readableView, withStore } from './custodian-shared.js';
 import { tierCommands } from './custodian-tiers.js';
 
