@@ -4,7 +4,7 @@ import { SimGpioDriver } from '../../drivers/gpio/sim-gpio.js';
 import { realPortFactory, type PortFactory } from '../../drivers/serial/serial-port-like.js';
 import { isSimPath, SimPortRegistry } from '../../drivers/serial/sim-port.js';
 import { CommandIntake } from '../commands/command-intake.js';
-import { loadLockdown } from '../commands/lockdown-store.js';
+import { loadLockdown } from '../store/lockdown-state.js';
 import type { KeywardenConfig } from '../config/config.js';
 import type { HardwareProfile } from '../config/profile.js';
 import { initialCabinetState } from '../domain/cabinet-state.js';
