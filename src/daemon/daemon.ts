@@ -5,6 +5,7 @@ import { realPortFactory, type PortFactory } from '../../drivers/serial/serial-p
 import { isSimPath, SimPortRegistry } from '../../drivers/serial/sim-port.js';
 import { CommandIntake } from '../commands/command-intake.js';
 import { loadLockdown } from '../store/lockdown-state.js';
+import { keysAtHome } from '../store/cabinet-contents.js';
 import type { KeywardenConfig } from '../config/config.js';
 import type { HardwareProfile } from '../config/profile.js';
 import { initialCabinetState } from '../domain/cabinet-state.js';
@@ -25,7 +26,7 @@ import { loadExpiriesMark } from '../store/policy-marks.js';
 import { SqliteDirectory } from '../store/sqlite-directory.js';
 import { CabinetRunner } from './cabinet-runner.js';
 import { CustodianRequests } from './custodian-requests.js';
-import { keysAtHome, seedDemo } from './demo-data.js';
+import { seedDemo } from './demo-data.js';
 import { DeliverySupervisor } from './delivery-supervisor.js';
 import { ClockStepWatch } from './clock-step-watch.js';
 import { watchContactInputs } from './contact-inputs.js';

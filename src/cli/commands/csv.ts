@@ -5,6 +5,7 @@ import { writeCsv } from '../../import/csv.js';
 import type { ImportKind } from '../../import/import-kind.js';
 import { IMPORT_KINDS } from '../../import/kinds.js';
 import { runImport } from '../../import/run-import.js';
+import { ImportRecords } from '../../store/import-records.js';
 import { readerRefusal } from '../card-format.js';
 import { EXIT } from '../exit-codes.js';
 import { custodianActor, openCustodian } from '../context.js';
@@ -88,11 +89,9 @@ function exportCommand(kind: ImportKind): Command {
       let rows: unknown[][];
       let unlinked: number;
       try {
-        rows = kind.exportRows(ctx.db, { cards: withCards });
-        unlinked = ctx.db
-          .prepare('SELECT count(*) FROM holders WHERE retired = 0 AND hr_ref IS NULL')
-          .pluck()
-          .get() as number;
+        const records = new ImportRecords(ctx.db);
+        rows = kind.exportRows(records, { cards: withCards });
+        unlinked = records.holdersWithoutRef();
       } finally {
         ctx.close();
       }
