@@ -1,14 +1,13 @@
+import type { CsvExport } from '../../app/csv-transfer.js';
 import { printable } from '../../domain/values/free-text.js';
 import { readFileSync } from 'node:fs';
 import { KeywardenError } from '../../errors.js';
 import { writeCsv } from '../../import/csv.js';
 import type { ImportKind } from '../../import/import-kind.js';
 import { IMPORT_KINDS } from '../../import/kinds.js';
-import { runImport } from '../../import/run-import.js';
-import { ImportRecords } from '../../store/import-records.js';
 import { readerRefusal } from '../card-format.js';
 import { EXIT } from '../exit-codes.js';
-import { custodianActor, openCustodian } from '../context.js';
+import { openCustodian } from '../context.js';
 import type { Command, CommandIo, ParsedArgs } from '../command.js';
 import { checkOutputPath, writeOutputFile } from '../output-file.js';
 
@@ -41,7 +40,7 @@ function importCommand(kind: ImportKind): Command {
       let report;
       try {
         const badge = ctx.profile.readers.badge;
-        report = runImport(ctx.db, ctx.log, custodianActor(args), kind, csv, {
+        report = ctx.app.csv.import(kind, csv, {
           dryRun,
           cabinet: { cardRefusal: (card) => readerRefusal(card, badge) },
         });
@@ -86,15 +85,13 @@ function exportCommand(kind: ImportKind): Command {
       const output = args.values.output;
       if (typeof output === 'string') checkOutputPath(output);
       const ctx = openCustodian(args, { mustExist: true });
-      let rows: unknown[][];
-      let unlinked: number;
+      let exported: CsvExport;
       try {
-        const records = new ImportRecords(ctx.db);
-        rows = kind.exportRows(records, { cards: withCards });
-        unlinked = records.holdersWithoutRef();
+        exported = ctx.app.csv.export(kind, { cards: withCards });
       } finally {
         ctx.close();
       }
+      const { rows, holdersWithoutRef: unlinked } = exported;
       const csv = writeCsv(kind.headers, rows, { rawCells: args.values['raw-cells'] === true });
       if (typeof output === 'string') {
         // Full card numbers are personal data: only the owner may read the file.
