@@ -5,7 +5,8 @@
  *   const app = CustodianApp.open(db, log, { kind: 'custodian', account: 'maria' });
  *   const holderId = app.holders.add('Alice Example', { validUntil: '2027-01-01T00:00:00Z' });
  *
- * Each operation takes plain values, validates them, runs one immediate transaction in the
+ * Each operation takes plain values, validates them (names and rules in the store, instants
+ * and counts from any caller in checked-input.ts), runs one immediate transaction in the
  * store that writes the records and the audit event naming the actor (src/store/custodian/
  * scope.ts), and returns a typed result; bad input throws a KeywardenError with a stable code
  * (USAGE, NOT_FOUND, CONFLICT) and changes nothing. A caller never sees SQL: the adapters (the
@@ -28,6 +29,7 @@ import type { ChangeScope } from '../store/custodian/scope.js';
 import * as tiers from '../store/custodian/tiers.js';
 import { CustodianStore } from '../store/custodian-store.js';
 import type { EventLog } from '../store/event-log.js';
+import { checkedInput } from './checked-input.js';
 import { DaemonRequests } from './daemon-requests.js';
 import { CsvTransfer } from './csv-transfer.js';
 import { Reports } from './reports.js';
@@ -74,17 +76,24 @@ export class CustodianApp {
     const s = scope;
     const store = new CustodianStore(s.db, s.log, s.actor, s.now);
     this.holders = {
-      add: (name: string, options: holders.HolderOptions = {}) => store.addHolder(name, options),
+      add: (name: string, options: holders.HolderOptions = {}) =>
+        store.addHolder(name, checkedInput(options)),
       list: () => store.listHolders(),
       show: bound(s, holders.showHolder),
       /** Says which keys the holder still has out: they are not taken back by disabling. */
       disable: bound(s, holders.disableHolder),
       enable: bound(s, holders.enableHolder),
-      update: bound(s, holders.updateHolder),
+      update: (id: number, patch: Partial<holders.HolderFields>) =>
+        holders.updateHolder(s, id, checkedInput(patch)),
     };
     this.credentials = {
-      add: bound(s, credentials.addCredential),
-      update: bound(s, credentials.updateCredential),
+      add: (
+        holderId: number,
+        card: string,
+        options: { validFrom?: string | null; validUntil?: string | null } = {},
+      ) => credentials.addCredential(s, holderId, card, checkedInput(options)),
+      update: (id: number, patch: Parameters<typeof credentials.updateCredential>[2]) =>
+        credentials.updateCredential(s, id, checkedInput(patch)),
       list: bound(s, credentials.listCredentials),
     };
     this.pins = {
@@ -94,15 +103,19 @@ export class CustodianApp {
       clear: bound(s, pins.clearPin),
     };
     this.keys = {
-      add: bound(s, keys.addKey),
-      update: bound(s, keys.updateKey),
+      add: (tag: string, homeSlot: number, label: string, policy: Partial<keys.KeyPolicy> = {}) =>
+        keys.addKey(s, tag, homeSlot, label, checkedInput(policy)),
+      update: (id: number, patch: Parameters<typeof keys.updateKey>[2]) =>
+        keys.updateKey(s, id, checkedInput(patch)),
       list: bound(s, keys.listKeys),
       out: () => store.keysOut(),
     };
     this.slots = { list: bound(s, keys.listSlots) };
     this.groups = {
-      add: bound(s, groups.addGroup),
-      update: bound(s, groups.updateGroup),
+      add: (name: string, maxLoanMinutes: number | null = null) =>
+        groups.addGroup(s, name, checkedInput({ maxLoanMinutes }).maxLoanMinutes),
+      update: (id: number, patch: Parameters<typeof groups.updateGroup>[2]) =>
+        groups.updateGroup(s, id, checkedInput(patch)),
       remove: bound(s, groups.removeGroup),
       addMember: bound(s, groups.addMember),
       removeMember: bound(s, groups.removeMember),
@@ -128,13 +141,14 @@ export class CustodianApp {
       revoke: (holderId: number, slot: number) => store.revoke(holderId, slot),
     };
     this.grants = {
-      add: bound(s, grants.grant),
+      add: (spec: grants.GrantSpec) => grants.grant(s, checkedInput(spec)),
       revoke: bound(s, grants.revokeGrant),
       list: bound(s, grants.listGrants),
     };
     this.tiers = {
       list: bound(s, tiers.listTierRules),
-      set: bound(s, tiers.setTierRule),
+      set: (tier: keys.KeyTier, patch: tiers.TierPatch) =>
+        tiers.setTierRule(s, tier, checkedInput(patch)),
     };
     this.reasonCodes = {
       add: bound(s, tiers.addReasonCode),

@@ -55,6 +55,28 @@ describe('CustodianApp: one entry for every operation', () => {
     expect(app.holders.list()).toHaveLength(1);
   });
 
+  it('checks the instants and counts a caller other than the CLI hands over as plain values', () => {
+    const { log, app } = openApp();
+    const holderId = app.holders.add('Alice Example', { validUntil: '2030-01-01T01:00+01:00' });
+    // Stored canonical, as the CLI stores it.
+    expect(app.holders.show(holderId).validUntil).toBe('2030-01-01T00:00:00.000Z');
+    const before = log.lastSeq();
+    const refusals = [
+      () => app.holders.add('Bob Example', { validUntil: 'next week' }),
+      () => app.holders.update(holderId, { validFrom: '2030-01-01' }),
+      () => app.holders.update(holderId, { maxKeysOut: -1 }),
+      () => app.credentials.add(holderId, '100086F444', { validFrom: 'soon' }),
+      () => app.groups.add('Night shift', 2.5),
+      () => app.grants.add({ holderId, slot: 1, maxLoanMinutes: 0 }),
+    ];
+    for (const refused of refusals) {
+      const error = thrownBy(refused);
+      expect(error.code).toBe('USAGE');
+      expect(error.message).toMatch(/^(validUntil|validFrom|maxKeysOut|maxLoanMinutes)/);
+    }
+    expect(log.lastSeq()).toBe(before);
+  });
+
   it('imports a CSV file as the actor, and exports it again', () => {
     const { log, app } = openApp();
     app.holders.add('Added By Hand');
