@@ -1,6 +1,6 @@
 import { KeywardenError } from '../../errors.js';
 import { maskCard } from '../../log/mask-card.js';
-import { type CredentialFields } from '../../store/custodian/credentials.js';
+import type { CredentialFields } from '../../store/custodian/credentials.js';
 import { instantOrNone, validity, wholeNumber } from '../../store/custodian/values.js';
 import { checkCardForReader } from '../card-format.js';
 import { positiveInt, requireOption, type Command } from '../command.js';

@@ -1,5 +1,5 @@
 import { printable, printableJson } from '../../domain/values/free-text.js';
-import { type HolderFields } from '../../store/custodian/holders.js';
+import type { HolderFields } from '../../store/custodian/holders.js';
 import {
   freeText,
   instantOrNone,

@@ -1,5 +1,5 @@
 import { KeywardenError } from '../../errors.js';
-import { type GrantSpec } from '../../store/custodian/grants.js';
+import type { GrantSpec } from '../../store/custodian/grants.js';
 import { validity, wholeNumber } from '../../store/custodian/values.js';
 import { positiveInt, type Command, type ParsedArgs } from '../command.js';
 import {
