@@ -1,4 +1,4 @@
-import { ensureSlots } from '../src/store/custodian-store.js';
+import { ensureSlots } from '../src/store/slots.js';
 import { openDatabase } from '../src/store/database.js';
 import { randomInt, type Random } from './prng.js';
 import { cardNumber } from './seed-holders.js';

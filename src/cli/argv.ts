@@ -104,3 +104,13 @@ export function editDistance(a: string, b: string): number {
   }
   return (d[a.length] as number[])[b.length] as number;
 }
+
+/** `--jsn` → `--json`: the command's own options and the global ones. */
+export function suggestOption(typed: string, options: readonly string[]): string | undefined {
+  const name = typed.replace(/^-+/, '').replace(/=.*$/, '');
+  const match = closest(
+    name,
+    options.filter((o) => o.length > 1),
+  );
+  return match === undefined ? undefined : `--${match}`;
+}

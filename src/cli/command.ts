@@ -1,7 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KeywardenError } from '../errors.js';
-import { attachNegativeValues } from './argv.js';
-import { suggestOption } from './help.js';
+import { attachNegativeValues, suggestOption } from './argv.js';
 import type { SecretInput } from './read-secret.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;

@@ -6,9 +6,10 @@ import { systemClock } from '../platform/system-clock.js';
 import type { Actor } from '../domain/events.js';
 import { hardwareDir } from '../paths.js';
 import { freeText } from '../store/custodian/values.js';
-import { CustodianStore, ensureSlots } from '../store/custodian-store.js';
-import { openDatabase, type Database } from '../store/database.js';
+import { ensureSlots } from '../store/slots.js';
+import { openDatabase } from '../store/database.js';
 import { EventLog } from '../store/event-log.js';
+import { CustodianApp } from '../app/custodian-app.js';
 import type { ParsedArgs } from './command.js';
 
 export const DEFAULT_CONFIG_FILE = '/etc/keywarden/config.json';
@@ -29,9 +30,8 @@ export interface CustodianContext {
   config: KeywardenConfig;
   /** The cabinet's hardware: what its readers can send, how many slots it has. */
   profile: HardwareProfile;
-  db: Database;
-  log: EventLog;
-  store: CustodianStore;
+  /** Every operation, in the name of --as (or the invoking user). */
+  app: CustodianApp;
   close(): void;
 }
 
@@ -61,9 +61,7 @@ export function openCustodian(
   return {
     config,
     profile,
-    db,
-    log,
-    store: new CustodianStore(db, log, custodianActor(args)),
+    app: CustodianApp.open(db, log, custodianActor(args)),
     close: () => db.close(),
   };
 }

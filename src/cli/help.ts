@@ -53,13 +53,3 @@ export function suggestCommand(
   }
   return best?.name;
 }
-
-/** `--jsn` → `--json`: the command's own options and the global ones. */
-export function suggestOption(typed: string, options: readonly string[]): string | undefined {
-  const name = typed.replace(/^-+/, '').replace(/=.*$/, '');
-  const match = closest(
-    name,
-    options.filter((o) => o.length > 1),
-  );
-  return match === undefined ? undefined : `--${match}`;
-}

@@ -14,6 +14,7 @@ import { reportCommands } from './commands/report.js';
 import { isPermanentStartError, runCommand } from './commands/run.js';
 import { simCommands } from './commands/sim.js';
 import { commandHelp, commandsUnder, overview, suggestCommand } from './help.js';
+import { EXIT } from './exit-codes.js';
 
 export const COMMANDS: Command[] = [
   runCommand,
@@ -25,13 +26,6 @@ export const COMMANDS: Command[] = [
   ...csvCommands,
   ...reportCommands,
 ];
-
-/**
- * Exit codes: 0 done, 1 failed, 2 wrong usage (nothing changed), 78 (EX_CONFIG) a problem that
- * restarting cannot fix: invalid config or profile, a database from a newer Keywarden.
- * 141 (closed-pipe.ts): the reader of the output went away, as coreutils report it.
- */
-export const EXIT = { ok: 0, failed: 1, usage: 2, config: 78 } as const;
 
 export async function main(argv: string[], io: CommandIo): Promise<number> {
   const { command, words, rest } = locateCommand(argv, COMMANDS);

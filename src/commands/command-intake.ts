@@ -6,7 +6,7 @@ import { truncate } from '../contract/truncate.js';
 import type { KeywardenConfig } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import type { CommandArgs } from './command-args.js';
-import { CommandLedger } from './command-ledger.js';
+import { CommandLedger } from '../store/command-ledger.js';
 import type { CommandServices, Execution } from './command-services.js';
 import { executeCommand } from './execute-command.js';
 import { loadKeyRing } from './key-ring.js';

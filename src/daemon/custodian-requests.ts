@@ -3,7 +3,7 @@ import type { RecordingClock } from '../domain/clock.js';
 import type { LockoutSubject } from '../domain/lockout.js';
 import type { Logger } from '../log/logger.js';
 import { maskCard } from '../log/mask-card.js';
-import { CustodianStore } from '../store/custodian-store.js';
+import { CustodianApp } from '../app/custodian-app.js';
 import {
   completeRequest,
   pendingRequests,
@@ -66,8 +66,9 @@ export class CustodianRequests {
     try {
       const credentialId = db
         .transaction(() => {
-          const store = new CustodianStore(db, log, request.actor, () => this.now());
-          const id = store.addCredential(request.payload.holderId, card);
+          // The same operation as `credential add`, in the name of the custodian who asked.
+          const app = CustodianApp.open(db, log, request.actor, () => this.now());
+          const id = app.credentials.add(request.payload.holderId, card);
           const outcome = { credentialId: id, card: maskCard(card.trim().toUpperCase()) };
           if (!completeRequest(db, request.id, outcome, this.now())) throw new RequestGone();
           return id;

@@ -1,4 +1,5 @@
 import type { Database } from '../store/database.js';
+import { hasAnyHolder } from '../store/cabinet-contents.js';
 import type { CustodianStore } from '../store/custodian-store.js';
 
 export const DEMO_CARDS = {
@@ -13,8 +14,7 @@ export const DEMO_CARDS = {
  * so the demo's own history shows how custodian changes are recorded.
  */
 export function seedDemo(db: Database, store: CustodianStore): boolean {
-  const { n } = db.prepare('SELECT count(*) AS n FROM holders').get() as { n: number };
-  if (n > 0) return false;
+  if (hasAnyHolder(db)) return false;
   const alice = store.addHolder('Alice Example');
   const bob = store.addHolder('Bob Example');
   const carol = store.addHolder('Carol Example');
@@ -33,16 +33,4 @@ export function seedDemo(db: Database, store: CustodianStore): boolean {
 
 export function demoTag(slot: number): string {
   return `A0000000${String(slot).padStart(2, '0')}`;
-}
-
-/** Where each key that is not out on loan hangs: the simulator's cabinet at power-up. */
-export function keysAtHome(db: Database): Map<number, string> {
-  const rows = db
-    .prepare(
-      `SELECT home_slot AS slot, tag FROM keys
-        WHERE tag IS NOT NULL AND home_slot IS NOT NULL
-          AND id NOT IN (SELECT key_id FROM loans WHERE returned_at IS NULL)`,
-    )
-    .all() as Array<{ slot: number; tag: string }>;
-  return new Map(rows.map((r) => [r.slot, r.tag]));
 }

@@ -1,21 +1,7 @@
-import type { Database } from 'better-sqlite3';
 import { maskCard } from '../log/mask-card.js';
 import { FieldError, flag, instant, notEnded, text, validityOrder } from './fields.js';
-import {
-  holderLookup,
-  type ImportCabinet,
-  type ImportKind,
-  type RowChange,
-} from './import-kind.js';
-
-interface CredentialRecord {
-  id: number;
-  holder_id: number;
-  enabled: number;
-  valid_from: string | null;
-  valid_until: string | null;
-  pin_required: number;
-}
+import type { ImportRecords } from '../store/import-records.js';
+import type { ImportCabinet, ImportKind, RowChange } from './import-kind.js';
 
 /**
  * credentials.csv: one row per card, with the HR reference of its holder (imported before).
@@ -25,16 +11,8 @@ interface CredentialRecord {
 export const credentialsCsv: ImportKind = {
   name: 'credentials',
   headers: ['hr_ref', 'card', 'enabled', 'valid_from', 'valid_until', 'pin_required'],
-  checker(db: Database, now: Date, cabinet: ImportCabinet = {}) {
+  checker(records: ImportRecords, now: Date, cabinet: ImportCabinet = {}) {
     const seen = new Set<string>();
-    const holderByRef = holderLookup(db);
-    const insert = db.prepare(
-      `INSERT INTO credentials (holder_id, card, enabled, valid_from, valid_until, pin_required, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const byCard = db.prepare(
-      'SELECT id, holder_id, enabled, valid_from, valid_until, pin_required FROM credentials WHERE card = ?',
-    );
     return (row): RowChange | null => {
       const ref = text(row.hr_ref ?? '', 'hr_ref', 64);
       const rawCard = (row.card ?? '').trim();
@@ -58,10 +36,10 @@ export const credentialsCsv: ImportKind = {
       const validUntil = instant(row.valid_until ?? '', 'valid_until');
       validityOrder(validFrom, validUntil);
       const pinRequired = flag(row.pin_required ?? '', 'pin_required', false);
-      const holder = holderByRef(ref);
+      const holder = records.holderByRef(ref);
       if (!holder) throw new FieldError(`no holder has hr_ref ${ref} (import the holders first)`);
       if (holder.retired) throw new FieldError(`hr_ref ${ref} is holder ${holder.id}, retired`);
-      const record = byCard.get(card) as CredentialRecord | undefined;
+      const record = records.credentialByCard(card);
       if (record) {
         if (record.holder_id !== holder.id) {
           throw new FieldError(
@@ -84,16 +62,9 @@ export const credentialsCsv: ImportKind = {
       notEnded(validUntil, now, 'valid_until');
       return {
         apply(actor, at) {
-          const id = Number(
-            insert.run(
-              holder.id,
-              card,
-              enabled ? 1 : 0,
-              validFrom,
-              validUntil,
-              pinRequired ? 1 : 0,
-              at,
-            ).lastInsertRowid,
+          const id = records.insertCredential(
+            { holderId: holder.id, card, enabled, validFrom, validUntil, pinRequired },
+            at,
           );
           return {
             type: 'credential.added',
@@ -103,15 +74,8 @@ export const credentialsCsv: ImportKind = {
       };
     };
   },
-  exportRows(db, { cards }) {
-    const rows = db
-      .prepare(
-        `SELECT h.hr_ref, c.card, c.enabled, c.valid_from, c.valid_until, c.pin_required
-           FROM credentials c JOIN holders h ON h.id = c.holder_id
-          WHERE h.retired = 0 AND h.hr_ref IS NOT NULL ORDER BY h.hr_ref, c.card`,
-      )
-      .raw()
-      .all() as unknown[][];
+  exportRows(records, { cards }) {
+    const rows = records.credentialRows();
     return cards ? rows : rows.map((r) => [r[0], maskCard(String(r[1])), ...r.slice(2)]);
   },
 };

@@ -1,15 +1,6 @@
-import type { Database } from 'better-sqlite3';
+import type { ImportRecords } from '../store/import-records.js';
 import { count, FieldError, flag, instant, notEnded, text, validityOrder } from './fields.js';
-import { holderLookup, type ImportKind, type RowChange } from './import-kind.js';
-
-interface HolderRecord {
-  id: number;
-  name: string;
-  enabled: number;
-  valid_from: string | null;
-  valid_until: string | null;
-  max_keys_out: number | null;
-}
+import type { ImportKind, RowChange } from './import-kind.js';
 
 /**
  * holders.csv: one row per person, named by the HR reference. A new reference adds the holder;
@@ -20,17 +11,8 @@ interface HolderRecord {
 export const holdersCsv: ImportKind = {
   name: 'holders',
   headers: ['hr_ref', 'name', 'enabled', 'valid_from', 'valid_until', 'max_keys_out'],
-  checker(db: Database, now: Date) {
+  checker(records: ImportRecords, now: Date) {
     const seen = new Set<string>();
-    const holderByRef = holderLookup(db);
-    const insert = db.prepare(
-      `INSERT INTO holders (name, enabled, valid_from, valid_until, max_keys_out, hr_ref, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const disable = db.prepare('UPDATE holders SET enabled = 0 WHERE id = ?');
-    const existing = db.prepare(
-      'SELECT id, name, enabled, valid_from, valid_until, max_keys_out FROM holders WHERE id = ?',
-    );
     return (row): RowChange | null => {
       const ref = text(row.hr_ref ?? '', 'hr_ref', 64);
       if (seen.has(ref)) throw new FieldError(`hr_ref ${ref} appears twice in the file`);
@@ -41,14 +23,14 @@ export const holdersCsv: ImportKind = {
       const validUntil = instant(row.valid_until ?? '', 'valid_until');
       validityOrder(validFrom, validUntil);
       const maxKeysOut = count(row.max_keys_out ?? '', 'max_keys_out', 0);
-      const known = holderByRef(ref);
+      const known = records.holderByRef(ref);
       if (!known) {
         notEnded(validUntil, now, 'valid_until');
         return {
           apply(actor, at) {
-            const id = Number(
-              insert.run(name, enabled ? 1 : 0, validFrom, validUntil, maxKeysOut, ref, at)
-                .lastInsertRowid,
+            const id = records.insertHolder(
+              { name, enabled, validFrom, validUntil, maxKeysOut, hrRef: ref },
+              at,
             );
             return { type: 'holder.added', data: { actor, holderId: id, name } };
           },
@@ -57,7 +39,7 @@ export const holdersCsv: ImportKind = {
       if (known.retired) {
         throw new FieldError(`hr_ref ${ref} is holder ${known.id}, retired by the central server`);
       }
-      const record = existing.get(known.id) as HolderRecord;
+      const record = records.holder(known.id);
       const differs = [
         ['name', record.name, name],
         ['valid_from', record.valid_from, validFrom],
@@ -76,7 +58,7 @@ export const holdersCsv: ImportKind = {
       if (enabled || record.enabled === 0) return null;
       return {
         apply(actor) {
-          disable.run(known.id);
+          records.disableHolder(known.id);
           return {
             type: 'holder.disabled',
             data: { actor, holderId: known.id, name: record.name },
@@ -85,13 +67,7 @@ export const holdersCsv: ImportKind = {
       };
     };
   },
-  exportRows(db) {
-    return db
-      .prepare(
-        `SELECT hr_ref, name, enabled, valid_from, valid_until, max_keys_out FROM holders
-            WHERE retired = 0 AND hr_ref IS NOT NULL ORDER BY hr_ref`,
-      )
-      .raw()
-      .all() as unknown[][];
+  exportRows(records) {
+    return records.holderRows();
   },
 };

@@ -1,5 +1,5 @@
-import type { Database } from 'better-sqlite3';
 import type { Actor, NewEvent } from '../domain/events.js';
+import type { ImportRecords } from '../store/import-records.js';
 
 /** What one valid row asks for: a change to write, or nothing when the records already agree. */
 export interface RowChange {
@@ -19,31 +19,16 @@ export interface ImportKind {
    * may not name a record twice). `now` refuses new records whose validity has already ended.
    */
   checker(
-    db: Database,
+    records: ImportRecords,
     now: Date,
     cabinet?: ImportCabinet,
   ): (row: Readonly<Record<string, string>>) => RowChange | null;
   /** The current records as CSV rows, in header order; `cards` shows full card numbers. */
-  exportRows(db: Database, options: { cards: boolean }): unknown[][];
+  exportRows(records: ImportRecords, options: { cards: boolean }): unknown[][];
 }
 
 /** What the cabinet's hardware allows, for checks a file cannot make alone. */
 export interface ImportCabinet {
   /** Why the badge reader can never send this (upper-cased) card number; undefined: it can. */
   cardRefusal?: (card: string) => string | undefined;
-}
-
-export interface HolderRef {
-  id: number;
-  name: string;
-  retired: boolean;
-}
-
-/** Finds the holder an HR reference names, retired ones included (so the row can say so). */
-export function holderLookup(db: Database): (ref: string) => HolderRef | undefined {
-  const stmt = db.prepare('SELECT id, name, retired FROM holders WHERE hr_ref = ?');
-  return (ref) => {
-    const row = stmt.get(ref) as { id: number; name: string; retired: number } | undefined;
-    return row && { id: row.id, name: row.name, retired: row.retired === 1 };
-  };
 }

@@ -1,12 +1,6 @@
-import type { Database } from 'better-sqlite3';
+import type { ImportRecords } from '../store/import-records.js';
 import { count, FieldError, instant, notEnded, text, validityOrder } from './fields.js';
-import { holderLookup, type ImportKind, type RowChange } from './import-kind.js';
-
-interface PermissionRecord {
-  valid_from: string | null;
-  valid_until: string | null;
-  max_loan_minutes: number | null;
-}
+import type { ImportKind, RowChange } from './import-kind.js';
 
 /**
  * permissions.csv: the direct permissions (a holder may take the key of a slot), each with its
@@ -16,22 +10,13 @@ interface PermissionRecord {
 export const permissionsCsv: ImportKind = {
   name: 'permissions',
   headers: ['hr_ref', 'slot', 'valid_from', 'valid_until', 'max_loan_minutes'],
-  checker(db: Database, now: Date) {
+  checker(records: ImportRecords, now: Date) {
     const seen = new Set<string>();
-    const holderByRef = holderLookup(db);
-    const insert = db.prepare(
-      `INSERT INTO permissions (holder_id, slot, valid_from, valid_until, max_loan_minutes, created_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-    );
-    const slotExists = db.prepare('SELECT 1 FROM slots WHERE number = ?');
-    const byPair = db.prepare(
-      'SELECT valid_from, valid_until, max_loan_minutes FROM permissions WHERE holder_id = ? AND slot = ?',
-    );
     return (row): RowChange | null => {
       const ref = text(row.hr_ref ?? '', 'hr_ref', 64);
       const slot = count(row.slot ?? '', 'slot', 1);
       if (slot === null) throw new FieldError('slot is empty');
-      if (!slotExists.get(slot)) throw new FieldError(`no slot ${slot} in this cabinet`);
+      if (!records.slotExists(slot)) throw new FieldError(`no slot ${slot} in this cabinet`);
       const pair = `${ref}\u0000${slot}`;
       if (seen.has(pair))
         throw new FieldError(`hr_ref ${ref}, slot ${slot} appears twice in the file`);
@@ -40,10 +25,10 @@ export const permissionsCsv: ImportKind = {
       const validUntil = instant(row.valid_until ?? '', 'valid_until');
       validityOrder(validFrom, validUntil);
       const maxLoan = count(row.max_loan_minutes ?? '', 'max_loan_minutes', 1);
-      const holder = holderByRef(ref);
+      const holder = records.holderByRef(ref);
       if (!holder) throw new FieldError(`no holder has hr_ref ${ref} (import the holders first)`);
       if (holder.retired) throw new FieldError(`hr_ref ${ref} is holder ${holder.id}, retired`);
-      const record = byPair.get(holder.id, slot) as PermissionRecord | undefined;
+      const record = records.permission(holder.id, slot);
       if (record) {
         const same =
           record.valid_from === validFrom &&
@@ -60,20 +45,16 @@ export const permissionsCsv: ImportKind = {
       notEnded(validUntil, now, 'valid_until');
       return {
         apply(actor, at) {
-          insert.run(holder.id, slot, validFrom, validUntil, maxLoan, at);
+          records.insertPermission(
+            { holderId: holder.id, slot, validFrom, validUntil, maxLoanMinutes: maxLoan },
+            at,
+          );
           return { type: 'permission.granted', data: { actor, holderId: holder.id, slot } };
         },
       };
     };
   },
-  exportRows(db) {
-    return db
-      .prepare(
-        `SELECT h.hr_ref, p.slot, p.valid_from, p.valid_until, p.max_loan_minutes
-           FROM permissions p JOIN holders h ON h.id = p.holder_id
-          WHERE h.retired = 0 AND h.hr_ref IS NOT NULL ORDER BY h.hr_ref, p.slot`,
-      )
-      .raw()
-      .all() as unknown[][];
+  exportRows(records) {
+    return records.permissionRows();
   },
 };

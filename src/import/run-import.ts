@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { Actor, NewEvent } from '../domain/events.js';
 import { KeywardenError } from '../errors.js';
 import type { EventLog } from '../store/event-log.js';
+import { ImportRecords } from '../store/import-records.js';
 import { currentSyncVersion } from '../store/permission-sync.js';
 import { CsvSyntaxError, parseCsv, unguardFormula, type CsvRecord } from './csv.js';
 import { FieldError } from './fields.js';
@@ -59,7 +60,7 @@ export function runImport(
     .transaction((): ImportReport => {
       refuseWhenManagedCentrally(db);
       const at = options.now?.() ?? new Date();
-      const check = kind.checker(db, at, options.cabinet);
+      const check = kind.checker(new ImportRecords(db), at, options.cabinet);
       const errors: RowError[] = [];
       const changes: RowChange[] = [];
       let unchanged = 0;

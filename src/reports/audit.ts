@@ -1,42 +1,19 @@
 import type { Database } from 'better-sqlite3';
 import { activeDuplicateFobs } from '../store/duplicate-fobs.js';
 import { lastKnownSlots, type SlotSeen } from '../store/last-known-slots.js';
+import { keyRecords, openLoansByHolderState, slotNumbers } from '../store/report-queries.js';
 import type { Report } from './report.js';
-
-interface KeyRecord {
-  id: number;
-  label: string;
-  homeSlot: number | null;
-  state: string;
-}
-
-interface OpenLoan {
-  keyId: number;
-  holderId: number;
-  holderName: string;
-  enabled: number;
-  retired: number;
-  since: string;
-}
 
 /**
  * The physical inventory as last known, slot by slot (src/store/last-known-slots.ts, replayed
  * from the events that move keys), against the records.
  */
 export function auditReport(db: Database): Report {
-  const slots = db.prepare('SELECT number FROM slots ORDER BY number').pluck().all() as number[];
-  const keys = db
-    .prepare('SELECT id, label, home_slot AS homeSlot, state FROM keys ORDER BY id')
-    .all() as KeyRecord[];
+  const slots = slotNumbers(db);
+  const keys = keyRecords(db);
   const keyById = new Map(keys.map((k) => [k.id, k]));
   const homeOf = new Map(keys.filter((k) => k.homeSlot !== null).map((k) => [k.homeSlot, k]));
-  const loans = db
-    .prepare(
-      `SELECT l.key_id AS keyId, l.holder_id AS holderId, h.name AS holderName, h.enabled, h.retired,
-              l.out_at AS since
-         FROM loans l JOIN holders h ON h.id = l.holder_id WHERE l.returned_at IS NULL`,
-    )
-    .all() as OpenLoan[];
+  const loans = openLoansByHolderState(db);
   const loanOf = new Map(loans.map((l) => [l.keyId, l]));
 
   const seen = lastKnownSlots(db);

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { eventsNaming, oldestEvent } from '../store/report-queries.js';
 import { eventDetails } from './event-details.js';
 import { requireRecord } from './known-record.js';
 import type { Cell, Report } from './report.js';
@@ -24,21 +25,7 @@ export function historyReport(db: Database, query: HistoryQuery): Report {
   const id = query.keyId ?? query.holderId;
   if (id === undefined) throw new Error('historyReport needs a keyId or a holderId');
   requireRecord(db, name === 'keyId' ? 'key' : 'holder', id);
-  const events = db
-    .prepare(
-      `SELECT seq, time, type, json_extract(payload, '$.data') AS data FROM events
-        WHERE instr(payload, ?) > 0 AND json_extract(payload, ?) = ? AND time >= ? AND time < ?
-        ORDER BY seq`,
-    )
-    // The payload is the JSON as published, without spaces: a plain text search skips most
-    // events before any JSON is parsed (measured over 120,000 events on the dev machine: 680 ms
-    // down to 520), and the JSON lookup then rules out the likes of "keyId":30 for key 3.
-    .all(`"${name}":${id}`, `$.data.${name}`, id, query.from ?? '', query.to ?? '\uffff') as Array<{
-    seq: number;
-    time: string;
-    type: string;
-    data: string;
-  }>;
+  const events = eventsNaming(db, name, id, query.from, query.to);
   return {
     columns: [
       { key: 'seq', header: 'SEQ' },
@@ -77,7 +64,6 @@ export function historyReport(db: Database, query: HistoryQuery): Report {
  * at 1 and are never reused), else null: the log is complete.
  */
 export function prunedBefore(db: Database): string | null {
-  const first = db.prepare('SELECT seq, time FROM events ORDER BY seq LIMIT 1').get() as
-    { seq: number; time: string } | undefined;
+  const first = oldestEvent(db);
   return first && first.seq > 1 ? first.time : null;
 }

@@ -1,26 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import { openLoans } from '../store/report-queries.js';
 import { duration, type Report } from './report.js';
-
-interface OpenLoan {
-  keyId: number;
-  label: string;
-  slot: number;
-  holderId: number;
-  holderName: string;
-  since: string;
-  due: string | null;
-}
-
-function openLoans(db: Database): OpenLoan[] {
-  return db
-    .prepare(
-      `SELECT l.key_id AS keyId, k.label, l.slot, l.holder_id AS holderId, h.name AS holderName,
-              l.out_at AS since, l.due_at AS due
-         FROM loans l JOIN keys k ON k.id = l.key_id JOIN holders h ON h.id = l.holder_id
-        WHERE l.returned_at IS NULL ORDER BY l.out_at, l.key_id`,
-    )
-    .all() as OpenLoan[];
-}
 
 /** Keys out now: with whom, since when, due when, and whether they are overdue at `now`. */
 export function keysOutReport(db: Database, now: Date): Report {

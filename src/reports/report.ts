@@ -1,7 +1,7 @@
 import { printableJson } from '../domain/values/free-text.js';
 import { writeCsv, type CsvOptions } from '../import/csv.js';
-import { localTimeFormat } from '../cli/local-time-format.js';
-import { table } from '../cli/table.js';
+import { localTimeFormat } from '../present/local-time-format.js';
+import { table } from '../present/table.js';
 
 export type Cell = string | number | boolean | null;
 

@@ -11,7 +11,7 @@ import {
   type SyncEnvelope,
   type SyncSummary,
 } from '../domain/permission-set.js';
-import { ensureSlots } from './custodian-store.js';
+import { ensureSlots } from './slots.js';
 import { countsOf, diffSets, type SectionDiff, type SetDiff } from './sync-diff.js';
 import { KEYS_OUT, SYNC_TABLES } from './sync-tables.js';
 

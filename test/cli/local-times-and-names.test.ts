@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localTimeFormat } from '../../src/cli/local-time-format.js';
+import { localTimeFormat } from '../../src/present/local-time-format.js';
 import { cliCabinet } from '../support/cli-cabinet.js';
 import { runCli } from '../support/run-cli.js';
 

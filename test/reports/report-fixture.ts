@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { NewEvent } from '../../src/domain/events.js';
-import { CustodianStore, ensureSlots } from '../../src/store/custodian-store.js';
+import { CustodianStore } from '../../src/store/custodian-store.js';
+import { ensureSlots } from '../../src/store/slots.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { FakeClock } from '../support/fake-clock.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CustodianStore, ensureSlots } from '../../src/store/custodian-store.js';
+import { CustodianStore } from '../../src/store/custodian-store.js';
+import { ensureSlots } from '../../src/store/slots.js';
 import { addGroup, addMember } from '../../src/store/custodian/groups.js';
 import { grant } from '../../src/store/custodian/grants.js';
 import { disableHolder, updateHolder } from '../../src/store/custodian/holders.js';

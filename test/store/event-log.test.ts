@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventLog } from '../../src/store/event-log.js';
-import { ensureSlots } from '../../src/store/custodian-store.js';
+import { ensureSlots } from '../../src/store/slots.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { useTempDb } from '../support/temp-db.js';
 

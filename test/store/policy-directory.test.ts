@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideAccess } from '../../src/domain/access-decision.js';
 import { policyInputsOf } from '../../src/domain/policy/policy-inputs.js';
-import { ensureSlots } from '../../src/store/custodian-store.js';
+import { ensureSlots } from '../../src/store/slots.js';
 import type { Database } from '../../src/store/database.js';
 import { SqliteDirectory } from '../../src/store/sqlite-directory.js';
 import { SqlitePolicyLookups } from '../../src/store/policy-lookups.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ensureSlots } from '../../src/store/custodian-store.js';
+import { ensureSlots } from '../../src/store/slots.js';
 import type { Database } from '../../src/store/database.js';
 import { VALIDITY_ENDS_SQL } from '../../src/store/policy-lookups.js';
 import { useTempDb } from '../support/temp-db.js';

@@ -1,4 +1,5 @@
-import { CustodianStore, ensureSlots } from '../../src/store/custodian-store.js';
+import { CustodianStore } from '../../src/store/custodian-store.js';
+import { ensureSlots } from '../../src/store/slots.js';
 import { openDatabase } from '../../src/store/database.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { systemClock } from '../../src/platform/system-clock.js';

@@ -1,16 +1,15 @@
+import type { CsvExport } from '../../app/csv-transfer.js';
 import { printable } from '../../domain/values/free-text.js';
 import { readFileSync } from 'node:fs';
 import { KeywardenError } from '../../errors.js';
 import { writeCsv } from '../../import/csv.js';
 import type { ImportKind } from '../../import/import-kind.js';
 import { IMPORT_KINDS } from '../../import/kinds.js';
-import { runImport } from '../../import/run-import.js';
 import { readerRefusal } from '../card-format.js';
-import { custodianActor, openCustodian } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { openCustodian } from '../context.js';
 import type { Command, CommandIo, ParsedArgs } from '../command.js';
 import { checkOutputPath, writeOutputFile } from '../output-file.js';
-
-const EXIT_FAILED = 1;
 
 function readUtf8(file: string): string {
   let bytes: Buffer;
@@ -41,7 +40,7 @@ function importCommand(kind: ImportKind): Command {
       let report;
       try {
         const badge = ctx.profile.readers.badge;
-        report = runImport(ctx.db, ctx.log, custodianActor(args), kind, csv, {
+        report = ctx.app.csv.import(kind, csv, {
           dryRun,
           cabinet: { cardRefusal: (card) => readerRefusal(card, badge) },
         });
@@ -54,7 +53,7 @@ function importCommand(kind: ImportKind): Command {
         io.err(
           `nothing imported: ${report.errors.length} bad row${report.errors.length === 1 ? '' : 's'} (fix ${report.errors.length === 1 ? 'it' : 'them'} and import the whole file again)`,
         );
-        return EXIT_FAILED;
+        return EXIT.failed;
       }
       const rows = `${report.rows} row${report.rows === 1 ? '' : 's'}`;
       io.out(
@@ -86,17 +85,13 @@ function exportCommand(kind: ImportKind): Command {
       const output = args.values.output;
       if (typeof output === 'string') checkOutputPath(output);
       const ctx = openCustodian(args, { mustExist: true });
-      let rows: unknown[][];
-      let unlinked: number;
+      let exported: CsvExport;
       try {
-        rows = kind.exportRows(ctx.db, { cards: withCards });
-        unlinked = ctx.db
-          .prepare('SELECT count(*) FROM holders WHERE retired = 0 AND hr_ref IS NULL')
-          .pluck()
-          .get() as number;
+        exported = ctx.app.csv.export(kind, { cards: withCards });
       } finally {
         ctx.close();
       }
+      const { rows, holdersWithoutRef: unlinked } = exported;
       const csv = writeCsv(kind.headers, rows, { rawCells: args.values['raw-cells'] === true });
       if (typeof output === 'string') {
         // Full card numbers are personal data: only the owner may read the file.

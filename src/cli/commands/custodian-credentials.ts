@@ -1,17 +1,10 @@
 import { KeywardenError } from '../../errors.js';
 import { maskCard } from '../../log/mask-card.js';
-import {
-  listCredentials,
-  updateCredential,
-  type CredentialFields,
-} from '../../store/custodian/credentials.js';
-import { requireEnabledHolder } from '../../store/custodian/holders.js';
-import { awaitOutcome, completeRequest, insertRequest } from '../../store/custodian/requests.js';
-import { refuseWhenManagedCentrally } from '../../store/custodian/scope.js';
+import type { CredentialFields } from '../../store/custodian/credentials.js';
 import { instantOrNone, validity, wholeNumber } from '../../store/custodian/values.js';
 import { checkCardForReader } from '../card-format.js';
 import { positiveInt, requireOption, type Command } from '../command.js';
-import { EXIT_FAILED } from './custodian-exit.js';
+import { EXIT } from '../exit-codes.js';
 import {
   AS,
   AS_USAGE,
@@ -41,7 +34,7 @@ function setEnabled(enabled: boolean): Command {
     options: AS,
     run(args, io) {
       const id = idArg(args, 0, 'credential-id');
-      const changed = withStore(args, ({ scope }) => updateCredential(scope, id, { enabled }));
+      const changed = withStore(args, ({ app }) => app.credentials.update(id, { enabled }));
       io.out(
         changed
           ? `credential ${id} ${verb}d`
@@ -61,9 +54,9 @@ export const credentialCommands: Command[] = [
       const holder = positiveInt(requireOption(args, 'holder'), '--holder');
       const card = requireOption(args, 'card');
       const bounds = validity(option(args, 'valid-from'), option(args, 'valid-until'));
-      const id = withStore(args, ({ store, profile }) => {
+      const id = withStore(args, ({ app, profile }) => {
         checkCardForReader(card, profile.readers.badge);
-        return store.addCredential(holder, card, bounds);
+        return app.credentials.add(holder, card, bounds);
       });
       io.out(
         `credential ${id} added: card ${maskCard(card.trim().toUpperCase())} for holder ${holder}`,
@@ -84,25 +77,13 @@ export const credentialCommands: Command[] = [
       const given = option(args, 'timeout');
       const seconds = given === undefined ? 30 : wholeNumber(given, '--timeout', 1);
       if (seconds > 600) throw new KeywardenError('USAGE', '--timeout must be at most 600 seconds');
-      const outcome = await withStoreAsync(args, async ({ db, scope }) => {
-        // Checked here too, so a mistake is told at once rather than after the tap.
-        refuseWhenManagedCentrally(db);
-        requireEnabledHolder(scope, holderId);
-        const request = insertRequest(
-          db,
-          'enrol_card',
-          { holderId },
-          scope.actor,
-          new Date(),
-          seconds * 1000,
-        );
+      const outcome = await withStoreAsync(args, async ({ app }) => {
+        const request = app.requests.enrolNextCard(holderId, seconds * 1000);
         // Hooked before the prompt: a Ctrl-C the moment the prompt shows must close the request.
-        const unhook = closeRequestOnInterrupt(() =>
-          completeRequest(db, request.id, { cancelled: true }, new Date()),
-        );
+        const unhook = closeRequestOnInterrupt(request.cancel);
         io.out(`tap the card now (holder ${holderId}; waiting ${seconds} s)`);
         try {
-          return await awaitOutcome(db, request.id, request.expiresAt);
+          return await request.outcome;
         } finally {
           unhook();
         }
@@ -111,11 +92,11 @@ export const credentialCommands: Command[] = [
         io.err(
           `keywarden credential enrol: no card was enrolled within ${seconds} s. Is the daemon running (systemctl status keywarden)? Was a card tapped?`,
         );
-        return EXIT_FAILED;
+        return EXIT.failed;
       }
       if (typeof outcome.error === 'string') {
         io.err(`keywarden credential enrol: the card was read but not enrolled: ${outcome.error}`);
-        return EXIT_FAILED;
+        return EXIT.failed;
       }
       io.out(
         `credential ${String(outcome.credentialId)} added: card ${String(outcome.card)} for holder ${holderId}`,
@@ -139,7 +120,7 @@ export const credentialCommands: Command[] = [
       if (from !== undefined) patch.validFrom = instantOrNone(from, '--valid-from');
       const until = option(args, 'valid-until');
       if (until !== undefined) patch.validUntil = instantOrNone(until, '--valid-until');
-      const changed = withStore(args, ({ scope }) => updateCredential(scope, id, patch));
+      const changed = withStore(args, ({ app }) => app.credentials.update(id, patch));
       io.out(changed ? `credential ${id} changed` : `credential ${id} already so; nothing changed`);
     },
   },
@@ -154,7 +135,7 @@ export const credentialCommands: Command[] = [
       withStore(args, (ctx) => {
         // Printed while the database is open: the view looks names up as they are shown.
         const view = readableView(ctx);
-        const rows = listCredentials(ctx.scope, holder);
+        const rows = ctx.app.credentials.list(holder);
         printRows(
           args,
           io,

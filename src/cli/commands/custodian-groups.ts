@@ -1,18 +1,4 @@
-import {
-  addGroup,
-  addMember,
-  listGroups,
-  removeGroup,
-  removeMember,
-  updateGroup,
-} from '../../store/custodian/groups.js';
-import {
-  addKeySet,
-  addKeyToSet,
-  listKeySets,
-  removeKeySet,
-  removeKeyFromSet,
-} from '../../store/custodian/key-sets.js';
+import type { CustodianApp } from '../../app/custodian-app.js';
 import { name as checkName, wholeNumber, wholeNumberOrNone } from '../../store/custodian/values.js';
 import { requireOption, type Command } from '../command.js';
 import {
@@ -32,7 +18,7 @@ function membership(
   path: [string, string],
   summary: string,
   names: [string, string],
-  apply: typeof addMember,
+  apply: (app: CustodianApp, a: number, b: number) => boolean,
   done: (a: number, b: number) => string,
   nothing: string,
 ): Command {
@@ -45,7 +31,7 @@ function membership(
     run(args, io) {
       const a = idArg(args, 0, names[0]);
       const b = idArg(args, 1, names[1]);
-      const changed = withStore(args, ({ scope }) => apply(scope, a, b));
+      const changed = withStore(args, ({ app }) => apply(app, a, b));
       io.out(changed ? done(a, b) : nothing);
     },
   };
@@ -61,7 +47,7 @@ export const groupCommands: Command[] = [
       const name = checkName(requireOption(args, 'name'), '--name');
       const max = option(args, 'max-loan-minutes');
       const limit = max === undefined ? null : wholeNumber(max, '--max-loan-minutes', 1);
-      const id = withStore(args, ({ scope }) => addGroup(scope, name, limit));
+      const id = withStore(args, ({ app }) => app.groups.add(name, limit));
       io.out(`group ${id} added: ${name}`);
     },
   },
@@ -74,7 +60,7 @@ export const groupCommands: Command[] = [
     run(args, io) {
       const id = idArg(args, 0, 'group-id');
       const name = checkName(requireOption(args, 'name'), '--name');
-      const changed = withStore(args, ({ scope }) => updateGroup(scope, id, { name }));
+      const changed = withStore(args, ({ app }) => app.groups.update(id, { name }));
       io.out(
         changed ? `group ${id} renamed: ${name}` : `group ${id} already so named; nothing changed`,
       );
@@ -93,8 +79,8 @@ export const groupCommands: Command[] = [
         '--max-loan-minutes',
         1,
       );
-      const changed = withStore(args, ({ scope }) =>
-        updateGroup(scope, id, { maxLoanMinutes: limit }),
+      const changed = withStore(args, ({ app }) =>
+        app.groups.update(id, { maxLoanMinutes: limit }),
       );
       io.out(changed ? `group ${id} changed` : `group ${id} already so; nothing changed`);
     },
@@ -107,7 +93,7 @@ export const groupCommands: Command[] = [
     options: AS,
     run(args, io) {
       const id = idArg(args, 0, 'group-id');
-      withStore(args, ({ scope }) => removeGroup(scope, id));
+      withStore(args, ({ app }) => app.groups.remove(id));
       io.out(`group ${id} removed`);
     },
   },
@@ -115,7 +101,7 @@ export const groupCommands: Command[] = [
     ['group', 'add-member'],
     'put a holder in an access group',
     ['group-id', 'holder-id'],
-    addMember,
+    (app, g, h) => app.groups.addMember(g, h),
     (g, h) => `holder ${h} is now in group ${g}`,
     'already a member; nothing changed',
   ),
@@ -123,7 +109,7 @@ export const groupCommands: Command[] = [
     ['group', 'remove-member'],
     'take a holder out of an access group',
     ['group-id', 'holder-id'],
-    removeMember,
+    (app, g, h) => app.groups.removeMember(g, h),
     (g, h) => `holder ${h} is no longer in group ${g}`,
     'was not a member; nothing changed',
   ),
@@ -136,7 +122,7 @@ export const groupCommands: Command[] = [
       withStore(args, (ctx) => {
         // Printed while the database is open: the view looks names up as they are shown.
         const view = readableView(ctx);
-        const rows = listGroups(ctx.scope);
+        const rows = ctx.app.groups.list();
         printRows(
           args,
           io,
@@ -160,7 +146,7 @@ export const groupCommands: Command[] = [
     options: { name: { type: 'string' }, ...AS },
     run(args, io) {
       const name = checkName(requireOption(args, 'name'), '--name');
-      const id = withStore(args, ({ scope }) => addKeySet(scope, name));
+      const id = withStore(args, ({ app }) => app.keySets.add(name));
       io.out(`key set ${id} added: ${name}`);
     },
   },
@@ -168,7 +154,7 @@ export const groupCommands: Command[] = [
     ['key-set', 'add-key'],
     'put a key in a key set',
     ['key-set-id', 'key-id'],
-    addKeyToSet,
+    (app, set, key) => app.keySets.addKey(set, key),
     (s, k) => `key ${k} is now in key set ${s}`,
     'already in the set; nothing changed',
   ),
@@ -176,7 +162,7 @@ export const groupCommands: Command[] = [
     ['key-set', 'remove-key'],
     'take a key out of a key set',
     ['key-set-id', 'key-id'],
-    removeKeyFromSet,
+    (app, set, key) => app.keySets.removeKey(set, key),
     (s, k) => `key ${k} is no longer in key set ${s}`,
     'was not in the set; nothing changed',
   ),
@@ -188,7 +174,7 @@ export const groupCommands: Command[] = [
     options: AS,
     run(args, io) {
       const id = idArg(args, 0, 'key-set-id');
-      withStore(args, ({ scope }) => removeKeySet(scope, id));
+      withStore(args, ({ app }) => app.keySets.remove(id));
       io.out(`key set ${id} removed`);
     },
   },
@@ -201,7 +187,7 @@ export const groupCommands: Command[] = [
       withStore(args, (ctx) => {
         // Printed while the database is open: the view looks names up as they are shown.
         const view = readableView(ctx);
-        const rows = listKeySets(ctx.scope);
+        const rows = ctx.app.keySets.list();
         printRows(
           args,
           io,

@@ -1,11 +1,5 @@
 import { printable, printableJson } from '../../domain/values/free-text.js';
-import {
-  disableHolder,
-  enableHolder,
-  showHolder,
-  updateHolder,
-  type HolderFields,
-} from '../../store/custodian/holders.js';
+import type { HolderFields } from '../../store/custodian/holders.js';
 import {
   freeText,
   instantOrNone,
@@ -14,7 +8,7 @@ import {
   wholeNumberOrNone,
 } from '../../store/custodian/values.js';
 import { requireOption, type Command } from '../command.js';
-import { table } from '../table.js';
+import { table } from '../../present/table.js';
 import {
   AS,
   AS_USAGE,
@@ -54,8 +48,8 @@ export const holderCommands: Command[] = [
       );
       const max = option(args, 'max-keys-out');
       const maxKeysOut = max === undefined ? null : wholeNumber(max, '--max-keys-out', 0);
-      const id = withStore(args, ({ store }) =>
-        store.addHolder(name, { validFrom, validUntil, maxKeysOut }),
+      const id = withStore(args, ({ app }) =>
+        app.holders.add(name, { validFrom, validUntil, maxKeysOut }),
       );
       io.out(`holder ${id} added: ${name}`);
     },
@@ -66,7 +60,7 @@ export const holderCommands: Command[] = [
     usage: 'holder list [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const rows = withStore(args, ({ store }) => store.listHolders());
+      const rows = withStore(args, ({ app }) => app.holders.list());
       printRows(
         args,
         io,
@@ -88,7 +82,7 @@ export const holderCommands: Command[] = [
       withStore(args, (ctx) => {
         // Printed while the database is open: the view looks names up as they are shown.
         const view = readableView(ctx);
-        const h = showHolder(ctx.scope, id);
+        const h = ctx.app.holders.show(id);
         if (args.values.json) {
           io.out(printableJson(h));
           return;
@@ -137,7 +131,7 @@ export const holderCommands: Command[] = [
       withStore(args, (ctx) => {
         // Printed while the database is open: the view looks names up as they are shown.
         const view = readableView(ctx);
-        const { changed, outstanding } = disableHolder(ctx.scope, id);
+        const { changed, outstanding } = ctx.app.holders.disable(id);
         io.out(
           changed ? `holder ${id} disabled` : `holder ${id} was already disabled; nothing changed`,
         );
@@ -163,7 +157,7 @@ export const holderCommands: Command[] = [
     options: AS,
     run(args, io) {
       const id = idArg(args, 0, 'holder-id');
-      const changed = withStore(args, ({ scope }) => enableHolder(scope, id));
+      const changed = withStore(args, ({ app }) => app.holders.enable(id));
       io.out(
         changed ? `holder ${id} enabled` : `holder ${id} was already enabled; nothing changed`,
       );
@@ -197,7 +191,7 @@ export const holderCommands: Command[] = [
           max.trim().toLowerCase() === 'default'
             ? null
             : wholeNumberOrNone(max, '--max-keys-out', 0);
-      const changed = withStore(args, ({ scope }) => updateHolder(scope, id, patch));
+      const changed = withStore(args, ({ app }) => app.holders.update(id, patch));
       io.out(changed ? `holder ${id} changed` : `holder ${id} already so; nothing changed`);
     },
   },

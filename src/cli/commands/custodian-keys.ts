@@ -1,10 +1,7 @@
 import {
   KEY_STATES,
   KEY_TIERS,
-  listKeys,
-  listSlots,
   RETURN_POLICIES,
-  updateKey,
   type KeyFields,
   type KeyPolicy,
 } from '../../store/custodian/keys.js';
@@ -78,7 +75,7 @@ export const keyCommands: Command[] = [
       const slot = positiveInt(requireOption(args, 'slot'), '--slot');
       const label = freeText(requireOption(args, 'label'), '--label');
       const policy = policyOptions(args);
-      const id = withStore(args, ({ store }) => store.addKey(tag, slot, label, policy));
+      const id = withStore(args, ({ app }) => app.keys.add(tag, slot, label, policy));
       io.out(`key ${id} added: ${label.trim()} in slot ${slot}`);
     },
   },
@@ -94,7 +91,7 @@ export const keyCommands: Command[] = [
       const patch: Partial<KeyFields> = policyOptions(args);
       const label = option(args, 'label');
       if (label !== undefined) patch.label = freeText(label, '--label');
-      const changed = withStore(args, ({ scope }) => updateKey(scope, id, patch));
+      const changed = withStore(args, ({ app }) => app.keys.update(id, patch));
       io.out(changed ? `key ${id} changed` : `key ${id} already so; nothing changed`);
     },
   },
@@ -107,7 +104,7 @@ export const keyCommands: Command[] = [
     run(args, io) {
       const id = idArg(args, 0, 'key-id');
       const state = oneOf(args.positionals[1] ?? '', 'state', KEY_STATES);
-      const changed = withStore(args, ({ scope }) => updateKey(scope, id, { state }));
+      const changed = withStore(args, ({ app }) => app.keys.update(id, { state }));
       io.out(
         changed ? `key ${id} is now ${state}` : `key ${id} was already ${state}; nothing changed`,
       );
@@ -122,7 +119,7 @@ export const keyCommands: Command[] = [
       withStore(args, (ctx) => {
         // Printed while the database is open: the view looks names up as they are shown.
         const view = readableView(ctx);
-        const rows = listKeys(ctx.scope);
+        const rows = ctx.app.keys.list();
         printRows(
           args,
           io,
@@ -166,7 +163,7 @@ export const keyCommands: Command[] = [
       withStore(args, (ctx) => {
         // Printed while the database is open: the view looks names up as they are shown.
         const view = readableView(ctx);
-        const rows = listSlots(ctx.scope);
+        const rows = ctx.app.slots.list();
         printRows(
           args,
           io,

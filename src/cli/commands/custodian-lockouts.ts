@@ -1,15 +1,7 @@
 import { KeywardenError } from '../../errors.js';
-import { credentialFields } from '../../store/custodian/credentials.js';
-import { activeLockouts } from '../../store/custodian/lockouts.js';
-import {
-  awaitOutcome,
-  completeRequest,
-  insertRequest,
-  type ClearLockoutPayload,
-} from '../../store/custodian/requests.js';
 import { wholeNumber } from '../../store/custodian/values.js';
 import { positiveInt, type Command } from '../command.js';
-import { EXIT_FAILED } from './custodian-exit.js';
+import { EXIT } from '../exit-codes.js';
 import {
   AS,
   AS_USAGE,
@@ -33,7 +25,7 @@ export const lockoutCommands: Command[] = [
       withStore(args, (ctx) => {
         // Printed while the database is open: the view looks names up as they are shown.
         const view = readableView(ctx);
-        const rows = activeLockouts(ctx.db, new Date());
+        const rows = ctx.app.lockouts.list(new Date());
         printRows(
           args,
           io,
@@ -63,31 +55,17 @@ export const lockoutCommands: Command[] = [
     options: { timeout: { type: 'string' }, ...AS },
     async run(args, io) {
       const target = args.positionals[0] ?? '';
-      const payload: ClearLockoutPayload =
-        target === 'reader'
-          ? { subject: 'reader' }
-          : { subject: 'credential', credentialId: positiveInt(target, 'credential-id') };
+      const what = target === 'reader' ? 'the reader' : `credential ${target}`;
+      const subject =
+        target === 'reader' ? 'reader' : { credentialId: positiveInt(target, 'credential-id') };
       const given = option(args, 'timeout');
       const seconds = given === undefined ? 10 : wholeNumber(given, '--timeout', 1);
       if (seconds > 600) throw new KeywardenError('USAGE', '--timeout must be at most 600 seconds');
-      const what = target === 'reader' ? 'the reader' : `credential ${target}`;
-      const outcome = await withStoreAsync(args, async ({ db, scope }) => {
-        if (payload.credentialId !== undefined) {
-          payload.holderId = credentialFields(scope, payload.credentialId).holderId;
-        }
-        const request = insertRequest(
-          db,
-          'clear_lockout',
-          payload,
-          scope.actor,
-          new Date(),
-          seconds * 1000,
-        );
-        const unhook = closeRequestOnInterrupt(() =>
-          completeRequest(db, request.id, { cancelled: true }, new Date()),
-        );
+      const outcome = await withStoreAsync(args, async ({ app }) => {
+        const request = app.requests.clearLockout(subject, seconds * 1000);
+        const unhook = closeRequestOnInterrupt(request.cancel);
         try {
-          return await awaitOutcome(db, request.id, request.expiresAt);
+          return await request.outcome;
         } finally {
           unhook();
         }
@@ -96,7 +74,7 @@ export const lockoutCommands: Command[] = [
         io.err(
           `keywarden lockout clear: no daemon answered within ${seconds} s. Is the daemon running (systemctl status keywarden)? Lockouts live in the running daemon; nothing was cleared.`,
         );
-        return EXIT_FAILED;
+        return EXIT.failed;
       }
       io.out(
         outcome.cleared

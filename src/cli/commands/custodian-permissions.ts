@@ -1,5 +1,5 @@
 import { KeywardenError } from '../../errors.js';
-import { grant, listGrants, revokeGrant, type GrantSpec } from '../../store/custodian/grants.js';
+import type { GrantSpec } from '../../store/custodian/grants.js';
 import { validity, wholeNumber } from '../../store/custodian/values.js';
 import { positiveInt, type Command, type ParsedArgs } from '../command.js';
 import {
@@ -56,7 +56,7 @@ export const permissionCommands: Command[] = [
         'maxLoanMinutes',
         max === undefined ? undefined : wholeNumber(max, '--max-loan-minutes', 1),
       );
-      const result = withStore(args, ({ scope }) => grant(scope, spec));
+      const result = withStore(args, ({ app }) => app.grants.add(spec));
       const who = spec.holderId !== undefined ? `holder ${spec.holderId}` : `group ${spec.groupId}`;
       const what = spec.slot !== undefined ? `slot ${spec.slot}` : `key set ${spec.keySetId}`;
       if (result.kind === 'permission') {
@@ -89,13 +89,13 @@ export const permissionCommands: Command[] = [
       if (grantId !== undefined) {
         if (holder !== undefined || slot !== undefined)
           throw new KeywardenError('USAGE', 'give either --grant, or --holder with --slot');
-        withStore(args, ({ scope }) => revokeGrant(scope, grantId));
+        withStore(args, ({ app }) => app.grants.revoke(grantId));
         io.out(`grant ${grantId} revoked`);
         return;
       }
       if (holder === undefined || slot === undefined)
         throw new KeywardenError('USAGE', 'give --holder with --slot, or --grant');
-      const changed = withStore(args, ({ store }) => store.revoke(holder, slot));
+      const changed = withStore(args, ({ app }) => app.permissions.revoke(holder, slot));
       io.out(
         changed
           ? `holder ${holder} may no longer take slot ${slot}`
@@ -112,7 +112,7 @@ export const permissionCommands: Command[] = [
       withStore(args, (ctx) => {
         // Printed while the database is open: the view looks names up as they are shown.
         const view = readableView(ctx);
-        const rows = listGrants(ctx.scope);
+        const rows = ctx.app.grants.list();
         printRows(
           args,
           io,

@@ -1,11 +1,5 @@
 import { KeywardenError } from '../../errors.js';
-import {
-  checkPinFormat,
-  clearPin,
-  pinState,
-  setPin,
-  setPinRequired,
-} from '../../store/custodian/pins.js';
+import { checkPinFormat } from '../../store/custodian/pins.js';
 import { yesNo } from '../../store/custodian/values.js';
 import type { Command, CommandIo, ParsedArgs } from '../command.js';
 import { SecretReader } from '../read-secret.js';
@@ -47,10 +41,10 @@ function pinSetter(kind: 'pin' | 'duress'): Command {
       const id = idArg(args, 0, 'credential-id');
       const given = option(args, 'required');
       const required = given === undefined ? undefined : yesNo(given, '--required');
-      await withStoreAsync(args, async ({ scope }) => {
-        pinState(scope, id); // a wrong id is told before the PIN is typed
+      await withStoreAsync(args, async ({ app }) => {
+        app.pins.state(id); // a wrong id is told before the PIN is typed
         const pin = await readPinTwice(io, what);
-        await setPin(scope, id, kind, pin, required);
+        await app.pins.set(id, kind, pin, required);
       });
       io.out(
         `${what} of credential ${id} set${required === undefined ? '' : required ? '; required at every badge' : '; not required at every badge'}`,
@@ -71,7 +65,7 @@ export const pinCommands: Command[] = [
     run(args, io) {
       const id = idArg(args, 0, 'credential-id');
       const required = yesNo(args.positionals[1] ?? '', 'yes|no');
-      const changed = withStore(args, ({ scope }) => setPinRequired(scope, id, required));
+      const changed = withStore(args, ({ app }) => app.pins.setRequired(id, required));
       io.out(
         changed
           ? `credential ${id}: PIN ${required ? 'required' : 'no longer required'} at every badge`
@@ -87,7 +81,7 @@ export const pinCommands: Command[] = [
     options: AS,
     run(args, io) {
       const id = idArg(args, 0, 'credential-id');
-      const changed = withStore(args, ({ scope }) => clearPin(scope, id));
+      const changed = withStore(args, ({ app }) => app.pins.clear(id));
       io.out(
         changed
           ? `PINs of credential ${id} cleared`

@@ -1,12 +1,5 @@
 import { printable, printableJson } from '../../domain/values/free-text.js';
 import {
-  addException,
-  addSchedule,
-  addWindow,
-  listSchedules,
-  removeSchedule,
-} from '../../store/custodian/schedules.js';
-import {
   calendarDate,
   dayName,
   formatMinute,
@@ -16,7 +9,7 @@ import {
   weekday,
 } from '../../store/custodian/values.js';
 import { requireOption, type Command } from '../command.js';
-import { table } from '../table.js';
+import { table } from '../../present/table.js';
 import { AS, AS_USAGE, idArg, JSON_OPT, withStore } from './custodian-shared.js';
 
 export const scheduleCommands: Command[] = [
@@ -27,7 +20,7 @@ export const scheduleCommands: Command[] = [
     options: { name: { type: 'string' }, ...AS },
     run(args, io) {
       const name = checkName(requireOption(args, 'name'), '--name');
-      const id = withStore(args, ({ scope }) => addSchedule(scope, name));
+      const id = withStore(args, ({ app }) => app.schedules.add(name));
       io.out(`schedule ${id} added: ${name}`);
     },
   },
@@ -44,7 +37,7 @@ export const scheduleCommands: Command[] = [
       const id = idArg(args, 0, 'schedule-id');
       const day = weekday(args.positionals[1] ?? '', 'day');
       const range = minuteRange(args.positionals[2] ?? '', 'hours');
-      const windowId = withStore(args, ({ scope }) => addWindow(scope, id, day, range));
+      const windowId = withStore(args, ({ app }) => app.schedules.addWindow(id, day, range));
       io.out(
         `window ${windowId} added to schedule ${id}: ${dayName(day)} ${formatMinute(range.start)}-${formatMinute(range.end)}`,
       );
@@ -66,8 +59,8 @@ export const scheduleCommands: Command[] = [
       const kind = oneOf(args.positionals[2] ?? '', 'kind', ['closed', 'open'] as const);
       const hours = args.positionals[3];
       const range = hours === undefined ? null : minuteRange(hours, 'hours');
-      const exceptionId = withStore(args, ({ scope }) =>
-        addException(scope, id, date, kind, range),
+      const exceptionId = withStore(args, ({ app }) =>
+        app.schedules.addException(id, date, kind, range),
       );
       io.out(
         `exception ${exceptionId} added to schedule ${id}: ${date} ${kind}${hours ? ` ${hours}` : ''}`,
@@ -82,7 +75,7 @@ export const scheduleCommands: Command[] = [
     options: AS,
     run(args, io) {
       const id = idArg(args, 0, 'schedule-id');
-      withStore(args, ({ scope }) => removeSchedule(scope, id));
+      withStore(args, ({ app }) => app.schedules.remove(id));
       io.out(`schedule ${id} removed`);
     },
   },
@@ -92,7 +85,7 @@ export const scheduleCommands: Command[] = [
     usage: 'schedule list [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const rows = withStore(args, ({ scope }) => listSchedules(scope));
+      const rows = withStore(args, ({ app }) => app.schedules.list());
       if (args.values.json) {
         io.out(printableJson(rows));
         return;

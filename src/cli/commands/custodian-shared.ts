@@ -1,11 +1,10 @@
 import { printableJson } from '../../domain/values/free-text.js';
 import { KeywardenError } from '../../errors.js';
-import { nameDirectory, type NameDirectory } from '../../store/custodian/names.js';
-import type { ChangeScope } from '../../store/custodian/scope.js';
+import type { NameDirectory } from '../../store/custodian/names.js';
 import { positiveInt, type CommandIo, type OptionSpec, type ParsedArgs } from '../command.js';
 import { openCustodian, type CustodianContext } from '../context.js';
-import { localTimeFormat, type InstantFormat } from '../local-time-format.js';
-import { table } from '../table.js';
+import { localTimeFormat, type InstantFormat } from '../../present/local-time-format.js';
+import { table } from '../../present/table.js';
 
 /** Options shared by the custodian's commands. */
 export const AS: OptionSpec = { as: { type: 'string' } };
@@ -13,13 +12,10 @@ export const JSON_OPT: OptionSpec = { json: { type: 'boolean' } };
 export const AS_USAGE = '[--as <custodian>]';
 
 /** Opens the database, runs the change, and always closes it again. */
-export function withStore<T>(
-  args: ParsedArgs,
-  body: (ctx: CustodianContext & { scope: ChangeScope }) => T,
-): T {
+export function withStore<T>(args: ParsedArgs, body: (ctx: CustodianContext) => T): T {
   const ctx = openCustodian(args);
   try {
-    return body({ ...ctx, scope: ctx.store.scope });
+    return body(ctx);
   } finally {
     ctx.close();
   }
@@ -28,11 +24,11 @@ export function withStore<T>(
 /** An async body (waiting for the daemon): the database stays open until it settles. */
 export async function withStoreAsync<T>(
   args: ParsedArgs,
-  body: (ctx: CustodianContext & { scope: ChangeScope }) => Promise<T>,
+  body: (ctx: CustodianContext) => Promise<T>,
 ): Promise<T> {
   const ctx = openCustodian(args);
   try {
-    return await body({ ...ctx, scope: ctx.store.scope });
+    return await body(ctx);
   } finally {
     ctx.close();
   }
@@ -89,7 +85,7 @@ export function readableView(ctx: CustodianContext): ReadableView {
   const at = localTimeFormat(ctx.config.cabinet.timeZone);
   return {
     at,
-    names: nameDirectory(ctx.store.scope),
+    names: ctx.app.names(),
     window: (from, until) =>
       from === null && until === null
         ? '-'

@@ -1,13 +1,5 @@
 import { KEY_TIERS } from '../../store/custodian/keys.js';
-import {
-  addReasonCode,
-  checkReasonCode,
-  listReasonCodes,
-  listTierRules,
-  removeReasonCode,
-  setTierRule,
-  type TierPatch,
-} from '../../store/custodian/tiers.js';
+import { checkReasonCode, type TierPatch } from '../../store/custodian/tiers.js';
 import { freeText, oneOf, wholeNumber, yesNo } from '../../store/custodian/values.js';
 import { positiveInt, requireOption, type Command } from '../command.js';
 import {
@@ -33,7 +25,7 @@ export const tierCommands: Command[] = [
       withStore(args, (ctx) => {
         // Printed while the database is open: the view looks names up as they are shown.
         const view = readableView(ctx);
-        const rows = listTierRules(ctx.scope);
+        const rows = ctx.app.tiers.list();
         printRows(
           args,
           io,
@@ -92,7 +84,7 @@ export const tierCommands: Command[] = [
         patch.maxLoanMinutes = isNone(max) ? null : wholeNumber(max, '--max-loan-minutes', 1);
       const reason = option(args, 'reason-code');
       if (reason !== undefined) patch.reasonCode = yesNo(reason, '--reason-code');
-      const changed = withStore(args, ({ scope }) => setTierRule(scope, tier, patch));
+      const changed = withStore(args, ({ app }) => app.tiers.set(tier, patch));
       io.out(changed ? `tier ${tier} changed` : `tier ${tier} already so; nothing changed`);
     },
   },
@@ -105,7 +97,7 @@ export const tierCommands: Command[] = [
     run(args, io) {
       const code = checkReasonCode(args.positionals[0] ?? '');
       const description = freeText(requireOption(args, 'description'), '--description');
-      withStore(args, ({ scope }) => addReasonCode(scope, code, description));
+      withStore(args, ({ app }) => app.reasonCodes.add(code, description));
       io.out(`reason code ${code} added: ${description.trim()}`);
     },
   },
@@ -117,7 +109,7 @@ export const tierCommands: Command[] = [
     options: AS,
     run(args, io) {
       const code = checkReasonCode(args.positionals[0] ?? '');
-      withStore(args, ({ scope }) => removeReasonCode(scope, code));
+      withStore(args, ({ app }) => app.reasonCodes.remove(code));
       io.out(`reason code ${code} removed`);
     },
   },
@@ -127,7 +119,7 @@ export const tierCommands: Command[] = [
     usage: 'reason-code list [--json]',
     options: JSON_OPT,
     run(args, io) {
-      const rows = withStore(args, ({ scope }) => listReasonCodes(scope));
+      const rows = withStore(args, ({ app }) => app.reasonCodes.list());
       printRows(
         args,
         io,

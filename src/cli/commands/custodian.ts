@@ -1,6 +1,6 @@
 import { printableJson } from '../../domain/values/free-text.js';
 import { positiveInt, type Command } from '../command.js';
-import { table } from '../table.js';
+import { table } from '../../present/table.js';
 import { credentialCommands } from './custodian-credentials.js';
 import { groupCommands } from './custodian-groups.js';
 import { holderCommands } from './custodian-holders.js';
@@ -10,8 +10,7 @@ import { permissionCommands } from './custodian-permissions.js';
 import { pinCommands } from './custodian-pins.js';
 import { scheduleCommands } from './custodian-schedules.js';
 import { eventDetails } from '../../reports/event-details.js';
-import { nameDirectory } from '../../store/custodian/names.js';
-import { localTimeFormat } from '../local-time-format.js';
+import { localTimeFormat } from '../../present/local-time-format.js';
 import { JSON_OPT, readableView, withStore } from './custodian-shared.js';
 import { tierCommands } from './custodian-tiers.js';
 
@@ -35,7 +34,7 @@ export const custodianCommands: Command[] = [
       withStore(args, (ctx) => {
         // Printed while the database is open: the view looks names up as they are shown.
         const view = readableView(ctx);
-        const rows = ctx.store.keysOut();
+        const rows = ctx.app.keys.out();
         if (args.values.json) {
           io.out(printableJson(rows));
           return;
@@ -68,13 +67,13 @@ export const custodianCommands: Command[] = [
       const limitArg = args.values.limit;
       const limit = typeof limitArg === 'string' ? positiveInt(limitArg, '--limit') : 20;
       withStore(args, (ctx) => {
-        const events = ctx.log.recent(limit);
+        const events = ctx.app.events.recent(limit);
         if (args.values.json) {
           io.out(printableJson(events));
           return;
         }
         // Printed while the database is open: the names are looked up as they are shown.
-        const names = nameDirectory(ctx.scope);
+        const names = ctx.app.names();
         // Events follow each other within seconds: the log shows them to the second.
         const at = localTimeFormat(ctx.config.cabinet.timeZone, { seconds: true });
         io.out(

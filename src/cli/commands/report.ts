@@ -1,9 +1,5 @@
-import type { Database } from 'better-sqlite3';
+import type { CustodianApp } from '../../app/custodian-app.js';
 import { KeywardenError } from '../../errors.js';
-import { accessMatrixReport } from '../../reports/access-matrix.js';
-import { auditReport } from '../../reports/audit.js';
-import { historyReport, prunedBefore } from '../../reports/history.js';
-import { keysOutReport, overdueReport } from '../../reports/loans.js';
 import {
   REPORT_FORMATS,
   renderReport,
@@ -44,7 +40,7 @@ function reportCommand(
   summary: string,
   usage: string,
   options: OptionSpec,
-  build: (db: Database, args: ParsedArgs, io: CommandIo) => Report,
+  build: (app: CustodianApp, args: ParsedArgs, io: CommandIo) => Report,
 ): Command {
   return {
     path: ['report', name],
@@ -60,7 +56,7 @@ function reportCommand(
       let report: Report;
       const timeZone = ctx.config.cabinet.timeZone;
       try {
-        report = build(ctx.db, args, io);
+        report = build(ctx.app, args, io);
       } finally {
         ctx.close();
       }
@@ -72,11 +68,11 @@ function reportCommand(
 }
 
 export const reportCommands: Command[] = [
-  reportCommand('keys-out', 'keys out now: with whom, since when, due when', '', {}, (db) =>
-    keysOutReport(db, new Date()),
+  reportCommand('keys-out', 'keys out now: with whom, since when, due when', '', {}, (app) =>
+    app.reports.keysOut(new Date()),
   ),
-  reportCommand('overdue', 'keys out past their due time, most overdue first', '', {}, (db) =>
-    overdueReport(db, new Date()),
+  reportCommand('overdue', 'keys out past their due time, most overdue first', '', {}, (app) =>
+    app.reports.overdue(new Date()),
   ),
   reportCommand(
     'history',
@@ -88,7 +84,7 @@ export const reportCommands: Command[] = [
       from: { type: 'string' },
       to: { type: 'string' },
     },
-    (db, args, io) => {
+    (app, args, io) => {
       const key = args.values.key;
       const holder = args.values.holder;
       if ((key === undefined) === (holder === undefined)) {
@@ -99,12 +95,12 @@ export const reportCommands: Command[] = [
       if (from !== undefined && to !== undefined && from >= to) {
         throw new KeywardenError('USAGE', '--from must be before --to');
       }
-      const oldest = prunedBefore(db);
+      const oldest = app.reports.prunedBefore();
       // Pruned events are gone: say so when the period reaches back before what is held.
       if (oldest !== null && (from === undefined || from < oldest)) {
         io.err(`events before ${oldest} have been pruned (the central server holds them)`);
       }
-      return historyReport(db, {
+      return app.reports.history({
         ...(typeof key === 'string' ? { keyId: positiveInt(key, '--key') } : {}),
         ...(typeof holder === 'string' ? { holderId: positiveInt(holder, '--holder') } : {}),
         ...(from !== undefined ? { from } : {}),
@@ -117,10 +113,9 @@ export const reportCommands: Command[] = [
     'who may take which key, when: direct permissions and grants, groups and key sets resolved',
     ' [--holder <holder-id>]',
     { holder: { type: 'string' } },
-    (db, args) => {
+    (app, args) => {
       const holder = args.values.holder;
-      return accessMatrixReport(
-        db,
+      return app.reports.accessMatrix(
         typeof holder === 'string' ? { holderId: positiveInt(holder, '--holder') } : {},
       );
     },
@@ -130,16 +125,8 @@ export const reportCommands: Command[] = [
     'physical inventory as last known, slot by slot, against the loans and key states',
     ' [--findings-only]',
     { 'findings-only': { type: 'boolean' } },
-    (db, args) => {
-      const report = auditReport(db);
-      if (args.values['findings-only']) {
-        return {
-          ...report,
-          rows: report.rows.filter((r) => r.findings !== ''),
-          empty: 'nothing to report: the inventory agrees with the records',
-        };
-      }
-      return report;
+    (app, args) => {
+      return app.reports.audit({ findingsOnly: args.values['findings-only'] === true });
     },
   ),
 ];

@@ -3,7 +3,7 @@ import type { CabinetInput } from '../../domain/cabinet-io.js';
 import type { RecordedEvent } from '../../domain/events.js';
 import type { CommandArgs } from '../command-args.js';
 import type { Accept, CommandServices, Execution, Outcome } from '../command-services.js';
-import { saveLockdown } from '../lockdown-store.js';
+import { saveLockdown } from '../../store/lockdown-state.js';
 
 type CabinetCommand = Extract<
   CommandArgs,
