@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toFieldPath } from '../../src/config/schema-validator.js';
+import { toFieldPath } from '../../src/config/schema-problems.js';
 import { findJsonSyntaxError, lineAndColumn } from '../../src/config/json-syntax.js';
 
 describe('toFieldPath', () => {
