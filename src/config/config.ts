@@ -1,38 +1,23 @@
 import { dirname, resolve } from 'node:path';
-import { CONFIG_VERSION, DEFAULT_CONFIG } from './config-defaults.js';
-import { configSchema } from './config-schema.js';
-import type { KeywardenConfig } from './config-types.js';
+import type { ConfigSettings, KeywardenConfig } from './config-schema.js';
+import { CONFIG_VERSION } from './config-version.js';
+import { validate as validateConfigFile } from './generated/config-validator.js';
 import { isValidTimeZone } from '../domain/policy/local-time.js';
 import { isProfileName } from './profile.js';
 import { throwIfProblems, type Problem } from './problems.js';
 import { readJsonFile } from './read-json-file.js';
 import { forbiddenCharacterProblem } from '../domain/values/free-text.js';
-import { compileSchema } from './schema-validator.js';
+import { problemsOf, type GeneratedValidator } from './schema-problems.js';
 
-export type { ConfigDefaults, KeywardenConfig, LogLevel } from './config-types.js';
-export { DEFAULT_CONFIG, CONFIG_VERSION } from './config-defaults.js';
-export { configSchemaJson } from './config-schema.js';
+// Types only: the schema module (TypeBox) is not loaded at start-up, its generated validator is.
+export type { ConfigDefaults, KeywardenConfig, LogLevel } from './config-schema.js';
+export { CONFIG_VERSION } from './config-version.js';
 
-/** A config file that has passed the schema: sections and keys may be missing. */
-type ConfigFile = { cabinetId: string; version?: 1 } & {
-  [K in 'profile' | 'database']?: string;
-} & {
-  [
-    K in
-      | 'mqtt'
-      | 'cabinet'
-      | 'policy'
-      | 'lockout'
-      | 'readers'
-      | 'sim'
-      | 'log'
-      | 'delivery'
-      | 'clock'
-      | 'commands'
-  ]?: Partial<KeywardenConfig[K]>;
-};
-
-const validateSchema = compileSchema(configSchema);
+/**
+ * Checks a config file against the schema and fills in every default it declares (the
+ * generated validator does both, in place).
+ */
+const validateSchema = problemsOf(validateConfigFile as GeneratedValidator);
 
 const MQTT_PROTOCOLS = ['mqtt:', 'mqtts:', 'ws:', 'wss:'];
 
@@ -47,8 +32,10 @@ export function loadConfig(file: string): KeywardenConfig {
  */
 export function parseConfig(json: unknown, file: string): KeywardenConfig {
   throwIfProblems('CONFIG_INVALID', file, checkVersion(json));
-  throwIfProblems('CONFIG_INVALID', file, validateSchema(json));
-  const raw = json as ConfigFile;
+  // A copy: filling in the defaults must not alter the caller's value.
+  const filled = structuredClone(json);
+  throwIfProblems('CONFIG_INVALID', file, validateSchema(filled));
+  const raw = filled as ConfigSettings;
   throwIfProblems('CONFIG_INVALID', file, [
     ...checkMqtt(raw),
     ...checkTimeZone(raw),
@@ -76,13 +63,13 @@ function checkVersion(json: unknown): Problem[] {
 }
 
 /** Free text the broker and the server see: the one free-text rule, like every name. */
-function checkText(raw: ConfigFile): Problem[] {
+function checkText(raw: ConfigSettings): Problem[] {
   const clientId = raw.mqtt?.clientId;
   const message = clientId === undefined ? undefined : forbiddenCharacterProblem(clientId);
   return message === undefined ? [] : [{ path: 'mqtt.clientId', message }];
 }
 
-function checkTimeZone(raw: ConfigFile): Problem[] {
+function checkTimeZone(raw: ConfigSettings): Problem[] {
   const zone = raw.cabinet?.timeZone;
   if (zone === undefined || isValidTimeZone(zone)) return [];
   return [
@@ -90,7 +77,7 @@ function checkTimeZone(raw: ConfigFile): Problem[] {
   ];
 }
 
-function checkMqtt(raw: ConfigFile): Problem[] {
+function checkMqtt(raw: ConfigSettings): Problem[] {
   const problems: Problem[] = [];
   const mqtt = raw.mqtt ?? {};
   if (mqtt.url !== undefined) {
@@ -112,44 +99,23 @@ function checkMqtt(raw: ConfigFile): Problem[] {
   return problems;
 }
 
-function complete(raw: ConfigFile, file: string): KeywardenConfig {
+/** The defaults are in; what is left is what depends on the file's place and the cabinet id. */
+function complete(raw: ConfigSettings, file: string): KeywardenConfig {
   const base = dirname(resolve(file));
   const at = (p: string): string => resolve(base, p);
-  const mqtt: KeywardenConfig['mqtt'] = {
-    ...DEFAULT_CONFIG.mqtt,
-    clientId: `keywarden-${raw.cabinetId}`,
-    ...raw.mqtt,
-  };
+  const mqtt = { clientId: `keywarden-${raw.cabinetId}`, ...raw.mqtt };
   for (const key of ['ca', 'cert', 'key'] as const) {
     const value = mqtt[key];
     if (value !== undefined) mqtt[key] = at(value);
   }
-  const profile = raw.profile ?? DEFAULT_CONFIG.profile;
-  const database = raw.database ?? DEFAULT_CONFIG.database;
+  const sim = { ...raw.sim };
+  if (sim.stateFile !== undefined) sim.stateFile = at(sim.stateFile);
   return {
     file: resolve(file),
-    version: CONFIG_VERSION,
-    cabinetId: raw.cabinetId,
-    profile: isProfileName(profile) ? profile : at(profile),
-    database: database === ':memory:' ? database : at(database),
+    ...raw,
+    profile: isProfileName(raw.profile) ? raw.profile : at(raw.profile),
+    database: raw.database === ':memory:' ? raw.database : at(raw.database),
     mqtt,
-    cabinet: { ...DEFAULT_CONFIG.cabinet, ...raw.cabinet },
-    policy: { ...DEFAULT_CONFIG.policy, ...raw.policy },
-    lockout: { ...DEFAULT_CONFIG.lockout, ...raw.lockout },
-    readers: { ...DEFAULT_CONFIG.readers, ...raw.readers },
-    sim: simSection(raw.sim, at),
-    log: { ...DEFAULT_CONFIG.log, ...raw.log },
-    delivery: { ...DEFAULT_CONFIG.delivery, ...raw.delivery },
-    clock: { ...DEFAULT_CONFIG.clock, ...raw.clock },
-    commands: { ...DEFAULT_CONFIG.commands, ...raw.commands },
+    sim,
   };
-}
-
-function simSection(
-  raw: Partial<KeywardenConfig['sim']> | undefined,
-  at: (p: string) => string,
-): KeywardenConfig['sim'] {
-  const sim = { ...DEFAULT_CONFIG.sim, ...raw };
-  if (sim.stateFile !== undefined) sim.stateFile = at(sim.stateFile);
-  return sim;
 }

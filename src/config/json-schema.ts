@@ -1,7 +1,7 @@
 /**
- * The subset of JSON Schema (draft-07) that Keywarden's schemas use. Schemas are TypeScript
- * constants rather than .json files so that they ship inside dist/ and are type-checked; this
- * type keeps them to keywords Ajv understands in strict mode.
+ * The subset of JSON Schema (draft-07) that Keywarden's schemas use, as plain JSON: the form in
+ * which the TypeBox schemas (config-schema.ts, profile-schema.ts) are published, walked for
+ * their defaults and handed to Ajv to generate the validators.
  */
 export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
 

@@ -1,33 +1,10 @@
 import { HEADER_BCM_MAX } from '../../drivers/gpio/pin-claims.js';
 import { forbiddenCharacterProblem } from '../domain/values/free-text.js';
 import type { Problem } from './problems.js';
-import type { ReaderSpec } from './profile-types.js';
+import type { RawPin, RawProfile } from './profile-schema.js';
 
-/** A pin as written in a profile file: a bare BCM number or an object. */
-export type RawPin = number | { bcm: number; activeLow?: boolean };
-
-/** A profile file that has passed the schema: every field present with the right type. */
-export interface RawProfile {
-  model: string;
-  description: string;
-  gpio: { driver: 'sim' | 'onoff'; chipLabels?: string[] };
-  slotCount: number;
-  slots: { number: number; solenoid: RawPin; keyPresent: RawPin }[];
-  door: { lock: RawPin; sensor: RawPin };
-  indicators: { green: RawPin; red: RawPin; buzzer: RawPin };
-  solenoids: { maxOnMs: number; maxConcurrent: number; minOffMs: number };
-  readers: { badge: ReaderSpec; fob: ReaderSpec };
-  inputs?: {
-    tamper?: RawContactInput;
-    powerFail?: RawContactInput;
-    emergency?: RawContactInput & { releases?: 'door' | 'door_and_slots' };
-  };
-}
-
-export interface RawContactInput {
-  pin: RawPin;
-  debounceMs?: number;
-}
+/** A contact input as written in a profile file. */
+export type RawContactInput = NonNullable<NonNullable<RawProfile['inputs']>['tamper']>;
 
 /** The optional inputs present in a profile, in a fixed order. */
 export const OPTIONAL_INPUTS = ['tamper', 'powerFail', 'emergency'] as const;

@@ -1,23 +1,31 @@
+import { Type, type Static, type TProperties } from '@sinclair/typebox';
 import { SIM_BCM_MAX } from '../../drivers/gpio/pin-claims.js';
 import type { JsonSchema } from './json-schema.js';
+import { IntegerEnum, StringEnum } from './schema-kinds.js';
 
 /**
- * JSON Schema of a hardware profile file (hardware/*.json). The schema checks shape, types and
- * ranges; cross-field rules (slot numbering, pins used twice, the header's pin range) are in
- * profile-checks.ts because a schema cannot say them readably.
+ * The hardware profile file's (hardware/*.json) one source of truth: its JSON Schema
+ * (TypeBox), from which the file's type (RawProfile) and its validator (generated/, by Ajv)
+ * derive. The schema checks shape, types and ranges; cross-field rules (slot numbering, pins
+ * used twice, the header's pin range) are in profile-checks.ts because a schema cannot say
+ * them readably. The loaded profile (profile-types.ts) is a normalised shape, not the file's.
  */
 
 // The schema accepts any pin a simulated cabinet may use; profile-checks.ts limits the onoff
 // driver to the header's range.
 
-function pin(title: string, description: string): JsonSchema {
-  return {
+/** A pin as written in a profile file: a bare BCM number or an object. */
+export type RawPin = number | { bcm: number; activeLow?: boolean };
+
+function pin(title: string, description: string) {
+  // A union of types rather than anyOf/oneOf: properties/required only apply to objects and
+  // minimum/maximum only to numbers, so each mistake yields one readable error instead of a
+  // cascade; Unsafe keeps the static type exact.
+  return Type.Unsafe<RawPin>({
     title,
     description:
       `${description} Either a bare BCM number (active high) or ` +
       '{ "bcm": <number>, "activeLow": true } when "on" is the low level.',
-    // A union rather than oneOf: properties/required only apply to objects and minimum/maximum
-    // only to numbers, so each mistake yields one readable error instead of a oneOf cascade.
     type: ['integer', 'object'],
     minimum: 0,
     maximum: SIM_BCM_MAX,
@@ -42,293 +50,284 @@ function pin(title: string, description: string): JsonSchema {
     },
     required: ['bcm'],
     additionalProperties: false,
-  };
+  });
 }
 
-function reader(title: string, description: string, protocols: readonly string[]): JsonSchema {
-  return {
-    title,
-    description,
-    type: 'object',
-    properties: {
-      path: {
+export const READER_PROTOCOLS = ['rdm6300', 'ascii-line', 'fob-line'] as const;
+
+function reader<const P extends readonly (typeof READER_PROTOCOLS)[number][]>(
+  title: string,
+  description: string,
+  protocols: P,
+) {
+  return Type.Object(
+    {
+      path: Type.String({
         title: 'Device path',
         description:
           "Serial device, e.g. /dev/serial0 or /dev/ttyUSB0, or 'sim:<name>' for the " +
           "simulator's in-process port. The config file's readers.badgePath/fobPath override it.",
-        type: 'string',
         minLength: 1,
-      },
-      baudRate: {
+      }),
+      baudRate: IntegerEnum([1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400], {
         title: 'Baud rate',
         description: 'Serial speed in bits per second (8N1 is assumed).',
-        type: 'integer',
-        enum: [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400],
-      },
-      protocol: {
+      }),
+      protocol: StringEnum(protocols, {
         title: 'Protocol',
         description: 'Wire format of the reader (see hardware/README.md).',
-        type: 'string',
-        enum: protocols,
-      },
-      lineFormat: {
-        title: 'Line format',
-        description:
-          'ascii-line only, and required there: how the card number on a line is written.',
-        type: 'string',
-        enum: ['decimal', 'hex'],
-      },
-      silenceMs: {
-        title: 'Silence timeout (ms)',
-        description:
-          'For a reader that sends something periodically (a heartbeat, a repeated inventory): ' +
-          'after this long without a byte it is offline (the reader.offline alarm) until its ' +
-          'next byte. 0 disables it: most readers are silent when nothing happens.',
-        type: 'integer',
-        minimum: 0,
-        maximum: 3_600_000,
-        default: 0,
-      },
+      }),
+      lineFormat: Type.Optional(
+        StringEnum(['decimal', 'hex'], {
+          title: 'Line format',
+          description:
+            'ascii-line only, and required there: how the card number on a line is written.',
+        }),
+      ),
+      silenceMs: Type.Optional(
+        Type.Integer({
+          title: 'Silence timeout (ms)',
+          description:
+            'For a reader that sends something periodically (a heartbeat, a repeated inventory): ' +
+            'after this long without a byte it is offline (the reader.offline alarm) until its ' +
+            'next byte. 0 disables it: most readers are silent when nothing happens.',
+          minimum: 0,
+          maximum: 3_600_000,
+          default: 0,
+        }),
+      ),
     },
-    required: ['path', 'baudRate', 'protocol'],
-    additionalProperties: false,
-  };
+    { title, description, additionalProperties: false },
+  );
 }
 
 /** An optional contact input: its pin (activeLow when the contact pulls low) and a debounce. */
-function contactInput(
-  title: string,
-  description: string,
-  extra: Record<string, JsonSchema> = {},
-): JsonSchema {
-  return {
-    title,
-    description,
-    type: 'object',
-    properties: {
+function contactInput<P extends TProperties>(title: string, description: string, extra: P) {
+  return Type.Object(
+    {
       pin: pin('Pin', 'Input; on = active (tampered, power failed, emergency declared).'),
-      debounceMs: {
-        title: 'Debounce (ms)',
-        description:
-          'How long the contact must hold a new level before it counts: relay and switch ' +
-          'contacts bounce, and a mains-fail relay chatters as the supply sags.',
-        type: 'integer',
-        minimum: 0,
-        maximum: 10_000,
-        default: 50,
-      },
+      debounceMs: Type.Optional(
+        Type.Integer({
+          title: 'Debounce (ms)',
+          description:
+            'How long the contact must hold a new level before it counts: relay and switch ' +
+            'contacts bounce, and a mains-fail relay chatters as the supply sags.',
+          minimum: 0,
+          maximum: 10_000,
+          default: 50,
+        }),
+      ),
       ...extra,
     },
-    required: ['pin'],
-    additionalProperties: false,
-  };
+    { title, description, additionalProperties: false },
+  );
 }
 
-export const profileSchema: JsonSchema = {
-  $schema: 'http://json-schema.org/draft-07/schema#',
-  title: 'Keywarden hardware profile',
-  description:
-    'What a key cabinet is: its slots and their pins, the door, the indicators, the solenoid ' +
-    'limits and the readers. One file per cabinet model in hardware/.',
-  type: 'object',
-  properties: {
-    model: {
+export const ProfileSchema = Type.Object(
+  {
+    model: Type.String({
       title: 'Model',
       description: 'Short model name, reported in status messages, e.g. "rpi-8slot".',
-      type: 'string',
       minLength: 1,
       maxLength: 64,
-    },
-    description: {
+    }),
+    description: Type.String({
       title: 'Description',
       description: 'One sentence for people: what cabinet this profile describes.',
-      type: 'string',
-    },
-    gpio: {
-      title: 'GPIO',
-      description: 'How pins are driven.',
-      type: 'object',
-      properties: {
-        driver: {
+    }),
+    gpio: Type.Object(
+      {
+        driver: StringEnum(['sim', 'onoff'], {
           title: 'GPIO driver',
           description:
             "'onoff' drives the Raspberry Pi header through sysfs; 'sim' is the in-process " +
             'simulator used for the demo and tests.',
-          type: 'string',
-          enum: ['sim', 'onoff'],
-        },
-        chipLabels: {
-          title: 'GPIO chip labels',
-          description:
-            'onoff only: labels of the header GPIO chip (/sys/class/gpio/gpiochip*/label), ' +
-            'tried in order. The chip base found at run time is added to each BCM number, ' +
-            'because kernel 6.6+ offsets sysfs numbers (512 on a Pi 4, 571 on a Pi 5).',
-          type: 'array',
-          items: {
-            title: 'Chip label',
-            description: 'e.g. pinctrl-bcm2711',
-            type: 'string',
-            minLength: 1,
-          },
-          minItems: 1,
-        },
+        }),
+        chipLabels: Type.Optional(
+          Type.Array(
+            Type.String({
+              title: 'Chip label',
+              description: 'e.g. pinctrl-bcm2711',
+              minLength: 1,
+            }),
+            {
+              title: 'GPIO chip labels',
+              description:
+                'onoff only: labels of the header GPIO chip (/sys/class/gpio/gpiochip*/label), ' +
+                'tried in order. The chip base found at run time is added to each BCM number, ' +
+                'because kernel 6.6+ offsets sysfs numbers (512 on a Pi 4, 571 on a Pi 5).',
+              minItems: 1,
+            },
+          ),
+        ),
       },
-      required: ['driver'],
-      additionalProperties: false,
-    },
-    slotCount: {
+      { title: 'GPIO', description: 'How pins are driven.', additionalProperties: false },
+    ),
+    slotCount: Type.Integer({
       title: 'Slot count',
       description: 'Number of key slots; must equal the number of entries in slots.',
-      type: 'integer',
       minimum: 1,
       maximum: 64,
-    },
-    slots: {
-      title: 'Slots',
-      description: 'One entry per key slot, numbered 1..slotCount in order.',
-      type: 'array',
-      minItems: 1,
-      items: {
-        title: 'Slot',
-        description: 'A key slot: the solenoid that releases its key and the switch that sees it.',
-        type: 'object',
-        properties: {
-          number: {
+    }),
+    slots: Type.Array(
+      Type.Object(
+        {
+          number: Type.Integer({
             title: 'Slot number',
             description: 'Position from 1, as labelled on the cabinet; entry i must be number i+1.',
-            type: 'integer',
             minimum: 1,
-          },
+          }),
           solenoid: pin(
             'Solenoid',
             'Output; on = energised = key released. Fail secure: unpowered keeps the key locked.',
           ),
           keyPresent: pin('Key-present switch', 'Input; on = a key (fob) is in the slot.'),
         },
-        required: ['number', 'solenoid', 'keyPresent'],
-        additionalProperties: false,
+        {
+          title: 'Slot',
+          description:
+            'A key slot: the solenoid that releases its key and the switch that sees it.',
+          additionalProperties: false,
+        },
+      ),
+      {
+        title: 'Slots',
+        description: 'One entry per key slot, numbered 1..slotCount in order.',
+        minItems: 1,
       },
-    },
-    door: {
-      title: 'Door',
-      description: 'The cabinet door lock and its sensor.',
-      type: 'object',
-      properties: {
+    ),
+    door: Type.Object(
+      {
         lock: pin(
           'Door lock',
           'Output; on = unlocked. Fail secure: unpowered keeps the door locked.',
         ),
         sensor: pin('Door sensor', 'Input; on = door open.'),
       },
-      required: ['lock', 'sensor'],
-      additionalProperties: false,
-    },
-    indicators: {
-      title: 'Indicators',
-      description: 'Feedback for the person at the cabinet.',
-      type: 'object',
-      properties: {
+      {
+        title: 'Door',
+        description: 'The cabinet door lock and its sensor.',
+        additionalProperties: false,
+      },
+    ),
+    indicators: Type.Object(
+      {
         green: pin('Green LED', 'Output; on = lit (access granted, return accepted).'),
         red: pin('Red LED', 'Output; on = lit (access denied, alarm).'),
         buzzer: pin('Buzzer', 'Output; on = sounding (an active buzzer that beeps when powered).'),
       },
-      required: ['green', 'red', 'buzzer'],
-      additionalProperties: false,
-    },
-    solenoids: {
-      title: 'Solenoid limits',
-      description:
-        'Limits that protect the solenoids and their power supply whatever the software above asks.',
-      type: 'object',
-      properties: {
-        maxOnMs: {
+      {
+        title: 'Indicators',
+        description: 'Feedback for the person at the cabinet.',
+        additionalProperties: false,
+      },
+    ),
+    solenoids: Type.Object(
+      {
+        maxOnMs: Type.Integer({
           title: 'Maximum on time (ms)',
           description:
             'Longest a solenoid stays energised in one go; coils are rated for short duty and ' +
             'overheat if held.',
-          type: 'integer',
           minimum: 100,
           maximum: 60000,
-        },
-        maxConcurrent: {
+        }),
+        maxConcurrent: Type.Integer({
           title: 'Maximum energised at once',
           description: 'How many solenoids may be on together; bounded by the supply current.',
-          type: 'integer',
           minimum: 1,
-        },
-        minOffMs: {
+        }),
+        minOffMs: Type.Integer({
           title: 'Minimum off time (ms)',
           description: 'Rest after a solenoid is switched off before it may be energised again.',
-          type: 'integer',
           minimum: 0,
           maximum: 60000,
-        },
+        }),
       },
-      required: ['maxOnMs', 'maxConcurrent', 'minOffMs'],
-      additionalProperties: false,
-    },
-    readers: {
-      title: 'Readers',
-      description:
-        'Serial readers: the badge reader at the front and the fob reader behind the slots.',
-      type: 'object',
-      properties: {
+      {
+        title: 'Solenoid limits',
+        description:
+          'Limits that protect the solenoids and their power supply whatever the software above asks.',
+        additionalProperties: false,
+      },
+    ),
+    readers: Type.Object(
+      {
         badge: reader('Badge reader', 'Reads the card of the person at the cabinet.', [
           'rdm6300',
           'ascii-line',
         ]),
         fob: reader('Fob reader', 'Reports which key fob is in which slot.', ['fob-line']),
       },
-      required: ['badge', 'fob'],
-      additionalProperties: false,
-    },
-    inputs: {
-      title: 'Optional inputs',
-      description:
-        'Contacts a cabinet may have besides its slots and door. Each is optional; ' +
-        'hardware/README.md shows how to wire them.',
-      type: 'object',
-      properties: {
-        tamper: contactInput(
-          'Tamper switch',
-          'While active the cabinet.tamper alarm is raised (housing opened, cabinet torn off ' +
-            'the wall); it clears when the input returns to normal.',
-        ),
-        powerFail: contactInput(
-          'Power-fail input',
-          'From a UPS or mains monitor: while active the power.failed alarm is raised; ' +
-            'power.restored when it returns to normal.',
-        ),
-        emergency: contactInput(
-          'Emergency input',
-          'A fire-alarm relay or a manual emergency switch: while active the cabinet releases ' +
-            'what "releases" says (emergency.started / emergency.ended, source input).',
-          {
-            releases: {
-              title: 'Releases',
-              description:
-                '"door": the door only (keys stay locked in their slots); "door_and_slots": ' +
-                'the door and every slot.',
-              type: 'string',
-              enum: ['door', 'door_and_slots'],
-              default: 'door_and_slots',
-            },
-          },
-        ),
+      {
+        title: 'Readers',
+        description:
+          'Serial readers: the badge reader at the front and the fob reader behind the slots.',
+        additionalProperties: false,
       },
-      additionalProperties: false,
-    },
+    ),
+    inputs: Type.Optional(
+      Type.Object(
+        {
+          tamper: Type.Optional(
+            contactInput(
+              'Tamper switch',
+              'While active the cabinet.tamper alarm is raised (housing opened, cabinet torn off ' +
+                'the wall); it clears when the input returns to normal.',
+              {},
+            ),
+          ),
+          powerFail: Type.Optional(
+            contactInput(
+              'Power-fail input',
+              'From a UPS or mains monitor: while active the power.failed alarm is raised; ' +
+                'power.restored when it returns to normal.',
+              {},
+            ),
+          ),
+          emergency: Type.Optional(
+            contactInput(
+              'Emergency input',
+              'A fire-alarm relay or a manual emergency switch: while active the cabinet releases ' +
+                'what "releases" says (emergency.started / emergency.ended, source input).',
+              {
+                releases: Type.Optional(
+                  StringEnum(['door', 'door_and_slots'], {
+                    title: 'Releases',
+                    description:
+                      '"door": the door only (keys stay locked in their slots); "door_and_slots": ' +
+                      'the door and every slot.',
+                    default: 'door_and_slots',
+                  }),
+                ),
+              },
+            ),
+          ),
+        },
+        {
+          title: 'Optional inputs',
+          description:
+            'Contacts a cabinet may have besides its slots and door. Each is optional; ' +
+            'hardware/README.md shows how to wire them.',
+          additionalProperties: false,
+        },
+      ),
+    ),
   },
-  required: [
-    'model',
-    'description',
-    'gpio',
-    'slotCount',
-    'slots',
-    'door',
-    'indicators',
-    'solenoids',
-    'readers',
-  ],
-  additionalProperties: false,
-};
+  {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'Keywarden hardware profile',
+    description:
+      'What a key cabinet is: its slots and their pins, the door, the indicators, the solenoid ' +
+      'limits and the readers. One file per cabinet model in hardware/.',
+    additionalProperties: false,
+  },
+);
+
+/** A profile file that has passed the schema: every required field present, typed. */
+export type RawProfile = Static<typeof ProfileSchema>;
+
+/** The profile file's JSON Schema as plain JSON (TypeBox's symbol keys are not copied). */
+export function profileFileSchema(): JsonSchema {
+  return JSON.parse(JSON.stringify(ProfileSchema)) as JsonSchema;
+}

@@ -6,7 +6,9 @@
 export type { PinSpec } from '../../drivers/gpio/gpio.js';
 import type { PinSpec } from '../../drivers/gpio/gpio.js';
 
-export type ReaderProtocol = 'rdm6300' | 'ascii-line' | 'fob-line';
+import type { READER_PROTOCOLS } from './profile-schema.js';
+
+export type ReaderProtocol = (typeof READER_PROTOCOLS)[number];
 
 export interface ReaderSpec {
   /** Device path such as /dev/serial0, or 'sim:<name>' for the simulator's in-process port. */

@@ -1,13 +1,8 @@
 import { join, resolve } from 'node:path';
-import { compileSchema } from './schema-validator.js';
-import { profileSchema } from './profile-schema.js';
-import {
-  bcmOf,
-  checkProfile,
-  type RawContactInput,
-  type RawPin,
-  type RawProfile,
-} from './profile-checks.js';
+import { validate as validateProfileFile } from './generated/profile-validator.js';
+import { bcmOf, checkProfile, type RawContactInput } from './profile-checks.js';
+import type { RawPin, RawProfile } from './profile-schema.js';
+import { problemsOf, type GeneratedValidator } from './schema-problems.js';
 import { readJsonFile } from './read-json-file.js';
 import { formatProblem, throwIfProblems } from './problems.js';
 import type {
@@ -29,7 +24,7 @@ export type {
   SlotSpec,
 } from './profile-types.js';
 
-const validateSchema = compileSchema(profileSchema);
+const validateSchema = problemsOf(validateProfileFile as GeneratedValidator);
 
 /**
  * A bare name (letters, digits, '_' and '-') names a profile shipped in hardware/; anything

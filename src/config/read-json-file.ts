@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { KeywardenError, type KeywardenErrorCode } from '../errors.js';
-import { findJsonSyntaxError, lineAndColumn } from './json-syntax.js';
+import { jsonErrorOffset, lineAndColumn } from './json-syntax.js';
 
 /**
  * Reads and parses a JSON file, turning every failure into one message that names the file:
@@ -34,12 +34,12 @@ function describeReadError(error: unknown): string {
 
 function describeSyntaxError(text: string, error: unknown): string {
   // V8's wording ("Expected double-quoted property name") is a useful hint; its position
-  // suffix and quoted excerpt are replaced by our own line and column.
+  // suffix and quoted excerpt are replaced by a line and column.
   const v8 = error instanceof Error ? error.message : String(error);
   const hint = v8
     .replace(/ in JSON at position \d+.*$/s, '')
-    .replace(/, ".*" is not valid JSON$/s, '');
-  const offset = findJsonSyntaxError(text);
+    .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '');
+  const offset = jsonErrorOffset(text, v8);
   if (offset === undefined) return `invalid JSON: ${hint}`;
   const { line, column } = lineAndColumn(text, offset);
   return `invalid JSON at line ${line}, column ${column}: ${hint}`;

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, loadConfig, parseConfig } from '../../src/config/config.js';
+import { DEFAULT_CONFIG } from '../../src/config/config-defaults.js';
+import { loadConfig, parseConfig } from '../../src/config/config.js';
 import { configDir } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keywarden-config-'));

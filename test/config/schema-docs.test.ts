@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { configSchemaJson } from '../../src/config/config.js';
+import { configSchemaJson } from '../../src/config/config-schema.js';
 import type { JsonSchema } from '../../src/config/json-schema.js';
-import { profileSchema } from '../../src/config/profile-schema.js';
+import { profileFileSchema } from '../../src/config/profile-schema.js';
 
 /** Every property schema with its dotted path, recursing into objects and array items. */
 function properties(schema: JsonSchema, path = ''): [string, JsonSchema][] {
@@ -19,8 +19,8 @@ const undocumented = (schema: JsonSchema): string[] =>
 
 describe('schemas document themselves', () => {
   it('every profile field has a title and a description', () => {
-    expect(properties(profileSchema).length).toBeGreaterThan(30);
-    expect(undocumented(profileSchema)).toEqual([]);
+    expect(properties(profileFileSchema()).length).toBeGreaterThan(30);
+    expect(undocumented(profileFileSchema())).toEqual([]);
   });
 
   it('every config key has a title, a description and a default unless it is optional', () => {

@@ -1,4 +1,3 @@
-import { configSchemaJson } from '../../config/config.js';
 import type { Command } from '../command.js';
 import { loadSetup } from '../context.js';
 
@@ -17,7 +16,9 @@ export const configCommands: Command[] = [
     path: ['config', 'schema'],
     summary: 'print the JSON Schema of the config file',
     usage: 'config schema',
-    run(_args, io) {
+    async run(_args, io) {
+      // Loaded here only: the schema module brings TypeBox, which no other command needs.
+      const { configSchemaJson } = await import('../../config/config-schema.js');
       io.out(JSON.stringify(configSchemaJson(), null, 2));
     },
   },
