@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
+import { connectOptions } from '../../src/mqtt/connect-options.js';
 import { MqttLink } from '../../src/mqtt/mqtt-link.js';
 import { openDatabase } from '../../src/store/database.js';
 import { EventLog } from '../../src/store/event-log.js';
@@ -9,6 +10,7 @@ import { startMosquitto, type Broker } from '../support/mosquitto.js';
 import { testConfig } from '../support/test-config.js';
 import { waitFor } from '../support/wait-for.js';
 
+// What the daemon's MQTT link keeps and allocates (bench/README.md, "Where the memory goes").
 // This file creates no MQTT client but the daemon's link: mqtt-packet's switch is process-wide,
 // and any other client built with MQTT.js's default would fill the table first.
 
@@ -42,4 +44,19 @@ it("publishes without building mqtt-packet's table of 65,536 number Buffers (abo
   } finally {
     await link.stop();
   }
+});
+
+describe("MQTT.js's tracing", () => {
+  const will = { topic: 'keywarden/v1/test-cab/status', payload: 'offline' };
+  const config = testConfig({ mqtt: { url: 'mqtt://127.0.0.1:9' } });
+
+  it('goes to a logger that builds nothing when DEBUG is not set', () => {
+    const { log } = connectOptions(config, will, {});
+    expect(log).toBeTypeOf('function');
+    expect(log?.('publish :: message `%s` to topic `%s`', 'payload', 'topic')).toBeUndefined();
+  });
+
+  it("stays MQTT.js's own (the debug package) when DEBUG is set, to chase a broker problem", () => {
+    expect(connectOptions(config, will, { DEBUG: 'mqttjs*' }).log).toBeUndefined();
+  });
 });
