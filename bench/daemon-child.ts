@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { hardwareDir, packageRoot } from '../src/paths.js';
+import { serviceNodeFlags } from './service-node-flags.js';
 
 export interface DaemonChildFiles {
   dir: string;
@@ -16,9 +17,10 @@ export interface DaemonChildFiles {
 const READY_TIMEOUT_MS = 60_000;
 
 /**
- * The built daemon (`keywarden run`) as a child process, as systemd runs it. Like
- * test/support/daemon-process.ts, but found from the package root, so it also works from
- * dist/bench/ (that helper resolves paths relative to the TypeScript sources).
+ * The built daemon (`keywarden run`) as a child process, as systemd runs it, with the unit's
+ * node flags (service-node-flags.ts). Like test/support/daemon-process.ts, but found from the
+ * package root, so it also works from dist/bench/ (that helper resolves paths relative to the
+ * TypeScript sources).
  */
 export class DaemonChild {
   private child: ChildProcess | undefined;
@@ -42,7 +44,7 @@ export class DaemonChild {
     const cli = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
     const child = spawn(
       process.execPath,
-      [cli, 'run', '--config', this.configFile, '--no-interactive'],
+      [...serviceNodeFlags(), cli, 'run', '--config', this.configFile, '--no-interactive'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child = child;

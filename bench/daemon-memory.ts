@@ -13,6 +13,7 @@ import { DaemonChild } from './daemon-child.js';
 import { seededRandom } from './prng.js';
 import { mbOfKb, RssSampler } from './rss-sampler.js';
 import { seedHolders } from './seed-holders.js';
+import { SERVICE_UNIT, serviceNodeFlags } from './service-node-flags.js';
 import { waitUntil } from './wait.js';
 
 const SETTINGS = {
@@ -103,10 +104,12 @@ function report(idle: RssSampler, drain: RssSampler, drainMs: number): Benchmark
   const idleMet = idleMb <= SETTINGS.goals.idleMb;
   const drainMet = drainMb <= SETTINGS.goals.drainMb;
   const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+  const nodeFlags = serviceNodeFlags();
   return {
     lines: [
-      `the daemon as a process (built CLI), ${SETTINGS.holders.toLocaleString('en')} holders, ` +
-        `readers on socat ptys, real Mosquitto; RSS from /proc every ${SETTINGS.sampleEveryMs} ms`,
+      `the daemon as a process (built CLI, node ${nodeFlags.join(' ')} as in ${SERVICE_UNIT}), ` +
+        `${SETTINGS.holders.toLocaleString('en')} holders, readers on socat ptys, real ` +
+        `Mosquitto; RSS from /proc every ${SETTINGS.sampleEveryMs} ms`,
       `idle (connected, outbox empty, ${SETTINGS.idleMs / 1000} s): RSS max ${idleMb} MB ` +
         `(goal ≤ ${SETTINGS.goals.idleMb} MB: ${verdict(idleMet)})`,
       `restart with ${SETTINGS.backlog.toLocaleString('en')} unpublished events, start to empty ` +
@@ -115,6 +118,7 @@ function report(idle: RssSampler, drain: RssSampler, drainMs: number): Benchmark
     ],
     data: {
       settings: SETTINGS,
+      nodeFlags,
       idleRssMb: idleMb,
       idleSamples: idle.samples,
       drainRssMb: drainMb,

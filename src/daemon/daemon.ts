@@ -14,9 +14,8 @@ import { createSystemClock } from '../platform/system-clock.js';
 import type { Logger } from '../log/logger.js';
 import { MqttLink } from '../mqtt/mqtt-link.js';
 import { packageVersion } from '../paths.js';
-import { SimCabinet } from '../sim/sim-cabinet.js';
-import { SimHttpServer } from '../sim/sim-http.js';
-import { readSimState, writeSimState } from '../sim/sim-state-file.js';
+import type { SimCabinet } from '../sim/sim-cabinet.js';
+import type { SimHttpServer } from '../sim/sim-http.js';
 import { CustodianStore } from '../store/custodian-store.js';
 import { ensureSlots } from '../store/slots.js';
 import { openDatabase, type Database } from '../store/database.js';
@@ -353,6 +352,13 @@ export class Daemon {
 
   private async startSimulator(gpio: SimGpioDriver, ports: SimPortRegistry): Promise<void> {
     const { config, profile, logger } = this.options;
+    // Loaded only for simulated GPIO: a cabinet on real hardware never needs the simulator or
+    // its HTTP server, and does not carry their code in memory.
+    const [{ SimCabinet }, { SimHttpServer }, { readSimState, writeSimState }] = await Promise.all([
+      import('../sim/sim-cabinet.js'),
+      import('../sim/sim-http.js'),
+      import('../sim/sim-state-file.js'),
+    ]);
     this.sim = new SimCabinet(profile, gpio, ports, {
       badge: config.readers.badgePath,
       fob: config.readers.fobPath,

@@ -55,11 +55,13 @@ export abstract class AccessStep extends EntryStep {
       refuse();
       return;
     }
+    // Read once: the decision counts them, the take rules below look at their due times.
+    const loans = holder ? directory.openLoansOf(holder.id) : [];
     const decision = decideAccess({
       credential,
       holder,
       permissions: holder ? directory.permissionsOf(holder.id) : [],
-      keysOut: holder ? directory.openLoansOf(holder.id).length : 0,
+      keysOut: loans.length,
       nowMs: this.ctx.clock.wallMs(),
       policy: holder ? policyInputsOf(directory, holder.id, this.ctx.timeZone ?? 'UTC') : undefined,
       lockdown: this.lockdown,
@@ -79,7 +81,6 @@ export abstract class AccessStep extends EntryStep {
     // that still waits for its PIN must not wipe the count of wrong PINs before it.
     const succeeded = () => (this.lockouts = forget(this.lockouts, subject));
     const slots = this.releasable(decision.slots, holder.id);
-    const loans = directory.openLoansOf(holder.id);
     const policy = policySettings(this.ctx.settings);
     const maxKeysOut = holder.maxKeysOut ?? policy.maxKeysOut;
     const limit = maxKeysOut === undefined ? {} : { maxKeysOut };

@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { ALICE_CARD, CabinetScenario, kinds } from '../../support/cabinet-scenario.js';
 
 it('a permitted badge records access.granted first, then unlocks the door and releases the slots holding keys', () => {
@@ -18,4 +18,12 @@ it('an empty permitted slot is not released', () => {
   s.directory.permissions.push({ holderId: 1, slot: 4 });
   s.send({ kind: 'badge', card: ALICE_CARD });
   expect(s.lastEffects).not.toContainEqual(expect.objectContaining({ kind: 'release', slot: 4 }));
+});
+
+it("reads the holder's open loans once per badge (bench/README.md, badge-latency: the daemon's own work)", () => {
+  const s = new CabinetScenario();
+  const openLoansOf = vi.spyOn(s.directory, 'openLoansOf');
+  s.send({ kind: 'badge', card: ALICE_CARD });
+  expect(s.events[0]?.type).toBe('access.granted');
+  expect(openLoansOf).toHaveBeenCalledTimes(1);
 });
