@@ -52,7 +52,8 @@ export class CommandHarness {
   server!: MqttClient;
   readonly replies: Received[] = [];
   private reader!: Database;
-  private waiting: Array<(r: Received) => void> = [];
+  /** Sends still waiting for their reply, oldest first, each with the command id it expects. */
+  private waiting: Array<{ commandId: string | null; resolve: (r: Received) => void }> = [];
 
   private constructor(
     readonly broker: Broker,
@@ -74,10 +75,12 @@ export class CommandHarness {
       if (!topic.startsWith(`${BASE}/reply`) && !topic.startsWith('central/')) return;
       const received = { topic, reply: JSON.parse(payload.toString()) as CommandReply, packet };
       h.replies.push(received);
-      h.waiting.shift()?.(received);
+      h.answer(received);
     });
     await new Promise<void>((resolve) => h.server.once('connect', () => resolve()));
-    await h.server.subscribeAsync([`${BASE}/reply`, `${BASE}/reply/#`, 'central/#'], { qos: 1 });
+    // `reply/#` matches `reply` itself: subscribing to both would have the broker deliver every
+    // reply twice (once per matching subscription).
+    await h.server.subscribeAsync([`${BASE}/reply/#`, 'central/#'], { qos: 1 });
     await h.startDaemon();
     h.reader = openDatabase(database, { readonly: true });
     return h;
@@ -114,7 +117,12 @@ export class CommandHarness {
     await this.broker.stop();
   }
 
-  /** Publishes a command (an object is sent as JSON) and resolves with the next reply. */
+  /**
+   * Publishes a command (an object is sent as JSON) and resolves with the first reply that
+   * carries its id (null for a payload with no readable id). Matching by id, not by arrival:
+   * commands go at QoS 1, at least once, so a command redelivered after a reconnect is refused
+   * or answered again, and that late reply must not be taken for the next command's.
+   */
   send(command: object | string | Buffer, options: SendOptions = {}): Promise<Received> {
     const name =
       options.topicName ??
@@ -124,15 +132,31 @@ export class CommandHarness {
     const properties: NonNullable<IPublishPacket['properties']> = {};
     if (options.responseTopic) properties.responseTopic = options.responseTopic;
     if (options.correlationData) properties.correlationData = options.correlationData;
+    const commandId = readableId(command);
     const next = new Promise<Received>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no reply within 10 s')), 10_000);
-      this.waiting.push((r) => {
-        clearTimeout(timer);
-        resolve(r);
-      });
+      const waiter = {
+        commandId,
+        resolve: (r: Received) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiting.splice(this.waiting.indexOf(waiter), 1);
+        reject(new Error(`no reply to command ${String(commandId)} within 10 s`));
+      }, 10_000);
+      this.waiting.push(waiter);
     });
     this.server.publish(`${BASE}/cmd/${name}`, payload, { qos: 1, properties });
     return next;
+  }
+
+  /** Hands a reply to the oldest send waiting for its command id; other replies stay in `replies`. */
+  private answer(received: Received): void {
+    const index = this.waiting.findIndex((w) => w.commandId === received.reply.commandId);
+    if (index === -1) return;
+    const [waiter] = this.waiting.splice(index, 1);
+    waiter?.resolve(received);
   }
 
   /** Events recorded after `seq`, oldest first. */
@@ -177,4 +201,18 @@ export class CommandHarness {
     expect(tables).toEqual(tablesBefore);
     expect(this.energised()).toEqual([]);
   }
+}
+
+/** The id the cabinet reads from a command, as its reply carries it: a string `id`, else null. */
+function readableId(command: object | string | Buffer): string | null {
+  let parsed: unknown = command;
+  if (typeof command === 'string' || Buffer.isBuffer(command)) {
+    try {
+      parsed = JSON.parse(command.toString());
+    } catch {
+      return null;
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || !('id' in parsed)) return null;
+  return typeof parsed.id === 'string' ? parsed.id : null;
 }
