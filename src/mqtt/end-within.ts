@@ -19,8 +19,9 @@ export async function endWithin(
   const bound = sleep(ms, 'bound' as const, { signal: cancel.signal }).catch(
     () => 'bound' as const,
   );
-  const graceful = async (): Promise<'graceful'> => {
+  const graceful = async (): Promise<'graceful' | 'bound'> => {
     await last;
+    if (cancel.signal.aborted) return 'bound'; // ended by force meanwhile: nothing more to do
     if (Object.keys(client.outgoing).length > 0) {
       await new Promise<void>((resolve) => {
         client.once('outgoingEmpty', resolve);
