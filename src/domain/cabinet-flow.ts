@@ -11,6 +11,8 @@ export type { StepContext, StepResult } from './flow/step-core.js';
  */
 export function step(state: CabinetState, input: CabinetInput, ctx: StepContext): StepResult {
   const run = new TickStep(state, ctx);
+  // Time has passed whatever the input: lockouts due to end do so first, recorded in order.
+  run.endDueLockouts();
   switch (input.kind) {
     case 'badge':
       run.badge(input.card);

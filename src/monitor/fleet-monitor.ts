@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { RecordedEvent } from '../domain/events.js';
+import { endWithin } from '../mqtt/end-within.js';
 import { topicsFor } from '../mqtt/topics.js';
 import { CabinetTracker, type TrackerNotice } from './cabinet-tracker.js';
 import type { CommandSigner } from './command-signer.js';
@@ -55,6 +56,8 @@ interface Cabinet {
 }
 
 const MAX_REPLAY_WAIT_MS = 300_000;
+/** How long `stop()` may take: a Ctrl-C on `keywarden monitor` returns within it. */
+const STOP_BOUND_MS = 5_000;
 
 /**
  * The reference consumer of the Keywarden MQTT contract for a whole fleet: subscribes to every
@@ -112,8 +115,12 @@ export class FleetMonitor extends EventEmitter<{ notice: [MonitorNotice] }> {
     return this.cabinets.get(cabinetId)?.tracker;
   }
 
-  /** Sends the acknowledgements still waiting for their debounce, then disconnects. */
-  async stop(): Promise<void> {
+  /**
+   * Sends the acknowledgements still waiting for their debounce, then disconnects, within
+   * `boundMs` (src/mqtt/end-within.ts): with the broker gone, an acknowledgement that cannot be
+   * confirmed is dropped rather than waited for (the cabinet keeps the events until a later one).
+   */
+  async stop(boundMs = STOP_BOUND_MS): Promise<void> {
     clearInterval(this.gapTimer);
     const flushes = [...this.cabinets.entries()].map(([id, cabinet]) => {
       clearTimeout(cabinet.ackTimer);
@@ -121,8 +128,7 @@ export class FleetMonitor extends EventEmitter<{ notice: [MonitorNotice] }> {
       const flush = this.client.connected && this.options.acknowledge !== false;
       return flush ? this.sendAck(id, cabinet) : Promise.resolve();
     });
-    await Promise.all(flushes);
-    await this.client.endAsync();
+    await endWithin(this.client, boundMs, Promise.all(flushes));
   }
 
   private async subscribe(): Promise<void> {

@@ -3,6 +3,7 @@ import type { KeywardenConfig } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import type { EventLog } from '../store/event-log.js';
 import { connectOptions } from './connect-options.js';
+import { endWithin } from './end-within.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import { attachReconnectBackoff } from './reconnect-backoff.js';
 import { Redelivery } from './redelivery.js';
@@ -97,8 +98,11 @@ export class MqttLink {
     if (this.client.connected) this.subscribeAll();
   }
 
-  /** Waits (bounded) for the outbox to empty, publishes `offline`, and disconnects. */
-  async stop(drainMs = 2_000): Promise<void> {
+  /**
+   * Waits (bounded) for the outbox to empty, publishes `offline`, and disconnects, waiting
+   * (bounded again) for the broker to confirm what is in flight.
+   */
+  async stop(drainMs = 2_000, endMs = 2_000): Promise<void> {
     if (this.client.connected && this.log.depth() > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, drainMs);
@@ -112,13 +116,17 @@ export class MqttLink {
     this.publisher.stop();
     this.redelivery.stop();
     this.retained.stop();
-    if (this.client.connected) {
-      await this.client
-        .publishAsync(this.topics.status, this.status('offline'), { qos: 1, retain: true })
-        .catch((err: unknown) => this.logger.warn({ err }, 'could not publish offline status'));
-    }
+    const offline = this.client.connected
+      ? this.client
+          .publishAsync(this.topics.status, this.status('offline'), { qos: 1, retain: true })
+          .catch((err: unknown) => this.logger.warn({ err }, 'could not publish offline status'))
+      : Promise.resolve();
     this.stopBackoff();
-    await this.client.endAsync(!this.client.connected);
+    // A broker that hangs would hold the offline status and the in-flight events unconfirmed
+    // for ever: the daemon ends its own stop rather than wait for systemd's SIGKILL.
+    const ended = await endWithin(this.client, endMs, offline);
+    if (ended === 'forced')
+      this.logger.warn({ endMs }, 'broker did not confirm in time: disconnected');
   }
 
   private status(state: StatusPayload['state']): string {

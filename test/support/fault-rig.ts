@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { CommandSigner, readPrivateKey } from '../../src/monitor/command-signer.js';
 import { FleetMonitor, type MonitorNotice } from '../../src/monitor/fleet-monitor.js';
@@ -164,32 +163,16 @@ export class FaultRig {
   }
 
   /**
-   * Tears the rig down in a bounded time, clients before the broker. The consumer gets
-   * MONITOR_STOP_MS to send its last acknowledgements and disconnect; then its connection is
-   * dropped, because a graceful MQTT.js end waits without limit for every QoS 1 publish still
-   * unacknowledged, which after a broker kill can be never. The broker's stop is bounded too
-   * (SIGKILL after its own timeout, test/support/mosquitto.ts).
+   * Tears the rig down in a bounded time, clients before the broker: the consumer's stop is
+   * bounded by FleetMonitor itself, the broker's by test/support/mosquitto.ts (SIGKILL after
+   * its own timeout).
    */
   async stop(): Promise<void> {
     this.stopLoad();
     await this.daemon?.stop('SIGKILL');
-    if (this.monitor) await stopWithin(this.monitor, MONITOR_STOP_MS);
+    await this.monitor?.stop();
     await this.broker?.stop();
   }
-}
-
-const MONITOR_STOP_MS = 5_000;
-
-/** Stops the consumer gracefully if it can within `ms`, else closes its connection at once. */
-async function stopWithin(monitor: FleetMonitor, ms: number): Promise<void> {
-  const cancel = new AbortController();
-  const timeout = sleep(ms, undefined, { signal: cancel.signal })
-    .then(() => 'timeout' as const)
-    .catch(() => 'stopped' as const);
-  const graceful = monitor.stop().then(() => 'stopped' as const);
-  const outcome = await Promise.race([graceful, timeout]);
-  cancel.abort();
-  if (outcome === 'timeout') await monitor.client.endAsync(true);
 }
 
 /** The holder whose card is the load: enrolled, permitted nothing. */

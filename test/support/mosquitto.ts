@@ -22,6 +22,11 @@ export interface Broker {
   kill(): Promise<void>;
   /** Stops if running, then starts again on the same port with the same directory. */
   restart(): Promise<void>;
+  /**
+   * SIGSTOP: a hung broker. Connections stay open and take what is sent, nothing is answered.
+   * stop() and kill() still work (they continue it).
+   */
+  freeze(): void;
 }
 
 export interface MosquittoOptions {
@@ -81,6 +86,10 @@ class MosquittoBroker implements Broker {
     return this.end('SIGKILL');
   }
 
+  freeze(): void {
+    this.running?.child.kill('SIGSTOP');
+  }
+
   async restart(): Promise<void> {
     await this.stop();
     this.running = await launch(this.conf, this.port, this.dir);
@@ -91,6 +100,7 @@ class MosquittoBroker implements Broker {
     if (running === undefined) return;
     this.running = undefined;
     running.child.kill(signal);
+    running.child.kill('SIGCONT'); // a frozen broker acts on the signal only once continued
     // Cancelled once the broker exits, so a finished run does not wait out the timer.
     const cancel = new AbortController();
     const timeout = sleep(STOP_TIMEOUT_MS, undefined, { signal: cancel.signal })

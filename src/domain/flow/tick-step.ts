@@ -6,21 +6,16 @@ import { expiriesBetween } from '../policy/expiries.js';
 import { CabinetStep } from './cabinet-step.js';
 import { lockoutRef } from './step-core.js';
 
-/** Time passing: entries lapse, sessions relock, emergency pulses renew, loans fall due, windows end. */
+/**
+ * Time passing: entries lapse, sessions relock, emergency pulses renew, loans fall due, windows
+ * end. Lockouts end in endDueLockouts, which the flow runs before every input, this one too.
+ */
 export class TickStep extends CabinetStep {
   tick(): void {
     if (this.pendingLapsed()) this.abandonPending('entry_timeout');
     this.checkOverdue();
     this.recordExpiries();
     this.watchDoor();
-    const expired = expireLocks(this.lockouts, this.now);
-    this.lockouts = expired.book;
-    for (const subject of expired.ended) {
-      const flood = subject.kind === 'reader' ? this.cardFlood : null;
-      const refused = flood ? { refusedCards: flood.refused } : {};
-      if (flood) this.cardFlood = { ...flood, refused: 0 };
-      this.record({ type: 'lockout.ended', data: { ...lockoutRef(subject), ...refused } });
-    }
     this.watchCardFlood();
     if (this.session && this.now >= this.session.endsAt) this.endSession();
     // The driver cuts every pulse at the solenoid's maximum on-time: an emergency release is
@@ -29,6 +24,22 @@ export class TickStep extends CabinetStep {
       const pulseMs = this.ctx.settings.wrongSlotPulseMs;
       this.emergency = { ...this.emergency, renewAt: this.now + pulseMs };
       this.releaseAllForEmergency(pulseMs);
+    }
+  }
+
+  /**
+   * Lockouts that ran their time, each with its own `lockout.ended` (and the reader's refused
+   * cards). Run before every input, not only at the tick: a denial arriving after the end but
+   * before the tick would otherwise start a new lockout over the old, unended one.
+   */
+  endDueLockouts(): void {
+    const expired = expireLocks(this.lockouts, this.now);
+    this.lockouts = expired.book;
+    for (const subject of expired.ended) {
+      const flood = subject.kind === 'reader' ? this.cardFlood : null;
+      const refused = flood ? { refusedCards: flood.refused } : {};
+      if (flood) this.cardFlood = { ...flood, refused: 0 };
+      this.record({ type: 'lockout.ended', data: { ...lockoutRef(subject), ...refused } });
     }
   }
 
