@@ -105,12 +105,11 @@ export function csvField(value: string | number | boolean | null | undefined): s
 }
 
 /**
- * What a spreadsheet runs as a formula when a cell starts with it (CSV injection: `=HYPERLINK`,
- * `@SUM`, `+cmd|…`, and a leading tab or CR that some applications strip before looking).
+ * What the guard prefixes: a cell a spreadsheet runs as a formula when it starts with it (CSV
+ * injection: `=HYPERLINK`, `@SUM`, `+cmd|…`, and a leading tab or CR that some applications
+ * strip before looking), also when already behind quotes ('=…), so that the import can tell the
+ * guard from a value's own leading quote and every value reads back.
  */
-const FORMULA_START = /^[=+\-@\t\r]/;
-/** What the guard prefixes: a formula start, or one already behind quotes ('=…), so that the
- * import can tell the guard from a value's own leading quote and every value reads back. */
 const GUARDED = /^'*[=+\-@\t\r]/;
 
 /**

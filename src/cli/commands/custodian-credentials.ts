@@ -1,3 +1,4 @@
+import { MAX_REQUEST_WAIT_MS } from '../../app/daemon-requests.js';
 import { KeywardenError } from '../../errors.js';
 import { maskCard } from '../../log/mask-card.js';
 import type { CredentialFields } from '../../store/custodian/credentials.js';
@@ -76,7 +77,12 @@ export const credentialCommands: Command[] = [
       const holderId = idArg(args, 0, 'holder-id');
       const given = option(args, 'timeout');
       const seconds = given === undefined ? 30 : wholeNumber(given, '--timeout', 1);
-      if (seconds > 600) throw new KeywardenError('USAGE', '--timeout must be at most 600 seconds');
+      if (seconds * 1000 > MAX_REQUEST_WAIT_MS) {
+        throw new KeywardenError(
+          'USAGE',
+          `--timeout must be at most ${MAX_REQUEST_WAIT_MS / 1000} seconds`,
+        );
+      }
       const outcome = await withStoreAsync(args, async ({ app }) => {
         const request = app.requests.enrolNextCard(holderId, seconds * 1000);
         // Hooked before the prompt: a Ctrl-C the moment the prompt shows must close the request.

@@ -1,3 +1,4 @@
+import { MAX_REQUEST_WAIT_MS } from '../../app/daemon-requests.js';
 import { KeywardenError } from '../../errors.js';
 import { wholeNumber } from '../../store/custodian/values.js';
 import { positiveInt, type Command } from '../command.js';
@@ -60,7 +61,12 @@ export const lockoutCommands: Command[] = [
         target === 'reader' ? 'reader' : { credentialId: positiveInt(target, 'credential-id') };
       const given = option(args, 'timeout');
       const seconds = given === undefined ? 10 : wholeNumber(given, '--timeout', 1);
-      if (seconds > 600) throw new KeywardenError('USAGE', '--timeout must be at most 600 seconds');
+      if (seconds * 1000 > MAX_REQUEST_WAIT_MS) {
+        throw new KeywardenError(
+          'USAGE',
+          `--timeout must be at most ${MAX_REQUEST_WAIT_MS / 1000} seconds`,
+        );
+      }
       const outcome = await withStoreAsync(args, async ({ app }) => {
         const request = app.requests.clearLockout(subject, seconds * 1000);
         const unhook = closeRequestOnInterrupt(request.cancel);
