@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { OutputPin } from '../../drivers/gpio/gpio.js';
 import type { SolenoidBank } from '../../drivers/gpio/solenoid-bank.js';
-import type { CabinetInput, Effect, Signal } from '../domain/cabinet-io.js';
+import type { CabinetInput } from '../domain/cabinet-inputs.js';
+import type { Effect, Signal } from '../domain/cabinet-effects.js';
 import { alarmSounds } from '../domain/alarm-signals.js';
 import { step, type StepContext } from '../domain/cabinet-flow.js';
 import type { CabinetState } from '../domain/cabinet-state.js';

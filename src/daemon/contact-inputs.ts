@@ -1,6 +1,6 @@
 import type { GpioDriver, InputPin } from '../../drivers/gpio/gpio.js';
 import type { EmergencyReleases, ProfileInputs } from '../config/profile.js';
-import type { CabinetInput } from '../domain/cabinet-io.js';
+import type { CabinetInput } from '../domain/cabinet-inputs.js';
 
 /** The profile's optional contacts, claimed; an absent one is not wired. */
 export interface ContactInputs {

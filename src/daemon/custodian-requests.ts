@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { RecordingClock } from '../domain/clock.js';
 import type { LockoutSubject } from '../domain/lockout.js';
 import type { Logger } from '../log/logger.js';
-import { maskCard } from '../log/mask-card.js';
+import { maskCard } from '../domain/mask-card.js';
 import { CustodianApp } from '../app/custodian-app.js';
 import {
   completeRequest,

@@ -2,7 +2,7 @@ import type { GpioDriver } from '../../drivers/gpio/gpio.js';
 import { SimGpioDriver } from '../../drivers/gpio/sim-gpio.js';
 import { realPortFactory, type PortFactory } from '../../drivers/serial/serial-port-like.js';
 import { isSimPath, SimPortRegistry } from '../../drivers/serial/sim-port.js';
-import { CommandIntake } from '../commands/command-intake.js';
+import { CommandIntake } from '../remote-commands/command-intake.js';
 import { loadLockdown } from '../store/lockdown-state.js';
 import { keysAtHome } from '../store/cabinet-contents.js';
 import type { KeywardenConfig } from '../config/config.js';
@@ -301,7 +301,7 @@ export class Daemon {
     this.runner.on('state', () => retained.refresh());
   }
 
-  /** The central server's signed commands (src/commands/), replied to over the same link. */
+  /** The central server's signed commands (src/remote-commands/), replied to over the same link. */
   private wireCommands(version: string): void {
     const { config, profile, logger } = this.options;
     const { topics } = this.mqtt;

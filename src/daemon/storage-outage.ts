@@ -1,9 +1,9 @@
-import type { CabinetInput } from '../domain/cabinet-io.js';
+import type { CabinetInput } from '../domain/cabinet-inputs.js';
 import type { ActiveAlarm, StorageAlarmType } from '../domain/cabinet-state.js';
 import type { Clock } from '../domain/clock.js';
 import type { NewEvent, RecordedEvent } from '../domain/events.js';
 import type { Logger } from '../log/logger.js';
-import { maskCard } from '../log/mask-card.js';
+import { maskCard } from '../domain/mask-card.js';
 import type { EventLog } from '../store/event-log.js';
 import { sqliteCode, storageAlarmOf } from './storage-fault.js';
 

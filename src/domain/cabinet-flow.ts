@@ -1,4 +1,4 @@
-import type { CabinetInput } from './cabinet-io.js';
+import type { CabinetInput } from './cabinet-inputs.js';
 import type { CabinetState } from './cabinet-state.js';
 import type { StepContext, StepResult } from './flow/step-core.js';
 import { TickStep } from './flow/tick-step.js';

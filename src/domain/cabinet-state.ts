@@ -2,7 +2,7 @@ import type { PendingAuthorisation } from './dual-authorisation.js';
 import type { Requirements } from './key-tiers.js';
 import type { OverdueBook } from './loans.js';
 import { DEFAULT_DOOR_TIMINGS, type DoorTimings, type DoorWatch } from './door-watch.js';
-import type { EmergencyReleases, ReaderName } from './cabinet-io.js';
+import type { EmergencyReleases, ReaderName } from './cabinet-inputs.js';
 import type { CardFlood } from './card-flood.js';
 import { DEFAULT_LOCKOUT, type LockoutBook, type LockoutSettings } from './lockout.js';
 

@@ -1,4 +1,4 @@
-import { maskCard } from '../log/mask-card.js';
+import { maskCard } from '../domain/mask-card.js';
 import { FieldError, flag, instant, notEnded, text, validityOrder } from './fields.js';
 import type { ImportRecords } from '../store/import-records.js';
 import type { ImportCabinet, ImportKind, RowChange } from './import-kind.js';

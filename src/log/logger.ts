@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type PinoPretty from 'pino-pretty';
-import { maskCard } from './mask-card.js';
+import { maskCard } from '../domain/mask-card.js';
 
 export type { Logger } from 'pino';
 

@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { verifyCommand } from '../../src/commands/verify-command.js';
+import { verifyCommand } from '../../src/remote-commands/verify-command.js';
 import { validateMessage } from '../../src/contract/schemas.js';
 import {
   signCommand,
@@ -9,10 +9,10 @@ import {
   type UnsignedCommand,
 } from '../../src/contract/signed-command.js';
 import { validatePermissionDelta, validatePermissionSet } from '../../src/domain/permission-set.js';
-import { readPrivateKey } from '../../src/monitor/command-signer.js';
+import { readPrivateKey } from '../../src/reference-server/command-signer.js';
 
 /**
- * docs/schemas/command.json against the cabinet's own intake (src/commands/verify-command.ts,
+ * docs/schemas/command.json against the cabinet's own intake (src/remote-commands/verify-command.ts,
  * src/domain/permission-set.ts): a command the schema accepts, the cabinet accepts, and each
  * mistake the schema refuses, the cabinet refuses too. Every command below is signed after it
  * was changed, so a refusal is the rule under test and not a broken signature.

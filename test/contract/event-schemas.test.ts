@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimGpioDriver } from '../../drivers/gpio/sim-gpio.js';
-import { CommandIntake } from '../../src/commands/command-intake.js';
+import { CommandIntake } from '../../src/remote-commands/command-intake.js';
 import { loadProfile } from '../../src/config/profile.js';
 import { validateMessage, loadSchema } from '../../src/contract/schemas.js';
 import { CabinetRunner } from '../../src/daemon/cabinet-runner.js';
@@ -11,10 +11,10 @@ import { DeliverySupervisor } from '../../src/daemon/delivery-supervisor.js';
 import { demoTag, DEMO_CARDS, seedDemo } from '../../src/daemon/demo-data.js';
 import { claimHardware } from '../../src/daemon/hardware.js';
 import { initialCabinetState } from '../../src/domain/cabinet-state.js';
-import type { CabinetInput } from '../../src/domain/cabinet-io.js';
+import type { CabinetInput } from '../../src/domain/cabinet-inputs.js';
 import type { EventType, RecordedEvent } from '../../src/domain/events.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { CommandSigner, readPrivateKey } from '../../src/monitor/command-signer.js';
+import { CommandSigner, readPrivateKey } from '../../src/reference-server/command-signer.js';
 import { hardwareDir } from '../../src/paths.js';
 import { addGroup } from '../../src/store/custodian/groups.js';
 import { CustodianStore } from '../../src/store/custodian-store.js';
@@ -29,7 +29,7 @@ import { testConfig } from '../support/test-config.js';
  * Every event type the code can record, produced by the code that records it wherever that can
  * run here: the real cabinet flow (CabinetRunner over SQLite), the custodian store, the delivery
  * supervisor and the permission sync, all writing through the real EventLog, then checked
- * against docs/schemas/event.json; and the command intake (src/commands/) fed signed and
+ * against docs/schemas/event.json; and the command intake (src/remote-commands/) fed signed and
  * broken commands, whose events and replies are checked too. Only the MQTT client is a stand-in:
  * replies are captured instead of published.
  */

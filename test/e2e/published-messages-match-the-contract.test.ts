@@ -10,7 +10,7 @@ import type { CommandName } from '../../src/contract/signed-command.js';
 import { Daemon } from '../../src/daemon/daemon.js';
 import { demoTag, DEMO_CARDS } from '../../src/daemon/demo-data.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { CommandSigner, readPrivateKey } from '../../src/monitor/command-signer.js';
+import { CommandSigner, readPrivateKey } from '../../src/reference-server/command-signer.js';
 import { hardwareDir } from '../../src/paths.js';
 import { systemClock } from '../../src/platform/system-clock.js';
 import { addGroup } from '../../src/store/custodian/groups.js';

@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
 import type { Daemon } from '../../src/daemon/daemon.js';
-import { FleetMonitor, type MonitorNotice } from '../../src/monitor/fleet-monitor.js';
+import { FleetMonitor, type MonitorNotice } from '../../src/reference-server/fleet-monitor.js';
 import { recordAndPublish, startDeliveryCabinet } from '../support/delivery-cabinet.js';
 import { startMosquitto, type Broker } from '../support/mosquitto.js';
 import { waitFor } from '../support/wait-for.js';

@@ -1,4 +1,5 @@
-import type { CabinetInput, Effect } from '../../src/domain/cabinet-io.js';
+import type { CabinetInput } from '../../src/domain/cabinet-inputs.js';
+import type { Effect } from '../../src/domain/cabinet-effects.js';
 import { step } from '../../src/domain/cabinet-flow.js';
 import {
   initialCabinetState,

@@ -1,5 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import { checkPublished, type ContractCheck } from '../../src/monitor/contract-check.js';
+import { checkPublished, type ContractCheck } from '../../src/reference-server/contract-check.js';
 
 export interface Received {
   topic: string;

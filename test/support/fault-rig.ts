@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { CommandSigner, readPrivateKey } from '../../src/monitor/command-signer.js';
-import { FleetMonitor, type MonitorNotice } from '../../src/monitor/fleet-monitor.js';
+import { CommandSigner, readPrivateKey } from '../../src/reference-server/command-signer.js';
+import { FleetMonitor, type MonitorNotice } from '../../src/reference-server/fleet-monitor.js';
 import { DaemonProcess, simPost, writeCabinetFiles } from './daemon-process.js';
 import { startMosquitto, type Broker } from './mosquitto.js';
 import { CustodianStore } from '../../src/store/custodian-store.js';

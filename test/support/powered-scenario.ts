@@ -1,7 +1,8 @@
 import type { OutputPin } from '../../drivers/gpio/gpio.js';
 import { SimGpioDriver } from '../../drivers/gpio/sim-gpio.js';
 import { SolenoidBank } from '../../drivers/gpio/solenoid-bank.js';
-import type { CabinetInput, Effect } from '../../src/domain/cabinet-io.js';
+import type { CabinetInput } from '../../src/domain/cabinet-inputs.js';
+import type { Effect } from '../../src/domain/cabinet-effects.js';
 import { createLogger, silentLogger, type Logger } from '../../src/log/logger.js';
 import { FakeTimers } from '../drivers/gpio/fake-timers.js';
 import { CabinetScenario } from './cabinet-scenario.js';

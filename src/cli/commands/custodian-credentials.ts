@@ -1,6 +1,6 @@
 import { MAX_REQUEST_WAIT_MS } from '../../app/daemon-requests.js';
 import { KeywardenError } from '../../errors.js';
-import { maskCard } from '../../log/mask-card.js';
+import { maskCard } from '../../domain/mask-card.js';
 import type { CredentialFields } from '../../store/custodian/credentials.js';
 import { instantOrNone, validity, wholeNumber } from '../../store/custodian/values.js';
 import { checkCardForReader } from '../card-format.js';

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { IClientOptions } from 'mqtt';
 import { KeywardenError } from '../../errors.js';
-import { CommandSigner, readPrivateKey } from '../../monitor/command-signer.js';
-import { formatNotice } from '../../monitor/notice-format.js';
+import { CommandSigner, readPrivateKey } from '../../reference-server/command-signer.js';
+import { formatNotice } from '../../reference-server/notice-format.js';
 import { requireOption, type Command, type ParsedArgs } from '../command.js';
 import { keysGenerateCommand } from './keys.js';
 
 const PREFIX = /^[^#+/$][^#+/]*(\/[^#+/]+)*$/;
 
 /**
- * `keywarden monitor`: the reference consumer (src/monitor/) on a terminal. Prints each event
+ * `keywarden monitor`: the reference consumer (src/reference-server/) on a terminal. Prints each event
  * of every cabinet once, loudly reports gaps, broken chains and replaced databases, acknowledges
  * the highest gap-free seq, and, given a signing key, asks for a replay of a gap that does not
  * fill by itself. Runs until SIGINT or SIGTERM, then sends the acknowledgements still pending.
@@ -44,7 +44,7 @@ export const monitorCommand: Command = {
     const json = args.values.json === true;
     // Loaded here, not at the top: the MQTT library must not load with every command (the
     // daemon's start-up drives its outputs off before anything slow loads).
-    const { FleetMonitor } = await import('../../monitor/fleet-monitor.js');
+    const { FleetMonitor } = await import('../../reference-server/fleet-monitor.js');
     const monitor = new FleetMonitor({
       url,
       prefix,

@@ -1,6 +1,7 @@
 import { alarmSounds } from '../alarm-signals.js';
 import type { CabinetDirectory } from '../cabinet-directory.js';
-import type { Effect, ReaderName } from '../cabinet-io.js';
+import type { ReaderName } from '../cabinet-inputs.js';
+import type { Effect } from '../cabinet-effects.js';
 import {
   type ActiveAlarm,
   type AlarmType,

@@ -1,5 +1,5 @@
 import { KeywardenError } from '../../errors.js';
-import { maskCard } from '../../log/mask-card.js';
+import { maskCard } from '../../domain/mask-card.js';
 import { holderFields } from './holders.js';
 import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';
 import { checkNotEnded, checkOrder } from './values.js';

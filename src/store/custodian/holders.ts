@@ -1,6 +1,6 @@
 import type { OutstandingKey } from '../../domain/events.js';
 import { KeywardenError } from '../../errors.js';
-import { maskCard } from '../../log/mask-card.js';
+import { maskCard } from '../../domain/mask-card.js';
 import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';
 import { checkNotEnded, checkOrder, name as checkName } from './values.js';
 

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { CabinetInput } from '../../../src/domain/cabinet-io.js';
+import type { CabinetInput } from '../../../src/domain/cabinet-inputs.js';
 import { ALICE_CARD, BOB_CARD, CabinetScenario } from '../../support/cabinet-scenario.js';
 
 const K1 = 'AA00000001';

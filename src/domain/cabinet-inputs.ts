@@ -1,10 +1,10 @@
-import type { Actor, NewEvent } from './events.js';
+import type { Actor } from './events.js';
 import type { LockoutSubject } from './lockout.js';
 import type { PinOutcome } from './pin.js';
 
 /**
  * What the shell feeds the cabinet flow: driver events, timer ticks, and the central server's
- * commands once they are verified (src/commands/).
+ * commands once they are verified (src/remote-commands/).
  */
 export type CabinetInput =
   | { kind: 'badge'; card: string }
@@ -54,21 +54,3 @@ export type ReaderName = 'badge' | 'fob';
 
 /** Who declared an emergency: the central server's command or a fire-alarm input. */
 export type EmergencySource = 'command' | 'input';
-
-/**
- * `awaiting_entry`: the badge was accepted and a PIN, reason code or authoriser is awaited.
- * `pre_alarm`: one short beep of the countdown before `door.held_open`.
- */
-export type Signal =
-  'granted' | 'denied' | 'session_ended' | 'alarm' | 'awaiting_entry' | 'pre_alarm';
-
-/**
- * What the shell must do. `record` effects of one step are committed together, before any
- * hardware effect of that step runs and before anything is published.
- */
-export type Effect =
-  | { kind: 'record'; event: NewEvent }
-  | { kind: 'door'; unlocked: boolean }
-  | { kind: 'release'; slot: number; ms: number }
-  | { kind: 'lock'; slot: number }
-  | { kind: 'signal'; signal: Signal };

@@ -37,7 +37,7 @@ export interface CommandIntakeOptions {
  * - The cabinet's MQTT session is persistent (connect-options.ts), so commands sent while it is
  *   offline wait in the broker. The server should publish every command with an MQTT 5
  *   `messageExpiryInterval` no longer than the command's own expiry: the broker then drops it
- *   unread instead of delivering it late (test/commands/expired-commands-die-in-the-broker).
+ *   unread instead of delivering it late (test/remote-commands/expired-commands-die-in-the-broker).
  *   A late command that still arrives is refused as `expired`.
  * - Counters increase per key id and survive restarts (SQLite); `replayed` is this very command
  *   again or the last counter reused, `out_of_order` an older counter never executed.

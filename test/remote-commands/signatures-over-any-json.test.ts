@@ -3,7 +3,7 @@ import canonicalize from 'canonicalize';
 import { expect, it } from 'vitest';
 import { MAX_COMMAND_NESTING } from '../../src/contract/json-limits.js';
 import type { CommandName } from '../../src/contract/signed-command.js';
-import { verifyCommand, type VerifyContext } from '../../src/commands/verify-command.js';
+import { verifyCommand, type VerifyContext } from '../../src/remote-commands/verify-command.js';
 import { TestSigner } from '../support/command-signer.js';
 
 /**

@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { expect, it } from 'vitest';
 import type { CommandName, SignedCommand } from '../../src/contract/signed-command.js';
-import { verifyCommand, type VerifyContext } from '../../src/commands/verify-command.js';
+import { verifyCommand, type VerifyContext } from '../../src/remote-commands/verify-command.js';
 import { TestSigner } from '../support/command-signer.js';
 
 const signer = new TestSigner();

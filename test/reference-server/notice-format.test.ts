@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { RecordedEvent } from '../../src/domain/events.js';
-import { formatNotice } from '../../src/monitor/notice-format.js';
+import { formatNotice } from '../../src/reference-server/notice-format.js';
 import { openDatabase } from '../../src/store/database.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { FakeClock } from '../support/fake-clock.js';

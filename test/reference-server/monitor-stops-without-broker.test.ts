@@ -1,5 +1,5 @@
 import { afterAll, expect, it } from 'vitest';
-import { FleetMonitor } from '../../src/monitor/fleet-monitor.js';
+import { FleetMonitor } from '../../src/reference-server/fleet-monitor.js';
 import { startMosquitto, type Broker } from '../support/mosquitto.js';
 import { waitFor } from '../support/wait-for.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NewEvent, RecordedEvent } from '../../src/domain/events.js';
-import { CabinetTracker, type TrackerNotice } from '../../src/monitor/cabinet-tracker.js';
+import { CabinetTracker, type TrackerNotice } from '../../src/reference-server/cabinet-tracker.js';
 import { openDatabase } from '../../src/store/database.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { FakeClock } from '../support/fake-clock.js';

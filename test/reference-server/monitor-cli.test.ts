@@ -10,7 +10,7 @@ import { parseConfig } from '../../src/config/config.js';
 import { validateMessage } from '../../src/contract/schemas.js';
 import { verifyCommandSignature, type SignedCommand } from '../../src/contract/signed-command.js';
 import type { RecordedEvent } from '../../src/domain/events.js';
-import { CommandSigner, readPrivateKey } from '../../src/monitor/command-signer.js';
+import { CommandSigner, readPrivateKey } from '../../src/reference-server/command-signer.js';
 import { openDatabase } from '../../src/store/database.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { CLI } from '../support/daemon-process.js';

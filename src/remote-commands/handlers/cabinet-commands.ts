@@ -1,5 +1,5 @@
 import type { SignedCommand } from '../../contract/signed-command.js';
-import type { CabinetInput } from '../../domain/cabinet-io.js';
+import type { CabinetInput } from '../../domain/cabinet-inputs.js';
 import type { RecordedEvent } from '../../domain/events.js';
 import type { CommandArgs } from '../command-args.js';
 import type { Accept, CommandServices, Execution, Outcome } from '../command-services.js';
