@@ -2,11 +2,22 @@ import type { PendingAuthorisation } from './dual-authorisation.js';
 import type { Requirements } from './key-tiers.js';
 import type { OverdueBook } from './loans.js';
 import { DEFAULT_DOOR_TIMINGS, type DoorTimings, type DoorWatch } from './door-watch.js';
-import type { EmergencyReleases, ReaderName } from './cabinet-inputs.js';
 import type { CardFlood } from './card-flood.js';
 import { DEFAULT_LOCKOUT, type LockoutBook, type LockoutSettings } from './lockout.js';
 
 /** What the cabinet flow remembers between inputs. Plain data, replaced (never mutated) by each step. */
+
+// The cabinet's parts that its inputs, its state and its events all name. They live here, with
+// the state, so that cabinet-inputs.ts and events.ts import this module and it imports neither.
+
+/** What an emergency releases: the door only, or the door and every slot. */
+export type EmergencyReleases = 'door' | 'door_and_slots';
+
+/** The cabinet's serial readers. */
+export type ReaderName = 'badge' | 'fob';
+
+/** Who declared an emergency: the central server's command or a fire-alarm input. */
+export type EmergencySource = 'command' | 'input';
 
 /**
  * Why a slot is released. Both end with the session they were given to (src/domain/misplaced-keys.ts):
@@ -129,7 +140,7 @@ export interface ActiveAlarm {
  * after a restart the cabinet comes up locked, and the command (or the input) must ask again.
  */
 export interface Emergency {
-  source: 'command' | 'input';
+  source: EmergencySource;
   /** The door only, or the door and every slot. */
   releases: EmergencyReleases;
   /** The command that started it, when a command did. */

@@ -1,5 +1,5 @@
 import type { CabinetDirectory } from './cabinet-directory.js';
-import { tierLoanLimit, type TierRules } from './key-tiers.js';
+import type { KeyTier, TierRules } from './key-tiers.js';
 import type { LoanLimit } from './loans.js';
 import type { Key } from './model.js';
 
@@ -33,4 +33,10 @@ export function loanLimitsFor(
     limits.push({ source: 'group', maxMinutes: minutes });
   }
   return limits;
+}
+
+/** The tier's loan limit, for `dueAt` alongside the key's, permission's and group's. */
+export function tierLoanLimit(tier: KeyTier, rules: TierRules): LoanLimit | null {
+  const minutes = rules[tier].maxLoanMinutes;
+  return minutes === undefined ? null : { source: 'tier', maxMinutes: minutes };
 }

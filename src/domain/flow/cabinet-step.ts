@@ -1,4 +1,4 @@
-import type { EmergencyReleases, EmergencySource, ReaderName } from '../cabinet-inputs.js';
+import type { EmergencyReleases, EmergencySource, ReaderName } from '../cabinet-state.js';
 import { underEmergency } from '../door-watch.js';
 import type { Actor } from '../events.js';
 import { clearLock, type LockoutSubject, subjectKey } from '../lockout.js';

@@ -1,6 +1,6 @@
 import { alarmSounds } from '../alarm-signals.js';
 import type { CabinetDirectory } from '../cabinet-directory.js';
-import type { ReaderName } from '../cabinet-inputs.js';
+import type { ReaderName } from '../cabinet-state.js';
 import type { Effect } from '../cabinet-effects.js';
 import {
   type ActiveAlarm,
