@@ -50,7 +50,7 @@ export interface SlotState {
   /**
    * A tag the fob reader reported while the slot's key-present switch showed it empty (or had
    * not reported yet). A fob report is bytes on a serial line: its arrival is processed only
-   * once the switch agrees (src/domain/flow/slot-step.ts), and forgotten on `S<n>:-`.
+   * once the switch agrees (src/domain/flow/slots-and-fobs.ts), and forgotten on `S<n>:-`.
    */
   unconfirmedTag?: string;
   /**
@@ -72,7 +72,7 @@ export interface Session {
   doorOpened: boolean;
   /** Keys the holder has out, those taken in this session included. */
   keysOut: number;
-  /** When keysOut reaches this, the session's other slots relock (rule 4); absent: no limit. */
+  /** When keysOut reaches this, the session's other slots relock; absent: no limit. */
   maxKeysOut?: number;
 }
 
@@ -98,6 +98,12 @@ export interface PendingBadge {
   expiresAt: number;
   keysOut: number;
   maxKeysOut?: number;
+}
+
+/** The loan counts a session opened for a waiting badge starts with. */
+export function pendingLoans(pending: PendingBadge): { keysOut: number; maxKeysOut?: number } {
+  const { keysOut, maxKeysOut } = pending;
+  return maxKeysOut === undefined ? { keysOut } : { keysOut, maxKeysOut };
 }
 
 export type AlarmType =

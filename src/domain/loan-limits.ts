@@ -4,7 +4,7 @@ import type { LoanLimit } from './loans.js';
 import type { Key } from './model.js';
 
 /**
- * Every loan limit that applies when a holder takes a key (rule 4): the key's own period and
+ * Every loan limit that applies when a holder takes a key: the key's own period and
  * curfew, its tier's period, the period of any permission or grant of the holder's that covers
  * the key, and the periods of the holder's groups. `dueAt` keeps the strictest.
  */
