@@ -1,11 +1,13 @@
 import { policySettings, type PendingBadge, pendingLoans } from '../cabinet-state.js';
 import { countsTowardsLockout, type BadgeDenialReason } from '../denial-reason.js';
 import { authorisationExpired, startAuthorisation } from '../dual-authorisation.js';
+import type { AccessDecision } from '../access-decision.js';
 import type { NewEvent } from '../events.js';
 import { openLoan, takeRefusal } from '../loans.js';
 import { floodCardSeen } from '../card-flood.js';
 import { forget, isLocked, type LockoutSubject } from '../lockout.js';
 import { maskCard } from '../mask-card.js';
+import type { Credential } from '../model.js';
 import type { PinOutcome } from '../pin.js';
 import { decideBadge, tierDemands } from './access-checks.js';
 import { authoriserBadge } from './authorisers.js';
@@ -36,40 +38,14 @@ export function badge(draft: StepDraft, card: string): void {
   const subject: LockoutSubject = credential
     ? { kind: 'credential', credentialId: credential.id, holderId: credential.holderId }
     : { kind: 'reader' };
-  const ids = credential ? { holderId: credential.holderId, credentialId: credential.id } : {};
-  const refuse = () => {
-    draft.record({ type: 'access.denied', data: { reason: 'locked_out', card: masked, ...ids } });
-    draft.effects.push({ kind: 'signal', signal: 'denied' });
-  };
-  if (credential && isLocked(draft.lockouts, subject, draft.now)) {
-    refuse();
-    return;
-  }
-  // A reader locked by unknown cards (src/domain/card-flood.ts) refuses unknown cards and
-  // card-only credentials: a card number found by guessing must not open the cabinet during
-  // the lockout meant to stop that. A known card with a PIN gets in with its PIN.
+  // While the reader is locked by a flood of unknown cards, only a card with a PIN gets in.
   const floodLocked = isLocked(draft.lockouts, { kind: 'reader' }, draft.now);
-  if (floodLocked && !credential && draft.cardFlood) {
-    draft.cardFlood = floodCardSeen(draft.cardFlood, draft.now, true);
-    draft.effects.push({ kind: 'signal', signal: 'denied' });
-    return;
-  }
-  if (floodLocked && credential?.hasPin !== true) {
-    refuse();
-    return;
-  }
+  if (refusedByLockout(draft, credential, subject, masked, floodLocked)) return;
   // Read once: the decision counts them, the take rules below look at their due times.
   const loans = holder ? directory.openLoansOf(holder.id) : [];
   const decision = decideBadge(draft, credential, holder, loans.length);
   if (!decision.granted || !holder) {
-    const reason = decision.granted ? 'unknown_card' : decision.reason;
-    const data: Extract<NewEvent, { type: 'access.denied' }>['data'] = { reason, card: masked };
-    if (!decision.granted && decision.holderId !== undefined) data.holderId = decision.holderId;
-    if (!decision.granted && decision.credentialId !== undefined)
-      data.credentialId = decision.credentialId;
-    draft.record({ type: 'access.denied', data });
-    draft.effects.push({ kind: 'signal', signal: 'denied' });
-    if (countsTowardsLockout(reason)) countDenial(draft, subject);
+    denyBadge(draft, decision, masked, subject);
     return;
   }
   // A success forgets earlier denials, but only once the whole entry has succeeded: a badge
@@ -130,6 +106,52 @@ export function badge(draft: StepDraft, card: string): void {
   };
   if (draft.pending.stage === 'authorisers') proceed(draft, draft.pending);
   else draft.effects.push({ kind: 'signal', signal: 'awaiting_entry' });
+}
+
+/**
+ * Whether a lockout refuses the badge before the policy is asked: its credential's own, or the
+ * reader's after a flood of unknown cards (src/domain/card-flood.ts). The reader's refuses
+ * unknown cards and card-only credentials: a card number found by guessing must not open the
+ * cabinet during the lockout meant to stop that. A known card with a PIN gets in with its PIN.
+ */
+function refusedByLockout(
+  draft: StepDraft,
+  credential: Credential | undefined,
+  subject: LockoutSubject,
+  masked: string,
+  floodLocked: boolean,
+): boolean {
+  const ids = credential ? { holderId: credential.holderId, credentialId: credential.id } : {};
+  const refuse = () => {
+    draft.record({ type: 'access.denied', data: { reason: 'locked_out', card: masked, ...ids } });
+    draft.effects.push({ kind: 'signal', signal: 'denied' });
+    return true;
+  };
+  if (credential && isLocked(draft.lockouts, subject, draft.now)) return refuse();
+  if (floodLocked && !credential && draft.cardFlood) {
+    draft.cardFlood = floodCardSeen(draft.cardFlood, draft.now, true);
+    draft.effects.push({ kind: 'signal', signal: 'denied' });
+    return true;
+  }
+  if (floodLocked && credential?.hasPin !== true) return refuse();
+  return false;
+}
+
+/** The policy said no: recorded, and counted towards a lockout when the reason may be a guess. */
+function denyBadge(
+  draft: StepDraft,
+  decision: AccessDecision,
+  masked: string,
+  subject: LockoutSubject,
+): void {
+  const reason = decision.granted ? 'unknown_card' : decision.reason;
+  const data: Extract<NewEvent, { type: 'access.denied' }>['data'] = { reason, card: masked };
+  if (!decision.granted && decision.holderId !== undefined) data.holderId = decision.holderId;
+  if (!decision.granted && decision.credentialId !== undefined)
+    data.credentialId = decision.credentialId;
+  draft.record({ type: 'access.denied', data });
+  draft.effects.push({ kind: 'signal', signal: 'denied' });
+  if (countsTowardsLockout(reason)) countDenial(draft, subject);
 }
 
 /** The PIN's outcome, checked by the shell against the credential's slow hash. */
