@@ -1,3 +1,4 @@
+import type { EmergencyReleases, EmergencySource, ReaderName } from './cabinet-state.js';
 import type { Actor } from './events.js';
 import type { LockoutSubject } from './lockout.js';
 import type { PinOutcome } from './pin.js';
@@ -45,12 +46,3 @@ export type CabinetInput =
   | { kind: 'tamper'; active: boolean }
   /** The profile's power-fail input: `failed` true while the supply is lost. */
   | { kind: 'power'; failed: boolean };
-
-/** What an emergency releases: the door only, or the door and every slot. */
-export type EmergencyReleases = 'door' | 'door_and_slots';
-
-/** The cabinet's serial readers. */
-export type ReaderName = 'badge' | 'fob';
-
-/** Who declared an emergency: the central server's command or a fire-alarm input. */
-export type EmergencySource = 'command' | 'input';

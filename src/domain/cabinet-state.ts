@@ -2,11 +2,22 @@ import type { PendingAuthorisation } from './dual-authorisation.js';
 import type { Requirements } from './key-tiers.js';
 import type { OverdueBook } from './loans.js';
 import { DEFAULT_DOOR_TIMINGS, type DoorTimings, type DoorWatch } from './door-watch.js';
-import type { EmergencyReleases, ReaderName } from './cabinet-inputs.js';
 import type { CardFlood } from './card-flood.js';
 import { DEFAULT_LOCKOUT, type LockoutBook, type LockoutSettings } from './lockout.js';
 
 /** What the cabinet flow remembers between inputs. Plain data, replaced (never mutated) by each step. */
+
+// The cabinet's parts that its inputs, its state and its events all name. They live here, with
+// the state, so that cabinet-inputs.ts and events.ts import this module and it imports neither.
+
+/** What an emergency releases: the door only, or the door and every slot. */
+export type EmergencyReleases = 'door' | 'door_and_slots';
+
+/** The cabinet's serial readers. */
+export type ReaderName = 'badge' | 'fob';
+
+/** Who declared an emergency: the central server's command or a fire-alarm input. */
+export type EmergencySource = 'command' | 'input';
 
 /**
  * Why a slot is released. Both end with the session they were given to (src/domain/misplaced-keys.ts):
@@ -39,7 +50,7 @@ export interface SlotState {
   /**
    * A tag the fob reader reported while the slot's key-present switch showed it empty (or had
    * not reported yet). A fob report is bytes on a serial line: its arrival is processed only
-   * once the switch agrees (src/domain/flow/slot-step.ts), and forgotten on `S<n>:-`.
+   * once the switch agrees (src/domain/flow/slots-and-fobs.ts), and forgotten on `S<n>:-`.
    */
   unconfirmedTag?: string;
   /**
@@ -61,7 +72,7 @@ export interface Session {
   doorOpened: boolean;
   /** Keys the holder has out, those taken in this session included. */
   keysOut: number;
-  /** When keysOut reaches this, the session's other slots relock (rule 4); absent: no limit. */
+  /** When keysOut reaches this, the session's other slots relock; absent: no limit. */
   maxKeysOut?: number;
 }
 
@@ -87,6 +98,12 @@ export interface PendingBadge {
   expiresAt: number;
   keysOut: number;
   maxKeysOut?: number;
+}
+
+/** The loan counts a session opened for a waiting badge starts with. */
+export function pendingLoans(pending: PendingBadge): { keysOut: number; maxKeysOut?: number } {
+  const { keysOut, maxKeysOut } = pending;
+  return maxKeysOut === undefined ? { keysOut } : { keysOut, maxKeysOut };
 }
 
 export type AlarmType =
@@ -129,7 +146,7 @@ export interface ActiveAlarm {
  * after a restart the cabinet comes up locked, and the command (or the input) must ask again.
  */
 export interface Emergency {
-  source: 'command' | 'input';
+  source: EmergencySource;
   /** The door only, or the door and every slot. */
   releases: EmergencyReleases;
   /** The command that started it, when a command did. */

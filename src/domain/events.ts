@@ -1,6 +1,5 @@
 import type { BadgeDenialReason } from './denial-reason.js';
-import type { EmergencyReleases, ReaderName } from './cabinet-inputs.js';
-import type { AlarmType } from './cabinet-state.js';
+import type { AlarmType, EmergencyReleases, ReaderName } from './cabinet-state.js';
 import type { SyncCounts } from './permission-set.js';
 import type { AuthorisationRefusal } from './dual-authorisation.js';
 import type { KeyState } from './model.js';

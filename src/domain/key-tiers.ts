@@ -1,5 +1,3 @@
-import type { LoanLimit } from './loans.js';
-
 /**
  * The master-key hierarchy: the higher a key's tier, the more it opens, so the stricter the
  * rules for taking it. Which rules each tier carries is data (configuration or the central
@@ -59,10 +57,4 @@ export function requirementsFor(tiers: readonly KeyTier[], rules: TierRules): Re
   }
   result.authoriserGroupIds = [...groups].sort((a, b) => a - b);
   return result;
-}
-
-/** The tier's loan limit, for `dueAt` alongside the key's, permission's and group's. */
-export function tierLoanLimit(tier: KeyTier, rules: TierRules): LoanLimit | null {
-  const minutes = rules[tier].maxLoanMinutes;
-  return minutes === undefined ? null : { source: 'tier', maxMinutes: minutes };
 }

@@ -1,10 +1,10 @@
 import type { CabinetDirectory } from './cabinet-directory.js';
-import { tierLoanLimit, type TierRules } from './key-tiers.js';
+import type { KeyTier, TierRules } from './key-tiers.js';
 import type { LoanLimit } from './loans.js';
 import type { Key } from './model.js';
 
 /**
- * Every loan limit that applies when a holder takes a key (rule 4): the key's own period and
+ * Every loan limit that applies when a holder takes a key: the key's own period and
  * curfew, its tier's period, the period of any permission or grant of the holder's that covers
  * the key, and the periods of the holder's groups. `dueAt` keeps the strictest.
  */
@@ -33,4 +33,10 @@ export function loanLimitsFor(
     limits.push({ source: 'group', maxMinutes: minutes });
   }
   return limits;
+}
+
+/** The tier's loan limit, for `dueAt` alongside the key's, permission's and group's. */
+export function tierLoanLimit(tier: KeyTier, rules: TierRules): LoanLimit | null {
+  const minutes = rules[tier].maxLoanMinutes;
+  return minutes === undefined ? null : { source: 'tier', maxMinutes: minutes };
 }

@@ -2,9 +2,9 @@ import { expect, it } from 'vitest';
 import {
   DEFAULT_TIER_RULES,
   requirementsFor,
-  tierLoanLimit,
   type TierRules,
 } from '../../../src/domain/key-tiers.js';
+import { tierLoanLimit } from '../../../src/domain/loan-limits.js';
 import { dueAt } from '../../../src/domain/loans.js';
 
 it('an untiered or change key needs nothing more than a badge', () => {

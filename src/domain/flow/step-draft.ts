@@ -1,19 +1,16 @@
 import { alarmSounds } from '../alarm-signals.js';
 import type { CabinetDirectory } from '../cabinet-directory.js';
-import type { ReaderName } from '../cabinet-inputs.js';
 import type { Effect } from '../cabinet-effects.js';
-import {
-  type ActiveAlarm,
-  type AlarmType,
-  type CabinetSettings,
-  type CabinetState,
-  lockoutSettings,
-  type SlotState,
+import type {
+  ActiveAlarm,
+  AlarmType,
+  CabinetSettings,
+  CabinetState,
+  ReaderName,
+  SlotState,
 } from '../cabinet-state.js';
 import type { Clock } from '../clock.js';
-import { isAlarm, type LockoutRef, type NewEvent } from '../events.js';
-import { floodCardSeen } from '../card-flood.js';
-import { countDenial, type LockoutSubject } from '../lockout.js';
+import { isAlarm, type NewEvent } from '../events.js';
 import {
   misplacedKey,
   misplacedRelease,
@@ -36,33 +33,35 @@ export interface StepContext {
 }
 
 /**
- * What every part of a cabinet step shares: the state being built, the effects so far, and the
- * primitives the rules are written with (record an event, raise and clear alarms, open and end
- * a session, release slots). Each layer above adds the inputs of one concern; the cabinet flow
- * (src/domain/cabinet-flow.ts) dispatches an input to the top one. Pure apart from the
- * directory's reads and the clock.
+ * One cabinet step in the making: the state being built from the state before, the effects so
+ * far, and the primitives every concern's rules are written with (record an event, raise and
+ * clear alarms, open and end a session, release slots). The concern modules beside this file
+ * are plain functions over a draft; src/domain/cabinet-flow.ts makes one per input, hands it to
+ * the function for the input's kind, and returns its result. Pure apart from the directory's
+ * reads and the clock.
  */
-export abstract class StepCore {
-  protected readonly slots: SlotState[];
-  protected doorState: CabinetState['door'];
-  protected session: CabinetState['session'];
-  protected alarms: CabinetState['alarms'];
-  protected emergency: CabinetState['emergency'];
-  protected lockdown: CabinetState['lockdown'];
-  protected lockouts: CabinetState['lockouts'];
-  protected cardFlood: CabinetState['cardFlood'];
-  protected pending: CabinetState['pending'];
-  protected overdue: CabinetState['overdue'];
-  protected expiriesUntil: CabinetState['expiriesUntil'];
-  protected readonly effects: Effect[] = [];
-  protected readonly now: number;
+export class StepDraft {
+  readonly slots: SlotState[];
+  door: CabinetState['door'];
+  session: CabinetState['session'];
+  alarms: CabinetState['alarms'];
+  emergency: CabinetState['emergency'];
+  lockdown: CabinetState['lockdown'];
+  lockouts: CabinetState['lockouts'];
+  cardFlood: CabinetState['cardFlood'];
+  pending: CabinetState['pending'];
+  overdue: CabinetState['overdue'];
+  expiriesUntil: CabinetState['expiriesUntil'];
+  readonly effects: Effect[] = [];
+  /** The monotonic clock at this step: every timer in the state runs on it. */
+  readonly now: number;
 
   constructor(
     state: CabinetState,
-    protected readonly ctx: StepContext,
+    readonly ctx: StepContext,
   ) {
     this.slots = [...state.slots];
-    this.doorState = state.door;
+    this.door = state.door;
     this.session = state.session;
     this.alarms = state.alarms;
     this.emergency = state.emergency;
@@ -79,7 +78,7 @@ export abstract class StepCore {
     return {
       state: {
         slots: this.slots,
-        door: this.doorState,
+        door: this.door,
         session: this.session,
         alarms: this.alarms,
         emergency: this.emergency,
@@ -105,7 +104,7 @@ export abstract class StepCore {
    * nothing to give, and a fob report alone energises nothing. A misplaced key is released for
    * the holder who may move it (src/domain/misplaced-keys.ts); conflicting reads for nobody.
    */
-  protected releasable(permitted: readonly number[], holderId: number | null): number[] {
+  releasable(permitted: readonly number[], holderId: number | null): number[] {
     const wanted = new Set(permitted);
     const slots: number[] = [];
     this.slots.forEach((state, i) => {
@@ -123,49 +122,18 @@ export abstract class StepCore {
   }
 
   /** The key in a slot: the one its fob reads, else the one whose home it is. */
-  protected keyIn(slot: number): Key | undefined {
+  keyIn(slot: number): Key | undefined {
     const { tag } = this.slot(slot);
     const { directory } = this.ctx;
     return tag === null ? directory.keyByHomeSlot(slot) : directory.keyByTag(tag);
   }
 
   /** Whether an emergency in force holds the slots released (not only the door). */
-  protected emergencyHoldsSlots(): boolean {
+  emergencyHoldsSlots(): boolean {
     return this.emergency?.releases === 'door_and_slots';
   }
 
-  protected countDenial(subject: LockoutSubject): void {
-    const settings = lockoutSettings(this.ctx.settings);
-    const outcome = countDenial(this.lockouts, subject, this.now, settings);
-    this.lockouts = outcome.book;
-    const unknownCard = subject.kind === 'reader';
-    if (unknownCard && this.cardFlood) {
-      this.cardFlood = floodCardSeen(this.cardFlood, this.now, false);
-    }
-    if (!outcome.locked) return;
-    this.record({
-      type: 'lockout.started',
-      data: {
-        ...lockoutRef(subject),
-        attempts: outcome.attempts,
-        level: outcome.level,
-        durationSeconds: outcome.lockMs / 1000,
-      },
-    });
-    if (!unknownCard || this.cardFlood) return;
-    // One alarm for the whole flood (src/domain/card-flood.ts), not one per card.
-    this.cardFlood = { lastCardAt: this.now, refused: 0 };
-    this.record({
-      type: 'reader.card_flood',
-      data: {
-        reader: 'badge',
-        unknownCards: outcome.attempts,
-        windowSeconds: settings.windowMs / 1000,
-      },
-    });
-  }
-
-  protected openSession(
+  openSession(
     holder: Pick<Holder, 'id' | 'name'>,
     credentialId: number | null,
     slots: number[],
@@ -186,7 +154,7 @@ export abstract class StepCore {
     this.effects.push({ kind: 'signal', signal: 'granted' });
   }
 
-  protected releaseForSession(slots: readonly number[]): void {
+  releaseForSession(slots: readonly number[]): void {
     const { sessionMs } = this.ctx.settings;
     for (const slot of slots) {
       const misplaced = misplacedKey(this.keyIn(slot), slot);
@@ -196,7 +164,7 @@ export abstract class StepCore {
     }
   }
 
-  protected releaseAllForEmergency(pulseMs: number): void {
+  releaseAllForEmergency(pulseMs: number): void {
     // The door output has no on-time limit; asserting it with every pulse puts it back if the
     // shell's fail-secure path dropped it.
     this.effects.push({ kind: 'door', unlocked: true });
@@ -204,7 +172,7 @@ export abstract class StepCore {
     this.slots.forEach((_, i) => this.effects.push({ kind: 'release', slot: i + 1, ms: pulseMs }));
   }
 
-  protected endSession(): void {
+  endSession(): void {
     const session = this.session;
     if (!session) return;
     this.session = null;
@@ -221,7 +189,7 @@ export abstract class StepCore {
     this.effects.push({ kind: 'signal', signal: 'session_ended' });
   }
 
-  protected record(event: NewEvent): void {
+  record(event: NewEvent): void {
     this.effects.push({ kind: 'record', event });
     if (!isAlarm(event.type)) return;
     const type = event.type as AlarmType;
@@ -235,7 +203,7 @@ export abstract class StepCore {
   }
 
   /** Clears active alarms of a type (at a slot, of a reader), each with an `alarm.cleared`. */
-  protected clearAlarm(type: AlarmType, slot?: number, reader?: ReaderName): void {
+  clearAlarm(type: AlarmType, slot?: number, reader?: ReaderName): void {
     const matches = (a: ActiveAlarm) => a.type === type && a.slot === slot && a.reader === reader;
     for (const alarm of this.alarms.filter(matches)) {
       this.effects.push({
@@ -254,19 +222,13 @@ export abstract class StepCore {
     this.alarms = this.alarms.filter((a) => !matches(a));
   }
 
-  protected slot(slot: number): SlotState {
+  slot(slot: number): SlotState {
     const s = this.slots[slot - 1];
     if (!s) throw new RangeError(`slot ${slot} is outside 1..${this.slots.length}`);
     return s;
   }
 
-  protected setSlot(slot: number, patch: Partial<SlotState>): void {
+  setSlot(slot: number, patch: Partial<SlotState>): void {
     this.slots[slot - 1] = { ...this.slot(slot), ...patch };
   }
-}
-
-export function lockoutRef(subject: LockoutSubject): LockoutRef {
-  if (subject.kind === 'reader') return { subject: 'reader' };
-  const { credentialId, holderId } = subject;
-  return { subject: 'credential', credentialId, ...(holderId === undefined ? {} : { holderId }) };
 }
