@@ -1,8 +1,6 @@
-import type { KeywardenConfig } from '../../config/config.js';
-import type { RecordingClock } from '../../domain/clock.js';
-import type { Logger } from '../../log/logger.js';
 import { MqttLink } from '../../mqtt/mqtt-link.js';
 import type { EventLog } from '../../store/event-log.js';
+import type { DaemonContext } from '../daemon-context.js';
 import type { Service } from '../service.js';
 
 /**
@@ -10,18 +8,12 @@ import type { Service } from '../service.js';
  * mqtt-link.ts) sends what waits, then the offline status: it comes after the cabinet has
  * recorded `cabinet.stopped`, and before the database closes.
  */
-export function brokerLinkService(options: {
-  config: KeywardenConfig;
-  eventLog: EventLog;
-  clock: RecordingClock;
-  version: string;
-  logger: Logger;
-}): Service<MqttLink> {
+export function brokerLinkService(context: DaemonContext, eventLog: EventLog): Service<MqttLink> {
   let link: MqttLink | undefined;
   return {
     name: 'broker link',
     start() {
-      const { config, eventLog, clock, version, logger } = options;
+      const { config, clock, version, logger } = context;
       link = new MqttLink(config, eventLog, logger.child({ module: 'mqtt' }), {
         version,
         startedAt: new Date(clock.wallMs()).toISOString(),

@@ -1,11 +1,9 @@
-import type { KeywardenConfig } from '../../config/config.js';
-import type { RecordingClock } from '../../domain/clock.js';
-import type { Logger } from '../../log/logger.js';
 import { CustodianStore } from '../../store/custodian-store.js';
 import { openDatabase, type Database } from '../../store/database.js';
 import { EventLog } from '../../store/event-log.js';
 import { ensureSlots } from '../../store/slots.js';
 import { sinceProcessStart } from '../claim-cabinet.js';
+import type { DaemonContext } from '../daemon-context.js';
 import { seedDemo } from '../demo-data.js';
 import type { Service } from '../service.js';
 
@@ -15,21 +13,17 @@ export interface CabinetStore {
   eventLog: EventLog;
 }
 
-export interface CabinetDatabaseOptions {
-  config: KeywardenConfig;
-  slotCount: number;
-  clock: RecordingClock;
-  logger: Logger;
-  /** Seed demo holders and keys into an empty database (npm start). */
-  demo: boolean;
-}
-
 /**
  * The database, opened (and migrated) once the outputs are off, before anything that records;
  * closed after everything that reads or writes it has stopped.
  */
-export function cabinetDatabaseService(options: CabinetDatabaseOptions): Service<CabinetStore> {
-  const { config, clock, logger } = options;
+export function cabinetDatabaseService(
+  context: DaemonContext,
+  /** Seed demo holders and keys into an empty database (npm start). */
+  demo: boolean,
+): Service<CabinetStore> {
+  const { config, profile, clock } = context;
+  const logger = context.logger.child({ module: 'daemon' });
   let db: Database | undefined;
   return {
     name: 'database',
@@ -40,9 +34,9 @@ export function cabinetDatabaseService(options: CabinetDatabaseOptions): Service
         'database open',
       );
       try {
-        ensureSlots(opened, options.slotCount);
+        ensureSlots(opened, profile.slotCount);
         const eventLog = new EventLog(opened, config.cabinetId, clock);
-        if (options.demo) {
+        if (demo) {
           const store = new CustodianStore(opened, eventLog, {
             kind: 'custodian',
             account: 'demo',

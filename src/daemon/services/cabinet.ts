@@ -1,7 +1,6 @@
 import type { KeywardenConfig } from '../../config/config.js';
 import type { HardwareProfile } from '../../config/profile.js';
 import { initialCabinetState } from '../../domain/cabinet-state.js';
-import type { RecordingClock } from '../../domain/clock.js';
 import type { Logger } from '../../log/logger.js';
 import type { Database } from '../../store/database.js';
 import type { EventLog } from '../../store/event-log.js';
@@ -9,23 +8,24 @@ import { loadLockdown } from '../../store/lockdown-state.js';
 import { loadExpiriesMark } from '../../store/policy-marks.js';
 import type { SqliteDirectory } from '../../store/sqlite-directory.js';
 import { CabinetRunner, type CabinetOutputs } from '../cabinet-runner.js';
+import type { DaemonContext } from '../daemon-context.js';
 import { lockoutSettingsOf, policySettingsOf } from '../policy-settings.js';
 import type { Service } from '../service.js';
 
-export interface CabinetRunnerSetup {
-  config: KeywardenConfig;
-  profile: HardwareProfile;
+export interface CabinetRunnerParts {
   db: Database;
   eventLog: EventLog;
   directory: SqliteDirectory;
   outputs: CabinetOutputs;
-  clock: RecordingClock;
-  logger: Logger;
 }
 
 /** The cabinet flow's shell, from the config, the profile and what the database remembers. */
-export function createCabinetRunner(setup: CabinetRunnerSetup): CabinetRunner {
-  const { config, profile, db, clock, logger } = setup;
+export function createCabinetRunner(
+  context: DaemonContext,
+  parts: CabinetRunnerParts,
+): CabinetRunner {
+  const { config, profile, clock, logger } = context;
+  const { db } = parts;
   return new CabinetRunner(
     // A lockdown outlives a restart; an emergency release does not (fail secure).
     initialCabinetState(profile.slotCount, loadLockdown(db), loadExpiriesMark(db, clock.wallMs())),
@@ -44,12 +44,12 @@ export function createCabinetRunner(setup: CabinetRunnerSetup): CabinetRunner {
           preAlarmMs: config.cabinet.doorPreAlarmSeconds * 1000,
         },
       },
-      directory: setup.directory,
+      directory: parts.directory,
       clock,
       timeZone: config.cabinet.timeZone,
     },
-    setup.eventLog,
-    setup.outputs,
+    parts.eventLog,
+    parts.outputs,
     logger.child({ module: 'cabinet' }),
   );
 }
@@ -75,23 +75,24 @@ function sessionMs(config: KeywardenConfig, profile: HardwareProfile, logger: Lo
  * every input has: its outputs go off (and its own timers with them), then the stop is recorded
  * for the broker link to send.
  */
-export function cabinetService(options: {
-  runner: CabinetRunner;
-  eventLog: EventLog;
-  /** Events were recorded outside the runner: publish them. */
-  recorded: () => void;
-  version: string;
-  profileModel: string;
-  /** Why the daemon stops, for `cabinet.stopped`. */
-  stopReason: () => string;
-}): Service {
+export function cabinetService(
+  context: DaemonContext,
+  options: {
+    runner: CabinetRunner;
+    eventLog: EventLog;
+    /** Events were recorded outside the runner: publish them. */
+    recorded: () => void;
+    /** Why the daemon stops, for `cabinet.stopped`. */
+    stopReason: () => string;
+  },
+): Service {
   const { runner, eventLog } = options;
   return {
     name: 'cabinet',
     start() {
       // What came due while the daemon was down (a validity that ended) is recorded first.
       runner.handle({ kind: 'tick' });
-      const data = { version: options.version, profile: options.profileModel };
+      const data = { version: context.version, profile: context.profile.model };
       eventLog.append([{ type: 'cabinet.started', data }]);
       options.recorded();
     },

@@ -1,25 +1,20 @@
-import type { KeywardenConfig } from '../../config/config.js';
-import type { RecordingClock } from '../../domain/clock.js';
-import type { Logger } from '../../log/logger.js';
 import type { MqttLink } from '../../mqtt/mqtt-link.js';
 import type { Database } from '../../store/database.js';
 import type { EventLog } from '../../store/event-log.js';
 import type { SqliteDirectory } from '../../store/sqlite-directory.js';
 import type { CabinetRunner } from '../cabinet-runner.js';
+import type { DaemonContext } from '../daemon-context.js';
 import { DeliverySupervisor } from '../delivery-supervisor.js';
 import { buildInventory } from '../inventory.js';
 import { every } from '../periodic-job.js';
 import type { Service } from '../service.js';
 
 export interface EventDeliveryDeps {
-  config: KeywardenConfig;
   db: Database;
   eventLog: EventLog;
   directory: SqliteDirectory;
   runner: CabinetRunner;
   link: MqttLink;
-  clock: RecordingClock;
-  logger: Logger;
 }
 
 /**
@@ -33,8 +28,12 @@ export class EventDelivery implements Service {
   private readonly supervisor: DeliverySupervisor;
   private stopPruning: (() => void) | undefined;
 
-  constructor(private readonly deps: EventDeliveryDeps) {
-    const { config, eventLog, clock, logger, link } = deps;
+  constructor(
+    private readonly context: DaemonContext,
+    private readonly deps: EventDeliveryDeps,
+  ) {
+    const { config, clock, logger } = context;
+    const { eventLog, link } = deps;
     this.supervisor = new DeliverySupervisor(
       eventLog,
       config.delivery,
@@ -45,7 +44,8 @@ export class EventDelivery implements Service {
   }
 
   start(): void {
-    const { config, db, directory, runner, link, logger } = this.deps;
+    const { config, logger } = this.context;
+    const { db, directory, runner, link } = this.deps;
     const { retained, topics } = link;
     retained.track(topics.inventory, () =>
       JSON.stringify(buildInventory(config.cabinetId, runner.current, directory, db)),

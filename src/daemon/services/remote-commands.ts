@@ -1,11 +1,9 @@
-import type { KeywardenConfig } from '../../config/config.js';
-import type { RecordingClock } from '../../domain/clock.js';
-import type { Logger } from '../../log/logger.js';
 import type { MqttLink } from '../../mqtt/mqtt-link.js';
 import { CommandIntake } from '../../remote-commands/command-intake.js';
 import type { Database } from '../../store/database.js';
 import type { EventLog } from '../../store/event-log.js';
 import type { CabinetRunner } from '../cabinet-runner.js';
+import type { DaemonContext } from '../daemon-context.js';
 import type { Service } from '../service.js';
 
 /**
@@ -13,32 +11,30 @@ import type { Service } from '../service.js';
  * An input like the readers: it starts once the cabinet runs, and stops before the outputs go
  * off, so that no release arrives after them.
  */
-export function remoteCommandsService(options: {
-  config: KeywardenConfig;
-  slotCount: number;
-  db: Database;
-  eventLog: EventLog;
-  runner: CabinetRunner;
-  link: MqttLink;
-  clock: RecordingClock;
-  version: string;
-  /** Events were recorded outside the runner: publish them. */
-  recorded: () => void;
-  logger: Logger;
-}): Service {
+export function remoteCommandsService(
+  context: DaemonContext,
+  options: {
+    db: Database;
+    eventLog: EventLog;
+    runner: CabinetRunner;
+    link: MqttLink;
+    /** Events were recorded outside the runner: publish them. */
+    recorded: () => void;
+  },
+): Service {
   const { link } = options;
   const intake = new CommandIntake({
-    config: options.config,
+    config: context.config,
     client: link.client,
     replyTopic: link.topics.reply,
-    logger: options.logger.child({ module: 'commands' }),
+    logger: context.logger.child({ module: 'commands' }),
     services: {
       db: options.db,
       log: options.eventLog,
       runner: options.runner,
-      clock: options.clock,
-      version: options.version,
-      slotCount: options.slotCount,
+      clock: context.clock,
+      version: context.version,
+      slotCount: context.profile.slotCount,
       outbox: link.publisher,
       retained: link.retained,
       inventoryTopic: link.topics.inventory,

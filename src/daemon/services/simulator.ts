@@ -1,14 +1,12 @@
 import type { SimGpioDriver } from '../../../drivers/gpio/sim-gpio.js';
 import type { SimPortRegistry } from '../../../drivers/serial/sim-port.js';
-import type { KeywardenConfig } from '../../config/config.js';
-import type { HardwareProfile } from '../../config/profile.js';
 import type { RecordedEvent } from '../../domain/events.js';
-import type { Logger } from '../../log/logger.js';
 import type { SimCabinet } from '../../sim/sim-cabinet.js';
 import type { SimHttpServer } from '../../sim/sim-http.js';
 import { keysAtHome } from '../../store/cabinet-contents.js';
 import type { Database } from '../../store/database.js';
 import type { CabinetRunner } from '../cabinet-runner.js';
+import type { DaemonContext } from '../daemon-context.js';
 import type { Service } from '../service.js';
 
 /** The simulated cabinet, and where its control interface listens (if it could). */
@@ -17,27 +15,28 @@ export interface RunningSimulator {
   address: { host: string; port: number } | undefined;
 }
 
-export interface SimulatorOptions {
-  config: KeywardenConfig;
-  profile: HardwareProfile;
+export interface SimulatorParts {
   gpio: SimGpioDriver;
   ports: SimPortRegistry;
   db: Database;
   runner: CabinetRunner;
-  logger: Logger;
 }
 
 /**
  * The simulated cabinet (simulated GPIO only) and its HTTP control interface. Started before the
  * inputs, because it sets the key-present switches the inputs read first; stopped after them.
  */
-export function simulatorService(options: SimulatorOptions): Service<RunningSimulator> {
+export function simulatorService(
+  context: DaemonContext,
+  options: SimulatorParts,
+): Service<RunningSimulator> {
   let http: SimHttpServer | undefined;
   const forward = (events: RecordedEvent[]) => http?.recorded(events);
   return {
     name: 'simulator',
     async start() {
-      const { config, profile, db, runner, logger } = options;
+      const { config, profile, logger } = context;
+      const { db, runner } = options;
       // Loaded only for simulated GPIO: a cabinet on real hardware never needs the simulator or
       // its HTTP server, and does not carry their code in memory.
       const [{ SimCabinet }, { SimHttpServer }, { readSimState, writeSimState }] =
