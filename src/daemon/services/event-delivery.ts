@@ -79,7 +79,10 @@ export class EventDelivery implements Service {
     this.deps.link.publisher.notify();
   };
 
-  /** Events recorded outside the cabinet runner (the custodian's command line) change the retained states too. */
+  /**
+   * Events recorded outside the cabinet runner (by the custodian's command line, or for its
+   * requests) may change the retained states too.
+   */
   readonly recordedElsewhere = (): void => {
     this.recorded();
     this.deps.link.retained.refresh();
