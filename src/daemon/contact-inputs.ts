@@ -23,15 +23,17 @@ export function claimContactInputs(gpio: GpioDriver, inputs: ProfileInputs): Con
 
 /**
  * Turns the contacts into cabinet inputs: each change, and at start the ones already active
- * (a tamper switch open or a fire alarm on when the daemon starts must count too).
+ * (a tamper switch open or a fire alarm on when the daemon starts must count too). Returns the
+ * functions that stop listening.
  */
 export function watchContactInputs(
   contacts: ContactInputs,
   handle: (input: CabinetInput) => void,
-): void {
+): Array<() => void> {
+  const unsubscribes: Array<() => void> = [];
   const watch = (pin: InputPin | undefined, toInput: (active: boolean) => CabinetInput) => {
     if (!pin) return;
-    pin.onChange((active) => handle(toInput(active)));
+    unsubscribes.push(pin.onChange((active) => handle(toInput(active))));
     if (pin.read()) handle(toInput(true));
   };
   watch(contacts.tamper, (active) => ({ kind: 'tamper', active }));
@@ -42,4 +44,5 @@ export function watchContactInputs(
       ? { kind: 'emergency_start', source: 'input', releases: emergency!.releases }
       : { kind: 'emergency_end', source: 'input' },
   );
+  return unsubscribes;
 }

@@ -1,9 +1,30 @@
 import { EventEmitter } from 'node:events';
 import { createInterface, type Interface } from 'node:readline';
-import type { Daemon } from '../daemon/daemon.js';
-import { DEMO_CARDS } from '../daemon/demo-data.js';
 import type { RecordedEvent } from '../domain/events.js';
-import { SimRefusal } from './sim-cabinet.js';
+import { SimRefusal, type SimCabinet } from './sim-cabinet.js';
+
+/** The demo holders' cards (`npm start`): Alice's, Bob's, and Carol's, who has left. */
+export type DemoCards = Readonly<Record<'alice' | 'bob' | 'carol', string>>;
+
+/**
+ * What the terminal needs of a running cabinet; the daemon has it. The simulator is an adapter:
+ * it names what it uses rather than depend on the composition root.
+ */
+export interface TerminalCabinet {
+  /** The simulated cabinet the person at the terminal acts on. */
+  readonly sim: SimCabinet | undefined;
+  readonly demoCards: DemoCards;
+  /** Each event as it is recorded. */
+  readonly runner: {
+    on(event: 'recorded', listener: (events: RecordedEvent[]) => void): unknown;
+  };
+  readonly eventLog: { recent(limit: number): RecordedEvent[]; depth(): number };
+  /** Each event again once the broker has it. */
+  readonly mqtt: {
+    readonly connected: boolean;
+    readonly publisher: { on(event: 'published', listener: (seqs: number[]) => void): unknown };
+  };
+}
 
 const HELP = `Commands (the simulated cabinet):
   badge <card|alice|bob|carol>   present a card at the reader
@@ -23,7 +44,7 @@ export class Terminal extends EventEmitter<{ quit: [] }> {
   private readonly rl: Interface;
 
   constructor(
-    private readonly daemon: Daemon,
+    private readonly cabinet: TerminalCabinet,
     input: NodeJS.ReadableStream,
     private readonly output: NodeJS.WritableStream,
   ) {
@@ -34,14 +55,15 @@ export class Terminal extends EventEmitter<{ quit: [] }> {
       this.rl.prompt();
     });
     this.rl.on('close', () => this.emit('quit'));
-    daemon.runner.on('recorded', (events) => this.recorded(events));
-    daemon.mqtt.publisher.on('published', (seqs) =>
+    cabinet.runner.on('recorded', (events) => this.recorded(events));
+    cabinet.mqtt.publisher.on('published', (seqs) =>
       this.print(
         `  ↑ published #${seqs[0]}${seqs.length > 1 ? `…#${seqs.at(-1)}` : ''} to the broker`,
       ),
     );
+    const cards = cabinet.demoCards;
     this.print(
-      `Simulated cabinet ready. Demo cards: alice ${DEMO_CARDS.alice}, bob ${DEMO_CARDS.bob}, carol (disabled).`,
+      `Simulated cabinet ready. Demo cards: alice ${cards.alice}, bob ${cards.bob}, carol (disabled).`,
     );
     this.print('Type "help" for commands.');
     this.rl.prompt();
@@ -54,7 +76,7 @@ export class Terminal extends EventEmitter<{ quit: [] }> {
 
   private command(line: string): void {
     const [verb, ...args] = line.split(/\s+/);
-    const sim = this.daemon.sim;
+    const sim = this.cabinet.sim;
     if (!sim || !verb) return;
     try {
       switch (verb) {
@@ -62,7 +84,8 @@ export class Terminal extends EventEmitter<{ quit: [] }> {
           return this.print(HELP);
         case 'badge': {
           const who = args[0] ?? '';
-          const card = (DEMO_CARDS as Record<string, string>)[who.toLowerCase()] ?? who;
+          const named: Readonly<Record<string, string>> = this.cabinet.demoCards;
+          const card = named[who.toLowerCase()] ?? who;
           if (!card) return this.print('badge <card|alice|bob|carol>');
           return sim.badge(card);
         }
@@ -84,7 +107,7 @@ export class Terminal extends EventEmitter<{ quit: [] }> {
         case 'state':
           return this.printState();
         case 'events':
-          return this.daemon.eventLog
+          return this.cabinet.eventLog
             .recent(Number(args[0] ?? 10) || 10)
             .forEach((e) => this.print(describe(e)));
         case 'quit':
@@ -102,17 +125,17 @@ export class Terminal extends EventEmitter<{ quit: [] }> {
   }
 
   private recorded(events: RecordedEvent[]): void {
-    const offline = this.daemon.mqtt.connected ? '' : '  (waiting in the outbox: broker offline)';
+    const offline = this.cabinet.mqtt.connected ? '' : '  (waiting in the outbox: broker offline)';
     for (const e of events) this.print(describe(e) + offline);
   }
 
   private printState(): void {
-    const s = this.daemon.sim?.snapshot();
+    const s = this.cabinet.sim?.snapshot();
     if (!s) return;
     this.print(
       `door ${s.door.open ? 'OPEN' : 'closed'}, ${s.door.unlocked ? 'unlocked' : 'locked'}; ` +
         `green ${onOff(s.indicators.green)} red ${onOff(s.indicators.red)} buzzer ${onOff(s.indicators.buzzer)}; ` +
-        `outbox ${this.daemon.eventLog.depth()} waiting`,
+        `outbox ${this.cabinet.eventLog.depth()} waiting`,
     );
     for (const slot of s.slots) {
       this.print(

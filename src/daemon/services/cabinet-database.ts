@@ -1,0 +1,58 @@
+import { CustodianStore } from '../../store/custodian-store.js';
+import { openDatabase, type Database } from '../../store/database.js';
+import { EventLog } from '../../store/event-log.js';
+import { ensureSlots } from '../../store/slots.js';
+import { sinceProcessStart } from '../claim-cabinet.js';
+import type { DaemonContext } from '../daemon-context.js';
+import { seedDemo } from '../demo-data.js';
+import type { Service } from '../service.js';
+
+/** The open database and the append-only event log in it. */
+export interface CabinetStore {
+  db: Database;
+  eventLog: EventLog;
+}
+
+/**
+ * The database, opened (and migrated) once the outputs are off, before anything that records;
+ * closed after everything that reads or writes it has stopped.
+ */
+export function cabinetDatabaseService(
+  context: DaemonContext,
+  /** Seed demo holders and keys into an empty database (npm start). */
+  demo: boolean,
+): Service<CabinetStore> {
+  const { config, profile, clock } = context;
+  const logger = context.logger.child({ module: 'daemon' });
+  let db: Database | undefined;
+  return {
+    name: 'database',
+    start() {
+      const opened = openDatabase(config.database);
+      logger.info(
+        { database: config.database, sinceStartMs: sinceProcessStart() },
+        'database open',
+      );
+      try {
+        ensureSlots(opened, profile.slotCount);
+        const eventLog = new EventLog(opened, config.cabinetId, clock);
+        if (demo) {
+          const store = new CustodianStore(opened, eventLog, {
+            kind: 'custodian',
+            account: 'demo',
+          });
+          if (seedDemo(opened, store)) logger.info('demo holders and keys seeded');
+        }
+        db = opened;
+        return { db, eventLog };
+      } catch (err) {
+        // Not started, so never stopped: closed here.
+        opened.close();
+        throw err;
+      }
+    },
+    stop() {
+      db?.close();
+    },
+  };
+}

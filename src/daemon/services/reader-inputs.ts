@@ -1,0 +1,58 @@
+import type { KeypadEntry } from '../../../drivers/serial/keypad-line.js';
+import type { Logger } from '../../log/logger.js';
+import type { SimCabinet } from '../../sim/sim-cabinet.js';
+import type { CabinetRunner } from '../cabinet-runner.js';
+import { sinceProcessStart } from '../claim-cabinet.js';
+import type { CustodianRequests } from '../custodian-requests.js';
+import type { KeypadEntries } from '../keypad-entries.js';
+import type { CabinetReaders } from '../readers.js';
+import type { Service } from '../service.js';
+
+export interface ReaderInputsOptions {
+  readers: CabinetReaders;
+  runner: CabinetRunner;
+  requests: CustodianRequests;
+  keypad: KeypadEntries;
+  /** The simulated cabinet, whose keypad and fob reader stand in for real ones. */
+  sim: SimCabinet | undefined;
+  logger: Logger;
+}
+
+/**
+ * The badge and fob readers as flow inputs: cards, keypad entries, fob reports, and each reader
+ * going away or coming back (an event, and while away the `reader.offline` alarm). The last
+ * input to start, once every decision it causes can be recorded and published.
+ */
+export function readerInputsService(options: ReaderInputsOptions): Service {
+  const { readers, runner, requests, keypad, sim } = options;
+  const enter = (entry: KeypadEntry) => void keypad.enter(entry);
+  return {
+    name: 'readers',
+    start() {
+      const { badge, fob } = readers;
+      // A card tapped for enrolment (`keywarden credential enrol`) is not decided.
+      badge.on('badge', ({ card }) => {
+        if (!requests.takeBadge(card)) runner.handle({ kind: 'badge', card });
+      });
+      fob.on('fob', ({ slot, tag }) => runner.handle({ kind: 'fob', slot, tag }));
+      badge.on('keypad', enter);
+      sim?.on('keypad', enter);
+      badge.on('offline', ({ reason }) =>
+        runner.handle({ kind: 'reader', reader: 'badge', online: false, reason }),
+      );
+      badge.on('online', () => runner.handle({ kind: 'reader', reader: 'badge', online: true }));
+      fob.on('offline', ({ reason }) =>
+        runner.handle({ kind: 'reader', reader: 'fob', online: false, reason }),
+      );
+      fob.on('online', () => runner.handle({ kind: 'reader', reader: 'fob', online: true }));
+      // Like a real fob reader, the simulated one reports every occupied slot when it connects.
+      if (sim) fob.on('online', () => sim.announceFobs());
+      readers.start();
+      options.logger.info({ sinceStartMs: sinceProcessStart() }, 'readers started');
+    },
+    async stop() {
+      sim?.off('keypad', enter);
+      await readers.stop();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import type { GpioDriver } from '../../drivers/gpio/gpio.js';
+import { SimGpioDriver } from '../../drivers/gpio/sim-gpio.js';
+import { realPortFactory, type PortFactory } from '../../drivers/serial/serial-port-like.js';
+import { isSimPath, SimPortRegistry } from '../../drivers/serial/sim-port.js';
+import type { MqttLink } from '../mqtt/mqtt-link.js';
+import type { EventLog } from '../store/event-log.js';
+import { SqliteDirectory } from '../store/sqlite-directory.js';
+import type { CabinetRunner } from './cabinet-runner.js';
+import type { CabinetClaim } from './claim-cabinet.js';
+import { ClockStepWatch } from './clock-step-watch.js';
+import { CustodianRequests } from './custodian-requests.js';
+import type { DaemonContext } from './daemon-context.js';
+import { KeypadEntries } from './keypad-entries.js';
+import { createReaders } from './readers.js';
+import type { ServiceManagerLink } from './service-manager.js';
+import type { ServiceSet } from './service-set.js';
+import { brokerLinkService } from './services/broker-link.js';
+import { cabinetClaimService } from './services/cabinet-claim.js';
+import { cabinetDatabaseService } from './services/cabinet-database.js';
+import { cabinetTickService } from './services/cabinet-tick.js';
+import { cabinetService, createCabinetRunner } from './services/cabinet.js';
+import { EventDelivery } from './services/event-delivery.js';
+import { externalChangesService } from './services/external-changes.js';
+import { pinInputsService } from './services/pin-inputs.js';
+import { readerInputsService } from './services/reader-inputs.js';
+import { readinessService } from './services/readiness.js';
+import { remoteCommandsService } from './services/remote-commands.js';
+import { simulatorService, type RunningSimulator } from './services/simulator.js';
+import { startReconciliationService } from './services/start-reconciliation.js';
+
+/** What a started daemon shows its callers (tests, the benchmark, the simulator's terminal). */
+export interface RunningCabinet {
+  runner: CabinetRunner;
+  eventLog: EventLog;
+  mqtt: MqttLink;
+  simulator: RunningSimulator | undefined;
+}
+
+export interface DaemonSetup {
+  /** Already claimed by `keywarden run`; otherwise claimed here, first. */
+  claim: CabinetClaim | undefined;
+  /** Injected GPIO (tests, benchmark); otherwise chosen by the profile. */
+  gpio: GpioDriver | undefined;
+  demo: boolean;
+  tickMs: number;
+  systemd: ServiceManagerLink;
+  /** The outputs are held: the crash handler's fail-safe can reach them from now on. */
+  claimed: (claim: CabinetClaim) => void;
+  /** Why the daemon stops, for `cabinet.stopped`. */
+  stopReason: () => string;
+}
+
+/**
+ * The daemon's services, in the order they start; they stop in the reverse order. Each service
+ * is built from what the ones before it opened, so nothing exists before what it needs runs:
+ *
+ * 1. the cabinet claim: the lock, then every output off;
+ * 2. the database and its event log;
+ * 3. the broker link, 4. event delivery (acknowledgements, backlog, retained states, pruning);
+ * 5. the cabinet (`cabinet.started`; on the way down its outputs off, then `cabinet.stopped`);
+ * 6. the remote commands; 7. the simulator (simulated GPIO only); 8. the pin inputs;
+ * 9. the start reconciliation; 10. the readers;
+ * 11. the cabinet tick; 12. the external changes (the custodian's command line);
+ * 13. readiness for the service manager, once the start reconciliation has run.
+ */
+export async function startServices(
+  services: ServiceSet,
+  context: DaemonContext,
+  setup: DaemonSetup,
+): Promise<RunningCabinet> {
+  const { config, profile, clock, logger } = context;
+  const daemonLogger = logger.child({ module: 'daemon' });
+
+  const { gpio, claim: given, claimed } = setup;
+  const claim = await services.start(
+    cabinetClaimService({ config, profile, logger, gpio, claim: given, claimed }),
+  );
+  const { db, eventLog } = await services.start(cabinetDatabaseService(context, setup.demo));
+  const directory = new SqliteDirectory(db);
+  const outputs = claim.hardware.outputs;
+  const runner = createCabinetRunner(context, { db, eventLog, directory, outputs });
+  const mqtt = await services.start(brokerLinkService(context, eventLog));
+  const delivery = new EventDelivery(context, { db, eventLog, directory, runner, link: mqtt });
+  const { recorded, recordedElsewhere } = delivery;
+  await services.startInOrder([
+    delivery,
+    cabinetService(context, { runner, eventLog, recorded, stopReason: setup.stopReason }),
+    remoteCommandsService(context, { db, eventLog, runner, link: mqtt, recorded }),
+  ]);
+
+  const ports = new SimPortRegistry();
+  const simulator =
+    claim.gpio instanceof SimGpioDriver
+      ? await services.start(simulatorService(context, { gpio: claim.gpio, ports, db, runner }))
+      : undefined;
+  await services.start(pinInputsService(claim.hardware, runner));
+  const readers = createReaders(profile, config, portFactory(ports), logger);
+  const reconciliation = await services.start(
+    startReconciliationService({ fobReader: readers.fob, runner, logger: daemonLogger }),
+  );
+  const requests = new CustodianRequests({
+    db,
+    log: eventLog,
+    runner,
+    clock,
+    logger: logger.child({ module: 'custodian-requests' }),
+    recorded: recordedElsewhere,
+  });
+  const keypad = new KeypadEntries(db, runner, logger.child({ module: 'keypad' }));
+  const clockWatch = new ClockStepWatch(clock, config.clock.stepThresholdMs, (step) => {
+    daemonLogger.warn(step, 'the wall clock stepped; timers are unaffected');
+    runner.handle({ kind: 'clock_stepped', ...step });
+  });
+  await services.startInOrder([
+    readerInputsService({
+      readers,
+      runner,
+      requests,
+      keypad,
+      sim: simulator?.cabinet,
+      logger: daemonLogger,
+    }),
+    cabinetTickService({ runner, clockWatch, watchdog: setup.systemd, tickMs: setup.tickMs }),
+    externalChangesService({ db, requests, recordedElsewhere, logger: daemonLogger }),
+  ]);
+  // Ready only once the slots have been reconciled with the loans: what a command or a badge
+  // sees from then on starts from a checked inventory.
+  await reconciliation.finished;
+  await services.start(readinessService({ systemd: setup.systemd, config, logger: daemonLogger }));
+  return { runner, eventLog, mqtt, simulator };
+}
+
+/** Reader paths starting `sim:` are the simulator's in-process ports; the rest are devices. */
+function portFactory(simPorts: SimPortRegistry): PortFactory {
+  return (options) =>
+    isSimPath(options.path) ? simPorts.factory(options) : realPortFactory(options);
+}
