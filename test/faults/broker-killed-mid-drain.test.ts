@@ -16,8 +16,13 @@ const BACKLOG = 300;
 it('the broker SIGKILLed in the middle of a drain loses what it had acknowledged; replays fill the gap', async () => {
   // Unknown cards only: any output the simulator shows switching on is a wrong release.
   const stream = await SimStream.open(rig.daemon.simUrl());
+  const logsAtStop = rig.daemon.logs.length;
   await rig.broker.stop();
-  await rig.daemon.waitForLog((l) => l.msg === 'broker unreachable; events wait in the outbox');
+  await rig.daemon.waitForLog(
+    (l) => l.msg === 'broker unreachable; events wait in the outbox',
+    10_000,
+    logsAtStop,
+  );
   const atStop = rig.recordedSeqs().length;
   rig.startLoad(5);
   // A backlog builds while the broker is away: large enough that the drain takes a while.

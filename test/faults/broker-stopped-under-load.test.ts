@@ -19,8 +19,13 @@ it('the broker stopped for a while under load and restarted: every event reaches
   rig.startLoad();
   // The load reaches the central server before the broker goes.
   await waitFor(() => rig.delivered().length >= 20, 'the load at the central server', 20_000);
+  const logsAtStop = rig.daemon.logs.length;
   await rig.broker.stop();
-  await rig.daemon.waitForLog((l) => l.msg === 'broker unreachable; events wait in the outbox');
+  await rig.daemon.waitForLog(
+    (l) => l.msg === 'broker unreachable; events wait in the outbox',
+    10_000,
+    logsAtStop,
+  );
   const atStop = rig.recordedSeqs().length;
   // Events keep being recorded into the outbox: wait for a backlog, however fast this machine.
   await waitFor(

@@ -93,8 +93,9 @@ it(`the badge and fob readers' ptys removed and recreated ${ROUNDS}× in the mid
     // Half a badge frame is on the wire when the reader disappears, mid-session (door open,
     // key out).
     await cabinet.badge.writeToDevice(frame.subarray(0, 7));
-    // Nothing the daemon shows marks bytes that make no frame yet: give them a moment to cross
-    // the pty before the unplug (if they did not, the rest below is harmless either way).
+    // Bytes that make no frame yet leave no trace the test can await (no event, no log line):
+    // give them a moment to cross the pty before the unplug. Had they not crossed, this round
+    // would not test the split frame (it would still pass): a known gap, not a wait for a result.
     await pace(50, 'half a frame on the wire before the unplug');
     const releases = cabinet.stream.releases.length;
     await unplugBoth();
