@@ -108,8 +108,10 @@ export class FaultRig {
   }
 
   /**
-   * Stops the load and resolves once the simulator has answered every badge already sent: it
-   * answers after the badge went through the reader and the cabinet, so each is recorded.
+   * Stops the load and resolves once the simulator has answered every badge already sent. It
+   * answers once the card's bytes are in the simulated reader, which hands them to the cabinet
+   * in the same turn of the daemon's loop (SQLite commits synchronously): no badge is still on
+   * its way to being recorded.
    */
   async stopLoad(): Promise<void> {
     clearInterval(this.loadTimer);
