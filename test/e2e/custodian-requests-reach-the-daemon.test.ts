@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DaemonProcess, simPost, writeCabinetFiles } from '../support/daemon-process.js';
 import { runCli } from '../support/run-cli.js';
-import { sleep, waitFor } from '../support/wait-for.js';
+import { waitFor } from '../support/wait-for.js';
 
 /**
  * The custodian's requests to the running daemon, end to end: the real daemon as a child
@@ -46,8 +46,8 @@ function pendingRequests(): number {
   }
 }
 
+/** A presentation of `card` (the reader's quiet time is 0: the same card again counts). */
 async function badge(card: string): Promise<void> {
-  await sleep(400); // a new presentation, not the reader repeating the last one
   await simPost(daemon.simUrl(), '/badge', { card });
 }
 
@@ -57,6 +57,7 @@ beforeAll(async () => {
     brokerUrl: 'mqtt://127.0.0.1:1',
     badgePath: 'sim:badge',
     fobPath: 'sim:fob',
+    badgeQuietMs: 0,
   });
   expect((await cli('holder', 'add', '--name', 'Dana')).code).toBe(0);
   daemon = new DaemonProcess(files.configFile);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FaultRig } from '../support/fault-rig.js';
 import { recordFaultOutcome } from '../support/fault-summary.js';
 import { SimStream } from '../support/sim-stream.js';
-import { sleep, waitFor } from '../support/wait-for.js';
+import { waitFor } from '../support/wait-for.js';
 
 let rig: FaultRig;
 beforeAll(async () => {
@@ -10,20 +10,41 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => rig?.stop());
 
+/** Events recorded while the broker is away; the drain of this many is where the kill lands. */
+const BACKLOG = 300;
+
 it('the broker SIGKILLed in the middle of a drain loses what it had acknowledged; replays fill the gap', async () => {
   // Unknown cards only: any output the simulator shows switching on is a wrong release.
   const stream = await SimStream.open(rig.daemon.simUrl());
+  const logsAtStop = rig.daemon.logs.length;
   await rig.broker.stop();
+  await rig.daemon.waitForLog(
+    (l) => l.msg === 'broker unreachable; events wait in the outbox',
+    10_000,
+    logsAtStop,
+  );
+  const atStop = rig.recordedSeqs().length;
   rig.startLoad(5);
-  await sleep(3_000); // a backlog builds while the broker is away
-  rig.stopLoad();
+  // A backlog builds while the broker is away: large enough that the drain takes a while.
+  await waitFor(
+    () => rig.recordedSeqs().length - atStop >= BACKLOG,
+    `a backlog of ${BACKLOG} events`,
+    60_000,
+  );
+  await rig.stopLoad(); // resolves once every badge sent has been answered, so recorded
   const backlog = rig.recordedSeqs().length;
   await rig.broker.restart();
   // Kill it while the outbox is draining: what it acknowledged but had not delivered is gone.
   const before = rig.delivered().length;
   await waitFor(() => rig.delivered().length > before, 'the drain under way', 20_000);
+  const logsAtKill = rig.daemon.logs.length;
   await rig.broker.kill();
-  await sleep(500);
+  // The daemon has seen the connection drop before the broker comes back.
+  await rig.daemon.waitForLog(
+    (l) => l.msg === 'broker unreachable; events wait in the outbox',
+    10_000,
+    logsAtKill,
+  );
   await rig.broker.restart();
 
   const recorded = await rig.caughtUp(90_000);

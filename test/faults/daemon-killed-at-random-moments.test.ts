@@ -8,7 +8,7 @@ import { SEEDED_TAGS } from '../support/pty-cabinet.js';
 import { recordedEvents } from '../support/recorded-events.js';
 import { ALICE } from '../support/seed.js';
 import { getSimState, outputsOn, SimStream } from '../support/sim-stream.js';
-import { sleep } from '../support/wait-for.js';
+import { pace, waitFor } from '../support/wait-for.js';
 
 const CYCLES = FULL_RUN ? 200 : 20;
 const KILLS = FULL_RUN ? 40 : 4;
@@ -100,8 +100,8 @@ it(`${CYCLES} check-out/check-in cycles with the daemon SIGKILLed at ${KILLS} ra
 
   const killer = async () => {
     for (const target of killAfter) {
-      while (completed < target) await sleep(5);
-      await sleep(randomInt(0, Math.max(1, Math.round(cycleMs))));
+      await waitFor(() => completed >= target, `${target} cycles completed`, 120_000);
+      await pace(randomInt(0, Math.max(1, Math.round(cycleMs))), 'a kill at a random moment');
       let resume!: () => void;
       paused = new Promise((resolve) => (resume = resolve));
       await rig.daemon.stop('SIGKILL');
@@ -135,7 +135,7 @@ it(`${CYCLES} check-out/check-in cycles with the daemon SIGKILLed at ${KILLS} ra
         // refusal the cabinet should not give, and would spin here: fail instead.
         if (!paused) refusals.push((error as Error).message);
         if (refusals.length > 20) throw new Error(`refused:\n${refusals.join('\n')}`);
-        await (paused ?? sleep(50));
+        await (paused ?? pace(50, 'a person trying again a moment later'));
       }
     }
   };

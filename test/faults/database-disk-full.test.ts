@@ -17,7 +17,8 @@ import { DaemonProcess, simPost, writeCabinetFiles } from '../support/daemon-pro
 import { recordFaultOutcome } from '../support/fault-summary.js';
 import { startMosquitto, type Broker } from '../support/mosquitto.js';
 import { ALICE, seedCabinet } from '../support/seed.js';
-import { sleep, waitFor } from '../support/wait-for.js';
+import { SimStream } from '../support/sim-stream.js';
+import { waitFor } from '../support/wait-for.js';
 
 /**
  * The database on a filesystem that runs out of space: a 2 MiB tmpfs, filled by a file of
@@ -28,10 +29,6 @@ const CABINET = 'disk-full-cab';
 const skipReason = whyNotRunnable();
 if (skipReason) console.warn(`database-disk-full: skipped: ${skipReason}`);
 
-interface Snapshot {
-  door: { unlocked: boolean };
-  slots: Array<{ slot: number; solenoid: boolean }>;
-}
 interface EventRow {
   seq: number;
   type: string;
@@ -46,6 +43,7 @@ describe.skipIf(skipReason !== null)('the database runs out of space', () => {
   let database: string;
   let filesDir: string;
   let watcher: MqttClient;
+  let stream: SimStream;
   let alarms: Array<{ type: string }> = [];
   let released = 0;
   let eventsChecked = 0;
@@ -75,9 +73,12 @@ describe.skipIf(skipReason !== null)('the database runs out of space', () => {
     await watcher.subscribeAsync(`keywarden/v1/${CABINET}/alarms`);
     daemon = new DaemonProcess(files.configFile);
     await daemon.start();
+    // Every output switching on, in order with the events recorded: what the cabinet did.
+    stream = await SimStream.open(daemon.simUrl());
   }, 60_000);
 
   afterAll(async () => {
+    await stream?.close();
     await watcher?.endAsync().catch(() => undefined);
     await daemon?.stop().catch(() => undefined);
     await broker?.stop().catch(() => undefined);
@@ -94,8 +95,6 @@ describe.skipIf(skipReason !== null)('the database runs out of space', () => {
   });
 
   const badge = () => simPost(daemon.simUrl(), '/badge', { card: ALICE });
-  const snapshot = async () =>
-    (await (await fetch(new URL('/state', daemon.simUrl()))).json()) as Snapshot;
   const events = (afterSeq: number): EventRow[] => {
     const db = new BetterSqlite3(database, { readonly: true });
     try {
@@ -127,12 +126,12 @@ describe.skipIf(skipReason !== null)('the database runs out of space', () => {
     await waitFor(() => events(0).some((e) => e.type === 'access.granted'), 'a first grant');
     await simPost(daemon.simUrl(), '/door', { action: 'open' });
     await simPost(daemon.simUrl(), '/door', { action: 'close' });
-    let locked = false;
-    while (!locked) {
-      const s = await snapshot();
-      locked = !s.door.unlocked && !s.slots.some((slot) => slot.solenoid);
-    }
+    await waitFor(() => {
+      const s = stream.lastState;
+      return s !== null && !s.door.unlocked && !s.slots.some((slot) => slot.solenoid);
+    }, 'the door and the slots locked again');
     const before = events(0).at(-1)!.seq;
+    const releasesBefore = stream.releases.length;
 
     // Fill the filesystem to the last byte. SQLite's first casualty is the WAL, which must grow
     // for the next commit; the -shm index was sized at open and reads keep working.
@@ -152,30 +151,25 @@ describe.skipIf(skipReason !== null)('the database runs out of space', () => {
       closeSync(fd);
     }
 
-    // Watch the outputs during the outage: no door and no solenoid may be energised.
-    let watching = true;
-    const watch = (async () => {
-      while (watching) {
-        const s = await snapshot();
-        if (s.door.unlocked || s.slots.some((slot) => slot.solenoid)) released += 1;
-        await sleep(20);
-      }
-    })();
-
     await badge();
     await daemon.waitForLog((l) => l.msg === 'the database refuses writes; nothing is released');
     await waitFor(() => alarms.some((a) => a.type === 'storage.full'), 'storage.full in alarms');
     await badge(); // a second denial while full
-    await sleep(500);
-    watching = false;
-    await watch;
-    expect(released).toBe(0);
     expect(events(before)).toEqual([]); // nothing could be written
     expect(integrity()).toBe('ok');
 
     // Space returns: the outage is recorded and service resumes.
     rmSync(filler);
     await daemon.waitForLog((l) => l.msg === 'the database accepts writes again', 10_000);
+    // The stream carries outputs and records in the daemon's order: anything switched on for
+    // the two badges during the outage is on it before the outage's own record (storage.full,
+    // recorded once space returned, counting both denials below).
+    await waitFor(
+      () => stream.events.some((e) => e.type === 'storage.full'),
+      'the outage recorded on the stream',
+    );
+    released = stream.releases.length - releasesBefore;
+    expect(stream.releases.slice(releasesBefore)).toEqual([]);
     await waitFor(() => alarms.length === 0, 'the alarms state to empty');
     const outage = events(before);
     expect(outage.map((e) => e.type)).toEqual([

@@ -7,7 +7,7 @@ import { FULL_RUN } from '../support/fault-rig.js';
 import { recordFaultOutcome } from '../support/fault-summary.js';
 import { PtyCabinet } from '../support/pty-cabinet.js';
 import { ALICE } from '../support/seed.js';
-import { sleep, waitFor } from '../support/wait-for.js';
+import { pace, waitFor } from '../support/wait-for.js';
 
 const CARDS = FULL_RUN ? 1_000 : 400;
 /**
@@ -33,7 +33,7 @@ async function sendAtWireRate(frames: Buffer[]): Promise<void> {
       await cabinet.badge.writeToDevice(Buffer.concat(frames.slice(sent, due)));
       sent = due;
     }
-    await sleep(FRAME_MS * 4);
+    await pace(FRAME_MS * 4, 'frames no faster than the wire carries them');
   }
 }
 

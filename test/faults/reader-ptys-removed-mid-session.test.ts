@@ -5,14 +5,19 @@ import { FULL_RUN } from '../support/fault-rig.js';
 import { recordFaultOutcome } from '../support/fault-summary.js';
 import { PtyCabinet, SEEDED_TAGS } from '../support/pty-cabinet.js';
 import { ALICE } from '../support/seed.js';
-import { sleep, waitFor } from '../support/wait-for.js';
+import { pace, waitFor } from '../support/wait-for.js';
 
 const ROUNDS = FULL_RUN ? 20 : 2;
 const REOPEN_MS = 200;
 
 let cabinet: PtyCabinet;
 beforeAll(async () => {
-  cabinet = await PtyCabinet.start({ readers: { reopenIntervalMs: REOPEN_MS } });
+  cabinet = await PtyCabinet.start({
+    // Alice badges again and again: each time a new presentation, however soon.
+    readers: { reopenIntervalMs: REOPEN_MS, badgeQuietMs: 0 },
+    // Debug: the readers' quiet retries ('reader still offline') are what the test waits for.
+    config: { log: { level: 'debug' } },
+  });
   await cabinet.reportSeededFobs();
 }, 60_000);
 afterAll(() => cabinet?.stop());
@@ -42,6 +47,21 @@ async function unplugBoth(): Promise<void> {
   }
 }
 
+/** Each reader has tried, and failed, to reopen its vanished device `n` more times. */
+async function failedReopens(n: number): Promise<void> {
+  const before = {
+    badge: logged('reader still offline', 'badge'),
+    fob: logged('reader still offline', 'fob'),
+  };
+  for (const reader of ['badge', 'fob'] as const) {
+    await waitFor(
+      () => logged('reader still offline', reader) >= before[reader] + n,
+      `${n} failed reopens of the ${reader} reader`,
+      10_000,
+    );
+  }
+}
+
 async function plugBothBack(): Promise<void> {
   const online = { badge: logged('reader online', 'badge'), fob: logged('reader online', 'fob') };
   await Promise.all([cabinet.badge.restart(), cabinet.fob.restart()]);
@@ -62,7 +82,6 @@ it(`the badge and fob readers' ptys removed and recreated ${ROUNDS}× in the mid
   for (let round = 0; round < ROUNDS; round++) {
     const slot = (round % 2) + 1;
     const grants = count('access.granted');
-    await sleep(400); // a new presentation, not the reader repeating the last one
     await cabinet.presentCard(ALICE);
     await waitForCount('access.granted', grants + 1);
     await simPost(url, '/door', { action: 'open' });
@@ -74,10 +93,13 @@ it(`the badge and fob readers' ptys removed and recreated ${ROUNDS}× in the mid
     // Half a badge frame is on the wire when the reader disappears, mid-session (door open,
     // key out).
     await cabinet.badge.writeToDevice(frame.subarray(0, 7));
-    await sleep(50);
+    // Bytes that make no frame yet leave no trace the test can await (no event, no log line):
+    // give them a moment to cross the pty before the unplug. Had they not crossed, this round
+    // would not test the split frame (it would still pass): a known gap, not a wait for a result.
+    await pace(50, 'half a frame on the wire before the unplug');
     const releases = cabinet.stream.releases.length;
     await unplugBoth();
-    await sleep(REOPEN_MS * 4); // several failed reopen attempts
+    await failedReopens(3);
     releasedWhileGone.push(cabinet.stream.releases.length - releases);
     await plugBothBack();
     // The rest of that frame must not join the half from before the outage into a card.
@@ -85,7 +107,6 @@ it(`the badge and fob readers' ptys removed and recreated ${ROUNDS}× in the mid
 
     await simPost(url, '/door', { action: 'close' });
     const beforeReturn = count('access.granted');
-    await sleep(400); // a new presentation, not the reader repeating the last one
     await cabinet.presentCard(ALICE);
     await waitForCount('access.granted', beforeReturn + 1);
     await simPost(url, '/door', { action: 'open' });

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NewEvent } from '../../src/domain/events.js';
@@ -76,8 +77,17 @@ describe('OutboxPublisher against Mosquitto', () => {
   it('leaves events in the outbox while disconnected and sends them, in order, after the reconnect', async () => {
     const seen = await subscriber();
     const log = outbox();
-    const client = mqtt.connect('mqtt://127.0.0.1:1', { reconnectPeriod: 0, connectTimeout: 200 });
+    // A broker that takes the TCP connection and never answers: the client gives up after its
+    // connectTimeout, and that 'close' is the marker that the 200 ms window has passed.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, {
+      reconnectPeriod: 0,
+      connectTimeout: 200,
+    });
     client.on('error', () => undefined);
+    const attemptFailed = new Promise<void>((resolve) => client.once('close', () => resolve()));
     clients.push(client);
     const publisher = new OutboxPublisher({
       client,
@@ -90,7 +100,8 @@ describe('OutboxPublisher against Mosquitto', () => {
       { type: 'door.forced', data: {} },
     ]);
     publisher.notify();
-    await new Promise((r) => setTimeout(r, 200));
+    await attemptFailed;
+    silent.close();
     expect(log.depth()).toBe(2);
     expect(seen).toEqual([]);
 

@@ -4,7 +4,7 @@ import { connectOptions } from '../../src/mqtt/connect-options.js';
 import { topicsFor } from '../../src/mqtt/topics.js';
 import { startMosquitto, type Broker } from '../support/mosquitto.js';
 import { testConfig } from '../support/test-config.js';
-import { sleep, waitFor } from '../support/wait-for.js';
+import { pace, waitFor } from '../support/wait-for.js';
 
 let broker: Broker;
 const clients: MqttClient[] = [];
@@ -45,10 +45,12 @@ it('a command with a 1 s message expiry, sent while the cabinet is away, is not 
     properties: { messageExpiryInterval: 1 },
   });
   await server.publishAsync(cmd('ping'), '{}', { qos: 1 }); // no expiry: still queued
-  await sleep(2_000);
+  // The expiry runs on the broker's own clock, in whole seconds: only real time passes it.
+  await pace(2_000, "the broker's clock past the command's 1 s expiry");
 
   await cabinet(received);
+  // The broker delivers a session's queue in order: the ping, queued after the expired
+  // command, arriving proves that command was not delivered before it.
   await waitFor(() => received.includes('ping'), 'the queued command without expiry');
-  await sleep(200);
   expect(received).toEqual(['ping']);
 });

@@ -42,11 +42,12 @@ async function call(
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
-function received(path: string): Buffer[] {
+/** Opens the simulated port as the daemon's reader would; resolves with what it receives. */
+async function received(path: string): Promise<Buffer[]> {
   const chunks: Buffer[] = [];
   const port = ports.get(path);
-  port.open(() => undefined);
   port.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
   return chunks;
 }
 
@@ -66,9 +67,7 @@ describe('simulator control interface', () => {
   });
 
   it('POST /badge sends the card as RDM6300 wire bytes on the simulated badge reader', async () => {
-    await new Promise((r) => setTimeout(r, 0));
-    const bytes = received('sim:badge');
-    await new Promise((r) => setTimeout(r, 5));
+    const bytes = await received('sim:badge');
     expect((await call('POST', '/badge', '{"card":"100086F444"}')).status).toBe(200);
     expect(Buffer.concat(bytes)).toEqual(encodeRdm6300('100086F444'));
     expect(encodeRdm6300('100086F444').toString('hex')).toBe('0231303030383646343434323603');
@@ -79,8 +78,7 @@ describe('simulator control interface', () => {
     expect((await call('POST', '/door', '{"action":"force"}')).status).toBe(200);
     expect(gpio.inputs().find((i) => i.name === 'door.sensor')?.on).toBe(true);
     expect(await call('POST', '/slots/1/take', '{}')).toMatchObject({ status: 409 });
-    const fob = received('sim:fob');
-    await new Promise((r) => setTimeout(r, 5));
+    const fob = await received('sim:fob');
     expect((await call('POST', '/slots/1/take', '{"force":true}')).status).toBe(200);
     expect(Buffer.concat(fob).toString()).toBe('S01:-\r\n');
     expect(gpio.inputs().find((i) => i.name === 'slot1.keyPresent')?.on).toBe(false);

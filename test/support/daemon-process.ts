@@ -104,8 +104,13 @@ export class DaemonProcess {
     }
   }
 
-  waitForLog(test: (l: LogLine) => boolean, timeoutMs = 10_000): Promise<LogLine> {
-    const found = this.logs.find(test);
+  /**
+   * The first log line of this run that passes `test`, seen already or still to come. With
+   * `since` (a `logs.length` taken earlier), only lines logged after that moment count: the
+   * daemon's answer to something the test did, not an older line alike.
+   */
+  waitForLog(test: (l: LogLine) => boolean, timeoutMs = 10_000, since = 0): Promise<LogLine> {
+    const found = this.logs.slice(since).find(test);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -170,6 +175,11 @@ export function writeCabinetFiles(options: {
   badgePath: string;
   fobPath: string;
   sessionSeconds?: number;
+  /**
+   * The reader's quiet time (default 300 ms): 0 lets a test present the same card again at
+   * once as a new presentation, instead of waiting for the card to have left the field.
+   */
+  badgeQuietMs?: number;
 }): { dir: string; configFile: string; database: string } {
   const dir = mkdtempSync(join(tmpdir(), 'keywarden-e2e-'));
   const profile = JSON.parse(readFileSync(join(ROOT, 'hardware', 'sim.json'), 'utf8')) as {
@@ -186,7 +196,10 @@ export function writeCabinetFiles(options: {
     database,
     mqtt: { url: options.brokerUrl, reconnectMs: 300 },
     cabinet: { sessionSeconds: options.sessionSeconds ?? 15 },
-    readers: { reopenIntervalMs: 200 },
+    readers: {
+      reopenIntervalMs: 200,
+      ...(options.badgeQuietMs === undefined ? {} : { badgeQuietMs: options.badgeQuietMs }),
+    },
     sim: { host: '127.0.0.1', port: 0 },
     log: { level: 'info' },
   };

@@ -34,6 +34,8 @@ export class FaultRig {
   daemon!: DaemonProcess;
   monitor!: FleetMonitor;
   private loadTimer: NodeJS.Timeout | undefined;
+  /** The load's badges still being handed to the simulator: stopLoad waits for them. */
+  private readonly loadInFlight = new Set<Promise<unknown>>();
 
   private constructor(
     readonly broker: Broker,
@@ -85,9 +87,12 @@ export class FaultRig {
     return rig;
   }
 
-  /** A card with no permission at the simulated reader, one every `everyMs`: each is an access.denied. */
+  /**
+   * A card with no permission at the simulated reader, one every `everyMs`: each is an
+   * access.denied. The interval is the load's rate (pacing), not a wait for anything.
+   */
   startLoad(everyMs = 15): void {
-    this.stopLoad();
+    clearInterval(this.loadTimer);
     this.loadTimer = setInterval(() => {
       const card = LOAD_CARD;
       let url: string;
@@ -96,13 +101,22 @@ export class FaultRig {
       } catch {
         return; // the daemon is down: a person would find a dead reader
       }
-      simPost(url, '/badge', { card }).catch(() => undefined);
+      const badge = simPost(url, '/badge', { card }).catch(() => undefined);
+      this.loadInFlight.add(badge);
+      void badge.finally(() => this.loadInFlight.delete(badge));
     }, everyMs);
   }
 
-  stopLoad(): void {
+  /**
+   * Stops the load and resolves once the simulator has answered every badge already sent. It
+   * answers once the card's bytes are in the simulated reader, which hands them to the cabinet
+   * in the same turn of the daemon's loop (SQLite commits synchronously): no badge is still on
+   * its way to being recorded.
+   */
+  async stopLoad(): Promise<void> {
     clearInterval(this.loadTimer);
     this.loadTimer = undefined;
+    await Promise.all(this.loadInFlight);
   }
 
   /** Every seq the cabinet recorded, from its own database. */
@@ -168,7 +182,7 @@ export class FaultRig {
    * its own timeout).
    */
   async stop(): Promise<void> {
-    this.stopLoad();
+    await this.stopLoad();
     await this.daemon?.stop('SIGKILL');
     await this.monitor?.stop();
     await this.broker?.stop();

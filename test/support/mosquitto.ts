@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as deadline } from 'node:timers/promises';
 import { accepts, freePort } from './ports.js';
+import { waitFor } from './wait-for.js';
 
 /**
  * A real Mosquitto broker per test file, on a free loopback port, in its own directory.
@@ -103,7 +104,7 @@ class MosquittoBroker implements Broker {
     running.child.kill('SIGCONT'); // a frozen broker acts on the signal only once continued
     // Cancelled once the broker exits, so a finished run does not wait out the timer.
     const cancel = new AbortController();
-    const timeout = sleep(STOP_TIMEOUT_MS, undefined, { signal: cancel.signal })
+    const timeout = deadline(STOP_TIMEOUT_MS, undefined, { signal: cancel.signal })
       .then(() => 'timeout' as const)
       .catch(() => 'exited' as const);
     const outcome = await Promise.race([running.exited, timeout]);
@@ -165,11 +166,13 @@ async function launch(conf: string, port: number, dir: string): Promise<Running>
   liveProcesses.add(running);
   void exited.then(() => liveProcesses.delete(running));
 
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (exitReason === undefined && Date.now() < deadline) {
-    if (await accepts(port)) return running;
-    await sleep(25);
-  }
+  let accepting = false;
+  await waitFor(
+    async () => exitReason !== undefined || (accepting = await accepts(port)),
+    'mosquitto to accept connections',
+    START_TIMEOUT_MS,
+  ).catch(() => undefined); // a timeout is reported below, with the broker's output
+  if (accepting) return running;
   if (exitReason === undefined) {
     child.kill('SIGKILL');
     await exited;

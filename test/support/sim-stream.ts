@@ -52,6 +52,11 @@ export class SimStream {
     return new SimStream(response.body);
   }
 
+  /** The cabinet as the stream last showed it (null before its first state). */
+  get lastState(): SimState | null {
+    return this.last;
+  }
+
   /** Releases of slots (not the door): solenoids switching on. */
   slotReleases(): number[] {
     return this.releases.flatMap((r) => (r.output === 'door' ? [] : [r.output]));

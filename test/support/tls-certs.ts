@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startMosquitto, type Broker, type MosquittoOptions } from './mosquitto.js';
 import { temporaryDir } from './mosquitto-users.js';
 import { accepts, freePort } from './ports.js';
+import { waitFor } from './wait-for.js';
 
 /**
  * Throwaway PKI for TLS tests, made with openssl in a temporary directory: a CA, a server
@@ -139,13 +139,11 @@ export async function startMosquittoWithListener(
     ...options,
     extraConfig: `${options.extraConfig ?? ''}\n${listener(tlsPort)}`,
   });
-  const deadline = Date.now() + 5_000;
-  while (!(await accepts(tlsPort))) {
-    if (Date.now() > deadline) {
-      await broker.stop();
-      throw new Error(`mosquitto's extra listener on port ${tlsPort} never accepted`);
-    }
-    await sleep(20);
+  try {
+    await waitFor(() => accepts(tlsPort), `mosquitto's extra listener on port ${tlsPort}`, 5_000);
+  } catch (error) {
+    await broker.stop();
+    throw error;
   }
   return { broker, tlsPort, tlsUrl: `mqtts://127.0.0.1:${tlsPort}` };
 }

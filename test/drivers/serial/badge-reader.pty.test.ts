@@ -9,7 +9,8 @@ import {
   SECOND_CARD,
   SECOND_FRAME,
 } from './fixtures/rdm6300-frames.js';
-import { nextEvent, record, sleep } from './helpers/events.js';
+import { pace } from '../../support/wait-for.js';
+import { nextEvent, record } from './helpers/events.js';
 import { realReaderPort } from './helpers/pty-reader.js';
 
 let pty: PtyPair;
@@ -41,7 +42,7 @@ describe('BadgeReader on a socat pty through serialport', () => {
     // The card sits in the field: the reader repeats its frame every 50 ms.
     for (let i = 0; i < 5; i++) {
       await pty.writeToDevice(FIELD_NOTES_FRAME);
-      await sleep(50);
+      await pace(50, 'the reader repeating its frame, as an RDM6300 does');
     }
     // Bytes arrive in order: once the next card is read, every repeat has been seen.
     let badge = nextEvent(reader, 'badge');

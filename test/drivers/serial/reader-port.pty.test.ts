@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReaderPort, type ReaderOffline } from '../../../drivers/serial/reader-port.js';
 import { realPortFactory } from '../../../drivers/serial/serial-port-like.js';
-import { silentLogger } from '../../../src/log/logger.js';
 import { openPtyPair, type PtyPair } from '../../support/pty-pair.js';
 import { captureLogger, LEVEL } from './helpers/capture-logger.js';
-import { nextEvent, record, sleep, waitFor } from './helpers/events.js';
+import { pace } from '../../support/wait-for.js';
+import { nextEvent, record, waitFor } from './helpers/events.js';
 import { realReaderPort } from './helpers/pty-reader.js';
 
 let pty: PtyPair | undefined;
@@ -55,12 +55,13 @@ describe('ReaderPort on a real device path', () => {
 describe('ReaderPort silence on a real device path', () => {
   it('a reader that stops sending is offline after silenceMs, and online at its next byte', async () => {
     pty = await openPtyPair();
+    const { logger, lines } = captureLogger();
     port = new ReaderPort({
       name: 'fob',
       path: pty.devicePath,
       baudRate: 9600,
       factory: realPortFactory,
-      logger: silentLogger(),
+      logger,
       reopenIntervalMs: 50,
       livenessIntervalMs: 250,
       silenceMs: 300,
@@ -73,7 +74,7 @@ describe('ReaderPort silence on a real device path', () => {
     // Bytes every 100 ms keep it online.
     for (let i = 0; i < 6; i++) {
       await pty.writeToDevice('S01:-\n');
-      await sleep(100);
+      await pace(100, 'a reader sending every 100 ms, within its 300 ms silence');
     }
     expect(offline).toEqual([]);
     await waitFor(() => offline.length === 1, 'the silence to be noticed');
@@ -88,8 +89,14 @@ describe('ReaderPort silence on a real device path', () => {
 
     // Unplugged while silent: still one outage, announced once.
     await waitFor(() => offline.length === 2, 'silence again');
+    const retries = lines.filter((l) => l.msg === 'reader still offline').length;
     await pty.kill();
-    await sleep(600);
+    // The marker: a quiet retry of the vanished device, which comes only after the loss was
+    // handled (and an announcement, had there been one).
+    await waitFor(
+      () => lines.filter((l) => l.msg === 'reader still offline').length > retries,
+      'a retry of the unplugged reader',
+    );
     expect(offline).toHaveLength(2);
     const returned = nextEvent(port, 'online');
     await pty.restart();

@@ -1,13 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger, type Logger } from '../../../src/log/logger.js';
 import { ReaderPort, type ReaderOffline } from '../../../drivers/serial/reader-port.js';
 import type { PortFactory } from '../../../drivers/serial/serial-port-like.js';
 import { SimPortRegistry } from '../../../drivers/serial/sim-port.js';
 import { captureLogger, LEVEL } from './helpers/capture-logger.js';
-import { nextEvent, record, sleep, waitFor } from './helpers/events.js';
+import { nextEvent, record, waitFor } from './helpers/events.js';
 
 const PATH = 'sim:badge';
 const started: ReaderPort[] = [];
@@ -106,15 +106,21 @@ describe('ReaderPort', () => {
   });
 
   it('stop() closes the port and stops retrying', async () => {
-    const { reader, sim, opens } = setup();
-    reader.start();
-    await nextEvent(reader, 'online');
-    await reader.stop();
-    expect(sim.isOpen).toBe(false);
-    expect(reader.isOnline).toBe(false);
-    const attempts = opens();
-    await sleep(100);
-    expect(opens()).toBe(attempts);
+    // Fake timers: many reopen intervals pass at once, so "no retry" is checked, not hoped for.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const { reader, sim, opens } = setup();
+      reader.start();
+      await nextEvent(reader, 'online');
+      await reader.stop();
+      expect(sim.isOpen).toBe(false);
+      expect(reader.isOnline).toBe(false);
+      const attempts = opens();
+      await vi.advanceTimersByTimeAsync(100 * 20); // a hundred reopen and liveness intervals
+      expect(opens()).toBe(attempts);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('stop() during an open leaves the port closed', async () => {

@@ -1,4 +1,5 @@
 import { once, type EventEmitter } from 'node:events';
+import { waitFor as poll } from '../../../support/wait-for.js';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
@@ -15,21 +16,13 @@ export async function nextEvent(
   }
 }
 
-/** Resolves once `condition` holds, polling; rejects with `what` if it never does. */
-export async function waitFor(
+/** Resolves once `condition` holds (test/support/wait-for.ts), with the drivers' shorter timeout. */
+export function waitFor(
   condition: () => boolean,
   what: string,
   timeoutMs = DEFAULT_TIMEOUT_MS,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return poll(condition, what, timeoutMs);
 }
 
 /** Every emission of `event`, in order, as the first argument. */
