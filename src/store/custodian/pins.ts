@@ -19,14 +19,6 @@ interface PinRow {
   pin_required: number;
 }
 
-export const PIN_PATTERN = /^\d{4,12}$/;
-
-export function checkPinFormat(pin: string): void {
-  if (!PIN_PATTERN.test(pin)) {
-    throw new KeywardenError('USAGE', 'a PIN must be 4 to 12 digits; nothing changed');
-  }
-}
-
 function pinRow(scope: Pick<ChangeScope, 'db'>, credentialId: number): PinRow {
   const row = scope.db
     .prepare('SELECT pin_hash, duress_pin_hash, pin_required FROM credentials WHERE id = ?')
@@ -77,7 +69,6 @@ export async function setPin(
   pin: string,
   required?: boolean,
 ): Promise<void> {
-  checkPinFormat(pin);
   const row = pinRow(scope, credentialId);
   const other = kind === 'pin' ? row.duress_pin_hash : row.pin_hash;
   if (kind === 'duress' && other === null) {

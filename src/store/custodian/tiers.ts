@@ -1,7 +1,5 @@
 import { KeywardenError } from '../../errors.js';
-import { quoted } from '../../domain/values/free-text.js';
-import { freeText } from './values.js';
-import type { KeyTier } from './keys.js';
+import type { KeyTier } from '../../domain/values/key-kinds.js';
 import { change, notFound, policyChanged, updated, type ChangeScope } from './scope.js';
 
 /**
@@ -94,17 +92,8 @@ export interface ReasonCode {
   description: string;
 }
 
-export function checkReasonCode(code: string): string {
-  const clean = code.trim();
-  if (!/^\d{1,6}$/.test(clean)) {
-    throw new KeywardenError('USAGE', `a reason code is 1 to 6 digits, not ${quoted(code)}`);
-  }
-  return clean;
-}
-
-export function addReasonCode(scope: ChangeScope, code: string, description: string): void {
-  const clean = checkReasonCode(code);
-  const text = freeText(description, 'a reason code description');
+/** Adds a reason code and description already checked (src/app). */
+export function addReasonCode(scope: ChangeScope, clean: string, text: string): void {
   change(
     scope,
     () => {
@@ -123,8 +112,7 @@ export function addReasonCode(scope: ChangeScope, code: string, description: str
   );
 }
 
-export function removeReasonCode(scope: ChangeScope, code: string): void {
-  const clean = checkReasonCode(code);
+export function removeReasonCode(scope: ChangeScope, clean: string): void {
   change(
     scope,
     () => {
