@@ -2,12 +2,14 @@ import { maskCard } from '../domain/mask-card.js';
 import { quoted } from '../domain/values/free-text.js';
 import { KeywardenError } from '../errors.js';
 import type { GrantSpec } from '../store/custodian/grants.js';
+import { slotExists } from '../store/custodian/keys.js';
+import type { ChangeScope } from '../store/custodian/scope.js';
 import { checkOrder } from './values.js';
 
 /**
- * The rules of the custodian's operations that need no record: the shape of a card, a key's
- * tag, a PIN, a reason code, a grant. Each operation applies them before it opens a
- * transaction, so a bad value is a usage error that changed nothing, whichever adapter sent it.
+ * The rules of the custodian's operations: the shape of a card, a key's tag, a PIN, a reason
+ * code, a grant, and that a slot named exists. Each operation applies them before it opens a
+ * transaction, so a bad value is an error that changed nothing, whichever adapter sent it.
  */
 
 function usage(message: string): KeywardenError {
@@ -55,4 +57,14 @@ export function checkGrantSpec(spec: GrantSpec): void {
   if ((spec.slot === undefined) === (spec.keySetId === undefined))
     throw usage('give exactly one of --slot and --key-set');
   checkOrder(spec.validFrom ?? null, spec.validUntil ?? null);
+}
+
+/**
+ * The slot must be one of this cabinet's. Checked before the transaction: slots are only ever
+ * added (src/store/slots.ts), so one that exists now still exists when the change commits.
+ */
+export function requireSlot(scope: Pick<ChangeScope, 'db'>, slot: number): void {
+  if (!slotExists(scope, slot)) {
+    throw new KeywardenError('NOT_FOUND', `no slot ${slot} in this cabinet`);
+  }
 }

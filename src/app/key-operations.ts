@@ -3,7 +3,7 @@ import * as keys from '../store/custodian/keys.js';
 import type { ChangeScope } from '../store/custodian/scope.js';
 import { bound } from './bound.js';
 import { checkedInput } from './checked-input.js';
-import { cleanTag } from './custodian-rules.js';
+import { cleanTag, requireSlot } from './custodian-rules.js';
 import { freeText, name as checkName } from './values.js';
 
 export type { KeyFields, KeyPolicy } from '../store/custodian/keys.js';
@@ -16,7 +16,10 @@ export function keyOperations(s: ChangeScope) {
     keys: {
       add: (tag: string, homeSlot: number, label: string, policy: Partial<keys.KeyPolicy> = {}) => {
         const checked = checkedInput(policy);
-        return keys.addKey(s, cleanTag(tag), homeSlot, keyLabel(label), checked);
+        const clean = cleanTag(tag);
+        const cleanLabel = keyLabel(label);
+        requireSlot(s, homeSlot);
+        return keys.addKey(s, clean, homeSlot, cleanLabel, checked);
       },
       update: (id: number, patch: Parameters<typeof keys.updateKey>[2]) => {
         const checked = checkedInput(patch);

@@ -7,7 +7,7 @@ import type { ChangeScope } from '../store/custodian/scope.js';
 import * as tiers from '../store/custodian/tiers.js';
 import { bound } from './bound.js';
 import { checkedInput } from './checked-input.js';
-import { checkGrantSpec, checkReasonCode } from './custodian-rules.js';
+import { checkGrantSpec, checkReasonCode, requireSlot } from './custodian-rules.js';
 import { checkNotEnded, freeText, name as checkName } from './values.js';
 
 export type { GrantSpec } from '../store/custodian/grants.js';
@@ -41,14 +41,24 @@ export function policyOperations(s: ChangeScope) {
       list: bound(s, schedules.listSchedules),
     },
     permissions: {
-      grant: bound(s, grantSlot),
-      revoke: bound(s, revokeSlot),
+      grant: (holderId: number, slot: number) => {
+        requireSlot(s, slot);
+        return grantSlot(s, holderId, slot);
+      },
+      revoke: (holderId: number, slot: number) => {
+        const changed = revokeSlot(s, holderId, slot);
+        // "was not permitted" would hide a mistyped slot; a permission on a slot the profile
+        // no longer has can still be revoked above.
+        if (!changed) requireSlot(s, slot);
+        return changed;
+      },
     },
     grants: {
       add: (spec: grants.GrantSpec) => {
         const checked = checkedInput(spec);
         checkGrantSpec(checked);
         checkNotEnded(checked.validUntil ?? null, s.now(), 'a permission');
+        if (checked.slot !== undefined) requireSlot(s, checked.slot);
         return grants.grant(s, checked);
       },
       revoke: bound(s, grants.revokeGrant),

@@ -89,4 +89,19 @@ describe('the rules of an operation', () => {
       'must be after --valid-from',
     );
   });
+
+  it('a slot the cabinet does not have is named, whichever operation names it', () => {
+    const { log, app } = setup();
+    const holder = app.holders.add('Alice');
+    const before = log.lastSeq();
+    for (const operation of [
+      () => app.keys.add('AB05', 5, 'K5'),
+      () => app.permissions.grant(holder, 5),
+      () => app.permissions.revoke(holder, 5),
+      () => app.grants.add({ holderId: holder, slot: 5 }),
+    ]) {
+      expect(operation).toThrow(/no slot 5 in this cabinet/);
+    }
+    expect(log.lastSeq()).toBe(before);
+  });
 });

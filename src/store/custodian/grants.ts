@@ -1,6 +1,5 @@
 import { KeywardenError } from '../../errors.js';
 import { holderFields } from './holders.js';
-import { requireSlot } from './keys.js';
 import { requireSchedule } from './schedules.js';
 import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';
 
@@ -54,7 +53,6 @@ export function grant(scope: ChangeScope, spec: GrantSpec): GrantOutcome {
       !scope.db.prepare('SELECT 1 FROM access_groups WHERE id = ?').get(spec.groupId)
     )
       throw notFound('group', spec.groupId);
-    if (spec.slot !== undefined) requireSlot(scope, spec.slot);
     if (
       spec.keySetId !== undefined &&
       !scope.db.prepare('SELECT 1 FROM key_sets WHERE id = ?').get(spec.keySetId)

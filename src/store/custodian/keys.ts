@@ -58,7 +58,6 @@ export function addKey(
     ...policy,
   };
   return change(scope, () => {
-    requireSlot(scope, homeSlot);
     const bySlot = scope.db.prepare('SELECT label FROM keys WHERE home_slot = ?').get(homeSlot) as
       { label: string } | undefined;
     if (bySlot)
@@ -145,10 +144,8 @@ export function listKeys(scope: Pick<ChangeScope, 'db'>): KeyRow[] {
     .all() as KeyRow[];
 }
 
-export function requireSlot(scope: Pick<ChangeScope, 'db'>, slot: number): void {
-  if (!scope.db.prepare('SELECT 1 FROM slots WHERE number = ?').get(slot)) {
-    throw new KeywardenError('NOT_FOUND', `no slot ${slot} in this cabinet`);
-  }
+export function slotExists(scope: Pick<ChangeScope, 'db'>, slot: number): boolean {
+  return scope.db.prepare('SELECT 1 FROM slots WHERE number = ?').get(slot) !== undefined;
 }
 
 export interface SlotRow {
