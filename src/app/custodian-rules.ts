@@ -7,8 +7,8 @@ import type { ChangeScope } from '../store/custodian/scope.js';
 import { checkOrder } from './values.js';
 
 /**
- * The rules of the custodian's operations: the shape of a card, a key's tag, a PIN, a reason
- * code, a grant, and that a slot named exists. Each operation applies them before it opens a
+ * The rules of the custodian's operations: the shape of a card, a key's tag, a reason code, a
+ * grant, and that a slot named exists. Each operation applies them before it opens a
  * transaction, so a bad value is an error that changed nothing, whichever adapter sent it.
  */
 
@@ -36,12 +36,6 @@ export function cleanTag(tag: string): string {
   return clean;
 }
 
-const PIN_PATTERN = /^\d{4,12}$/;
-
-export function checkPinFormat(pin: string): void {
-  if (!PIN_PATTERN.test(pin)) throw usage('a PIN must be 4 to 12 digits; nothing changed');
-}
-
 export function checkReasonCode(code: string): string {
   const clean = code.trim();
   if (!/^\d{1,6}$/.test(clean)) {
@@ -66,5 +60,15 @@ export function checkGrantSpec(spec: GrantSpec): void {
 export function requireSlot(scope: Pick<ChangeScope, 'db'>, slot: number): void {
   if (!slotExists(scope, slot)) {
     throw new KeywardenError('NOT_FOUND', `no slot ${slot} in this cabinet`);
+  }
+}
+
+/** Authorisers from a group are only asked for when some authoriser is. */
+export function checkAuthoriserGroup(rule: {
+  authorisers: number;
+  authoriserGroupId: number | null;
+}): void {
+  if (rule.authoriserGroupId !== null && rule.authorisers === 0) {
+    throw usage('--authoriser-group needs --authorisers 1 or 2 (no authoriser is asked for)');
   }
 }

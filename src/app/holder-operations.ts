@@ -4,7 +4,8 @@ import * as pins from '../store/custodian/pins.js';
 import type { ChangeScope } from '../store/custodian/scope.js';
 import { bound } from './bound.js';
 import { checkedInput } from './checked-input.js';
-import { checkPinFormat, cleanCard } from './custodian-rules.js';
+import { cleanCard } from './custodian-rules.js';
+import { checkNewPin, checkPinFormat, checkPinRequirable } from './pin-rules.js';
 import { checkNotEnded, checkOrder, name as checkName } from './values.js';
 
 export type { CredentialFields } from '../store/custodian/credentials.js';
@@ -63,9 +64,13 @@ export function holderOperations(s: ChangeScope) {
         required?: boolean,
       ): Promise<void> => {
         checkPinFormat(pin);
+        await checkNewPin(pins.pinRow(s, credentialId), credentialId, kind, pin);
         return pins.setPin(s, credentialId, kind, pin, required);
       },
-      setRequired: bound(s, pins.setPinRequired),
+      setRequired: (credentialId: number, required: boolean) => {
+        checkPinRequirable(pins.pinRow(s, credentialId), credentialId, required);
+        return pins.setPinRequired(s, credentialId, required);
+      },
       clear: bound(s, pins.clearPin),
     },
   };

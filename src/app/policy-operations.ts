@@ -7,7 +7,12 @@ import type { ChangeScope } from '../store/custodian/scope.js';
 import * as tiers from '../store/custodian/tiers.js';
 import { bound } from './bound.js';
 import { checkedInput } from './checked-input.js';
-import { checkGrantSpec, checkReasonCode, requireSlot } from './custodian-rules.js';
+import {
+  checkAuthoriserGroup,
+  checkGrantSpec,
+  checkReasonCode,
+  requireSlot,
+} from './custodian-rules.js';
 import { checkNotEnded, freeText, name as checkName } from './values.js';
 
 export type { GrantSpec } from '../store/custodian/grants.js';
@@ -67,7 +72,7 @@ export function policyOperations(s: ChangeScope) {
     tiers: {
       list: bound(s, tiers.listTierRules),
       set: (tier: KeyTier, patch: tiers.TierPatch) =>
-        tiers.setTierRule(s, tier, checkedInput(patch)),
+        tiers.setTierRule(s, tier, checkedInput(patch), checkAuthoriserGroup),
     },
     reasonCodes: {
       add: (code: string, description: string) => {

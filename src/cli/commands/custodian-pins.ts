@@ -1,5 +1,5 @@
 import { KeywardenError } from '../../errors.js';
-import { checkPinFormat } from '../../app/custodian-rules.js';
+import { checkPinFormat } from '../../app/pin-rules.js';
 import { yesNo } from '../../app/values.js';
 import type { Command, CommandIo, ParsedArgs } from '../command.js';
 import { SecretReader } from '../read-secret.js';

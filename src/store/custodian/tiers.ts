@@ -41,8 +41,16 @@ const DEFAULT_RULE: Omit<TierRule, 'tier'> = {
   reasonCode: false,
 };
 
-/** Changes a tier's rule (creating it when the tier has none); false when already so. */
-export function setTierRule(scope: ChangeScope, tier: KeyTier, patch: TierPatch): boolean {
+/**
+ * Changes a tier's rule (creating it when the tier has none); false when already so. `check`
+ * is the caller's rule for the rule as it would become (src/app), run inside the transaction.
+ */
+export function setTierRule(
+  scope: ChangeScope,
+  tier: KeyTier,
+  patch: TierPatch,
+  check: (after: Omit<TierRule, 'tier'>) => void = () => {},
+): boolean {
   return change(
     scope,
     () => {
@@ -55,12 +63,7 @@ export function setTierRule(scope: ChangeScope, tier: KeyTier, patch: TierPatch)
       ) {
         throw notFound('group', after.authoriserGroupId);
       }
-      if (after.authoriserGroupId !== null && after.authorisers === 0) {
-        throw new KeywardenError(
-          'USAGE',
-          '--authoriser-group needs --authorisers 1 or 2 (no authoriser is asked for)',
-        );
-      }
+      check(after);
       const events = row
         ? updated(scope, 'tier_rule', tier, before, after)
         : [policyChanged(scope, 'tier_rule', tier, null, after)];
