@@ -12,8 +12,8 @@ import { KeywardenError } from '../errors.js';
  * The custodian's values, checked before anything is opened: a bad one is a usage error
  * (exit 2) naming the option and what it should be. Times and free text are read by the
  * domain's one reader of each (src/domain/values), the same as CSV import and the sync command.
- * The adapters (the CLI, checked-input.ts for JSON callers) parse through here; the operations
- * apply the same rules again (custodian-rules.ts) whatever called them.
+ * The CLI parses its options through here, and the operations (the *-operations.ts files) apply
+ * the same rules to whatever they are handed, so a web form or a socket client gets them too.
  */
 
 function usage(message: string): KeywardenError {
