@@ -1,5 +1,5 @@
 import { KeywardenError } from '../errors.js';
-import { instant } from '../store/custodian/values.js';
+import { instant } from './values.js';
 
 /** Fields that hold an instant with its zone, stored as canonical UTC text. */
 const INSTANTS = ['validFrom', 'validUntil'] as const;

@@ -2,14 +2,11 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { loadConfig, type KeywardenConfig } from '../config/config.js';
 import { loadProfile, type HardwareProfile } from '../config/profile.js';
-import { systemClock } from '../platform/system-clock.js';
 import type { Actor } from '../domain/events.js';
 import { hardwareDir } from '../paths.js';
-import { freeText } from '../store/custodian/values.js';
-import { ensureSlots } from '../store/slots.js';
-import { openDatabase } from '../store/database.js';
-import { EventLog } from '../store/event-log.js';
-import { CustodianApp } from '../app/custodian-app.js';
+import { freeText } from '../app/values.js';
+import type { CustodianApp } from '../app/custodian-app.js';
+import { openCustodianApp } from '../app/open-custodian-app.js';
 import type { ParsedArgs } from './command.js';
 
 export const DEFAULT_CONFIG_FILE = '/etc/keywarden/config.json';
@@ -55,13 +52,9 @@ export function openCustodian(
   if (options.mustExist && config.database !== ':memory:' && !existsSync(config.database)) {
     throw new Error(`${config.database}: no database yet (start the daemon or add a holder first)`);
   }
-  const db = openDatabase(config.database);
-  ensureSlots(db, profile.slotCount);
-  const log = new EventLog(db, config.cabinetId, systemClock);
-  return {
-    config,
-    profile,
-    app: CustodianApp.open(db, log, custodianActor(args)),
-    close: () => db.close(),
-  };
+  const { app, close } = openCustodianApp(
+    { database: config.database, cabinetId: config.cabinetId, slotCount: profile.slotCount },
+    custodianActor(args),
+  );
+  return { config, profile, app, close };
 }

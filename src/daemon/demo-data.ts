@@ -1,6 +1,7 @@
 import type { Database } from '../store/database.js';
 import { hasAnyHolder } from '../store/cabinet-contents.js';
-import type { CustodianStore } from '../store/custodian-store.js';
+import type { CustodianApp } from '../app/custodian-app.js';
+import type { Actor } from '../domain/events.js';
 
 export const DEMO_CARDS = {
   alice: '100086F444',
@@ -8,26 +9,31 @@ export const DEMO_CARDS = {
   carol: '3000000001',
 } as const;
 
+/** Who the demo's own history says made its holders and keys. */
+export const DEMO_ACTOR: Actor = { kind: 'custodian', account: 'demo' };
+
 /**
  * The demo cabinet of `npm start`: Alice may take keys 1-6, Bob 5-10, Carol has left (disabled).
- * Ten keys hang in slots 1-10; 11 and 12 are spare. Seeded once, through the custodian store,
- * so the demo's own history shows how custodian changes are recorded.
+ * Ten keys hang in slots 1-10; 11 and 12 are spare. Seeded once, through the application layer
+ * in the name of DEMO_ACTOR, so the demo's own history shows how custodian changes are
+ * recorded: `app` is opened for the database, its event log and DEMO_ACTOR
+ * (`CustodianApp.open(db, log, DEMO_ACTOR)`).
  */
-export function seedDemo(db: Database, store: CustodianStore): boolean {
+export function seedDemo(db: Database, app: CustodianApp): boolean {
   if (hasAnyHolder(db)) return false;
-  const alice = store.addHolder('Alice Example');
-  const bob = store.addHolder('Bob Example');
-  const carol = store.addHolder('Carol Example');
-  store.addCredential(alice, DEMO_CARDS.alice);
-  store.addCredential(bob, DEMO_CARDS.bob);
-  store.addCredential(carol, DEMO_CARDS.carol);
+  const alice = app.holders.add('Alice Example');
+  const bob = app.holders.add('Bob Example');
+  const carol = app.holders.add('Carol Example');
+  app.credentials.add(alice, DEMO_CARDS.alice);
+  app.credentials.add(bob, DEMO_CARDS.bob);
+  app.credentials.add(carol, DEMO_CARDS.carol);
   for (let slot = 1; slot <= 10; slot++) {
-    store.addKey(demoTag(slot), slot, `K-${String(slot).padStart(2, '0')}`);
-    if (slot <= 6) store.grant(alice, slot);
-    if (slot >= 5) store.grant(bob, slot);
+    app.keys.add(demoTag(slot), slot, `K-${String(slot).padStart(2, '0')}`);
+    if (slot <= 6) app.permissions.grant(alice, slot);
+    if (slot >= 5) app.permissions.grant(bob, slot);
   }
-  store.grant(carol, 1);
-  store.disableHolder(carol);
+  app.permissions.grant(carol, 1);
+  app.holders.disable(carol);
   return true;
 }
 

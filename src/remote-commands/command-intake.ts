@@ -5,8 +5,8 @@ import type { SignedCommand } from '../contract/signed-command.js';
 import { truncate } from '../contract/truncate.js';
 import type { KeywardenConfig } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
+import { CentralServerOperations, type CabinetRecords } from '../app/central-server.js';
 import type { CommandArgs } from './command-args.js';
-import { CommandLedger } from '../store/command-ledger.js';
 import type { CommandServices, Execution } from './command-services.js';
 import { executeCommand } from './execute-command.js';
 import { loadKeyRing } from './key-ring.js';
@@ -14,9 +14,15 @@ import type { Rejection } from './rejection.js';
 import { publishReply, replyAddress, type ReplyAddress } from './reply-publisher.js';
 import { verifyCommand } from './verify-command.js';
 
+/**
+ * What the daemon hands over: its store handles (the central server's operations in src/app
+ * write through them), its cabinet runner, the clock and the MQTT states to refresh.
+ */
+export type CommandIntakeServices = CabinetRecords & Omit<CommandServices, 'server'>;
+
 export interface CommandIntakeOptions {
   config: KeywardenConfig;
-  services: CommandServices;
+  services: CommandIntakeServices;
   /** The daemon's MQTT client: replies go out on it. */
   client: MqttClient;
   /** `<prefix>/<cabinetId>/reply`: where replies go without a response topic. */
@@ -48,12 +54,14 @@ export interface CommandIntakeOptions {
  */
 export class CommandIntake {
   private readonly keys: ReadonlyMap<string, KeyObject>;
-  private readonly ledger: CommandLedger;
+  private readonly services: CommandServices;
   private stopped = false;
 
   constructor(private readonly options: CommandIntakeOptions) {
     this.keys = loadKeyRing(options.config.commands.keys, options.logger);
-    this.ledger = new CommandLedger(options.services.db);
+    const { db, log, ...rest } = options.services;
+    const server = new CentralServerOperations({ db, log }, () => rest.clock.wallMs());
+    this.services = { ...rest, server };
   }
 
   /** After this, messages are ignored (shutdown: no release once the outputs are off). */
@@ -64,7 +72,8 @@ export class CommandIntake {
   /** The MqttLink handler for the command topics. */
   readonly onMessage = (topic: string, payload: Buffer, packet: IPublishPacket): void => {
     if (this.stopped) return;
-    const { config, services, logger } = this.options;
+    const { config, logger } = this.options;
+    const { services } = this;
     const address = replyAddress(packet, this.options.replyTopic, config.mqtt.topicPrefix, logger);
     const topicName = truncate(topic.slice(topic.lastIndexOf('/') + 1), 128);
     const verified = verifyCommand(topicName, payload, {
@@ -73,7 +82,7 @@ export class CommandIntake {
       nowMs: services.clock.wallMs(),
       maxSkewMs: config.commands.maxSkewSeconds * 1000,
       slotCount: services.slotCount,
-      history: this.ledger,
+      history: services.server,
     });
     if (!verified.ok) {
       this.refuse(topic, verified.rejection, address);
@@ -88,15 +97,12 @@ export class CommandIntake {
     args: CommandArgs,
     address: ReplyAddress,
   ): void {
-    const { services, logger } = this.options;
+    const { logger } = this.options;
+    const { services } = this;
     const ref = { commandId: command.id, name: command.name };
     let execution: Execution;
     try {
-      execution = executeCommand(services, command, args, () => {
-        this.ledger.accept(command, services.clock.wallMs());
-        const { keyId, counter } = command;
-        return { type: 'command.accepted', data: { ...ref, keyId, counter } };
-      });
+      execution = executeCommand(services, command, args, services.server.acceptance(command));
     } catch (err) {
       // Rolled back: not accepted, so the server may send the very same command again.
       logger.error({ err, topic, ...ref }, 'command failed; nothing was recorded');
@@ -120,7 +126,7 @@ export class CommandIntake {
   }
 
   private refuse(topic: string, rejection: Rejection, address: ReplyAddress): void {
-    const { services, logger } = this.options;
+    const { logger } = this.options;
     logger.warn(
       {
         topic,
@@ -131,7 +137,7 @@ export class CommandIntake {
       'command refused',
     );
     try {
-      services.log.append([{ type: 'command.rejected', data: rejection }]);
+      this.services.server.recordRejection(rejection);
       this.options.recorded();
     } catch (err) {
       logger.error({ err, topic }, 'could not record a refused command');

@@ -1,21 +1,36 @@
-import type { Database } from 'better-sqlite3';
-import type { CabinetRunner } from '../daemon/cabinet-runner.js';
+import type { Accept, CentralServerOperations } from '../app/central-server.js';
+import type { CabinetInput } from '../domain/cabinet-inputs.js';
+import type { CabinetState } from '../domain/cabinet-state.js';
 import type { RecordingClock } from '../domain/clock.js';
 import type { NewEvent, RecordedEvent } from '../domain/events.js';
-import type { EventLog } from '../store/event-log.js';
 
-/** What the command handlers act on: the daemon's own store, cabinet and MQTT states. */
-export interface CommandServices {
-  db: Database;
-  log: EventLog;
-  runner: CabinetRunner;
-  clock: RecordingClock;
-  version: string;
-  slotCount: number;
+export type { Accept } from '../app/central-server.js';
+
+/**
+ * The cabinet flow as a command reaches it (the daemon's CabinetRunner is one): a command that
+ * acts on the cabinet is an input like a badge, decided by the flow; `inTransaction` records
+ * the command's own records in the same transaction as the flow's events.
+ */
+export interface CommandRunner {
+  readonly current: CabinetState;
+  handle(input: CabinetInput, inTransaction?: (next: CabinetState) => NewEvent[]): RecordedEvent[];
+}
+
+/** MQTT states the handlers refresh after a command. */
+export interface CommandOutlets {
   /** The outbox publisher: told when events were put back in the outbox (replay). */
   outbox: { notify(): void };
   retained: { invalidate(topic: string): void; refresh(): void };
   inventoryTopic: string;
+}
+
+/** What the command handlers act on: the central server's operations, the cabinet, MQTT. */
+export interface CommandServices extends CommandOutlets {
+  server: CentralServerOperations;
+  runner: CommandRunner;
+  clock: RecordingClock;
+  version: string;
+  slotCount: number;
 }
 
 export type Outcome =
@@ -27,10 +42,3 @@ export interface Execution {
   /** Everything the command recorded, `command.accepted` first; empty if nothing committed. */
   recorded: RecordedEvent[];
 }
-
-/**
- * Accepts the command: advances its key's counter, remembers its id, and returns the
- * `command.accepted` event to record first. Only ever called inside the transaction that
- * records what the command did, so both commit together or neither does.
- */
-export type Accept = () => NewEvent;

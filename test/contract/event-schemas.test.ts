@@ -16,8 +16,7 @@ import type { EventType, RecordedEvent } from '../../src/domain/events.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { CommandSigner, readPrivateKey } from '../../src/reference-server/command-signer.js';
 import { hardwareDir } from '../../src/paths.js';
-import { addGroup } from '../../src/store/custodian/groups.js';
-import { CustodianStore } from '../../src/store/custodian-store.js';
+import { CustodianApp } from '../../src/app/custodian-app.js';
 import { ensureSlots } from '../../src/store/slots.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 import { EventLog } from '../../src/store/event-log.js';
@@ -27,7 +26,7 @@ import { testConfig } from '../support/test-config.js';
 
 /**
  * Every event type the code can record, produced by the code that records it wherever that can
- * run here: the real cabinet flow (CabinetRunner over SQLite), the custodian store, the delivery
+ * run here: the real cabinet flow (CabinetRunner over SQLite), the custodian app, the delivery
  * supervisor and the permission sync, all writing through the real EventLog, then checked
  * against docs/schemas/event.json; and the command intake (src/remote-commands/) fed signed and
  * broken commands, whose events and replies are checked too. Only the MQTT client is a stand-in:
@@ -62,10 +61,10 @@ beforeAll(() => {
   ensureSlots(db, 12);
   clock = new FakeClock();
   log = new EventLog(db, CABINET, clock);
-  const store = new CustodianStore(db, log, { kind: 'custodian', account: 'jdoe' });
-  seedDemo(db, store); // holder.added, credential.added, key.added, permission.granted, holder.disabled
-  store.revoke(2, 10);
-  addGroup(store.scope, 'Night shift', 120); // policy.changed
+  const app = CustodianApp.open(db, log, { kind: 'custodian', account: 'jdoe' });
+  seedDemo(db, app); // holder.added, credential.added, key.added, permission.granted, holder.disabled
+  app.permissions.revoke(2, 10);
+  app.groups.add('Night shift', 120); // policy.changed
 
   const profile = loadProfile('sim', hardwareDir());
   const hardware = claimHardware(

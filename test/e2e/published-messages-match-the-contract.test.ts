@@ -13,8 +13,7 @@ import { silentLogger } from '../../src/log/logger.js';
 import { CommandSigner, readPrivateKey } from '../../src/reference-server/command-signer.js';
 import { hardwareDir } from '../../src/paths.js';
 import { systemClock } from '../../src/platform/system-clock.js';
-import { addGroup } from '../../src/store/custodian/groups.js';
-import { CustodianStore } from '../../src/store/custodian-store.js';
+import { CustodianApp } from '../../src/app/custodian-app.js';
 import { openDatabase } from '../../src/store/database.js';
 import { EventLog } from '../../src/store/event-log.js';
 import type { SimCabinet } from '../../src/sim/sim-cabinet.js';
@@ -155,11 +154,11 @@ it('a session at the cabinet: every event published matches the contract', async
   await expectEvent('permission.revoked', () => {
     const db = openDatabase(database);
     try {
-      const store = new CustodianStore(db, new EventLog(db, CABINET, systemClock), {
+      const app = CustodianApp.open(db, new EventLog(db, CABINET, systemClock), {
         kind: 'custodian',
         account: 'jdoe',
       });
-      expect(store.revoke(2, 10)).toBe(true);
+      expect(app.permissions.revoke(2, 10)).toBe(true);
     } finally {
       db.close();
     }
@@ -167,11 +166,11 @@ it('a session at the cabinet: every event published matches the contract', async
   await expectEvent('policy.changed', () => {
     const db = openDatabase(database);
     try {
-      const store = new CustodianStore(db, new EventLog(db, CABINET, systemClock), {
+      const app = CustodianApp.open(db, new EventLog(db, CABINET, systemClock), {
         kind: 'custodian',
         account: 'jdoe',
       });
-      expect(addGroup(store.scope, 'Night shift', 120)).toBe(1);
+      expect(app.groups.add('Night shift', 120)).toBe(1);
     } finally {
       db.close();
     }

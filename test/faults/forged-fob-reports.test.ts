@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../src/domain/events.js';
-import { CustodianStore } from '../../src/store/custodian-store.js';
+import { CustodianApp } from '../../src/app/custodian-app.js';
 import { openDatabase } from '../../src/store/database.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { SqliteDirectory } from '../../src/store/sqlite-directory.js';
@@ -48,11 +48,11 @@ beforeAll(async () => {
       const db = openDatabase(database);
       try {
         const log = new EventLog(db, 'forged-fob-cab', systemClock);
-        const store = new CustodianStore(db, log, { kind: 'custodian', account: 'test' });
-        k3 = store.addKey(K3_TAG, 3, 'K-03');
-        k7 = store.addKey(K7_TAG, 7, 'K-07');
-        store.grant(1, 3); // Alice (holder 1) may take K-03 and K-07 too
-        store.grant(1, 7);
+        const app = CustodianApp.open(db, log, { kind: 'custodian', account: 'test' });
+        k3 = app.keys.add(K3_TAG, 3, 'K-03');
+        k7 = app.keys.add(K7_TAG, 7, 'K-07');
+        app.permissions.grant(1, 3); // Alice (holder 1) may take K-03 and K-07 too
+        app.permissions.grant(1, 7);
       } finally {
         db.close();
       }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { formatFobLine } from '../../drivers/serial/fob-line.js';
 import { systemClock } from '../../src/platform/system-clock.js';
 import { encodeRdm6300 } from '../../src/sim/reader-frames.js';
-import { CustodianStore } from '../../src/store/custodian-store.js';
+import { CustodianApp } from '../../src/app/custodian-app.js';
 import { openDatabase } from '../../src/store/database.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { FULL_RUN } from '../support/fault-rig.js';
@@ -145,9 +145,9 @@ beforeAll(async () => {
       const db = openDatabase(database);
       try {
         const log = new EventLog(db, 'pty-fault-cab', systemClock);
-        const store = new CustodianStore(db, log, { kind: 'custodian', account: 'test' });
-        const holder = store.addHolder('Sentinel');
-        for (const card of SENTINELS) store.addCredential(holder, card);
+        const app = CustodianApp.open(db, log, { kind: 'custodian', account: 'test' });
+        const holder = app.holders.add('Sentinel');
+        for (const card of SENTINELS) app.credentials.add(holder, card);
       } finally {
         db.close();
       }

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { NewEvent } from '../../src/domain/events.js';
-import { CustodianStore } from '../../src/store/custodian-store.js';
+import { CustodianApp } from '../../src/app/custodian-app.js';
 import { ensureSlots } from '../../src/store/slots.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { FakeClock } from '../support/fake-clock.js';
@@ -21,22 +21,22 @@ export function seedReportCabinet(db: Database): { clock: FakeClock } {
   ensureSlots(db, 12);
   const clock = new FakeClock(at('07:00', '2026-01-14'));
   const log = new EventLog(db, 'report-cab', clock);
-  const store = new CustodianStore(
+  const app = CustodianApp.open(
     db,
     log,
     { kind: 'custodian', account: 'carol' },
     () => new Date(clock.wallMs()),
   );
-  const alice = store.addHolder('Alice');
-  const bob = store.addHolder('Bob');
-  const carl = store.addHolder('Carl');
+  const alice = app.holders.add('Alice');
+  const bob = app.holders.add('Bob');
+  const carl = app.holders.add('Carl');
   for (const [n, tag] of [1, 2, 3, 4, 5].map((n) => [n, `A00000000${n}`] as const)) {
-    store.addKey(tag, n, `K-${n}`);
+    app.keys.add(tag, n, `K-${n}`);
   }
-  store.grant(alice, 1);
-  store.grant(alice, 2);
-  store.grant(bob, 2);
-  store.grant(carl, 5);
+  app.permissions.grant(alice, 1);
+  app.permissions.grant(alice, 2);
+  app.permissions.grant(bob, 2);
+  app.permissions.grant(carl, 5);
   db.prepare("UPDATE keys SET state = 'lost' WHERE id = 3").run();
 
   const record = (time: number, event: NewEvent) => {
@@ -74,7 +74,7 @@ export function seedReportCabinet(db: Database): { clock: FakeClock } {
   });
   record(at('08:30'), { type: 'key.forced', data: { slot: 4, keyId: 4, keyLabel: 'K-4' } });
   clock.advance(at('08:40') - clock.wallMs());
-  store.disableHolder(carl);
+  app.holders.disable(carl);
   // The daemon fixes the due time at check-out; these loans were recorded without it.
   db.prepare(
     "UPDATE loans SET due_at = '2026-01-15T09:00:00.000Z' WHERE key_id = 1 AND returned_at IS NULL",

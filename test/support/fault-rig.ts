@@ -5,7 +5,7 @@ import { CommandSigner, readPrivateKey } from '../../src/reference-server/comman
 import { FleetMonitor, type MonitorNotice } from '../../src/reference-server/fleet-monitor.js';
 import { DaemonProcess, simPost, writeCabinetFiles } from './daemon-process.js';
 import { startMosquitto, type Broker } from './mosquitto.js';
-import { CustodianStore } from '../../src/store/custodian-store.js';
+import { CustodianApp } from '../../src/app/custodian-app.js';
 import { openDatabase } from '../../src/store/database.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { systemClock } from '../../src/platform/system-clock.js';
@@ -194,8 +194,8 @@ function addLoadHolder(database: string): void {
   const db = openDatabase(database);
   try {
     const log = new EventLog(db, FAULT_CABINET, systemClock);
-    const store = new CustodianStore(db, log, { kind: 'custodian', account: 'test' });
-    store.addCredential(store.addHolder('Load'), LOAD_CARD);
+    const app = CustodianApp.open(db, log, { kind: 'custodian', account: 'test' });
+    app.credentials.add(app.holders.add('Load'), LOAD_CARD);
   } finally {
     db.close();
   }

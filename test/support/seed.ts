@@ -1,4 +1,4 @@
-import { CustodianStore } from '../../src/store/custodian-store.js';
+import { CustodianApp } from '../../src/app/custodian-app.js';
 import { ensureSlots } from '../../src/store/slots.js';
 import { openDatabase } from '../../src/store/database.js';
 import { EventLog } from '../../src/store/event-log.js';
@@ -11,16 +11,16 @@ export function seedCabinet(database: string, cabinetId: string, slotCount = 12)
   const db = openDatabase(database);
   try {
     ensureSlots(db, slotCount);
-    const store = new CustodianStore(db, new EventLog(db, cabinetId, systemClock), {
+    const app = CustodianApp.open(db, new EventLog(db, cabinetId, systemClock), {
       kind: 'custodian',
       account: 'test',
     });
-    const alice = store.addHolder('Alice');
-    store.addCredential(alice, ALICE);
-    store.addKey('A000000001', 1, 'K-1');
-    store.addKey('A000000002', 2, 'K-2');
-    store.grant(alice, 1);
-    store.grant(alice, 2);
+    const alice = app.holders.add('Alice');
+    app.credentials.add(alice, ALICE);
+    app.keys.add('A000000001', 1, 'K-1');
+    app.keys.add('A000000002', 2, 'K-2');
+    app.permissions.grant(alice, 1);
+    app.permissions.grant(alice, 2);
   } finally {
     db.close();
   }

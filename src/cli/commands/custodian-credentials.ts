@@ -1,8 +1,8 @@
 import { MAX_REQUEST_WAIT_MS } from '../../app/daemon-requests.js';
 import { KeywardenError } from '../../errors.js';
 import { maskCard } from '../../domain/mask-card.js';
-import type { CredentialFields } from '../../store/custodian/credentials.js';
-import { instantOrNone, validity, wholeNumber } from '../../store/custodian/values.js';
+import type { CredentialFields } from '../../app/holder-operations.js';
+import { instantOrNone, validity, wholeNumber } from '../../app/values.js';
 import { checkCardForReader } from '../card-format.js';
 import { positiveInt, requireOption, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';

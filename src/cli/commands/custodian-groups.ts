@@ -1,5 +1,5 @@
 import type { CustodianApp } from '../../app/custodian-app.js';
-import { name as checkName, wholeNumber, wholeNumberOrNone } from '../../store/custodian/values.js';
+import { name as checkName, wholeNumber, wholeNumberOrNone } from '../../app/values.js';
 import { requireOption, type Command } from '../command.js';
 import {
   AS,

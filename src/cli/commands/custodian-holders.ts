@@ -1,12 +1,12 @@
 import { printable, printableJson } from '../../domain/values/free-text.js';
-import type { HolderFields } from '../../store/custodian/holders.js';
+import type { HolderFields } from '../../app/holder-operations.js';
 import {
   freeText,
   instantOrNone,
   validity,
   wholeNumber,
   wholeNumberOrNone,
-} from '../../store/custodian/values.js';
+} from '../../app/values.js';
 import { requireOption, type Command } from '../command.js';
 import { table } from '../../present/table.js';
 import {

@@ -1,17 +1,7 @@
-import {
-  KEY_STATES,
-  KEY_TIERS,
-  RETURN_POLICIES,
-  type KeyFields,
-  type KeyPolicy,
-} from '../../store/custodian/keys.js';
-import {
-  clockMinute,
-  formatMinute,
-  freeText,
-  oneOf,
-  wholeNumber,
-} from '../../store/custodian/values.js';
+import type { KeyFields, KeyPolicy } from '../../app/key-operations.js';
+import { KEY_STATES, KEY_TIERS, RETURN_POLICIES } from '../../domain/values/key-kinds.js';
+import { formatMinute } from '../../domain/values/week-clock.js';
+import { clockMinute, freeText, oneOf, wholeNumber } from '../../app/values.js';
 import { positiveInt, requireOption, type Command, type ParsedArgs } from '../command.js';
 import {
   AS,

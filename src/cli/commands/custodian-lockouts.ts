@@ -1,6 +1,6 @@
 import { MAX_REQUEST_WAIT_MS } from '../../app/daemon-requests.js';
 import { KeywardenError } from '../../errors.js';
-import { wholeNumber } from '../../store/custodian/values.js';
+import { wholeNumber } from '../../app/values.js';
 import { positiveInt, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import {

@@ -1,6 +1,6 @@
 import { KeywardenError } from '../../errors.js';
-import type { GrantSpec } from '../../store/custodian/grants.js';
-import { validity, wholeNumber } from '../../store/custodian/values.js';
+import type { GrantSpec } from '../../app/policy-operations.js';
+import { validity, wholeNumber } from '../../app/values.js';
 import { positiveInt, type Command, type ParsedArgs } from '../command.js';
 import {
   AS,

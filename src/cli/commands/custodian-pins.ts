@@ -1,6 +1,6 @@
 import { KeywardenError } from '../../errors.js';
-import { checkPinFormat } from '../../store/custodian/pins.js';
-import { yesNo } from '../../store/custodian/values.js';
+import { checkPinFormat } from '../../app/pin-rules.js';
+import { yesNo } from '../../app/values.js';
 import type { Command, CommandIo, ParsedArgs } from '../command.js';
 import { SecretReader } from '../read-secret.js';
 import { AS, AS_USAGE, idArg, option, withStore, withStoreAsync } from './custodian-shared.js';

@@ -1,13 +1,6 @@
 import { printable, printableJson } from '../../domain/values/free-text.js';
-import {
-  calendarDate,
-  dayName,
-  formatMinute,
-  minuteRange,
-  name as checkName,
-  oneOf,
-  weekday,
-} from '../../store/custodian/values.js';
+import { dayName, formatMinute } from '../../domain/values/week-clock.js';
+import { calendarDate, minuteRange, name as checkName, oneOf, weekday } from '../../app/values.js';
 import { requireOption, type Command } from '../command.js';
 import { table } from '../../present/table.js';
 import { AS, AS_USAGE, idArg, JSON_OPT, withStore } from './custodian-shared.js';

@@ -1,6 +1,6 @@
 import { printableJson } from '../../domain/values/free-text.js';
 import { KeywardenError } from '../../errors.js';
-import type { NameDirectory } from '../../store/custodian/names.js';
+import type { NameDirectory } from '../../app/custodian-app.js';
 import { positiveInt, type CommandIo, type OptionSpec, type ParsedArgs } from '../command.js';
 import { openCustodian, type CustodianContext } from '../context.js';
 import { localTimeFormat, type InstantFormat } from '../../present/local-time-format.js';

@@ -1,6 +1,7 @@
-import { KEY_TIERS } from '../../store/custodian/keys.js';
-import { checkReasonCode, type TierPatch } from '../../store/custodian/tiers.js';
-import { freeText, oneOf, wholeNumber, yesNo } from '../../store/custodian/values.js';
+import { checkReasonCode } from '../../app/custodian-rules.js';
+import type { TierPatch } from '../../app/policy-operations.js';
+import { KEY_TIERS } from '../../domain/values/key-kinds.js';
+import { freeText, oneOf, wholeNumber, yesNo } from '../../app/values.js';
 import { positiveInt, requireOption, type Command } from '../command.js';
 import {
   AS,

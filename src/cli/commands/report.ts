@@ -14,7 +14,7 @@ import {
   type ParsedArgs,
 } from '../command.js';
 import { openCustodian } from '../context.js';
-import { instant } from '../../store/custodian/values.js';
+import { instant } from '../../app/values.js';
 
 const FORMAT: OptionSpec = { format: { type: 'string', short: 'f' } };
 

@@ -1,10 +1,10 @@
-import { CustodianStore } from '../../store/custodian-store.js';
+import { CustodianApp } from '../../app/custodian-app.js';
 import { openDatabase, type Database } from '../../store/database.js';
 import { EventLog } from '../../store/event-log.js';
 import { ensureSlots } from '../../store/slots.js';
 import { sinceProcessStart } from '../claim-cabinet.js';
 import type { DaemonContext } from '../daemon-context.js';
-import { seedDemo } from '../demo-data.js';
+import { DEMO_ACTOR, seedDemo } from '../demo-data.js';
 import type { Service } from '../service.js';
 
 /** The open database and the append-only event log in it. */
@@ -37,11 +37,8 @@ export function cabinetDatabaseService(
         ensureSlots(opened, profile.slotCount);
         const eventLog = new EventLog(opened, config.cabinetId, clock);
         if (demo) {
-          const store = new CustodianStore(opened, eventLog, {
-            kind: 'custodian',
-            account: 'demo',
-          });
-          if (seedDemo(opened, store)) logger.info('demo holders and keys seeded');
+          const app = CustodianApp.open(opened, eventLog, DEMO_ACTOR);
+          if (seedDemo(opened, app)) logger.info('demo holders and keys seeded');
         }
         db = opened;
         return { db, eventLog };

@@ -3,7 +3,6 @@ import type { CabinetInput } from '../../domain/cabinet-inputs.js';
 import type { RecordedEvent } from '../../domain/events.js';
 import type { CommandArgs } from '../command-args.js';
 import type { Accept, CommandServices, Execution, Outcome } from '../command-services.js';
-import { saveLockdown } from '../../store/lockdown-state.js';
 
 type CabinetCommand = Extract<
   CommandArgs,
@@ -29,11 +28,11 @@ export function runCabinetCommand(
   args: CabinetCommand,
   accept: Accept,
 ): Execution {
-  const { runner, db, clock } = services;
+  const { runner, server } = services;
   const persistLockdown = args.name === 'lockdown' || args.name === 'lockdown_end';
   const recorded = runner.handle(inputFor(command.id, args), (next) => {
     const accepted = accept();
-    if (persistLockdown) saveLockdown(db, next.lockdown, clock.wallMs());
+    if (persistLockdown) server.saveLockdown(next.lockdown);
     return [accepted];
   });
   if (recorded.length === 0) {

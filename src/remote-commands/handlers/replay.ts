@@ -6,15 +6,11 @@ import type { Accept, CommandServices, Execution } from '../command-services.js'
  * the log now starts, and `complete: false` when the replay cannot begin at `fromSeq`.
  */
 export function runReplay(
-  { log, outbox }: CommandServices,
+  { server, outbox }: CommandServices,
   fromSeq: number,
   accept: Accept,
 ): Execution {
-  const { recorded, requeued, firstAvailable, lastSeq } = log.transaction(() => {
-    const recorded = log.appendInTransaction([accept()]);
-    const requeued = log.requeueFrom(fromSeq);
-    return { recorded, requeued, firstAvailable: log.firstSeq(), lastSeq: log.lastSeq() };
-  });
+  const { recorded, requeued, firstAvailable, lastSeq } = server.replay(fromSeq, accept);
   outbox.notify();
   const complete = fromSeq >= firstAvailable;
   const result: Record<string, unknown> = { fromSeq, firstAvailable, lastSeq, requeued, complete };

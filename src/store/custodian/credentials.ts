@@ -2,7 +2,6 @@ import { KeywardenError } from '../../errors.js';
 import { maskCard } from '../../domain/mask-card.js';
 import { holderFields } from './holders.js';
 import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';
-import { checkNotEnded, checkOrder } from './values.js';
 
 export interface CredentialFields {
   holderId: number;
@@ -21,20 +20,6 @@ export interface CredentialRow extends CredentialFields {
   pinRequired: boolean;
 }
 
-const CARD_PATTERN = /^[0-9A-F]{1,20}$/;
-
-/** The card as the reader delivers it: decimal or hex digits, upper case. */
-export function cleanCard(card: string): string {
-  const clean = card.trim().toUpperCase();
-  if (!CARD_PATTERN.test(clean)) {
-    throw new KeywardenError(
-      'USAGE',
-      `card "${maskCard(clean)}" must be 1 to 20 decimal or hex digits`,
-    );
-  }
-  return clean;
-}
-
 export function credentialFields(scope: Pick<ChangeScope, 'db'>, id: number): CredentialFields {
   const row = scope.db
     .prepare(
@@ -46,17 +31,15 @@ export function credentialFields(scope: Pick<ChangeScope, 'db'>, id: number): Cr
   return { ...row, card: maskCard(row.card), enabled: row.enabled === 1 };
 }
 
+/** Enrols a card already cleaned, with bounds already checked (src/app). */
 export function addCredential(
   scope: ChangeScope,
   holderId: number,
-  card: string,
+  clean: string,
   options: { validFrom?: string | null; validUntil?: string | null } = {},
 ): number {
-  const clean = cleanCard(card);
   const validFrom = options.validFrom ?? null;
   const validUntil = options.validUntil ?? null;
-  checkOrder(validFrom, validUntil);
-  checkNotEnded(validUntil, scope.now(), 'a card');
   return change(scope, () => {
     holderFields(scope, holderId);
     const existing = scope.db
@@ -92,15 +75,17 @@ export function addCredential(
   });
 }
 
+/** Changes the given fields; `check` as for updateHolder. */
 export function updateCredential(
   scope: ChangeScope,
   id: number,
   patch: Partial<Pick<CredentialFields, 'enabled' | 'validFrom' | 'validUntil'>>,
+  check: (after: CredentialFields) => void = () => {},
 ): boolean {
   return change(scope, () => {
     const before = credentialFields(scope, id);
     const after = { ...before, ...patch };
-    checkOrder(after.validFrom, after.validUntil);
+    check(after);
     const events = updated(scope, 'credential', id, { ...before }, { ...after });
     if (events.length === 0) return { result: false };
     scope.db

@@ -1,9 +1,7 @@
 import { KeywardenError } from '../../errors.js';
 import { holderFields } from './holders.js';
-import { requireSlot } from './keys.js';
 import { requireSchedule } from './schedules.js';
 import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';
-import { checkNotEnded, checkOrder } from './values.js';
 
 /**
  * Who may take what: a holder or a group, on a slot or a key set, optionally with a schedule,
@@ -43,25 +41,11 @@ export interface GrantOutcome {
   outcome: 'added' | 'updated' | 'unchanged';
 }
 
-function usage(message: string): KeywardenError {
-  return new KeywardenError('USAGE', message);
-}
-
-/** Exactly one subject and one target, checked before anything is opened. */
-export function checkGrantSpec(spec: GrantSpec): void {
-  if ((spec.holderId === undefined) === (spec.groupId === undefined))
-    throw usage('give exactly one of --holder and --group');
-  if ((spec.slot === undefined) === (spec.keySetId === undefined))
-    throw usage('give exactly one of --slot and --key-set');
-  checkOrder(spec.validFrom ?? null, spec.validUntil ?? null);
-}
-
 const PERMISSION_FIELDS = `id, holder_id AS holderId, slot, valid_from AS validFrom,
   valid_until AS validUntil, max_loan_minutes AS maxLoanMinutes`;
 
+/** Grants by a spec already checked (src/app: one subject, one target, bounds in order). */
 export function grant(scope: ChangeScope, spec: GrantSpec): GrantOutcome {
-  checkGrantSpec(spec);
-  checkNotEnded(spec.validUntil ?? null, scope.now(), 'a permission');
   return change(scope, () => {
     if (spec.holderId !== undefined) holderFields(scope, spec.holderId);
     if (
@@ -69,7 +53,6 @@ export function grant(scope: ChangeScope, spec: GrantSpec): GrantOutcome {
       !scope.db.prepare('SELECT 1 FROM access_groups WHERE id = ?').get(spec.groupId)
     )
       throw notFound('group', spec.groupId);
-    if (spec.slot !== undefined) requireSlot(scope, spec.slot);
     if (
       spec.keySetId !== undefined &&
       !scope.db.prepare('SELECT 1 FROM key_sets WHERE id = ?').get(spec.keySetId)

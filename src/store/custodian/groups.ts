@@ -1,7 +1,6 @@
 import { KeywardenError } from '../../errors.js';
 import { holderFields } from './holders.js';
 import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';
-import { name as checkName } from './values.js';
 
 export interface GroupRow {
   id: number;
@@ -21,12 +20,12 @@ function groupFields(
   return row;
 }
 
+/** Adds a group under a name already checked (src/app). */
 export function addGroup(
   scope: ChangeScope,
-  name: string,
+  clean: string,
   maxLoanMinutes: number | null = null,
 ): number {
-  const clean = checkName(name, 'a group name');
   return change(scope, () => {
     const id = Number(
       scope.db
@@ -45,11 +44,9 @@ export function updateGroup(
   id: number,
   patch: { name?: string; maxLoanMinutes?: number | null },
 ): boolean {
-  const clean =
-    patch.name === undefined ? patch : { ...patch, name: checkName(patch.name, 'a group name') };
   return change(scope, () => {
     const before = groupFields(scope, id);
-    const after = { ...before, ...clean };
+    const after = { ...before, ...patch };
     const events = updated(scope, 'group', id, before, after);
     if (events.length === 0) return { result: false };
     scope.db

@@ -2,7 +2,6 @@ import type { OutstandingKey } from '../../domain/events.js';
 import { KeywardenError } from '../../errors.js';
 import { maskCard } from '../../domain/mask-card.js';
 import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';
-import { checkNotEnded, checkOrder, name as checkName } from './values.js';
 
 export interface HolderFields {
   name: string;
@@ -26,11 +25,9 @@ export function holderFields(scope: Pick<ChangeScope, 'db'>, id: number): Holder
   return { ...row, enabled: row.enabled === 1 };
 }
 
-export function addHolder(scope: ChangeScope, name: string, options: HolderOptions = {}): number {
-  const clean = checkName(name, 'a holder name');
+/** Adds a holder under a name and bounds already checked (src/app). */
+export function addHolder(scope: ChangeScope, clean: string, options: HolderOptions = {}): number {
   const fields = { validFrom: null, validUntil: null, maxKeysOut: null, ...options };
-  checkOrder(fields.validFrom, fields.validUntil);
-  checkNotEnded(fields.validUntil, scope.now(), 'a holder');
   return change(scope, () => {
     const id = Number(
       scope.db
@@ -99,18 +96,21 @@ export function enableHolder(scope: ChangeScope, holderId: number): boolean {
   return updateHolder(scope, holderId, { enabled: true });
 }
 
-/** Changes the given fields; false (and no event) when they already had those values. */
+/**
+ * Changes the given fields; false (and no event) when they already had those values. `check`
+ * is the caller's rule for the record as it would become (src/app), run inside the transaction
+ * on the row as it is now: throwing from it changes nothing.
+ */
 export function updateHolder(
   scope: ChangeScope,
   holderId: number,
   patch: Partial<HolderFields>,
+  check: (after: HolderFields) => void = () => {},
 ): boolean {
-  const clean =
-    patch.name === undefined ? patch : { ...patch, name: checkName(patch.name, 'a holder name') };
   return change(scope, () => {
     const before = holderFields(scope, holderId);
-    const after = { ...before, ...clean };
-    checkOrder(after.validFrom, after.validUntil);
+    const after = { ...before, ...patch };
+    check(after);
     const events = updated(scope, 'holder', holderId, { ...before }, { ...after });
     if (events.length === 0) return { result: false };
     scope.db
@@ -196,4 +196,26 @@ export function requireEnabledHolder(scope: Pick<ChangeScope, 'db'>, id: number)
   const holder = holderFields(scope, id);
   if (!holder.enabled) throw new KeywardenError('CONFLICT', `holder ${id} is disabled`);
   return holder;
+}
+
+export interface HolderRow {
+  id: number;
+  name: string;
+  enabled: boolean;
+  cards: number;
+  slots: string;
+}
+
+/** The holders with their number of cards and their direct slots ("1,2,5"). */
+export function listHolders(scope: Pick<ChangeScope, 'db'>): HolderRow[] {
+  const rows = scope.db
+    .prepare(
+      `SELECT h.id, h.name, h.enabled,
+              (SELECT count(*) FROM credentials c WHERE c.holder_id = h.id) AS cards,
+              coalesce((SELECT group_concat(slot, ',') FROM (SELECT slot FROM permissions p
+                        WHERE p.holder_id = h.id ORDER BY slot)), '') AS slots
+         FROM holders h WHERE h.retired = 0 ORDER BY h.id`,
+    )
+    .all() as Array<Omit<HolderRow, 'enabled'> & { enabled: number }>;
+  return rows.map((r) => ({ ...r, enabled: r.enabled === 1 }));
 }

@@ -1,7 +1,6 @@
 import { KeywardenError } from '../../errors.js';
 import { keyFields } from './keys.js';
 import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';
-import { name as checkName } from './values.js';
 
 export interface KeySetRow {
   id: number;
@@ -16,8 +15,7 @@ function keySetName(scope: Pick<ChangeScope, 'db'>, id: number): string {
   return row.name;
 }
 
-export function addKeySet(scope: ChangeScope, name: string): number {
-  const clean = checkName(name, 'a key set name');
+export function addKeySet(scope: ChangeScope, clean: string): number {
   return change(scope, () => {
     const id = Number(
       scope.db
@@ -28,8 +26,7 @@ export function addKeySet(scope: ChangeScope, name: string): number {
   });
 }
 
-export function renameKeySet(scope: ChangeScope, id: number, name: string): boolean {
-  const clean = checkName(name, 'a key set name');
+export function renameKeySet(scope: ChangeScope, id: number, clean: string): boolean {
   return change(scope, () => {
     const events = updated(scope, 'key_set', id, { name: keySetName(scope, id) }, { name: clean });
     if (events.length === 0) return { result: false };

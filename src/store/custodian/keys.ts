@@ -1,14 +1,8 @@
 import { KeywardenError } from '../../errors.js';
 import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';
 import { lastKnownSlots } from '../last-known-slots.js';
-import { formatMinute, freeText } from './values.js';
-
-export const KEY_TIERS = ['grand_master', 'master', 'sub_master', 'change'] as const;
-export type KeyTier = (typeof KEY_TIERS)[number];
-export const KEY_STATES = ['active', 'lost', 'stolen', 'retired'] as const;
-export type KeyState = (typeof KEY_STATES)[number];
-export const RETURN_POLICIES = ['home', 'any'] as const;
-export type ReturnPolicy = (typeof RETURN_POLICIES)[number];
+import type { KeyState, KeyTier, ReturnPolicy } from '../../domain/values/key-kinds.js';
+import { formatMinute } from '../../domain/values/week-clock.js';
 
 /** The policy of a key that `key add` and `key set` may give. */
 export interface KeyPolicy {
@@ -32,8 +26,6 @@ export interface KeyRow extends KeyFields {
   outWith: number | null;
 }
 
-const TAG_PATTERN = /^[0-9A-F]{4,32}$/;
-
 const FIELDS_SQL = `label, tag, home_slot AS homeSlot, state, tier, max_loan_minutes AS maxLoanMinutes,
   curfew_minute AS curfewMinute, return_policy AS returnPolicy`;
 
@@ -50,17 +42,14 @@ function auditView(fields: KeyFields): Record<string, unknown> {
   return { ...rest, curfew: curfewMinute === null ? null : formatMinute(curfewMinute) };
 }
 
+/** Adds a key with a tag and label already checked (src/app). */
 export function addKey(
   scope: ChangeScope,
-  tag: string,
+  cleanTag: string,
   homeSlot: number,
-  label: string,
+  cleanLabel: string,
   policy: Partial<KeyPolicy> = {},
 ): number {
-  const cleanTag = tag.trim().toUpperCase();
-  if (!TAG_PATTERN.test(cleanTag))
-    throw new KeywardenError('USAGE', `tag "${tag}" must be 4 to 32 hex digits`);
-  const cleanLabel = freeText(label, 'a key label');
   const full: KeyPolicy = {
     tier: null,
     maxLoanMinutes: null,
@@ -69,7 +58,6 @@ export function addKey(
     ...policy,
   };
   return change(scope, () => {
-    requireSlot(scope, homeSlot);
     const bySlot = scope.db.prepare('SELECT label FROM keys WHERE home_slot = ?').get(homeSlot) as
       { label: string } | undefined;
     if (bySlot)
@@ -123,9 +111,6 @@ export function updateKey(
   id: number,
   patch: Partial<Pick<KeyFields, 'label' | 'state'> & KeyPolicy>,
 ): boolean {
-  if (patch.label !== undefined) {
-    patch = { ...patch, label: freeText(patch.label, 'a key label') };
-  }
   return change(scope, () => {
     const before = keyFields(scope, id);
     const after = { ...before, ...patch };
@@ -159,10 +144,8 @@ export function listKeys(scope: Pick<ChangeScope, 'db'>): KeyRow[] {
     .all() as KeyRow[];
 }
 
-export function requireSlot(scope: Pick<ChangeScope, 'db'>, slot: number): void {
-  if (!scope.db.prepare('SELECT 1 FROM slots WHERE number = ?').get(slot)) {
-    throw new KeywardenError('NOT_FOUND', `no slot ${slot} in this cabinet`);
-  }
+export function slotExists(scope: Pick<ChangeScope, 'db'>, slot: number): boolean {
+  return scope.db.prepare('SELECT 1 FROM slots WHERE number = ?').get(slot) !== undefined;
 }
 
 export interface SlotRow {
@@ -215,4 +198,24 @@ export function listSlots(scope: Pick<ChangeScope, 'db'>): SlotRow[] {
     status: r.keyId === null ? 'empty' : r.outWith !== null ? 'out' : 'in',
     inSlot: inSlotOf(r.slot),
   }));
+}
+
+export interface KeyOutRow {
+  keyId: number;
+  label: string;
+  slot: number;
+  holderId: number;
+  holderName: string;
+  outAt: string;
+}
+
+/** The keys on loan now, longest out first. */
+export function keysOut(scope: Pick<ChangeScope, 'db'>): KeyOutRow[] {
+  return scope.db
+    .prepare(
+      `SELECT k.id AS keyId, k.label, l.slot, l.holder_id AS holderId, h.name AS holderName, l.out_at AS outAt
+         FROM loans l JOIN keys k ON k.id = l.key_id JOIN holders h ON h.id = l.holder_id
+        WHERE l.returned_at IS NULL ORDER BY l.out_at`,
+    )
+    .all() as KeyOutRow[];
 }

@@ -1,5 +1,4 @@
-import { KeywardenError } from '../../errors.js';
-import { hashPin, verifyPin } from '../pin-hash.js';
+import { hashPin } from '../pin-hash.js';
 import { change, notFound, policyChanged, type ChangeScope } from './scope.js';
 
 /**
@@ -13,21 +12,14 @@ export interface PinState {
   pinRequired: boolean;
 }
 
-interface PinRow {
+/** The stored hashes (null: not set), for the rules that compare a new PIN with them. */
+export interface PinRow {
   pin_hash: string | null;
   duress_pin_hash: string | null;
   pin_required: number;
 }
 
-export const PIN_PATTERN = /^\d{4,12}$/;
-
-export function checkPinFormat(pin: string): void {
-  if (!PIN_PATTERN.test(pin)) {
-    throw new KeywardenError('USAGE', 'a PIN must be 4 to 12 digits; nothing changed');
-  }
-}
-
-function pinRow(scope: Pick<ChangeScope, 'db'>, credentialId: number): PinRow {
+export function pinRow(scope: Pick<ChangeScope, 'db'>, credentialId: number): PinRow {
   const row = scope.db
     .prepare('SELECT pin_hash, duress_pin_hash, pin_required FROM credentials WHERE id = ?')
     .get(credentialId) as PinRow | undefined;
@@ -67,8 +59,8 @@ function write(scope: ChangeScope, credentialId: number, next: PinRow): boolean 
 }
 
 /**
- * Sets the PIN (or the duress PIN). The two must differ, or the duress PIN would never be told
- * apart; a duress PIN needs a PIN. `required` also sets whether every badge asks for the PIN.
+ * Sets the PIN (or the duress PIN), as the app's rules allow (src/app/pin-rules.ts). `required`
+ * also sets whether every badge asks for the PIN.
  */
 export async function setPin(
   scope: ChangeScope,
@@ -77,18 +69,6 @@ export async function setPin(
   pin: string,
   required?: boolean,
 ): Promise<void> {
-  checkPinFormat(pin);
-  const row = pinRow(scope, credentialId);
-  const other = kind === 'pin' ? row.duress_pin_hash : row.pin_hash;
-  if (kind === 'duress' && other === null) {
-    throw new KeywardenError('CONFLICT', `credential ${credentialId} has no PIN yet: set it first`);
-  }
-  if (other !== null && (await verifyPin(pin, other))) {
-    throw new KeywardenError(
-      'USAGE',
-      `the ${kind === 'pin' ? 'PIN' : 'duress PIN'} must differ from the ${kind === 'pin' ? 'duress PIN' : 'PIN'}; nothing changed`,
-    );
-  }
   const hash = await hashPin(pin);
   const current = pinRow(scope, credentialId);
   write(scope, credentialId, {
@@ -105,9 +85,6 @@ export function setPinRequired(
   required: boolean,
 ): boolean {
   const row = pinRow(scope, credentialId);
-  if (required && row.pin_hash === null) {
-    throw new KeywardenError('CONFLICT', `credential ${credentialId} has no PIN: set one first`);
-  }
   if ((row.pin_required === 1) === required) return false;
   return write(scope, credentialId, { ...row, pin_required: required ? 1 : 0 });
 }

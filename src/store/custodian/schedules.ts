@@ -1,6 +1,6 @@
 import { KeywardenError } from '../../errors.js';
 import { change, notFound, policyChanged, stamp, type ChangeScope } from './scope.js';
-import { dayName, formatMinute, name as checkName } from './values.js';
+import { dayName, formatMinute } from '../../domain/values/week-clock.js';
 
 export interface ScheduleRow {
   id: number;
@@ -20,8 +20,7 @@ function scheduleName(scope: Pick<ChangeScope, 'db'>, id: number): string {
   return row.name;
 }
 
-export function addSchedule(scope: ChangeScope, name: string): number {
-  const clean = checkName(name, 'a schedule name');
+export function addSchedule(scope: ChangeScope, clean: string): number {
   return change(scope, () => {
     const id = Number(
       scope.db

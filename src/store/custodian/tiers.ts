@@ -1,7 +1,5 @@
 import { KeywardenError } from '../../errors.js';
-import { quoted } from '../../domain/values/free-text.js';
-import { freeText } from './values.js';
-import type { KeyTier } from './keys.js';
+import type { KeyTier } from '../../domain/values/key-kinds.js';
 import { change, notFound, policyChanged, updated, type ChangeScope } from './scope.js';
 
 /**
@@ -43,8 +41,16 @@ const DEFAULT_RULE: Omit<TierRule, 'tier'> = {
   reasonCode: false,
 };
 
-/** Changes a tier's rule (creating it when the tier has none); false when already so. */
-export function setTierRule(scope: ChangeScope, tier: KeyTier, patch: TierPatch): boolean {
+/**
+ * Changes a tier's rule (creating it when the tier has none); false when already so. `check`
+ * is the caller's rule for the rule as it would become (src/app), run inside the transaction.
+ */
+export function setTierRule(
+  scope: ChangeScope,
+  tier: KeyTier,
+  patch: TierPatch,
+  check: (after: Omit<TierRule, 'tier'>) => void = () => {},
+): boolean {
   return change(
     scope,
     () => {
@@ -57,12 +63,7 @@ export function setTierRule(scope: ChangeScope, tier: KeyTier, patch: TierPatch)
       ) {
         throw notFound('group', after.authoriserGroupId);
       }
-      if (after.authoriserGroupId !== null && after.authorisers === 0) {
-        throw new KeywardenError(
-          'USAGE',
-          '--authoriser-group needs --authorisers 1 or 2 (no authoriser is asked for)',
-        );
-      }
+      check(after);
       const events = row
         ? updated(scope, 'tier_rule', tier, before, after)
         : [policyChanged(scope, 'tier_rule', tier, null, after)];
@@ -94,17 +95,8 @@ export interface ReasonCode {
   description: string;
 }
 
-export function checkReasonCode(code: string): string {
-  const clean = code.trim();
-  if (!/^\d{1,6}$/.test(clean)) {
-    throw new KeywardenError('USAGE', `a reason code is 1 to 6 digits, not ${quoted(code)}`);
-  }
-  return clean;
-}
-
-export function addReasonCode(scope: ChangeScope, code: string, description: string): void {
-  const clean = checkReasonCode(code);
-  const text = freeText(description, 'a reason code description');
+/** Adds a reason code and description already checked (src/app). */
+export function addReasonCode(scope: ChangeScope, clean: string, text: string): void {
   change(
     scope,
     () => {
@@ -123,8 +115,7 @@ export function addReasonCode(scope: ChangeScope, code: string, description: str
   );
 }
 
-export function removeReasonCode(scope: ChangeScope, code: string): void {
-  const clean = checkReasonCode(code);
+export function removeReasonCode(scope: ChangeScope, clean: string): void {
   change(
     scope,
     () => {

@@ -1,16 +1,19 @@
-import { freeTextProblem, quoted } from '../../domain/values/free-text.js';
+import { freeTextProblem, quoted } from '../domain/values/free-text.js';
 import {
   readCalendarDate,
   readClockTime,
   readInstant,
   type Reading,
-} from '../../domain/values/instant.js';
-import { KeywardenError } from '../../errors.js';
+} from '../domain/values/instant.js';
+import { DAYS } from '../domain/values/week-clock.js';
+import { KeywardenError } from '../errors.js';
 
 /**
  * The custodian's values, checked before anything is opened: a bad one is a usage error
  * (exit 2) naming the option and what it should be. Times and free text are read by the
  * domain's one reader of each (src/domain/values), the same as CSV import and the sync command.
+ * The CLI parses its options through here, and the operations (the *-operations.ts files) apply
+ * the same rules to whatever they are handed, so a web form or a socket client gets them too.
  */
 
 function usage(message: string): KeywardenError {
@@ -98,10 +101,6 @@ export function clockMinute(value: string, name: string, allowEndOfDay = false):
   return valueOf(readClockTime(value.trim(), allowEndOfDay), name);
 }
 
-export function formatMinute(minute: number): string {
-  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
-}
-
 /** `08:00-18:00` as local minutes; the end must be after the start, on the same day. */
 export function minuteRange(value: string, name: string): { start: number; end: number } {
   const [a, b, ...rest] = value.split('-');
@@ -118,8 +117,6 @@ export function minuteRange(value: string, name: string): { start: number; end: 
   return { start, end };
 }
 
-export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-
 const DAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
 /** `Mon` … `Sun` (or the whole name, any case) as 1 … 7 (ISO weekday). */
@@ -130,11 +127,6 @@ export function weekday(value: string, name: string): number {
     throw usage(`${name} must be a day Mon, Tue, Wed, Thu, Fri, Sat or Sun, not ${quoted(value)}`);
   }
   return index + 1;
-}
-
-export function dayName(day: number): string {
-  const name = DAYS[day - 1] ?? '?';
-  return name[0]!.toUpperCase() + name.slice(1);
 }
 
 /** A calendar date YYYY-MM-DD that exists. */

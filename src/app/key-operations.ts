@@ -1,0 +1,43 @@
+import * as keySets from '../store/custodian/key-sets.js';
+import * as keys from '../store/custodian/keys.js';
+import type { ChangeScope } from '../store/custodian/scope.js';
+import { bound } from './bound.js';
+import { checkedInput } from './checked-input.js';
+import { cleanTag, requireSlot } from './custodian-rules.js';
+import { freeText, name as checkName } from './values.js';
+
+export type { KeyFields, KeyPolicy } from '../store/custodian/keys.js';
+
+const keyLabel = (label: string) => freeText(label, 'a key label');
+
+/** The keys, the slots they live in, and the named sets of keys a grant may name. */
+export function keyOperations(s: ChangeScope) {
+  return {
+    keys: {
+      add: (tag: string, homeSlot: number, label: string, policy: Partial<keys.KeyPolicy> = {}) => {
+        const checked = checkedInput(policy);
+        const clean = cleanTag(tag);
+        const cleanLabel = keyLabel(label);
+        requireSlot(s, homeSlot);
+        return keys.addKey(s, clean, homeSlot, cleanLabel, checked);
+      },
+      update: (id: number, patch: Parameters<typeof keys.updateKey>[2]) => {
+        const checked = checkedInput(patch);
+        if (checked.label !== undefined) checked.label = keyLabel(checked.label);
+        return keys.updateKey(s, id, checked);
+      },
+      list: bound(s, keys.listKeys),
+      out: bound(s, keys.keysOut),
+    },
+    slots: { list: bound(s, keys.listSlots) },
+    keySets: {
+      add: (name: string) => keySets.addKeySet(s, checkName(name, 'a key set name')),
+      rename: (id: number, name: string) =>
+        keySets.renameKeySet(s, id, checkName(name, 'a key set name')),
+      remove: bound(s, keySets.removeKeySet),
+      addKey: bound(s, keySets.addKeyToSet),
+      removeKey: bound(s, keySets.removeKeyFromSet),
+      list: bound(s, keySets.listKeySets),
+    },
+  };
+}

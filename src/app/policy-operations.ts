@@ -1,0 +1,87 @@
+import type { KeyTier } from '../domain/values/key-kinds.js';
+import * as grants from '../store/custodian/grants.js';
+import * as groups from '../store/custodian/groups.js';
+import { grantSlot, revokeSlot } from '../store/custodian/permissions.js';
+import * as schedules from '../store/custodian/schedules.js';
+import type { ChangeScope } from '../store/custodian/scope.js';
+import * as tiers from '../store/custodian/tiers.js';
+import { bound } from './bound.js';
+import { checkedInput } from './checked-input.js';
+import {
+  checkAuthoriserGroup,
+  checkGrantSpec,
+  checkReasonCode,
+  requireSlot,
+} from './custodian-rules.js';
+import { checkNotEnded, freeText, name as checkName } from './values.js';
+
+export type { GrantSpec } from '../store/custodian/grants.js';
+export type { TierPatch } from '../store/custodian/tiers.js';
+
+const groupName = (name: string) => checkName(name, 'a group name');
+
+/** Who may take what, and when: groups, schedules, permissions and grants, tier rules. */
+export function policyOperations(s: ChangeScope) {
+  return {
+    groups: {
+      add: (name: string, maxLoanMinutes: number | null = null) => {
+        const checked = checkedInput({ maxLoanMinutes });
+        return groups.addGroup(s, groupName(name), checked.maxLoanMinutes);
+      },
+      update: (id: number, patch: Parameters<typeof groups.updateGroup>[2]) => {
+        const checked = checkedInput(patch);
+        if (checked.name !== undefined) checked.name = groupName(checked.name);
+        return groups.updateGroup(s, id, checked);
+      },
+      remove: bound(s, groups.removeGroup),
+      addMember: bound(s, groups.addMember),
+      removeMember: bound(s, groups.removeMember),
+      list: bound(s, groups.listGroups),
+    },
+    schedules: {
+      add: (name: string) => schedules.addSchedule(s, checkName(name, 'a schedule name')),
+      addWindow: bound(s, schedules.addWindow),
+      addException: bound(s, schedules.addException),
+      remove: bound(s, schedules.removeSchedule),
+      list: bound(s, schedules.listSchedules),
+    },
+    permissions: {
+      grant: (holderId: number, slot: number) => {
+        requireSlot(s, slot);
+        return grantSlot(s, holderId, slot);
+      },
+      revoke: (holderId: number, slot: number) => {
+        const changed = revokeSlot(s, holderId, slot);
+        // "was not permitted" would hide a mistyped slot; a permission on a slot the profile
+        // no longer has can still be revoked above.
+        if (!changed) requireSlot(s, slot);
+        return changed;
+      },
+    },
+    grants: {
+      add: (spec: grants.GrantSpec) => {
+        const checked = checkedInput(spec);
+        checkGrantSpec(checked);
+        checkNotEnded(checked.validUntil ?? null, s.now(), 'a permission');
+        if (checked.slot !== undefined) requireSlot(s, checked.slot);
+        return grants.grant(s, checked);
+      },
+      revoke: bound(s, grants.revokeGrant),
+      list: bound(s, grants.listGrants),
+    },
+    tiers: {
+      list: bound(s, tiers.listTierRules),
+      set: (tier: KeyTier, patch: tiers.TierPatch) =>
+        tiers.setTierRule(s, tier, checkedInput(patch), checkAuthoriserGroup),
+    },
+    reasonCodes: {
+      add: (code: string, description: string) => {
+        const clean = checkReasonCode(code);
+        const text = freeText(description, 'a reason code description');
+        return tiers.addReasonCode(s, clean, text);
+      },
+      remove: (code: string) => tiers.removeReasonCode(s, checkReasonCode(code)),
+      list: bound(s, tiers.listReasonCodes),
+    },
+  };
+}
