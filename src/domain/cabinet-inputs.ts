@@ -1,4 +1,4 @@
-import type { Actor } from './events.js';
+import type { Actor } from './actor.js';
 import type { LockoutSubject } from './lockout.js';
 import type { PinOutcome } from './pin.js';
 
