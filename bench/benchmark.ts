@@ -6,7 +6,8 @@
 export interface Benchmark {
   /** Stable id: the key under which the result is stored in results/latest.json. */
   name: string;
-  run(): Promise<BenchmarkResult>;
+  /** In-process measurements (a SQLite apply, a policy decision) return at once. */
+  run(): BenchmarkResult | Promise<BenchmarkResult>;
 }
 
 export interface BenchmarkResult {

@@ -62,8 +62,8 @@ export class DaemonChild {
           resolve();
         }
       };
-      createInterface({ input: child.stdout! }).on('line', onLine);
-      createInterface({ input: child.stderr! }).on('line', onLine);
+      createInterface({ input: child.stdout }).on('line', onLine);
+      createInterface({ input: child.stderr }).on('line', onLine);
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
         reject(new Error(`the daemon exited (${code ?? signal}):\n${tail.join('\n')}`));

@@ -44,7 +44,7 @@ const TITLES: Record<Scenario, string> = {
  */
 export const permissionSync: Benchmark = {
   name: 'permission-sync',
-  async run(): Promise<BenchmarkResult> {
+  run(): BenchmarkResult {
     const first = fullSet(seededRandom(SETTINGS.seed), 1);
     const second = changed(first, seededRandom(SETTINGS.seed + 1), 2);
     const payloads: Record<Scenario, PermissionSet | PermissionDelta> = {

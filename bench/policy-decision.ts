@@ -5,7 +5,7 @@ import { decideAccess } from '../src/domain/access-decision.js';
 import { policyInputsOf } from '../src/domain/policy/policy-inputs.js';
 import { openDatabase } from '../src/store/database.js';
 import { SqliteDirectory } from '../src/store/sqlite-directory.js';
-import type { Benchmark } from './benchmark.js';
+import type { Benchmark, BenchmarkResult } from './benchmark.js';
 import { seedPolicy } from './policy-seed.js';
 import { randomInt, seededRandom } from './prng.js';
 import { roundMs, summarise, type Summary } from './stats.js';
@@ -35,9 +35,9 @@ interface Scale {
  * resolved) through SqliteDirectory, then decideAccess. Measured per decision, in-process, at
  * three scales of the same proportions (bench/policy-seed.ts).
  */
-export const policyDecision: Benchmark = {
+export const policyDecision = {
   name: 'policy-decision',
-  async run() {
+  run(): BenchmarkResult {
     const scales: Scale[] = [];
     for (const holders of SETTINGS.scales) scales.push(measure(holders));
     const smallest = scales[0]?.decision.p99 ?? Number.NaN;
@@ -74,7 +74,7 @@ export const policyDecision: Benchmark = {
       goalMet,
     };
   },
-};
+} satisfies Benchmark;
 
 function measure(holders: number): Scale {
   const dir = mkdtempSync(join(tmpdir(), 'keywarden-policy-bench-'));

@@ -29,15 +29,15 @@ export class StageProbe {
   private readonly restore: Array<() => void> = [];
 
   constructor(runner: CabinetRunner, log: EventLog) {
-    const handle = runner.handle;
+    const handle = runner.handle.bind(runner);
     runner.handle = (input, inTransaction) => {
       if (input.kind === 'badge') {
         this.current = { handled: performance.now(), commitStart: NaN, commitEnd: NaN };
         this.writing = false;
       }
-      return handle.call(runner, input, inTransaction);
+      return handle(input, inTransaction);
     };
-    const appendInTransaction = log.appendInTransaction;
+    const appendInTransaction = log.appendInTransaction.bind(log);
     log.appendInTransaction = (events) => {
       const current = this.current;
       // The first records written after the badge entered are the badge step's own.
@@ -45,17 +45,17 @@ export class StageProbe {
         current.commitStart = performance.now();
         this.writing = true;
       }
-      return appendInTransaction.call(log, events);
+      return appendInTransaction(events);
     };
-    const transaction = log.transaction;
+    const transaction = log.transaction.bind(log);
     log.transaction = <T>(body: () => T): T => {
-      const result = transaction.call(log, body) as T;
+      const result = transaction(body);
       this.committed();
       return result;
     };
-    const append = log.append;
+    const append = log.append.bind(log);
     log.append = (events) => {
-      const recorded = append.call(log, events);
+      const recorded = append(events);
       this.committed();
       return recorded;
     };

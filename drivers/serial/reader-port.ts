@@ -168,6 +168,8 @@ export class ReaderPort extends EventEmitter<ReaderPortEvents> {
   private lost(connection: Connection, reason: string, err?: unknown): void {
     if (connection !== this.connection) return;
     this.connection = null;
+    // Closing the old port is not waited for: the retry opens the path afresh, and release()
+    // resolves whatever close() answers.
     void release(connection);
     this.state = 'waiting';
     // A reader already announced offline for its silence stays in that one outage.
@@ -217,6 +219,7 @@ export class ReaderPort extends EventEmitter<ReaderPortEvents> {
   private watchLiveness(connection: Connection): void {
     if (this.livenessIntervalMs <= 0) return;
     connection.liveness = setInterval(() => {
+      // devicePresent never rejects (a failed stat reads as present or absent).
       void devicePresent(this.path).then((present) => {
         if (!present) this.lost(connection, 'device disappeared');
       });

@@ -52,9 +52,9 @@ export function openCustodian(
   if (options.mustExist && config.database !== ':memory:' && !existsSync(config.database)) {
     throw new Error(`${config.database}: no database yet (start the daemon or add a holder first)`);
   }
-  const { app, close } = openCustodianApp(
+  const opened = openCustodianApp(
     { database: config.database, cabinetId: config.cabinetId, slotCount: profile.slotCount },
     custodianActor(args),
   );
-  return { config, profile, app, close };
+  return { config, profile, app: opened.app, close: () => opened.close() };
 }

@@ -42,6 +42,6 @@ export function writeOutputFile(
           : code === 'ENOSPC'
             ? 'the disk is full'
             : message;
-    throw new Error(`${option} ${file}: cannot write: ${reason}`);
+    throw new Error(`${option} ${file}: cannot write: ${reason}`, { cause: error });
   }
 }

@@ -28,7 +28,9 @@ export function loadSchema(kind: MessageKind): Record<string, unknown> {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new Error(`cannot load the ${kind} schema from ${file}: ${(error as Error).message}`);
+    throw new Error(`cannot load the ${kind} schema from ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

@@ -1,5 +1,5 @@
+import type { Actor } from './actor.js';
 import type { EmergencyReleases, EmergencySource, ReaderName } from './cabinet-state.js';
-import type { Actor } from './events.js';
 import type { LockoutSubject } from './lockout.js';
 import type { PinOutcome } from './pin.js';
 

@@ -1,3 +1,4 @@
+import type { Actor } from './actor.js';
 import type { BadgeDenialReason } from './denial-reason.js';
 import type { AlarmType, EmergencyReleases, ReaderName } from './cabinet-state.js';
 import type { SyncCounts } from './permission-set.js';
@@ -5,6 +6,7 @@ import type { AuthorisationRefusal } from './dual-authorisation.js';
 import type { KeyState } from './model.js';
 import type { ExpiringKind } from './policy/expiries.js';
 
+export type { Actor } from './actor.js';
 export type { ChangeCounts, SyncCounts } from './permission-set.js';
 
 /**
@@ -13,12 +15,6 @@ export type { ChangeCounts, SyncCounts } from './permission-set.js';
  * `<prefix>/<cabinetId>/event/<type>`. docs/mqtt.md describes each payload for integrators:
  * change both together.
  */
-
-/** Who made an administrative change. */
-export interface Actor {
-  kind: 'custodian' | 'central';
-  account: string;
-}
 
 interface KeyRef {
   keyId: number;

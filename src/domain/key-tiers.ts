@@ -1,10 +1,11 @@
+import type { KeyTier } from './model.js';
+
 /**
  * The master-key hierarchy: the higher a key's tier, the more it opens, so the stricter the
  * rules for taking it. Which rules each tier carries is data (configuration or the central
- * server's sync), not code: organisations differ.
+ * server's sync), not code: organisations differ. The tier itself is part of the key's record
+ * (src/domain/model.ts).
  */
-export type KeyTier = 'grand_master' | 'master' | 'sub_master' | 'change' | 'none';
-
 export interface TierRule {
   /** Further authorised holders who must badge before the key is released (0, 1 or 2). */
   authorisers: 0 | 1 | 2;

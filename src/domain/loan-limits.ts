@@ -1,7 +1,7 @@
 import type { CabinetDirectory } from './cabinet-directory.js';
-import type { KeyTier, TierRules } from './key-tiers.js';
+import type { TierRules } from './key-tiers.js';
 import type { LoanLimit } from './loans.js';
-import type { Key } from './model.js';
+import type { Key, KeyTier } from './model.js';
 
 /**
  * Every loan limit that applies when a holder takes a key: the key's own period and

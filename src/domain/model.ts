@@ -1,5 +1,3 @@
-import type { KeyTier } from './key-tiers.js';
-
 /**
  * The records the policy is decided from. These are plain data: the store loads them and the
  * domain decides; neither knows how the other works.
@@ -78,6 +76,9 @@ export interface Validity {
 
 /** Lost, stolen and retired keys are never released; only an active key's slot may open. */
 export type KeyState = 'active' | 'lost' | 'stolen' | 'retired';
+
+/** The key's place in the master-key hierarchy; the rules of each tier are in key-tiers.ts. */
+export type KeyTier = 'grand_master' | 'master' | 'sub_master' | 'change' | 'none';
 
 /** Monday = 1 … Sunday = 7 (ISO 8601), in the cabinet's time zone. */
 export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;

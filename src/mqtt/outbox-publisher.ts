@@ -43,6 +43,9 @@ export class OutboxPublisher extends EventEmitter<OutboxEvents> {
       this.again = true;
       return;
     }
+    // Fire and forget: appending must not wait for the broker. drain() settles the broker's
+    // failures itself (publishing stops, the events stay); only a failing outbox read rejects,
+    // and that reaches the crash guard: outputs off, the daemon restarted.
     void this.drain();
   }
 

@@ -64,7 +64,9 @@ export function readPrivateKey(file: string): KeyObject {
   try {
     key = createPrivateKey(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: not a readable private key: ${(error as Error).message}`);
+    throw new Error(`${file}: not a readable private key: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (key.asymmetricKeyType !== 'ed25519') {
     throw new Error(`${file}: an ${key.asymmetricKeyType} key; commands need Ed25519`);

@@ -89,6 +89,7 @@ export class FleetMonitor extends EventEmitter<{ notice: [MonitorNotice] }> {
     let lastError: string | undefined;
     this.client.on('connect', () => {
       lastError = undefined;
+      // subscribe() reports its own failure as a notice: nothing to wait for here.
       void this.subscribe();
     });
     this.client.on('message', (topic, payload) => this.onMessage(topic, payload));
@@ -227,6 +228,7 @@ export class FleetMonitor extends EventEmitter<{ notice: [MonitorNotice] }> {
     ) {
       cabinet.ackTimer = setTimeout(() => {
         cabinet.ackTimer = undefined;
+        // sendAck reports a failed publish as a notice; the next event acknowledges again.
         void this.sendAck(cabinetId, cabinet);
       }, this.options.ackDebounceMs ?? 1_000);
     }
@@ -273,6 +275,7 @@ export class FleetMonitor extends EventEmitter<{ notice: [MonitorNotice] }> {
       if (!gap || now < gap.nextReplayAt) continue;
       gap.nextReplayAt = now + gap.wait;
       gap.wait = Math.min(gap.wait * 2, MAX_REPLAY_WAIT_MS);
+      // requestReplay reports a failed publish as a notice; the gap asks again after `wait`.
       void this.requestReplay(cabinetId, gap.from, signer);
     }
   }

@@ -29,11 +29,12 @@ export function formatNotice(notice: MonitorNotice): string | undefined {
       return `!! ${notice.cabinetId} #${notice.seq}: CHAIN BROKEN: ${why}`;
     }
     case 'status': {
+      // The status is whatever JSON the cabinet sent: a seq shown as JSON never reads [object Object].
       const s = notice.status;
       const counters =
         s.lastAckedSeq === undefined
           ? ''
-          : `, outbox ${String(s.outboxDepth)}, acknowledged #${String(s.lastAckedSeq)}`;
+          : `, outbox ${String(s.outboxDepth)}, acknowledged #${JSON.stringify(s.lastAckedSeq)}`;
       return `${notice.cabinetId}: ${String(s.state)} (Keywarden ${String(s.version)}, started ${String(s.startedAt)}${counters})`;
     }
     case 'ack':

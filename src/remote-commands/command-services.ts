@@ -1,4 +1,4 @@
-import type { Accept, CentralServerOperations } from '../app/central-server.js';
+import type { CentralServerOperations } from '../app/central-server.js';
 import type { CabinetInput } from '../domain/cabinet-inputs.js';
 import type { CabinetState } from '../domain/cabinet-state.js';
 import type { RecordingClock } from '../domain/clock.js';

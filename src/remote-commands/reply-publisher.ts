@@ -29,7 +29,8 @@ export function replyAddress(
   if (responseTopic === undefined) return { topic: defaultTopic };
   const usable =
     responseTopic.length > 0 &&
-    !/[+#\u0000]/.test(responseTopic) &&
+    !/[+#]/.test(responseTopic) &&
+    !responseTopic.includes('\u0000') &&
     (!responseTopic.startsWith(`${topicPrefix}/`) ||
       responseTopic === defaultTopic ||
       responseTopic.startsWith(`${defaultTopic}/`));

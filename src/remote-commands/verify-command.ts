@@ -64,7 +64,7 @@ export function verifyCommand(topicName: string, payload: Buffer, ctx: VerifyCon
   if (!key) {
     return rejection('unknown_key', `no command key ${wire.keyId} is configured`, readable);
   }
-  const command = { ...wire, name: wire.name, signature: wire.signature } as SignedCommand;
+  const command: SignedCommand = { ...wire, name: wire.name, signature: wire.signature };
   if (!verifyCommandSignature(command, key)) {
     return rejection(
       'bad_signature',

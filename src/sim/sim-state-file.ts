@@ -25,7 +25,7 @@ export function readSimState(file: string, slotCount: number): Map<number, strin
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file}: not JSON (${(err as Error).message})`);
+    throw new Error(`${file}: not JSON (${(err as Error).message})`, { cause: err });
   }
   const slots = (parsed as Partial<SimStateFile> | null)?.slots;
   if (typeof slots !== 'object' || slots === null || Array.isArray(slots)) {

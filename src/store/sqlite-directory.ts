@@ -4,11 +4,12 @@ import type {
   Credential,
   Holder,
   Key,
+  KeyTier,
   Loan,
   PolicyGrant,
   SlotPermission,
 } from '../domain/model.js';
-import type { KeyTier, TierRule, TierRules } from '../domain/key-tiers.js';
+import type { TierRule, TierRules } from '../domain/key-tiers.js';
 import type { ValidityEnd } from '../domain/policy/expiries.js';
 import { SqlitePolicyLookups, toMs } from './policy-lookups.js';
 

@@ -82,7 +82,7 @@ describe('keywarden import', () => {
       'SELECT type, payload FROM events ORDER BY seq',
     );
     expect(events.map((e) => e.type)).toEqual(['holder.added', 'holder.added', 'holder.added']);
-    expect(JSON.parse(events[0]?.payload ?? '{}').data).toEqual({
+    expect((JSON.parse(events[0]?.payload ?? '{}') as { data: unknown }).data).toEqual({
       actor: { kind: 'custodian', account: 'carol' },
       holderId: 1,
       name: 'Smith, Dana',
@@ -106,7 +106,7 @@ describe('keywarden import', () => {
     ]);
     const payloads = cab
       .query<{ payload: string }>("SELECT payload FROM events WHERE type = 'credential.added'")
-      .map((e) => JSON.parse(e.payload).data.card);
+      .map((e) => (JSON.parse(e.payload) as { data: { card: string } }).data.card);
     expect(payloads).toEqual(['…F444', '…12CD']);
     expect(cab.query("SELECT seq FROM events WHERE payload LIKE '%100086F444%'")).toEqual([]);
   });

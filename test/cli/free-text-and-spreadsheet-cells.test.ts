@@ -24,7 +24,7 @@ const ok = async (...args: string[]) => {
 };
 
 /** Anything a terminal would act on: C0 but the line break, DEL, C1, separators, bidi. */
-const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const RAW = /(?!\n)[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
 describe('control characters in free text are refused, naming the option', () => {
   it.each([

@@ -11,7 +11,9 @@ export function rpiProfileJson(): Record<string, unknown> & {
   slots: Record<string, unknown>[];
   readers: { badge: Record<string, unknown>; fob: Record<string, unknown> };
 } {
-  return JSON.parse(readFileSync(`${hardwareDir}rpi-8slot.json`, 'utf8'));
+  return JSON.parse(readFileSync(`${hardwareDir}rpi-8slot.json`, 'utf8')) as ReturnType<
+    typeof rpiProfileJson
+  >;
 }
 
 /** Runs `fn`, expects a KeywardenError with `code`, returns its message lines. */

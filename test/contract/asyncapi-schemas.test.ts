@@ -31,6 +31,10 @@ const object = (v: Json | undefined, what: string): JsonObject => {
   if (!isObject(v)) throw new Error(`${what} is not an object`);
   return v;
 };
+const text = (v: Json | undefined, what: string): string => {
+  if (typeof v !== 'string') throw new Error(`${what} is not a string`);
+  return v;
+};
 const entries = (v: Json | undefined, what: string): Array<[string, JsonObject]> =>
   Object.entries(object(v, what)).map(([k, x]) => [k, object(x, `${what}.${k}`)]);
 
@@ -274,7 +278,7 @@ describe('docs/asyncapi.json', () => {
     for (const [name, server] of entries(doc.servers, 'servers')) {
       expect(typeof server.host, name).toBe('string');
       expect(typeof server.protocol, name).toBe('string');
-      const used = [...String(server.host).matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      const used = [...text(server.host, 'host').matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
       expect(used.sort(), name).toEqual(
         Object.keys(object(server.variables ?? {}, 'variables')).sort(),
       );
@@ -291,7 +295,7 @@ describe('docs/asyncapi.json', () => {
   it('every channel has a message, and exactly the parameters its address names', () => {
     for (const [name, channel] of channels) {
       expect(Object.keys(object(channel.messages, 'messages')).length, name).toBeGreaterThan(0);
-      const named = [...String(channel.address).matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      const named = [...text(channel.address, 'address').matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
       expect(named.sort(), name).toEqual(Object.keys(object(channel.parameters ?? {}, 'p')).sort());
     }
   });
@@ -299,22 +303,26 @@ describe('docs/asyncapi.json', () => {
   it('every operation sends or receives on a channel, with messages of that channel', () => {
     for (const [name, operation] of operations) {
       expect(['send', 'receive'], name).toContain(operation.action);
-      const channel = String(object(operation.channel, 'channel').$ref);
+      const channel = text(object(operation.channel, 'channel').$ref, '$ref');
       expect(channel, name).toMatch(/^#\/channels\/[^/]+$/);
       const list = operation.messages as Json[];
       expect(list.length, name).toBeGreaterThan(0);
       for (const m of list)
-        expect(String(object(m, 'm').$ref), name).toMatch(new RegExp(`^${channel}/messages/`));
+        expect(text(object(m, 'm').$ref, '$ref'), name).toMatch(
+          new RegExp(`^${channel}/messages/`),
+        );
       if (isObject(operation.reply ?? null)) {
         const reply = object(operation.reply, 'reply');
-        const replyChannel = String(object(reply.channel, 'channel').$ref);
+        const replyChannel = text(object(reply.channel, 'channel').$ref, '$ref');
         for (const m of reply.messages as Json[]) {
-          expect(String(object(m, 'm').$ref)).toMatch(new RegExp(`^${replyChannel}/messages/`));
+          expect(text(object(m, 'm').$ref, '$ref')).toMatch(
+            new RegExp(`^${replyChannel}/messages/`),
+          );
         }
       }
     }
     // Every channel is used by an operation.
-    const used = new Set(operations.map(([, o]) => String(object(o.channel, 'c').$ref)));
+    const used = new Set(operations.map(([, o]) => text(object(o.channel, 'c').$ref, '$ref')));
     expect([...used].sort()).toEqual(channels.map(([n]) => `#/channels/${n}`).sort());
   });
 
@@ -342,7 +350,7 @@ describe('docs/asyncapi.json', () => {
       const mqtt = object(object(operation.bindings, 'b').mqtt, 'mqtt');
       expect(mqtt.qos, name).toBe(1);
       expect(mqtt.bindingVersion, name).toBe('0.2.0');
-      if (mqtt.retain === true) retained.push(String(object(operation.channel, 'c').$ref));
+      if (mqtt.retain === true) retained.push(text(object(operation.channel, 'c').$ref, '$ref'));
     }
     expect(retained.sort()).toEqual([
       '#/channels/alarms',
@@ -374,7 +382,7 @@ describe('docs/asyncapi.json', () => {
   it('correlation ids point at fields the payload schema has', () => {
     for (const [name, message] of messages) {
       if (!isObject(message.correlationId ?? null)) continue;
-      const location = String(object(message.correlationId, 'c').location);
+      const location = text(object(message.correlationId, 'c').location, 'location');
       const field = /^\$message\.payload#\/(\w+)$/.exec(location)?.[1];
       expect(field, name).toBeDefined();
       const properties = loadSchema(name as MessageKind).properties as Record<string, unknown>;

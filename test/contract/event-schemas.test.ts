@@ -357,7 +357,7 @@ describe('every event the code records matches docs/schemas/event.json', () => {
     expect(byType('key.checked_in')[0]?.data).toMatchObject({ returnedBy: 1 });
     expect(byType('key.duplicate_fob').map((e) => e.data)).toEqual([
       expect.objectContaining({ slot: 11, otherSlot: 12, keyId: null, keyLabel: null }),
-      expect.objectContaining({ slot: 11, otherSlot: 1, keyId: expect.any(Number) }),
+      expect.objectContaining({ slot: 11, otherSlot: 1, keyId: expect.any(Number) as number }),
     ]);
     expect(byType('lockout.ended').map((e) => e.data)).toContainEqual(
       expect.objectContaining({ subject: 'reader', refusedCards: 0 }),

@@ -23,7 +23,7 @@ it('verifies a command signed with the matching key, whatever the key order of t
   const signed = signCommand(command, privateKey);
   const reordered = JSON.parse(
     JSON.stringify({ signature: signed.signature, ...command, args: { holderId: 12, slot: 3 } }),
-  );
+  ) as typeof signed;
   expect(verifyCommandSignature(reordered, publicKey)).toBe(true);
 });
 

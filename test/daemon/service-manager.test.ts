@@ -20,7 +20,7 @@ function link(env: NodeJS.ProcessEnv) {
     manager,
     sent,
     /** Lets time pass: the tick loop beats every 100 ms unless `stalled`. */
-    async run(ms: number, stalled = false) {
+    run: async (ms: number, stalled = false) => {
       for (let t = 0; t < ms; t += 100) {
         now += 100;
         if (!stalled) manager.tick();

@@ -12,13 +12,16 @@ interface Fixture {
   journal: string[];
   logs: Array<{ msg: string; service?: string }>;
   set: ServiceSet;
-  fake(name: string, behaviour?: { failStart?: boolean; failStop?: boolean }): Service;
+  fake: (name: string, behaviour?: { failStart?: boolean; failStop?: boolean }) => Service;
 }
 
 function fixture(stopTimeoutMs?: number): Fixture {
   const journal: string[] = [];
   const logs: Fixture['logs'] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line)) });
+  const logger = pino(
+    { level: 'info' },
+    { write: (line: string) => logs.push(JSON.parse(line) as Fixture['logs'][number]) },
+  );
   const set = new ServiceSet(logger, stopTimeoutMs);
   return {
     journal,
@@ -30,9 +33,9 @@ function fixture(stopTimeoutMs?: number): Fixture {
         journal.push(`start ${name}`);
         if (behaviour.failStart) throw new Error(`${name} cannot start`);
       },
-      async stop() {
+      stop() {
         journal.push(`stop ${name}`);
-        if (behaviour.failStop) throw new Error(`${name} cannot stop`);
+        return behaviour.failStop ? Promise.reject(new Error(`${name} cannot stop`)) : undefined;
       },
     }),
   };

@@ -51,7 +51,7 @@ it('a badge while the database refuses writes is denied, raises the alarm and re
   // Denied and alarmed: red LED and buzzer; no door, no solenoid, no green.
   expect(on(gpio)).toEqual(['indicator.buzzer', 'indicator.red']);
   expect(runner.storage.alarms()).toEqual([
-    { type: 'storage.readonly', since: expect.any(String) },
+    { type: 'storage.readonly', since: expect.any(String) as string },
   ]);
 });
 

@@ -74,7 +74,10 @@ describe('enrolment by tap', () => {
     await waitFor(() => pendingRequests() === 1, 'the enrol request');
     await badge('5500A1B2C3');
     const result = await enrol;
-    expect(result).toMatchObject({ code: 0, out: expect.stringContaining('tap the card now') });
+    expect(result).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('tap the card now') as string,
+    });
     expect(result.out).toContain('credential 1 added: card …B2C3 for holder 1');
     const recorded = events();
     expect(recorded.find((e) => e.type === 'credential.added')?.data).toEqual({

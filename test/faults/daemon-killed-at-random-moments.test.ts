@@ -134,7 +134,9 @@ it(`${CYCLES} check-out/check-in cycles with the daemon SIGKILLed at ${KILLS} ra
         // Killed under our feet: wait for the restart, then carry on. Anything else is a
         // refusal the cabinet should not give, and would spin here: fail instead.
         if (!paused) refusals.push((error as Error).message);
-        if (refusals.length > 20) throw new Error(`refused:\n${refusals.join('\n')}`);
+        if (refusals.length > 20) {
+          throw new Error(`refused:\n${refusals.join('\n')}`, { cause: error });
+        }
         await (paused ?? pace(50, 'a person trying again a moment later'));
       }
     }

@@ -19,7 +19,7 @@ it('ping answers with the version, the time and the last sequence number, and is
     commandId: command.id,
     name: 'ping',
     status: 'ok',
-    result: { version: packageVersion(), time: expect.any(String), lastSeq },
+    result: { version: packageVersion(), time: expect.any(String) as string, lastSeq },
   });
   if (reply.status !== 'ok') throw new Error('ping failed');
   expect(Math.abs(Date.parse(String(reply.result.time)) - Date.now())).toBeLessThan(5_000);

@@ -67,6 +67,6 @@ it('a command whose expiry is an impossible date is malformed, never rolled into
   expect(received.reply).toMatchObject({
     message: expect.stringContaining(
       'expiresAt: 2099-02-30 is not a date in February 2099 (it has 28 days)',
-    ),
+    ) as string,
   });
 });

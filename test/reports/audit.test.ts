@@ -6,7 +6,7 @@ import { renderReport } from '../../src/reports/report.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { useTempDb } from '../support/temp-db.js';
-import { seedReportCabinet } from './report-fixture.js';
+import { columnBySlot, seedReportCabinet } from './report-fixture.js';
 
 const temp = useTempDb();
 
@@ -17,12 +17,10 @@ function seeded(): { db: Database; record: (event: NewEvent) => void } {
   return { db, record: (event) => log.append([event]) };
 }
 
-const findings = (db: Database) =>
-  Object.fromEntries(
-    auditReport(db)
-      .rows.filter((r) => r.findings !== '')
-      .map((r) => [r.slot, r.findings]),
-  );
+const findings = (db: Database) => {
+  const all = columnBySlot(auditReport(db), 'findings');
+  return Object.fromEntries(Object.entries(all).filter(([, text]) => text !== ''));
+};
 
 describe('report audit', () => {
   it('lists every slot as last known against loans and key states', () => {

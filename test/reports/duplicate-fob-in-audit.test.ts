@@ -3,7 +3,7 @@ import { auditReport } from '../../src/reports/audit.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { useTempDb } from '../support/temp-db.js';
-import { seedReportCabinet } from './report-fixture.js';
+import { columnBySlot, seedReportCabinet } from './report-fixture.js';
 
 const temp = useTempDb();
 
@@ -12,7 +12,7 @@ it('the audit names a duplicated fob until its alarm clears or the daemon restar
   const { db } = temp.open();
   seedReportCabinet(db);
   const log = new EventLog(db, 'report-cab', new FakeClock(Date.parse('2026-01-15T09:30:00Z')));
-  const findings = () => Object.fromEntries(auditReport(db).rows.map((r) => [r.slot, r.findings]));
+  const findings = () => columnBySlot(auditReport(db), 'findings');
   const duplicate = {
     type: 'key.duplicate_fob',
     data: { slot: 4, otherSlot: 2, tag: 'A000000002', keyId: 2, keyLabel: 'K-2' },

@@ -30,7 +30,7 @@ describe('report keys-out', () => {
     const csv = renderReport(keysOutReport(db, NOW), 'csv').split('\r\n');
     expect(csv[0]).toBe('keyId,label,slot,holderId,holderName,since,out,due,overdue');
     expect(csv[3]).toBe('5,K-5,5,3,Carl,2026-01-15T08:15:00.000Z,1 h 45 min,,false');
-    expect(JSON.parse(renderReport(keysOutReport(db, NOW), 'json'))[0]).toEqual({
+    expect((JSON.parse(renderReport(keysOutReport(db, NOW), 'json')) as unknown[])[0]).toEqual({
       keyId: 1,
       label: 'K-1',
       slot: 1,

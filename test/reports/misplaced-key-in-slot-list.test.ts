@@ -4,7 +4,7 @@ import { auditReport } from '../../src/reports/audit.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { useTempDb } from '../support/temp-db.js';
-import { seedReportCabinet } from './report-fixture.js';
+import { columnBySlot, seedReportCabinet } from './report-fixture.js';
 
 const temp = useTempDb();
 
@@ -14,7 +14,7 @@ it('a key in the wrong slot is shown in that slot by slot list and the audit, an
   seedReportCabinet(db); // K-1 is out with Alice
   const log = new EventLog(db, 'report-cab', new FakeClock(Date.parse('2026-01-15T09:30:00Z')));
   const inSlot = () => Object.fromEntries(listSlots({ db }).map((s) => [s.slot, s.inSlot]));
-  const audit = () => Object.fromEntries(auditReport(db).rows.map((r) => [r.slot, r.inSlot]));
+  const audit = () => columnBySlot(auditReport(db), 'inSlot');
 
   log.append([
     { type: 'key.wrong_slot', data: { keyId: 1, keyLabel: 'K-1', slot: 7, homeSlot: 1 } },

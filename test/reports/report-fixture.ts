@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { NewEvent } from '../../src/domain/events.js';
 import { CustodianApp } from '../../src/app/custodian-app.js';
+import type { Cell, Report } from '../../src/reports/report.js';
 import { ensureSlots } from '../../src/store/slots.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { FakeClock } from '../support/fake-clock.js';
@@ -83,4 +84,9 @@ export function seedReportCabinet(db: Database): { clock: FakeClock } {
     "UPDATE loans SET due_at = '2026-01-15T12:00:00.000Z' WHERE key_id = 2 AND returned_at IS NULL",
   ).run();
   return { clock };
+}
+
+/** One column of a report keyed by the row's slot ("3"), as the audit's checks read it. */
+export function columnBySlot(report: Report, column: string): Record<string, Cell | undefined> {
+  return Object.fromEntries(report.rows.map((row) => [String(row.slot), row[column]] as const));
 }

@@ -65,7 +65,10 @@ function loadedSet(version: number): PermissionSet {
 const EXTRA_TABLES = ['tier_rules', 'reason_codes', 'access_groups', 'policy_grants'];
 
 function everything(db: Database): Record<string, unknown[]> {
-  const extra = EXTRA_TABLES.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY 1`).all()]);
+  const extra = EXTRA_TABLES.map((t): [string, unknown[]] => [
+    t,
+    db.prepare(`SELECT * FROM ${t} ORDER BY 1`).all(),
+  ]);
   return { ...dumpTables(db), ...Object.fromEntries(extra) };
 }
 
@@ -427,7 +430,9 @@ describe('bad values of the new fields', () => {
     });
     const result = applyPermissionSync(db, next, options);
     expect(result).toMatchObject({ ok: false, reason: 'invalid' });
-    const shape = expect.stringMatching(/: must be a PIN hash scrypt\$N\$r\$p\$salt\$hash \(/);
+    const shape: unknown = expect.stringMatching(
+      /: must be a PIN hash scrypt\$N\$r\$p\$salt\$hash \(/,
+    );
     expect(!result.ok && result.problems).toEqual([
       expect.stringMatching(/^credentials\[1\]\.duressPinHash: /),
       expect.stringMatching(/^credentials\[2\]\.pinHash: /),

@@ -56,7 +56,7 @@ const POLICY_TABLES = [
 ];
 
 function everything(db: Database): Record<string, unknown[]> {
-  const policy = POLICY_TABLES.map((t) => [
+  const policy = POLICY_TABLES.map((t): [string, unknown[]] => [
     t,
     db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all(),
   ]);

@@ -69,7 +69,7 @@ describe('a badge decided while another connection syncs', () => {
           decide(directory, () => applyPermissionSync(writer, next, options));
           reader.prepare('UPDATE slots SET enabled = 1 WHERE number = 1').run();
         })(),
-      ).toThrow(expect.objectContaining({ code: 'SQLITE_BUSY_SNAPSHOT' }));
+      ).toThrow(expect.objectContaining({ code: 'SQLITE_BUSY_SNAPSHOT' }) as Error);
 
       writer.pragma('busy_timeout = 0');
       const during = reader.transaction(() => {

@@ -114,7 +114,7 @@ describe('the store tables derived from the sections the domain declares', () =>
     const result = applyPermissionSync(db, everyField, { slotCount: 4 });
     expect(result.ok ? [] : result.problems).toEqual([]);
     for (const name of SECTION_NAMES) {
-      const stored = JSON.parse(
+      const stored: unknown = JSON.parse(
         db.prepare(SYNC_TABLES[name].readCurrent).pluck().get() as string,
       ) as PermissionSections[typeof name];
       expect(stored, name).toEqual(everyField[name]);
@@ -135,7 +135,9 @@ describe('the store tables derived from the sections the domain declares', () =>
       counts: { holders: { changed: 1 }, keys: { changed: 1 }, tierRules: { changed: 1 } },
     });
     for (const name of ['holders', 'keys', 'tierRules'] as const) {
-      const stored = JSON.parse(db.prepare(SYNC_TABLES[name].readCurrent).pluck().get() as string);
+      const stored: unknown = JSON.parse(
+        db.prepare(SYNC_TABLES[name].readCurrent).pluck().get() as string,
+      );
       expect(stored, name).toEqual(changed[name]);
     }
     changed.version = 3;

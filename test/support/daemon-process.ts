@@ -76,8 +76,8 @@ export class DaemonProcess {
         return false;
       });
     };
-    createInterface({ input: child.stdout! }).on('line', onLine);
-    createInterface({ input: child.stderr! }).on('line', onLine);
+    createInterface({ input: child.stdout }).on('line', onLine);
+    createInterface({ input: child.stderr }).on('line', onLine);
     child.on('exit', (code, signal) => {
       this.exitCode = code;
       if (this.stopping || this.child !== child) return;
@@ -214,7 +214,7 @@ export async function simPost(url: string, path: string, body: object = {}): Pro
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  const json = (await response.json()) as unknown;
+  const json = await response.json();
   if (!response.ok) throw new Error(`${path}: ${JSON.stringify(json)}`);
   return json;
 }

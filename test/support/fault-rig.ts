@@ -162,6 +162,7 @@ export class FaultRig {
       throw new Error(
         `${(error as Error).message}: recorded up to ${recorded.at(-1)}, consumer at ${tracker?.position} ` +
           `(first missing ${tracker?.firstMissing})\nlast notices:\n${tail.join('\n')}\ndaemon log:\n${logs.join('\n')}`,
+        { cause: error },
       );
     }
     return recorded;

@@ -164,6 +164,7 @@ async function launch(conf: string, port: number, dir: string): Promise<Running>
   });
   const running = { child, exited };
   liveProcesses.add(running);
+  // `exited` only ever resolves (on exit or on a failed start).
   void exited.then(() => liveProcesses.delete(running));
 
   let accepting = false;

@@ -36,7 +36,7 @@ export class NotifySocket {
     });
     this.child = child;
     let listening = false;
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       const message = JSON.parse(line) as string;
       if (message === 'LISTENING') listening = true;
       else this.messages.push(message);

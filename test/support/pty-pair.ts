@@ -101,6 +101,7 @@ async function startSocat(devicePath: string, peerPath: string): Promise<ChildPr
       const check = (): void => {
         // The links exist before socat enters its transfer loop; wait for both.
         if (!stderr.includes('starting data transfer loop')) return;
+        // A link not there yet is ignored: the next line socat writes checks again.
         void Promise.all([lstat(devicePath), lstat(peerPath)]).then(
           () => {
             clearTimeout(timer);

@@ -18,6 +18,7 @@ export class SimStream {
     const stream = new SimStream();
     const response = await fetch(new URL('/stream', simUrl), { signal: stream.abort.signal });
     if (!response.body) throw new Error('the simulator stream has no body');
+    // Runs until the stream closes; read() swallows the error a close ends it with.
     void stream.read(response.body);
     return stream;
   }

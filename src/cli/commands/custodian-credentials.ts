@@ -86,7 +86,7 @@ export const credentialCommands: Command[] = [
       const outcome = await withStoreAsync(args, async ({ app }) => {
         const request = app.requests.enrolNextCard(holderId, seconds * 1000);
         // Hooked before the prompt: a Ctrl-C the moment the prompt shows must close the request.
-        const unhook = closeRequestOnInterrupt(request.cancel);
+        const unhook = closeRequestOnInterrupt(() => request.cancel());
         io.out(`tap the card now (holder ${holderId}; waiting ${seconds} s)`);
         try {
           return await request.outcome;

@@ -69,7 +69,7 @@ export const lockoutCommands: Command[] = [
       }
       const outcome = await withStoreAsync(args, async ({ app }) => {
         const request = app.requests.clearLockout(subject, seconds * 1000);
-        const unhook = closeRequestOnInterrupt(request.cancel);
+        const unhook = closeRequestOnInterrupt(() => request.cancel());
         try {
           return await request.outcome;
         } finally {

@@ -29,6 +29,7 @@ async function call(
   } catch (error) {
     throw new Error(
       `${base}: the simulator is not reachable (is the daemon running?): ${(error as Error).message}`,
+      { cause: error },
     );
   }
   const json = (await response.json()) as { error?: string };

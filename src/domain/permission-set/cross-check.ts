@@ -6,7 +6,8 @@ import type { SectionName, SectionRows } from './wire.js';
 /** The well-formed rows of one section, where each came from, and who else is present. */
 export interface Located<S extends SectionName> {
   rows: Array<SectionRows[S]>;
-  path(index: number): string;
+  /** Where row `index` is in the message, for problems; called on its own, without `this`. */
+  path: (index: number) => string;
   /** Keys of rows left out for a bad field: present, so nothing referring to them is wrong. */
   known: Set<RowKey>;
 }

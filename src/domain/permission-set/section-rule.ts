@@ -55,9 +55,12 @@ export interface SectionRule<S extends SectionName> {
    * Sent, even as an empty list, it replaces the rows in force.
    */
   keptWhenAbsent?: boolean;
-  /** Checks over the whole section that need the cabinet's state (passed in the context). */
-  extra?(
+  /**
+   * Checks over the whole section that need the cabinet's state (passed in the context). A
+   * function property, not a method: the checks take it out of its rule to call it.
+   */
+  extra?: (
     rows: ReadonlyArray<SectionRows[S]>,
     context: SetContext,
-  ): Array<{ index: number; field: string; problem: string }>;
+  ) => Array<{ index: number; field: string; problem: string }>;
 }

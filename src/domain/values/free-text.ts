@@ -15,10 +15,13 @@
  * Pure: the caller names the field.
  */
 
-const FORBIDDEN =
-  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/**
+ * `\p{Cc}` is exactly the C0 and C1 controls with DEL; `\p{Cs}` matches only an unpaired
+ * surrogate, since the `u` flag reads a well-formed pair as the one character it encodes.
+ */
+const FORBIDDEN = /[\p{Cc}\p{Cs}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
-const FORBIDDEN_ALL = new RegExp(FORBIDDEN.source, 'g');
+const FORBIDDEN_ALL = new RegExp(FORBIDDEN.source, 'gu');
 /** What JSON.stringify leaves raw of the above (it escapes C0 and unpaired surrogates). */
 const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 

@@ -1,4 +1,3 @@
-import { KeywardenError } from '../../errors.js';
 import { holderFields } from './holders.js';
 import { requireSchedule } from './schedules.js';
 import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';

@@ -11,7 +11,7 @@ export interface FakeChip {
  * A temporary /sys/class/gpio look-alike: gpiochip<base>/{base,label,ngpio} as the kernel
  * names them, plus export/unexport. Call `cleanup()` in afterEach.
  */
-export function fakeSysfs(chips: FakeChip[]): { root: string; cleanup(): void } {
+export function fakeSysfs(chips: FakeChip[]): { root: string; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), 'keywarden-sysfs-'));
   writeFileSync(join(root, 'export'), '');
   writeFileSync(join(root, 'unexport'), '');

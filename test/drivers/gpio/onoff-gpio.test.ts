@@ -174,12 +174,12 @@ describe('OnoffGpioDriver construction and loadOnoff', () => {
 
   it('returns the Gpio class when sysfs GPIO is accessible', async () => {
     const { Gpio } = createFakeOnoff({ accessible: true });
-    await expect(loadOnoff(async () => ({ Gpio }))).resolves.toBe(Gpio);
+    await expect(loadOnoff(() => Promise.resolve({ Gpio }))).resolves.toBe(Gpio);
   });
 
   it('throws GPIO_UNAVAILABLE when sysfs GPIO is not accessible or onoff cannot load', async () => {
     const { Gpio } = createFakeOnoff({ accessible: false });
-    await expect(loadOnoff(async () => ({ Gpio }))).rejects.toMatchObject({
+    await expect(loadOnoff(() => Promise.resolve({ Gpio }))).rejects.toMatchObject({
       code: 'GPIO_UNAVAILABLE',
     });
     await expect(

@@ -3,7 +3,7 @@ import { SimGpioDriver, type SimOutputEvent } from '../../../drivers/gpio/sim-gp
 import { isDriverError } from '../../../drivers/errors.js';
 import { silentLogger } from '../../../src/log/logger.js';
 
-function sim(): { driver: SimGpioDriver; events: SimOutputEvent[]; setTime(t: number): void } {
+function sim(): { driver: SimGpioDriver; events: SimOutputEvent[]; setTime: (t: number) => void } {
   let time = 0;
   const driver = new SimGpioDriver({ logger: silentLogger(), now: () => time });
   const events: SimOutputEvent[] = [];

@@ -114,7 +114,7 @@ describe('Rdm6300Parser', () => {
     expect(garbled).toEqual([{ reason: 'incomplete frame', bytes: '02 31 30 30 30 38' }]);
   });
 
-  it('keeps its buffer bounded on an endless frame without ETX', async () => {
+  it('keeps its buffer bounded on an endless frame without ETX', () => {
     const parser = new Rdm6300Parser();
     const garbled: unknown[] = [];
     parser.on('garbled', (g) => garbled.push(g));

@@ -10,7 +10,8 @@ export async function nextEvent(
   timeoutMs = DEFAULT_TIMEOUT_MS,
 ): Promise<unknown[]> {
   try {
-    return await once(emitter, event, { signal: AbortSignal.timeout(timeoutMs) });
+    const args: unknown[] = await once(emitter, event, { signal: AbortSignal.timeout(timeoutMs) });
+    return args;
   } catch (err) {
     throw new Error(`no '${event}' event within ${timeoutMs} ms`, { cause: err });
   }

@@ -1,0 +1,5 @@
+/** Who made an administrative change. */
+export interface Actor {
+  kind: 'custodian' | 'central';
+  account: string;
+}
