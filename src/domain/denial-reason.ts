@@ -17,9 +17,9 @@ export type FlowDenialReason =
   | 'entry_cancelled'
   /** The reason code is not one of the site's codes. */
   | 'reason_code_refused'
-  /** The holder has an overdue key and may take no other (rule 4). */
+  /** The holder has an overdue key and may take no other. */
   | 'overdue_key'
-  /** The holder already has as many keys out as allowed (rule 4). */
+  /** The holder already has as many keys out as allowed. */
   | 'loan_limit';
 
 /**

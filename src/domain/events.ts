@@ -61,7 +61,7 @@ export type NewEvent =
         authorisers?: HolderRef[];
         /** Slots whose keys wait for authorisers before they are released. */
         withheld?: number[];
-        /** The door opens for returns only: the holder may take nothing now (rule 4). */
+        /** The door opens for returns only: the holder may take nothing now. */
         takeRefused?: 'overdue_key' | 'loan_limit';
       };
     }
@@ -99,7 +99,7 @@ export type NewEvent =
   | { type: 'key.wrong_slot'; data: KeyRef & { slot: number; homeSlot: number } }
   | { type: 'key.overdue'; data: OverdueRef }
   | { type: 'key.overdue_reminder'; data: OverdueRef & { overdueMinutes: number } }
-  /** A key marked lost, stolen or retired came back into the cabinet (rule 9). */
+  /** A key marked lost, stolen or retired came back into the cabinet. */
   | { type: 'key.flagged_return'; data: KeyRef & { slot: number; state: KeyState } }
   | {
       type: 'authorisation.requested';
@@ -128,7 +128,7 @@ export type NewEvent =
     }
   /** The duress PIN: the cabinet granted as usual; nothing at the cabinet shows this alarm. */
   | { type: 'alarm.duress'; data: HolderRef & { credentialId: number } }
-  /** A validity window ended (rule 3): from `until` the record opens nothing. */
+  /** A validity window ended: from `until` the record opens nothing. */
   | {
       type: 'validity.expired';
       data: {

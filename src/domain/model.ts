@@ -16,7 +16,7 @@ export interface Credential extends Validity {
   /** The card number as the reader delivers it (see hardware/README.md). */
   card: string;
   enabled: boolean;
-  /** The holder must enter their PIN after this badge (rule 7). */
+  /** The holder must enter their PIN after this badge. */
   pinRequired?: boolean;
   /** Whether a PIN is set; the hash itself never leaves the store. */
   hasPin?: boolean;
@@ -33,11 +33,11 @@ export interface Key {
   state?: KeyState;
   /** The master-key tier; null or absent: untiered. */
   tier?: KeyTier | null;
-  /** The key's own loan limits (rule 4); null or absent: none. */
+  /** The key's own loan limits; null or absent: none. */
   maxLoanMinutes?: number | null;
   /** Minutes after local midnight by which the key is due back. */
   curfewMinute?: number | null;
-  /** Where the key may be returned: its home slot (default) or any free slot (rule 10). */
+  /** Where the key may be returned: its home slot (default) or any free slot. */
   returnPolicy?: ReturnPolicy;
 }
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
@@ -90,4 +90,13 @@ it('places every folder and top-level file of src/, and drivers/, in exactly one
   );
   const placed = layers.flatMap((layer) => layer.where);
   expect([...placed].sort()).toEqual([...entries, 'drivers/'].sort());
+});
+
+it('names only files and folders that exist, so a move or a rename cannot leave it behind', () => {
+  const text = readFileSync(join(ROOT, 'docs', 'architecture.md'), 'utf8');
+  const named = [...text.matchAll(/`((?:src|drivers|docs|test)\/[^`\s]*)`/g)].map(
+    (m) => m[1] ?? '',
+  );
+  expect(named.length).toBeGreaterThan(30);
+  expect(named.filter((path) => !existsSync(join(ROOT, path)))).toEqual([]);
 });

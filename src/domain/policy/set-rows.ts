@@ -70,7 +70,7 @@ export interface SetGrant extends SetValidity, SetLoanLimit {
   scheduleId?: number | null;
 }
 
-/** The master-key tiers a key may carry (issue 4, rule 5); null or absent: untiered. */
+/** The master-key tiers a key may carry; null or absent: untiered. */
 export type SetKeyTier = 'grand_master' | 'master' | 'sub_master' | 'change';
 
 /** Rule 4's loan limit, in minutes (> 0); null or absent: no limit of this row's own. */

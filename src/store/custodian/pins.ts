@@ -2,7 +2,7 @@ import { hashPin } from '../pin-hash.js';
 import { change, notFound, policyChanged, type ChangeScope } from './scope.js';
 
 /**
- * A credential's PIN settings (rule 7). Only scrypt hashes are stored (src/store/pin-hash.ts),
+ * A credential's PIN settings. Only scrypt hashes are stored (src/store/pin-hash.ts),
  * and the audit event says only whether each is set: never the PIN, never the hash. PINs are
  * not part of the central server's set, so they may be changed on a synced cabinet.
  */

@@ -56,7 +56,7 @@ export function refuseWhenManagedCentrally(db: Database): void {
   }
 }
 
-/** The audit record of rule 11: who changed what, before and after. */
+/** The audit record of a custodian's change: who changed what, before and after. */
 export function policyChanged(
   scope: ChangeScope,
   entity: PolicyEntity,

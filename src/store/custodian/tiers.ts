@@ -3,7 +3,7 @@ import type { KeyTier } from '../../domain/values/key-kinds.js';
 import { change, notFound, policyChanged, updated, type ChangeScope } from './scope.js';
 
 /**
- * Tier rules and reason codes (rule 5): what releasing a key of each tier asks for. Neither is
+ * Tier rules and reason codes: what releasing a key of each tier asks for. Neither is
  * part of the central server's set, so they stay editable on a synced cabinet.
  */
 export interface TierRule {
