@@ -15,6 +15,7 @@ export interface PeerCredentials {
 
 interface Addon {
   peerCredentials(fd: number): PeerCredentials;
+  groupId(name: string): number | null;
 }
 
 /**
@@ -64,4 +65,10 @@ export function peerCredentials(socket: Socket): PeerCredentials {
   }
   addon ??= loadAddon();
   return addon.peerCredentials(fd);
+}
+
+/** The gid of a group by name (the system's group database), or null when there is none. */
+export function groupId(name: string): number | null {
+  addon ??= loadAddon();
+  return addon.groupId(name);
 }

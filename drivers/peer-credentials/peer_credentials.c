@@ -4,10 +4,15 @@
  * writes on the socket. Node has no API for it, hence this addon.
  *
  *   peerCredentials(fd) -> { pid, uid, gid, user }   (user: the uid's name, or null)
+ *   groupId(name)       -> gid, or null when there is no such group
+ *
+ * groupId is here because the socket's owner needs it: Node can chown to a gid but has no
+ * getgrnam, and the group must come from the same user database as the peer's name.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <node_api.h>
+#include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,8 +67,35 @@ static napi_value peer_credentials(napi_env env, napi_callback_info info) {
   return result;
 }
 
+static napi_value group_id(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  char name[256];
+  size_t length = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1 ||
+      napi_get_value_string_utf8(env, argv[0], name, sizeof name, &length) != napi_ok ||
+      length == 0 || length >= sizeof name - 1) {
+    napi_throw_type_error(env, NULL, "groupId(name): name must be a group name");
+    return NULL;
+  }
+  struct group entry;
+  struct group *found = NULL;
+  char buffer[16384];
+  napi_value result;
+  int err = getgrnam_r(name, &entry, buffer, sizeof buffer, &found);
+  if (err != 0) return fail(env, "getgrnam_r", err);
+  if (found == NULL) {
+    napi_get_null(env, &result);
+  } else {
+    napi_create_int64(env, found->gr_gid, &result);
+  }
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_value fn;
+  napi_create_function(env, "groupId", NAPI_AUTO_LENGTH, group_id, NULL, &fn);
+  napi_set_named_property(env, exports, "groupId", fn);
   napi_create_function(env, "peerCredentials", NAPI_AUTO_LENGTH, peer_credentials, NULL, &fn);
   napi_set_named_property(env, exports, "peerCredentials", fn);
   return exports;

@@ -3,7 +3,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { peerCredentials } from '../../../drivers/peer-credentials/peer-credentials.js';
+import { groupId, peerCredentials } from '../../../drivers/peer-credentials/peer-credentials.js';
 
 describe('peer credentials of a Unix socket connection', () => {
   let dir: string;
@@ -48,5 +48,12 @@ describe('peer credentials of a Unix socket connection', () => {
     const connection = await accepted;
     connection.destroy();
     expect(() => peerCredentials(connection)).toThrow(/no file descriptor/);
+  });
+});
+
+describe('group ids by name', () => {
+  it('finds root, and says null for a group that does not exist', () => {
+    expect(groupId('root')).toBe(0);
+    expect(groupId('no-such-group-here')).toBeNull();
   });
 });
