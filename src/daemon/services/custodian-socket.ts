@@ -78,7 +78,7 @@ export function custodianSocketService(context: DaemonContext, deps: SocketDeps)
     const who = peer.user === null ? undefined : config.custodians.accounts[peer.user];
     const refuse = (message: string) => {
       logger.warn({ uid: peer.uid, user: peer.user, pid: peer.pid }, message);
-      connection.end(encodeResponse(errorResponse(null, forbidden(message))));
+      hangUp(connection, encodeResponse(errorResponse(null, forbidden(message))));
     };
     if (who === undefined) {
       refuse(
@@ -138,6 +138,24 @@ export function custodianSocketService(context: DaemonContext, deps: SocketDeps)
 
 const forbidden = (message: string) => new KeywardenError('FORBIDDEN', message);
 
+/** How long a refused client has to hang up after its answer before it is cut off. */
+const LINGER_MS = 2_000;
+
+/**
+ * The last line, then the connection closed. What the client still sends is read and dropped:
+ * a socket closed with unread input is reset, and the reset would lose the answer on its way.
+ * A client that does not hang up is cut off after LINGER_MS, so a refused connection holds no
+ * descriptor for long.
+ */
+function hangUp(connection: Socket, line: string): void {
+  connection.removeAllListeners('data');
+  connection.on('data', () => undefined);
+  connection.on('error', () => connection.destroy());
+  connection.setTimeout(LINGER_MS, () => connection.destroy());
+  connection.resume();
+  connection.end(line);
+}
+
 /**
  * A request to the cabinet flow is waiting: the flow looks for it now (a write on the daemon's
  * own connection is not an external change), and it is closed if the caller hangs up first, so
@@ -174,12 +192,11 @@ function serve(
   let busy = false;
   let finished = false;
 
-  /** The last answer: read nothing more (the idle timeout closes what the client leaves open). */
+  /** The last answer: nothing more is carried out on this connection. */
   const finish = (response: CustodianResponse) => {
     finished = true;
     lines.length = 0;
-    connection.pause();
-    connection.end(encodeResponse(response));
+    hangUp(connection, encodeResponse(response));
   };
   const tooLong = () =>
     finish(
