@@ -83,6 +83,7 @@ export function custodianClient(transport: CustodianTransport): CustodianClient 
       ? (...args) => transport.request(op, args)
       : (...args) => transport.call(op, args);
   }
-  // The table and the type name the same operations (test/app/custodian-client.test.ts).
+  // The type is written to match the table; test/app/custodian-socket-operations.test.ts checks
+  // that every operation of the table is one of the application layer.
   return { ...groups, names: () => transport.names() } as unknown as CustodianClient;
 }
