@@ -124,7 +124,7 @@ export async function startServices(
     }),
     cabinetTickService({ runner, clockWatch, watchdog: setup.systemd, tickMs: setup.tickMs }),
     externalChangesService({ db, requests, recordedElsewhere, logger: daemonLogger }),
-    custodianSocketService(context, { db, eventLog, requests, recordedElsewhere }),
+    custodianSocketService(context, { db, eventLog, clock, requests, recordedElsewhere }),
   ]);
   // Ready only once the slots have been reconciled with the loans: what a command or a badge
   // sees from then on starts from a checked inventory.

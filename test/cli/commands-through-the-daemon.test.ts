@@ -58,6 +58,8 @@ describe('custodian commands through the running daemon', () => {
     expect(report.code).toBe(0);
     expect(report.out).toContain('Dana Smith');
 
+    // The daemon's log reaches the test a moment after the answer: wait for the last change.
+    await daemon.waitForLog((l) => l.msg === 'custodian change' && l.op === 'csv.import');
     const changes = daemon.logs
       .filter((l) => l.msg === 'custodian change')
       .map((l) => [l.account, l.op]);

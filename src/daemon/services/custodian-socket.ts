@@ -18,6 +18,7 @@ import type { CustodianAccount } from '../../app/custodian-roles.js';
 import type { PendingRequest } from '../../app/daemon-requests.js';
 import { readerRefusal } from '../../cli/card-format.js';
 import { isKeywardenError, KeywardenError } from '../../errors.js';
+import type { RecordingClock } from '../../domain/clock.js';
 import type { Logger } from '../../log/logger.js';
 import type { Database } from '../../store/database.js';
 import type { EventLog } from '../../store/event-log.js';
@@ -34,6 +35,7 @@ export const IDLE_TIMEOUT_MS = 30_000;
 
 interface SocketDeps {
   db: Database;
+  clock: RecordingClock;
   eventLog: EventLog;
   requests: CustodianRequests;
   /** Events were recorded outside the cabinet runner: publish them. */
@@ -182,10 +184,13 @@ function serve(
   deps: SocketDeps,
   logger: Logger,
 ): void {
-  const app = CustodianApp.open(deps.db, deps.eventLog, {
-    kind: 'custodian',
-    account: who.account,
-  });
+  // The daemon's clock, as for every other change it records.
+  const app = CustodianApp.open(
+    deps.db,
+    deps.eventLog,
+    { kind: 'custodian', account: who.account },
+    () => new Date(deps.clock.wallMs()),
+  );
   const lines: string[] = [];
   let partial: Buffer[] = [];
   let partialBytes = 0;
