@@ -2,6 +2,7 @@ import type { ImportCabinet } from '../import/import-kind.js';
 import { custodianClient, type CustodianClient } from './custodian-client.js';
 import { authorise, perform, type OperationPlace } from './custodian-operations.js';
 import type { CustodianAccount } from './custodian-roles.js';
+import type { PendingRequest } from './daemon-requests.js';
 import { openCustodianApp } from './open-custodian-app.js';
 
 /**
@@ -20,11 +21,12 @@ export function localCustodian(
   const client = custodianClient({
     call: (op, args) => perform(app, op, args, place),
     request: (op, args) => {
-      authorise(account, op, args);
-      const [target, waitMs] = args as [never, number];
-      return op === 'requests.enrolNextCard'
-        ? app.requests.enrolNextCard(target, waitMs)
-        : app.requests.clearLockout(target, waitMs);
+      // The operation hands its pending request to `waiting` before it awaits the outcome.
+      let pending: PendingRequest | undefined;
+      const capture = { ...place, waiting: (request: PendingRequest) => (pending = request) };
+      void authorise(account, op, args).run(app, args, capture);
+      if (!pending) throw new Error(`${op} is not a request to the daemon`);
+      return pending;
     },
     names: () => Promise.resolve(app.names()),
   });
