@@ -4,6 +4,7 @@ import {
   peerCredentials,
   type PeerCredentials,
 } from '../../../drivers/peer-credentials/peer-credentials.js';
+import { LogThrottle } from '../../../drivers/serial/log-throttle.js';
 import { CustodianApp } from '../../app/custodian-app.js';
 import { onlyReads, perform, type OperationPlace } from '../../app/custodian-operations.js';
 import {
@@ -32,6 +33,11 @@ export const MAX_CONNECTIONS = 16;
 export const MAX_CONNECTIONS_PER_USER = 4;
 /** A connection with no request in progress and nothing sent for this long is closed. */
 export const IDLE_TIMEOUT_MS = 30_000;
+/**
+ * Each kind of refusal (per user) is logged at most once in this long, with how many were held
+ * back: a loop of connections must not flood the journal and wear the SD card.
+ */
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
 interface SocketDeps {
   db: Database;
@@ -59,6 +65,15 @@ export function custodianSocketService(context: DaemonContext, deps: SocketDeps)
   const path = config.custodians.socket;
   const connections = new Set<Socket>();
   const perUser = new Map<number, number>();
+  const refusalLogs = new Map<string, LogThrottle>();
+  const refusalLog = (message: string): LogThrottle => {
+    let throttle = refusalLogs.get(message);
+    if (!throttle) {
+      throttle = new LogThrottle(REFUSAL_LOG_INTERVAL_MS, () => context.clock.monotonicMs());
+      refusalLogs.set(message, throttle);
+    }
+    return throttle;
+  };
   let server: Server | undefined;
   let ourInode: number | undefined;
 
@@ -79,7 +94,10 @@ export function custodianSocketService(context: DaemonContext, deps: SocketDeps)
     }
     const who = peer.user === null ? undefined : config.custodians.accounts[peer.user];
     const refuse = (message: string) => {
-      logger.warn({ uid: peer.uid, user: peer.user, pid: peer.pid }, message);
+      const heldBack = refusalLog(message).take();
+      if (heldBack !== null) {
+        logger.warn({ uid: peer.uid, user: peer.user, pid: peer.pid, heldBack }, message);
+      }
       hangUp(connection, encodeResponse(errorResponse(null, forbidden(message))));
     };
     if (who === undefined) {
