@@ -10,6 +10,8 @@ export type KeywardenErrorCode =
   | 'USAGE'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  /** The caller is not allowed this: not a custodian of the cabinet, or a role too low. */
+  | 'FORBIDDEN'
   | 'GPIO_UNAVAILABLE'
   /** Another daemon holds the cabinet's lock (src/daemon/cabinet-lock.ts). */
   | 'CABINET_IN_USE'

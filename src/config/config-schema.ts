@@ -2,6 +2,7 @@ import { Type, type Static, type TObject, type TProperties } from '@sinclair/typ
 import type { JsonSchema } from './json-schema.js';
 import { omittableDefaults } from './schema-defaults.js';
 import { CONFIG_VERSION } from './config-version.js';
+import { CUSTODIAN_ROLES } from '../app/custodian-roles.js';
 import { IntegerConst, NullableInteger, StringEnum } from './schema-kinds.js';
 
 /**
@@ -442,6 +443,56 @@ export const ConfigSchema = Type.Object(
           maximum: 86400,
           default: 300,
         }),
+      },
+    ),
+    custodians: section(
+      'Custodians',
+      "Who may run the custodian's command line, and the daemon's local socket it goes through.",
+      {
+        socket: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+          title: 'Custodian socket',
+          description:
+            'Unix socket where the running daemon takes the custodian commands ' +
+            '(/run/keywarden/custodian.sock in the shipped config). Its directory must be ' +
+            'writable by nobody but the daemon (or root). null: no socket, and the command ' +
+            'line works only for whoever may open the database file, with the daemon stopped.',
+          default: null,
+        }),
+        socketGroup: Type.Optional(
+          Type.String({
+            title: 'Socket group',
+            description:
+              "Group given the socket (mode 0660); the daemon's user must be a member. " +
+              "Unset: the daemon's own group.",
+            pattern: '^[a-z_][a-z0-9_-]{0,31}$',
+          }),
+        ),
+        accounts: Type.Record(
+          Type.String({ pattern: '^[a-z_][a-z0-9_-]{0,31}[$]?$' }),
+          Type.Object(
+            {
+              account: Type.String({
+                title: 'Account',
+                description: 'The custodian named in every event this user records.',
+                pattern: '^[A-Za-z0-9_.@-]{1,64}$',
+              }),
+              role: StringEnum(CUSTODIAN_ROLES, {
+                title: 'Role',
+                description:
+                  "'viewer': reports and listings only; 'custodian': also every change; " +
+                  "'admin': also tier rules and exports with full card numbers.",
+              }),
+            },
+            { additionalProperties: false },
+          ),
+          {
+            title: 'Custodian accounts',
+            description:
+              'Local Unix user name -> custodian account and role. The daemon takes the user from the ' +
+              "socket's peer credentials, never from the request; a user not listed is refused.",
+            default: {},
+          },
+        ),
       },
     ),
     log: section('Logging', 'Log output.', {

@@ -117,5 +117,9 @@ function complete(raw: ConfigSettings, file: string): KeywardenConfig {
     database: raw.database === ':memory:' ? raw.database : at(raw.database),
     mqtt,
     sim,
+    custodians: {
+      ...raw.custodians,
+      socket: raw.custodians.socket === null ? null : at(raw.custodians.socket),
+    },
   };
 }

@@ -20,6 +20,7 @@ import { cabinetDatabaseService } from './services/cabinet-database.js';
 import { cabinetTickService } from './services/cabinet-tick.js';
 import { cabinetService, createCabinetRunner } from './services/cabinet.js';
 import { EventDelivery } from './services/event-delivery.js';
+import { custodianSocketService } from './services/custodian-socket.js';
 import { externalChangesService } from './services/external-changes.js';
 import { pinInputsService } from './services/pin-inputs.js';
 import { readerInputsService } from './services/reader-inputs.js';
@@ -61,7 +62,8 @@ export interface DaemonSetup {
  * 6. the remote commands; 7. the simulator (simulated GPIO only); 8. the pin inputs;
  * 9. the start reconciliation; 10. the readers;
  * 11. the cabinet tick; 12. the external changes (the custodian's command line);
- * 13. readiness for the service manager, once the start reconciliation has run.
+ * 13. the custodian socket (the command line's way in while the daemon runs);
+ * 14. readiness for the service manager, once the start reconciliation has run.
  */
 export async function startServices(
   services: ServiceSet,
@@ -122,6 +124,7 @@ export async function startServices(
     }),
     cabinetTickService({ runner, clockWatch, watchdog: setup.systemd, tickMs: setup.tickMs }),
     externalChangesService({ db, requests, recordedElsewhere, logger: daemonLogger }),
+    custodianSocketService(context, { db, eventLog, clock, requests, recordedElsewhere }),
   ]);
   // Ready only once the slots have been reconciled with the loans: what a command or a badge
   // sees from then on starts from a checked inventory.

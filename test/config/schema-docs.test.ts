@@ -45,6 +45,7 @@ describe('schemas document themselves', () => {
       'sim.stateFile',
       'commands.keys[].id',
       'commands.keys[].publicKey',
+      'custodians.socketGroup',
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -29,6 +29,8 @@ beforeAll(async () => {
     database: join(dir, 'cabinet.db'),
     mqtt: { url: broker.url, reconnectMs: 100 },
     sim: { host: '127.0.0.1', port: 0 },
+    // The Unix user running the tests is custodian carol, whom --as carol names.
+    custodians: { accounts: { [userInfo().username]: { account: 'carol', role: 'custodian' } } },
   };
   configFile = join(dir, 'config.json');
   writeFileSync(configFile, JSON.stringify({ version: 1, ...settings }));

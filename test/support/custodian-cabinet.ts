@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { runCli } from './run-cli.js';
@@ -19,7 +19,14 @@ export function cliCabinet() {
   const config = join(dir, 'config.json');
   writeFileSync(
     config,
-    JSON.stringify({ version: 1, cabinetId: 'cli-cab', profile: 'sim', database }),
+    JSON.stringify({
+      version: 1,
+      cabinetId: 'cli-cab',
+      profile: 'sim',
+      database,
+      // The Unix user running the tests is custodian carol: what --as carol says, and checks.
+      custodians: { accounts: { [userInfo().username]: { account: 'carol', role: 'admin' } } },
+    }),
   );
 
   const read = <T>(body: (db: BetterSqlite3.Database) => T, empty: T): T => {

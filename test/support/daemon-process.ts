@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -202,6 +202,12 @@ export function writeCabinetFiles(options: {
     },
     sim: { host: '127.0.0.1', port: 0 },
     log: { level: 'info' },
+    // As on a cabinet: the command line reaches the running daemon through its socket, as
+    // custodian carol (the Unix user running the tests).
+    custodians: {
+      socket: join(dir, 'custodian.sock'),
+      accounts: { [userInfo().username]: { account: 'carol', role: 'admin' } },
+    },
   };
   const configFile = join(dir, 'config.json');
   writeFileSync(configFile, JSON.stringify(config, null, 2));

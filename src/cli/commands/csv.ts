@@ -5,7 +5,6 @@ import { KeywardenError } from '../../errors.js';
 import { writeCsv } from '../../import/csv.js';
 import type { ImportKind } from '../../import/import-kind.js';
 import { IMPORT_KINDS } from '../../import/kinds.js';
-import { readerRefusal } from '../card-format.js';
 import { EXIT } from '../exit-codes.js';
 import { openCustodian } from '../context.js';
 import type { Command, CommandIo, ParsedArgs } from '../command.js';
@@ -32,18 +31,15 @@ function importCommand(kind: ImportKind): Command {
     usage: `import ${kind.name} <file.csv> [--dry-run] [--as <custodian>]`,
     positionals: ['file.csv'],
     options: { 'dry-run': { type: 'boolean' }, as: { type: 'string' } },
-    run(args: ParsedArgs, io: CommandIo) {
+    async run(args: ParsedArgs, io: CommandIo) {
       const file = args.positionals[0] ?? '';
       const csv = readUtf8(file);
       const dryRun = args.values['dry-run'] === true;
-      const ctx = openCustodian(args);
+      const ctx = await openCustodian(args);
       let report;
       try {
-        const badge = ctx.profile.readers.badge;
-        report = ctx.app.csv.import(kind, csv, {
-          dryRun,
-          cabinet: { cardRefusal: (card) => readerRefusal(card, badge) },
-        });
+        // The badge reader's checks on card numbers are the side's that opened the records.
+        report = await ctx.app.csv.import(kind.name, csv, { dryRun });
       } finally {
         ctx.close();
       }
@@ -80,14 +76,14 @@ function exportCommand(kind: ImportKind): Command {
       'raw-cells': { type: 'boolean' },
       ...(cards ? { 'with-cards': { type: 'boolean' } } : {}),
     },
-    run(args: ParsedArgs, io: CommandIo) {
+    async run(args: ParsedArgs, io: CommandIo) {
       const withCards = args.values['with-cards'] === true;
       const output = args.values.output;
       if (typeof output === 'string') checkOutputPath(output);
-      const ctx = openCustodian(args, { mustExist: true });
+      const ctx = await openCustodian(args, { mustExist: true });
       let exported: CsvExport;
       try {
-        exported = ctx.app.csv.export(kind, { cards: withCards });
+        exported = await ctx.app.csv.export(kind.name, { cards: withCards });
       } finally {
         ctx.close();
       }

@@ -17,7 +17,6 @@ import {
   readableView,
   requireSome,
   withStore,
-  withStoreAsync,
 } from './custodian-shared.js';
 
 const VALIDITY_OPTS = {
@@ -33,9 +32,9 @@ function setEnabled(enabled: boolean): Command {
     usage: `credential ${verb} <credential-id> ${AS_USAGE}`,
     positionals: ['credential-id'],
     options: AS,
-    run(args, io) {
+    async run(args, io) {
       const id = idArg(args, 0, 'credential-id');
-      const changed = withStore(args, ({ app }) => app.credentials.update(id, { enabled }));
+      const changed = await withStore(args, ({ app }) => app.credentials.update(id, { enabled }));
       io.out(
         changed
           ? `credential ${id} ${verb}d`
@@ -51,13 +50,13 @@ export const credentialCommands: Command[] = [
     summary: 'enrol a card for a holder (the number as the reader sends it)',
     usage: `credential add --holder <holder-id> --card <card-number> [--valid-from <time>] [--valid-until <time>] ${AS_USAGE}`,
     options: { holder: { type: 'string' }, card: { type: 'string' }, ...VALIDITY_OPTS, ...AS },
-    run(args, io) {
+    async run(args, io) {
       const holder = positiveInt(requireOption(args, 'holder'), '--holder');
       const card = requireOption(args, 'card');
       const bounds = validity(option(args, 'valid-from'), option(args, 'valid-until'));
-      const id = withStore(args, ({ app, profile }) => {
+      const id = await withStore(args, async ({ app, profile }) => {
         checkCardForReader(card, profile.readers.badge);
-        return app.credentials.add(holder, card, bounds);
+        return await app.credentials.add(holder, card, bounds);
       });
       io.out(
         `credential ${id} added: card ${maskCard(card.trim().toUpperCase())} for holder ${holder}`,
@@ -83,7 +82,7 @@ export const credentialCommands: Command[] = [
           `--timeout must be at most ${MAX_REQUEST_WAIT_MS / 1000} seconds`,
         );
       }
-      const outcome = await withStoreAsync(args, async ({ app }) => {
+      const outcome = await withStore(args, async ({ app }) => {
         const request = app.requests.enrolNextCard(holderId, seconds * 1000);
         // Hooked before the prompt: a Ctrl-C the moment the prompt shows must close the request.
         const unhook = closeRequestOnInterrupt(() => request.cancel());
@@ -118,7 +117,7 @@ export const credentialCommands: Command[] = [
     usage: `credential set <credential-id> [--valid-from <time>|none] [--valid-until <time>|none] ${AS_USAGE}`,
     positionals: ['credential-id'],
     options: { ...VALIDITY_OPTS, ...AS },
-    run(args, io) {
+    async run(args, io) {
       const id = idArg(args, 0, 'credential-id');
       requireSome(args, ['valid-from', 'valid-until']);
       const patch: Partial<CredentialFields> = {};
@@ -126,7 +125,7 @@ export const credentialCommands: Command[] = [
       if (from !== undefined) patch.validFrom = instantOrNone(from, '--valid-from');
       const until = option(args, 'valid-until');
       if (until !== undefined) patch.validUntil = instantOrNone(until, '--valid-until');
-      const changed = withStore(args, ({ app }) => app.credentials.update(id, patch));
+      const changed = await withStore(args, ({ app }) => app.credentials.update(id, patch));
       io.out(changed ? `credential ${id} changed` : `credential ${id} already so; nothing changed`);
     },
   },
@@ -135,13 +134,13 @@ export const credentialCommands: Command[] = [
     summary: 'list cards (shortened), their state, validity and PIN',
     usage: 'credential list [--holder <holder-id>] [--json]',
     options: { holder: { type: 'string' }, ...JSON_OPT },
-    run(args, io) {
+    async run(args, io) {
       const given = option(args, 'holder');
       const holder = given === undefined ? undefined : positiveInt(given, '--holder');
-      withStore(args, (ctx) => {
-        // Printed while the database is open: the view looks names up as they are shown.
-        const view = readableView(ctx);
-        const rows = ctx.app.credentials.list(holder);
+      await withStore(args, async (ctx) => {
+        // Printed inside withStore: the names come from the same records as the rows.
+        const view = await readableView(ctx);
+        const rows = await ctx.app.credentials.list(holder);
         printRows(
           args,
           io,

@@ -1,4 +1,4 @@
-import type { CustodianApp } from '../../app/custodian-app.js';
+import type { CustodianClient } from '../../app/custodian-client.js';
 import { name as checkName, wholeNumber, wholeNumberOrNone } from '../../app/values.js';
 import { requireOption, type Command } from '../command.js';
 import {
@@ -18,7 +18,7 @@ function membership(
   path: [string, string],
   summary: string,
   names: [string, string],
-  apply: (app: CustodianApp, a: number, b: number) => boolean,
+  apply: (app: CustodianClient, a: number, b: number) => Promise<boolean>,
   done: (a: number, b: number) => string,
   nothing: string,
 ): Command {
@@ -28,10 +28,10 @@ function membership(
     usage: `${path.join(' ')} <${names[0]}> <${names[1]}> ${AS_USAGE}`,
     positionals: [...names],
     options: AS,
-    run(args, io) {
+    async run(args, io) {
       const a = idArg(args, 0, names[0]);
       const b = idArg(args, 1, names[1]);
-      const changed = withStore(args, ({ app }) => apply(app, a, b));
+      const changed = await withStore(args, ({ app }) => apply(app, a, b));
       io.out(changed ? done(a, b) : nothing);
     },
   };
@@ -43,11 +43,11 @@ export const groupCommands: Command[] = [
     summary: 'create an access group (permissions can be granted to it)',
     usage: `group add --name <name> [--max-loan-minutes <n>] ${AS_USAGE}`,
     options: { name: { type: 'string' }, 'max-loan-minutes': { type: 'string' }, ...AS },
-    run(args, io) {
+    async run(args, io) {
       const name = checkName(requireOption(args, 'name'), '--name');
       const max = option(args, 'max-loan-minutes');
       const limit = max === undefined ? null : wholeNumber(max, '--max-loan-minutes', 1);
-      const id = withStore(args, ({ app }) => app.groups.add(name, limit));
+      const id = await withStore(args, ({ app }) => app.groups.add(name, limit));
       io.out(`group ${id} added: ${name}`);
     },
   },
@@ -57,10 +57,10 @@ export const groupCommands: Command[] = [
     usage: `group rename <group-id> --name <name> ${AS_USAGE}`,
     positionals: ['group-id'],
     options: { name: { type: 'string' }, ...AS },
-    run(args, io) {
+    async run(args, io) {
       const id = idArg(args, 0, 'group-id');
       const name = checkName(requireOption(args, 'name'), '--name');
-      const changed = withStore(args, ({ app }) => app.groups.update(id, { name }));
+      const changed = await withStore(args, ({ app }) => app.groups.update(id, { name }));
       io.out(
         changed ? `group ${id} renamed: ${name}` : `group ${id} already so named; nothing changed`,
       );
@@ -72,14 +72,14 @@ export const groupCommands: Command[] = [
     usage: `group set <group-id> --max-loan-minutes <n>|none ${AS_USAGE}`,
     positionals: ['group-id'],
     options: { 'max-loan-minutes': { type: 'string' }, ...AS },
-    run(args, io) {
+    async run(args, io) {
       const id = idArg(args, 0, 'group-id');
       const limit = wholeNumberOrNone(
         requireOption(args, 'max-loan-minutes'),
         '--max-loan-minutes',
         1,
       );
-      const changed = withStore(args, ({ app }) =>
+      const changed = await withStore(args, ({ app }) =>
         app.groups.update(id, { maxLoanMinutes: limit }),
       );
       io.out(changed ? `group ${id} changed` : `group ${id} already so; nothing changed`);
@@ -91,9 +91,9 @@ export const groupCommands: Command[] = [
     usage: `group remove <group-id> ${AS_USAGE}`,
     positionals: ['group-id'],
     options: AS,
-    run(args, io) {
+    async run(args, io) {
       const id = idArg(args, 0, 'group-id');
-      withStore(args, ({ app }) => app.groups.remove(id));
+      await withStore(args, ({ app }) => app.groups.remove(id));
       io.out(`group ${id} removed`);
     },
   },
@@ -118,11 +118,11 @@ export const groupCommands: Command[] = [
     summary: 'list access groups with their members',
     usage: 'group list [--json]',
     options: JSON_OPT,
-    run(args, io) {
-      withStore(args, (ctx) => {
-        // Printed while the database is open: the view looks names up as they are shown.
-        const view = readableView(ctx);
-        const rows = ctx.app.groups.list();
+    async run(args, io) {
+      await withStore(args, async (ctx) => {
+        // Printed inside withStore: the names come from the same records as the rows.
+        const view = await readableView(ctx);
+        const rows = await ctx.app.groups.list();
         printRows(
           args,
           io,
@@ -144,9 +144,9 @@ export const groupCommands: Command[] = [
     summary: 'create a key set (permissions can be granted on it)',
     usage: `key-set add --name <name> ${AS_USAGE}`,
     options: { name: { type: 'string' }, ...AS },
-    run(args, io) {
+    async run(args, io) {
       const name = checkName(requireOption(args, 'name'), '--name');
-      const id = withStore(args, ({ app }) => app.keySets.add(name));
+      const id = await withStore(args, ({ app }) => app.keySets.add(name));
       io.out(`key set ${id} added: ${name}`);
     },
   },
@@ -172,9 +172,9 @@ export const groupCommands: Command[] = [
     usage: `key-set remove <key-set-id> ${AS_USAGE}`,
     positionals: ['key-set-id'],
     options: AS,
-    run(args, io) {
+    async run(args, io) {
       const id = idArg(args, 0, 'key-set-id');
-      withStore(args, ({ app }) => app.keySets.remove(id));
+      await withStore(args, ({ app }) => app.keySets.remove(id));
       io.out(`key set ${id} removed`);
     },
   },
@@ -183,11 +183,11 @@ export const groupCommands: Command[] = [
     summary: 'list key sets with their keys',
     usage: 'key-set list [--json]',
     options: JSON_OPT,
-    run(args, io) {
-      withStore(args, (ctx) => {
-        // Printed while the database is open: the view looks names up as they are shown.
-        const view = readableView(ctx);
-        const rows = ctx.app.keySets.list();
+    async run(args, io) {
+      await withStore(args, async (ctx) => {
+        // Printed inside withStore: the names come from the same records as the rows.
+        const view = await readableView(ctx);
+        const rows = await ctx.app.keySets.list();
         printRows(
           args,
           io,

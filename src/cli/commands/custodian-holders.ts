@@ -40,7 +40,7 @@ export const holderCommands: Command[] = [
       'max-keys-out': { type: 'string' },
       ...AS,
     },
-    run(args, io) {
+    async run(args, io) {
       const name = freeText(requireOption(args, 'name'), '--name');
       const { validFrom, validUntil } = validity(
         option(args, 'valid-from'),
@@ -48,7 +48,7 @@ export const holderCommands: Command[] = [
       );
       const max = option(args, 'max-keys-out');
       const maxKeysOut = max === undefined ? null : wholeNumber(max, '--max-keys-out', 0);
-      const id = withStore(args, ({ app }) =>
+      const id = await withStore(args, ({ app }) =>
         app.holders.add(name, { validFrom, validUntil, maxKeysOut }),
       );
       io.out(`holder ${id} added: ${name}`);
@@ -59,8 +59,8 @@ export const holderCommands: Command[] = [
     summary: 'list holders with their cards and permitted slots',
     usage: 'holder list [--json]',
     options: JSON_OPT,
-    run(args, io) {
-      const rows = withStore(args, ({ app }) => app.holders.list());
+    async run(args, io) {
+      const rows = await withStore(args, ({ app }) => app.holders.list());
       printRows(
         args,
         io,
@@ -77,12 +77,12 @@ export const holderCommands: Command[] = [
     usage: 'holder show <holder-id> [--json]',
     positionals: ['holder-id'],
     options: JSON_OPT,
-    run(args, io) {
+    async run(args, io) {
       const id = idArg(args, 0, 'holder-id');
-      withStore(args, (ctx) => {
-        // Printed while the database is open: the view looks names up as they are shown.
-        const view = readableView(ctx);
-        const h = ctx.app.holders.show(id);
+      await withStore(args, async (ctx) => {
+        // Printed inside withStore: the names come from the same records as the rows.
+        const view = await readableView(ctx);
+        const h = await ctx.app.holders.show(id);
         if (args.values.json) {
           io.out(printableJson(h));
           return;
@@ -126,12 +126,12 @@ export const holderCommands: Command[] = [
     usage: `holder disable <holder-id> ${AS_USAGE}`,
     positionals: ['holder-id'],
     options: AS,
-    run(args, io) {
+    async run(args, io) {
       const id = idArg(args, 0, 'holder-id');
-      withStore(args, (ctx) => {
-        // Printed while the database is open: the view looks names up as they are shown.
-        const view = readableView(ctx);
-        const { changed, outstanding } = ctx.app.holders.disable(id);
+      await withStore(args, async (ctx) => {
+        // Printed inside withStore: the names come from the same records as the rows.
+        const view = await readableView(ctx);
+        const { changed, outstanding } = await ctx.app.holders.disable(id);
         io.out(
           changed ? `holder ${id} disabled` : `holder ${id} was already disabled; nothing changed`,
         );
@@ -155,9 +155,9 @@ export const holderCommands: Command[] = [
     usage: `holder enable <holder-id> ${AS_USAGE}`,
     positionals: ['holder-id'],
     options: AS,
-    run(args, io) {
+    async run(args, io) {
       const id = idArg(args, 0, 'holder-id');
-      const changed = withStore(args, ({ app }) => app.holders.enable(id));
+      const changed = await withStore(args, ({ app }) => app.holders.enable(id));
       io.out(
         changed ? `holder ${id} enabled` : `holder ${id} was already enabled; nothing changed`,
       );
@@ -175,7 +175,7 @@ export const holderCommands: Command[] = [
       'max-keys-out': { type: 'string' },
       ...AS,
     },
-    run(args, io) {
+    async run(args, io) {
       const id = idArg(args, 0, 'holder-id');
       requireSome(args, ['name', 'valid-from', 'valid-until', 'max-keys-out']);
       const patch: Partial<HolderFields> = {};
@@ -191,7 +191,7 @@ export const holderCommands: Command[] = [
           max.trim().toLowerCase() === 'default'
             ? null
             : wholeNumberOrNone(max, '--max-keys-out', 0);
-      const changed = withStore(args, ({ app }) => app.holders.update(id, patch));
+      const changed = await withStore(args, ({ app }) => app.holders.update(id, patch));
       io.out(changed ? `holder ${id} changed` : `holder ${id} already so; nothing changed`);
     },
   },

@@ -60,12 +60,12 @@ export const keyCommands: Command[] = [
       ...POLICY_OPTS,
       ...AS,
     },
-    run(args, io) {
+    async run(args, io) {
       const tag = requireOption(args, 'tag');
       const slot = positiveInt(requireOption(args, 'slot'), '--slot');
       const label = freeText(requireOption(args, 'label'), '--label');
       const policy = policyOptions(args);
-      const id = withStore(args, ({ app }) => app.keys.add(tag, slot, label, policy));
+      const id = await withStore(args, ({ app }) => app.keys.add(tag, slot, label, policy));
       io.out(`key ${id} added: ${label.trim()} in slot ${slot}`);
     },
   },
@@ -75,13 +75,13 @@ export const keyCommands: Command[] = [
     usage: `key set <key-id> [--label <label>] ${POLICY_USAGE} ${AS_USAGE}`,
     positionals: ['key-id'],
     options: { label: { type: 'string' }, ...POLICY_OPTS, ...AS },
-    run(args, io) {
+    async run(args, io) {
       const id = idArg(args, 0, 'key-id');
       requireSome(args, ['label', 'tier', 'max-loan-minutes', 'curfew', 'return']);
       const patch: Partial<KeyFields> = policyOptions(args);
       const label = option(args, 'label');
       if (label !== undefined) patch.label = freeText(label, '--label');
-      const changed = withStore(args, ({ app }) => app.keys.update(id, patch));
+      const changed = await withStore(args, ({ app }) => app.keys.update(id, patch));
       io.out(changed ? `key ${id} changed` : `key ${id} already so; nothing changed`);
     },
   },
@@ -91,10 +91,10 @@ export const keyCommands: Command[] = [
     usage: `key set-state <key-id> active|lost|stolen|retired ${AS_USAGE}`,
     positionals: ['key-id', 'state'],
     options: AS,
-    run(args, io) {
+    async run(args, io) {
       const id = idArg(args, 0, 'key-id');
       const state = oneOf(args.positionals[1] ?? '', 'state', KEY_STATES);
-      const changed = withStore(args, ({ app }) => app.keys.update(id, { state }));
+      const changed = await withStore(args, ({ app }) => app.keys.update(id, { state }));
       io.out(
         changed ? `key ${id} is now ${state}` : `key ${id} was already ${state}; nothing changed`,
       );
@@ -105,11 +105,11 @@ export const keyCommands: Command[] = [
     summary: 'list keys with their slot, state, tier and loan rules',
     usage: 'key list [--json]',
     options: JSON_OPT,
-    run(args, io) {
-      withStore(args, (ctx) => {
-        // Printed while the database is open: the view looks names up as they are shown.
-        const view = readableView(ctx);
-        const rows = ctx.app.keys.list();
+    async run(args, io) {
+      await withStore(args, async (ctx) => {
+        // Printed inside withStore: the names come from the same records as the rows.
+        const view = await readableView(ctx);
+        const rows = await ctx.app.keys.list();
         printRows(
           args,
           io,
@@ -149,11 +149,11 @@ export const keyCommands: Command[] = [
       'list slots: enabled, the key that lives there, whether it is home or out, and what was last seen in the slot',
     usage: 'slot list [--json]',
     options: JSON_OPT,
-    run(args, io) {
-      withStore(args, (ctx) => {
-        // Printed while the database is open: the view looks names up as they are shown.
-        const view = readableView(ctx);
-        const rows = ctx.app.slots.list();
+    async run(args, io) {
+      await withStore(args, async (ctx) => {
+        // Printed inside withStore: the names come from the same records as the rows.
+        const view = await readableView(ctx);
+        const rows = await ctx.app.slots.list();
         printRows(
           args,
           io,

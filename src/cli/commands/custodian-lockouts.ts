@@ -13,7 +13,6 @@ import {
   printRows,
   readableView,
   withStore,
-  withStoreAsync,
 } from './custodian-shared.js';
 
 export const lockoutCommands: Command[] = [
@@ -22,11 +21,11 @@ export const lockoutCommands: Command[] = [
     summary: 'list the lockouts in force (too many denied badges), from the event log',
     usage: 'lockout list [--json]',
     options: JSON_OPT,
-    run(args, io) {
-      withStore(args, (ctx) => {
-        // Printed while the database is open: the view looks names up as they are shown.
-        const view = readableView(ctx);
-        const rows = ctx.app.lockouts.list(new Date());
+    async run(args, io) {
+      await withStore(args, async (ctx) => {
+        // Printed inside withStore: the names come from the same records as the rows.
+        const view = await readableView(ctx);
+        const rows = await ctx.app.lockouts.list();
         printRows(
           args,
           io,
@@ -67,7 +66,7 @@ export const lockoutCommands: Command[] = [
           `--timeout must be at most ${MAX_REQUEST_WAIT_MS / 1000} seconds`,
         );
       }
-      const outcome = await withStoreAsync(args, async ({ app }) => {
+      const outcome = await withStore(args, async ({ app }) => {
         const request = app.requests.clearLockout(subject, seconds * 1000);
         const unhook = closeRequestOnInterrupt(() => request.cancel());
         try {

@@ -38,7 +38,7 @@ export const permissionCommands: Command[] = [
       'max-loan-minutes': { type: 'string' },
       ...AS,
     },
-    run(args, io) {
+    async run(args, io) {
       const spec: GrantSpec = {};
       const set = <K extends keyof GrantSpec>(key: K, value: GrantSpec[K] | undefined) => {
         if (value !== undefined) spec[key] = value;
@@ -56,7 +56,7 @@ export const permissionCommands: Command[] = [
         'maxLoanMinutes',
         max === undefined ? undefined : wholeNumber(max, '--max-loan-minutes', 1),
       );
-      const result = withStore(args, ({ app }) => app.grants.add(spec));
+      const result = await withStore(args, ({ app }) => app.grants.add(spec));
       const who = spec.holderId !== undefined ? `holder ${spec.holderId}` : `group ${spec.groupId}`;
       const what = spec.slot !== undefined ? `slot ${spec.slot}` : `key set ${spec.keySetId}`;
       if (result.kind === 'permission') {
@@ -82,20 +82,20 @@ export const permissionCommands: Command[] = [
       grant: { type: 'string' },
       ...AS,
     },
-    run(args, io) {
+    async run(args, io) {
       const grantId = idOption(args, 'grant');
       const holder = idOption(args, 'holder');
       const slot = idOption(args, 'slot');
       if (grantId !== undefined) {
         if (holder !== undefined || slot !== undefined)
           throw new KeywardenError('USAGE', 'give either --grant, or --holder with --slot');
-        withStore(args, ({ app }) => app.grants.revoke(grantId));
+        await withStore(args, ({ app }) => app.grants.revoke(grantId));
         io.out(`grant ${grantId} revoked`);
         return;
       }
       if (holder === undefined || slot === undefined)
         throw new KeywardenError('USAGE', 'give --holder with --slot, or --grant');
-      const changed = withStore(args, ({ app }) => app.permissions.revoke(holder, slot));
+      const changed = await withStore(args, ({ app }) => app.permissions.revoke(holder, slot));
       io.out(
         changed
           ? `holder ${holder} may no longer take slot ${slot}`
@@ -108,11 +108,11 @@ export const permissionCommands: Command[] = [
     summary: 'list direct permissions and policy grants',
     usage: 'permission list [--json]',
     options: JSON_OPT,
-    run(args, io) {
-      withStore(args, (ctx) => {
-        // Printed while the database is open: the view looks names up as they are shown.
-        const view = readableView(ctx);
-        const rows = ctx.app.grants.list();
+    async run(args, io) {
+      await withStore(args, async (ctx) => {
+        // Printed inside withStore: the names come from the same records as the rows.
+        const view = await readableView(ctx);
+        const rows = await ctx.app.grants.list();
         printRows(
           args,
           io,

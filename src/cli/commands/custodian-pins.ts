@@ -3,7 +3,7 @@ import { checkPinFormat } from '../../app/pin-rules.js';
 import { yesNo } from '../../app/values.js';
 import type { Command, CommandIo, ParsedArgs } from '../command.js';
 import { SecretReader } from '../read-secret.js';
-import { AS, AS_USAGE, idArg, option, withStore, withStoreAsync } from './custodian-shared.js';
+import { AS, AS_USAGE, idArg, option, withStore } from './custodian-shared.js';
 
 /** The PIN, typed twice without echo (or two lines from a pipe); checked before any change. */
 async function readPinTwice(io: CommandIo, what: string): Promise<string> {
@@ -41,8 +41,8 @@ function pinSetter(kind: 'pin' | 'duress'): Command {
       const id = idArg(args, 0, 'credential-id');
       const given = option(args, 'required');
       const required = given === undefined ? undefined : yesNo(given, '--required');
-      await withStoreAsync(args, async ({ app }) => {
-        app.pins.state(id); // a wrong id is told before the PIN is typed
+      await withStore(args, async ({ app }) => {
+        await app.pins.state(id); // a wrong id is told before the PIN is typed
         const pin = await readPinTwice(io, what);
         await app.pins.set(id, kind, pin, required);
       });
@@ -62,10 +62,10 @@ export const pinCommands: Command[] = [
     usage: `pin require <credential-id> yes|no ${AS_USAGE}`,
     positionals: ['credential-id', 'yes|no'],
     options: AS,
-    run(args, io) {
+    async run(args, io) {
       const id = idArg(args, 0, 'credential-id');
       const required = yesNo(args.positionals[1] ?? '', 'yes|no');
-      const changed = withStore(args, ({ app }) => app.pins.setRequired(id, required));
+      const changed = await withStore(args, ({ app }) => app.pins.setRequired(id, required));
       io.out(
         changed
           ? `credential ${id}: PIN ${required ? 'required' : 'no longer required'} at every badge`
@@ -79,9 +79,9 @@ export const pinCommands: Command[] = [
     usage: `pin clear <credential-id> ${AS_USAGE}`,
     positionals: ['credential-id'],
     options: AS,
-    run(args, io) {
+    async run(args, io) {
       const id = idArg(args, 0, 'credential-id');
-      const changed = withStore(args, ({ app }) => app.pins.clear(id));
+      const changed = await withStore(args, ({ app }) => app.pins.clear(id));
       io.out(
         changed
           ? `PINs of credential ${id} cleared`

@@ -11,9 +11,9 @@ export const scheduleCommands: Command[] = [
     summary: 'create a weekly schedule (then add windows and exceptions)',
     usage: `schedule add --name <name> ${AS_USAGE}`,
     options: { name: { type: 'string' }, ...AS },
-    run(args, io) {
+    async run(args, io) {
       const name = checkName(requireOption(args, 'name'), '--name');
-      const id = withStore(args, ({ app }) => app.schedules.add(name));
+      const id = await withStore(args, ({ app }) => app.schedules.add(name));
       io.out(`schedule ${id} added: ${name}`);
     },
   },
@@ -26,11 +26,11 @@ export const scheduleCommands: Command[] = [
   by midnight (24:00, accepted only as an end): overnight access is two windows.`,
     positionals: ['schedule-id', 'day', 'hours'],
     options: AS,
-    run(args, io) {
+    async run(args, io) {
       const id = idArg(args, 0, 'schedule-id');
       const day = weekday(args.positionals[1] ?? '', 'day');
       const range = minuteRange(args.positionals[2] ?? '', 'hours');
-      const windowId = withStore(args, ({ app }) => app.schedules.addWindow(id, day, range));
+      const windowId = await withStore(args, ({ app }) => app.schedules.addWindow(id, day, range));
       io.out(
         `window ${windowId} added to schedule ${id}: ${dayName(day)} ${formatMinute(range.start)}-${formatMinute(range.end)}`,
       );
@@ -46,13 +46,13 @@ export const scheduleCommands: Command[] = [
     positionals: ['schedule-id', 'date', 'kind'],
     optionalPositionals: ['hours'],
     options: AS,
-    run(args, io) {
+    async run(args, io) {
       const id = idArg(args, 0, 'schedule-id');
       const date = calendarDate(args.positionals[1] ?? '', 'date');
       const kind = oneOf(args.positionals[2] ?? '', 'kind', ['closed', 'open'] as const);
       const hours = args.positionals[3];
       const range = hours === undefined ? null : minuteRange(hours, 'hours');
-      const exceptionId = withStore(args, ({ app }) =>
+      const exceptionId = await withStore(args, ({ app }) =>
         app.schedules.addException(id, date, kind, range),
       );
       io.out(
@@ -66,9 +66,9 @@ export const scheduleCommands: Command[] = [
     usage: `schedule remove <schedule-id> ${AS_USAGE}`,
     positionals: ['schedule-id'],
     options: AS,
-    run(args, io) {
+    async run(args, io) {
       const id = idArg(args, 0, 'schedule-id');
-      withStore(args, ({ app }) => app.schedules.remove(id));
+      await withStore(args, ({ app }) => app.schedules.remove(id));
       io.out(`schedule ${id} removed`);
     },
   },
@@ -77,8 +77,8 @@ export const scheduleCommands: Command[] = [
     summary: 'list schedules with their windows and exceptions',
     usage: 'schedule list [--json]',
     options: JSON_OPT,
-    run(args, io) {
-      const rows = withStore(args, ({ app }) => app.schedules.list());
+    async run(args, io) {
+      const rows = await withStore(args, ({ app }) => app.schedules.list());
       if (args.values.json) {
         io.out(printableJson(rows));
         return;

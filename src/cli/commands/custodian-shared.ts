@@ -11,22 +11,12 @@ export const AS: OptionSpec = { as: { type: 'string' } };
 export const JSON_OPT: OptionSpec = { json: { type: 'boolean' } };
 export const AS_USAGE = '[--as <custodian>]';
 
-/** Opens the database, runs the change, and always closes it again. */
-export function withStore<T>(args: ParsedArgs, body: (ctx: CustodianContext) => T): T {
-  const ctx = openCustodian(args);
-  try {
-    return body(ctx);
-  } finally {
-    ctx.close();
-  }
-}
-
-/** An async body (waiting for the daemon): the database stays open until it settles. */
-export async function withStoreAsync<T>(
+/** Reaches the operations, runs the body, and always lets go again. */
+export async function withStore<T>(
   args: ParsedArgs,
-  body: (ctx: CustodianContext) => Promise<T>,
+  body: (ctx: CustodianContext) => T | Promise<T>,
 ): Promise<T> {
-  const ctx = openCustodian(args);
+  const ctx = await openCustodian(args);
   try {
     return await body(ctx);
   } finally {
@@ -80,12 +70,12 @@ export interface ReadableView {
   window(from: string | null, until: string | null): string;
 }
 
-/** For printing inside withStore: names are looked up in the open database as they are shown. */
-export function readableView(ctx: CustodianContext): ReadableView {
+/** For printing inside withStore: the names come from the cabinet's records. */
+export async function readableView(ctx: CustodianContext): Promise<ReadableView> {
   const at = localTimeFormat(ctx.config.cabinet.timeZone);
   return {
     at,
-    names: ctx.app.names(),
+    names: await ctx.app.names(),
     window: (from, until) =>
       from === null && until === null
         ? '-'

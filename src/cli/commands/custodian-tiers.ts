@@ -22,11 +22,11 @@ export const tierCommands: Command[] = [
     summary: 'list the rules of each key tier (authorisers, PIN, loan limit, reason code)',
     usage: 'tier list [--json]',
     options: JSON_OPT,
-    run(args, io) {
-      withStore(args, (ctx) => {
-        // Printed while the database is open: the view looks names up as they are shown.
-        const view = readableView(ctx);
-        const rows = ctx.app.tiers.list();
+    async run(args, io) {
+      await withStore(args, async (ctx) => {
+        // Printed inside withStore: the names come from the same records as the rows.
+        const view = await readableView(ctx);
+        const rows = await ctx.app.tiers.list();
         printRows(
           args,
           io,
@@ -62,7 +62,7 @@ export const tierCommands: Command[] = [
       'reason-code': { type: 'string' },
       ...AS,
     },
-    run(args, io) {
+    async run(args, io) {
       const tier = oneOf(args.positionals[0] ?? '', 'tier', KEY_TIERS);
       requireSome(args, [
         'authorisers',
@@ -85,7 +85,7 @@ export const tierCommands: Command[] = [
         patch.maxLoanMinutes = isNone(max) ? null : wholeNumber(max, '--max-loan-minutes', 1);
       const reason = option(args, 'reason-code');
       if (reason !== undefined) patch.reasonCode = yesNo(reason, '--reason-code');
-      const changed = withStore(args, ({ app }) => app.tiers.set(tier, patch));
+      const changed = await withStore(args, ({ app }) => app.tiers.set(tier, patch));
       io.out(changed ? `tier ${tier} changed` : `tier ${tier} already so; nothing changed`);
     },
   },
@@ -95,10 +95,10 @@ export const tierCommands: Command[] = [
     usage: `reason-code add <code> --description <text> ${AS_USAGE}`,
     positionals: ['code'],
     options: { description: { type: 'string' }, ...AS },
-    run(args, io) {
+    async run(args, io) {
       const code = checkReasonCode(args.positionals[0] ?? '');
       const description = freeText(requireOption(args, 'description'), '--description');
-      withStore(args, ({ app }) => app.reasonCodes.add(code, description));
+      await withStore(args, ({ app }) => app.reasonCodes.add(code, description));
       io.out(`reason code ${code} added: ${description.trim()}`);
     },
   },
@@ -108,9 +108,9 @@ export const tierCommands: Command[] = [
     usage: `reason-code remove <code> ${AS_USAGE}`,
     positionals: ['code'],
     options: AS,
-    run(args, io) {
+    async run(args, io) {
       const code = checkReasonCode(args.positionals[0] ?? '');
-      withStore(args, ({ app }) => app.reasonCodes.remove(code));
+      await withStore(args, ({ app }) => app.reasonCodes.remove(code));
       io.out(`reason code ${code} removed`);
     },
   },
@@ -119,8 +119,8 @@ export const tierCommands: Command[] = [
     summary: 'list reason codes (none: any code of 1 to 6 digits is accepted and recorded)',
     usage: 'reason-code list [--json]',
     options: JSON_OPT,
-    run(args, io) {
-      const rows = withStore(args, ({ app }) => app.reasonCodes.list());
+    async run(args, io) {
+      const rows = await withStore(args, ({ app }) => app.reasonCodes.list());
       printRows(
         args,
         io,

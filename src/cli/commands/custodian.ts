@@ -30,11 +30,11 @@ export const custodianCommands: Command[] = [
     summary: 'show which keys are out and with whom',
     usage: 'key out [--json]',
     options: JSON_OPT,
-    run(args, io) {
-      withStore(args, (ctx) => {
-        // Printed while the database is open: the view looks names up as they are shown.
-        const view = readableView(ctx);
-        const rows = ctx.app.keys.out();
+    async run(args, io) {
+      await withStore(args, async (ctx) => {
+        // Printed inside withStore: the names come from the same records as the rows.
+        const view = await readableView(ctx);
+        const rows = await ctx.app.keys.out();
         if (args.values.json) {
           io.out(printableJson(rows));
           return;
@@ -63,17 +63,17 @@ export const custodianCommands: Command[] = [
     summary: 'show the most recent events, oldest first',
     usage: 'events [--limit <n>] [--json]',
     options: { limit: { type: 'string' }, ...JSON_OPT },
-    run(args, io) {
+    async run(args, io) {
       const limitArg = args.values.limit;
       const limit = typeof limitArg === 'string' ? positiveInt(limitArg, '--limit') : 20;
-      withStore(args, (ctx) => {
-        const events = ctx.app.events.recent(limit);
+      await withStore(args, async (ctx) => {
+        const events = await ctx.app.events.recent(limit);
         if (args.values.json) {
           io.out(printableJson(events));
           return;
         }
-        // Printed while the database is open: the names are looked up as they are shown.
-        const names = ctx.app.names();
+        // Printed inside withStore: the names come from the same records as the rows.
+        const names = await ctx.app.names();
         // Events follow each other within seconds: the log shows them to the second.
         const at = localTimeFormat(ctx.config.cabinet.timeZone, { seconds: true });
         io.out(

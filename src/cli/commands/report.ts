@@ -1,4 +1,4 @@
-import type { CustodianApp } from '../../app/custodian-app.js';
+import type { CustodianClient } from '../../app/custodian-client.js';
 import { KeywardenError } from '../../errors.js';
 import {
   REPORT_FORMATS,
@@ -40,7 +40,7 @@ function reportCommand(
   summary: string,
   usage: string,
   options: OptionSpec,
-  build: (app: CustodianApp, args: ParsedArgs, io: CommandIo) => Report,
+  build: (app: CustodianClient, args: ParsedArgs, io: CommandIo) => Promise<Report>,
 ): Command {
   return {
     path: ['report', name],
@@ -50,13 +50,13 @@ function reportCommand(
   CSV cells that a spreadsheet would run as formulas (a leading = + - @, tab or CR) get a '
   in front; --raw-cells writes them exactly as stored.`,
     options: { ...FORMAT, 'raw-cells': { type: 'boolean' }, ...options },
-    run(args, io) {
+    async run(args, io) {
       const chosen = format(args);
-      const ctx = openCustodian(args, { mustExist: true });
+      const ctx = await openCustodian(args, { mustExist: true });
       let report: Report;
       const timeZone = ctx.config.cabinet.timeZone;
       try {
-        report = build(ctx.app, args, io);
+        report = await build(ctx.app, args, io);
       } finally {
         ctx.close();
       }
@@ -69,10 +69,10 @@ function reportCommand(
 
 export const reportCommands: Command[] = [
   reportCommand('keys-out', 'keys out now: with whom, since when, due when', '', {}, (app) =>
-    app.reports.keysOut(new Date()),
+    app.reports.keysOut(),
   ),
   reportCommand('overdue', 'keys out past their due time, most overdue first', '', {}, (app) =>
-    app.reports.overdue(new Date()),
+    app.reports.overdue(),
   ),
   reportCommand(
     'history',
@@ -84,7 +84,7 @@ export const reportCommands: Command[] = [
       from: { type: 'string' },
       to: { type: 'string' },
     },
-    (app, args, io) => {
+    async (app, args, io) => {
       const key = args.values.key;
       const holder = args.values.holder;
       if ((key === undefined) === (holder === undefined)) {
@@ -95,12 +95,12 @@ export const reportCommands: Command[] = [
       if (from !== undefined && to !== undefined && from >= to) {
         throw new KeywardenError('USAGE', '--from must be before --to');
       }
-      const oldest = app.reports.prunedBefore();
+      const oldest = await app.reports.prunedBefore();
       // Pruned events are gone: say so when the period reaches back before what is held.
       if (oldest !== null && (from === undefined || from < oldest)) {
         io.err(`events before ${oldest} have been pruned (the central server holds them)`);
       }
-      return app.reports.history({
+      return await app.reports.history({
         ...(typeof key === 'string' ? { keyId: positiveInt(key, '--key') } : {}),
         ...(typeof holder === 'string' ? { holderId: positiveInt(holder, '--holder') } : {}),
         ...(from !== undefined ? { from } : {}),
@@ -113,9 +113,9 @@ export const reportCommands: Command[] = [
     'who may take which key, when: direct permissions and grants, groups and key sets resolved',
     ' [--holder <holder-id>]',
     { holder: { type: 'string' } },
-    (app, args) => {
+    async (app, args) => {
       const holder = args.values.holder;
-      return app.reports.accessMatrix(
+      return await app.reports.accessMatrix(
         typeof holder === 'string' ? { holderId: positiveInt(holder, '--holder') } : {},
       );
     },
@@ -125,8 +125,8 @@ export const reportCommands: Command[] = [
     'physical inventory as last known, slot by slot, against the loans and key states',
     ' [--findings-only]',
     { 'findings-only': { type: 'boolean' } },
-    (app, args) => {
-      return app.reports.audit({ findingsOnly: args.values['findings-only'] === true });
+    async (app, args) => {
+      return await app.reports.audit({ findingsOnly: args.values['findings-only'] === true });
     },
   ),
 ];
