@@ -442,6 +442,24 @@ export const ConfigSchema = Type.Object(
           maximum: 86400,
           default: 300,
         }),
+        maxValiditySeconds: Type.Integer({
+          title: 'Longest command validity (s)',
+          description:
+            'A command valid for longer than this (expiresAt − issuedAt), or issued longer ago, ' +
+            'is refused: a captured command is useless after it.',
+          minimum: 1,
+          maximum: 86400,
+          default: 600,
+        }),
+        rejectionWindowSeconds: Type.Integer({
+          title: 'Refusal summary window (s)',
+          description:
+            'After the first refused command of a kind, the next ones within this window are ' +
+            'recorded as one command.rejected event with their count. 0: one event each.',
+          minimum: 0,
+          maximum: 3600,
+          default: 60,
+        }),
       },
     ),
     log: section('Logging', 'Log output.', {

@@ -1,4 +1,5 @@
 import { hasLoneSurrogate } from '../contract/canonical-json.js';
+import { MAX_COMMAND_BYTES, MAX_SYNC_BYTES } from '../contract/command-size.js';
 import { jsonLimitProblem, MAX_COMMAND_NESTING } from '../contract/json-limits.js';
 import type { SignedCommand } from '../contract/signed-command.js';
 import { truncate } from '../contract/truncate.js';
@@ -10,11 +11,6 @@ import { NOTHING_READABLE, rejection, type Readable, type Rejection } from './re
  * the JSON, and the shape of the envelope (docs/mqtt.md, "Commands"). Nothing here trusts the
  * content; it only decides whether there is a command to verify.
  */
-
-/** A permission set of 100,000 holders is a few MiB; 32 MiB leaves room and bounds memory. */
-export const MAX_SYNC_BYTES = 32 * 1024 * 1024;
-/** Every other command is a few hundred bytes. */
-export const MAX_COMMAND_BYTES = 64 * 1024;
 
 /**
  * The envelope as received: the fields of a signed command (src/contract/signed-command.ts),

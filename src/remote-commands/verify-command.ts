@@ -8,6 +8,7 @@ import {
 import { readArgs, type CommandArgs } from './command-args.js';
 import { readCommand } from './read-command.js';
 import { rejection, type Readable, type Rejection } from './rejection.js';
+import { validityProblem } from './validity-window.js';
 
 export interface VerifyContext {
   cabinetId: string;
@@ -15,6 +16,7 @@ export interface VerifyContext {
   /** Wall time now (ms). */
   nowMs: number;
   maxSkewMs: number;
+  maxValidityMs: number;
   slotCount: number;
   history: { lastCounter(keyId: string): number; wasExecuted(commandId: string): boolean };
 }
@@ -25,10 +27,11 @@ export type Verified =
 /**
  * Decides whether a message on `cmd/<topicName>` is a command to execute, in a fixed order
  * (docs/mqtt.md, "Commands"): size, JSON, shape, known name, topic matches name, this cabinet,
- * signed, known key, signature, expiry and not-yet-valid, counter and replay, arguments. Cheap
- * checks that need no trust come first; the signature comes before anything that reads state,
- * so an unsigned message can never probe counters; the arguments come last, since only a
- * genuine command's arguments are worth a precise answer. Reads, never writes.
+ * signed, known key, the validity window (validity-window.ts), signature, counter and replay,
+ * arguments. Cheap checks that need no trust come first, so a message that fails them never
+ * costs a signature verification; the signature comes before anything that reads state, so an
+ * unsigned message can never probe counters; the arguments come last, since only a genuine
+ * command's arguments are worth a precise answer. Reads, never writes.
  */
 export function verifyCommand(topicName: string, payload: Buffer, ctx: VerifyContext): Verified {
   const read = readCommand(topicName, payload);
@@ -64,27 +67,13 @@ export function verifyCommand(topicName: string, payload: Buffer, ctx: VerifyCon
   if (!key) {
     return rejection('unknown_key', `no command key ${wire.keyId} is configured`, readable);
   }
+  const outOfTime = validityProblem(wire.issuedAt, wire.expiresAt, readable, ctx);
+  if (outOfTime) return outOfTime;
   const command: SignedCommand = { ...wire, name: wire.name, signature: wire.signature };
   if (!verifyCommandSignature(command, key)) {
     return rejection(
       'bad_signature',
       `the signature does not verify with key ${wire.keyId}: the command was changed or signed with another key`,
-      readable,
-    );
-  }
-
-  const expiresMs = Date.parse(command.expiresAt);
-  if (expiresMs <= ctx.nowMs) {
-    return rejection(
-      'expired',
-      `the command expired at ${command.expiresAt}; it is ${new Date(ctx.nowMs).toISOString()} here`,
-      readable,
-    );
-  }
-  if (Date.parse(command.issuedAt) > ctx.nowMs + ctx.maxSkewMs) {
-    return rejection(
-      'not_yet_valid',
-      `the command was issued at ${command.issuedAt}, more than ${ctx.maxSkewMs / 1000} s ahead of this cabinet's ${new Date(ctx.nowMs).toISOString()}`,
       readable,
     );
   }
