@@ -64,9 +64,18 @@ export const ConfigSchema = Type.Object(
     mqtt: section('MQTT', 'Connection to the central server through an MQTT broker.', {
       url: Type.String({
         title: 'Broker URL',
-        description: 'mqtt://, mqtts:// (TLS), ws:// or wss:// URL of the broker.',
+        description:
+          'mqtts:// or wss:// (TLS) URL of the broker; mqtt:// or ws:// only with allowPlainText.',
         minLength: 1,
         default: 'mqtt://127.0.0.1:1883',
+      }),
+      allowPlainText: Type.Boolean({
+        title: 'Allow plain text',
+        description:
+          'Connect to an mqtt:// or ws:// URL without TLS. Off: the daemon refuses to start ' +
+          'with one, since whoever answers on that port (any local user, if no broker listens) ' +
+          'reads every event and may acknowledge them. For the demo and tests.',
+        default: false,
       }),
       username: Type.Optional(
         Type.String({

@@ -10,6 +10,7 @@ import { Redelivery } from './redelivery.js';
 import { RetainedState } from './retained-state.js';
 import { statusPayload, type StatusPayload } from './status.js';
 import { topicsFor, type Topics } from './topics.js';
+import { assertTransportAllowed } from './transport-security.js';
 
 /**
  * The status carries counters that change with every event: it is republished at most once a
@@ -47,6 +48,7 @@ export class MqttLink {
     private readonly logger: Logger,
     info: { version: string; startedAt: string },
   ) {
+    assertTransportAllowed(config);
     this.topics = topicsFor(config.mqtt.topicPrefix, config.cabinetId);
     this.identity = { cabinetId: config.cabinetId, ...info };
     this.client = mqtt.connect(
