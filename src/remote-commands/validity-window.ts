@@ -5,7 +5,7 @@ export interface ValidityLimits {
   nowMs: number;
   /** How far ahead of this cabinet's clock `issuedAt` may be (clocks differ a little). */
   maxSkewMs: number;
-  /** The longest `expiresAt − issuedAt`, and the oldest `issuedAt`, the cabinet accepts. */
+  /** The longest `expiresAt − issuedAt` the cabinet accepts. */
   maxValidityMs: number;
 }
 
@@ -15,8 +15,9 @@ export interface ValidityLimits {
  * costs a canonical encoding or a verification. Bounding the window is what makes a signed
  * command perishable: without it, a command issued in 2000 and expiring in 2099, once captured,
  * could be replayed to any cabinet whose counter it still beats. With the window bounded, a
- * command issued longer ago than the limit has necessarily expired: a stale `issuedAt` is
- * refused as `expired`, one in the future beyond the skew as `not_yet_valid`.
+ * command issued longer ago than the limit is refused whatever its `expiresAt`: as `malformed`
+ * if that is further than the limit from `issuedAt`, else as `expired`. An `issuedAt` in the
+ * future beyond the skew is `not_yet_valid`.
  */
 export function validityProblem(
   issuedAt: string,
