@@ -83,8 +83,8 @@ async function measure(dir: string, settings: CommandFloodOptions): Promise<Benc
     idle: new RssSampler(process.pid, SETTINGS.rssEveryMs),
     flood: undefined as RssSampler | undefined,
   };
-  let idle: number[] = [];
-  let flood: number[] = [];
+  let idle: number[];
+  let flood: number[];
   let missed = 0;
   let published: { sent: number; seconds: number };
   try {
