@@ -58,7 +58,7 @@ export class BenchCabinet {
           cabinetId: 'bench',
           profile: 'sim',
           database: options.database,
-          mqtt: { url: broker.url, reconnectMs: 300 },
+          mqtt: { url: broker.url, allowPlainText: true, reconnectMs: 300 },
           cabinet: { sessionSeconds: options.sessionSeconds },
           readers: { reopenIntervalMs: 200 },
           // Port 0: the simulator's control server must not collide with a running `npm start`.

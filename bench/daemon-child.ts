@@ -100,7 +100,7 @@ function writeConfig(files: DaemonChildFiles): string {
       cabinetId: files.cabinetId,
       profile: profileFile,
       database: files.database,
-      mqtt: { url: files.brokerUrl, reconnectMs: 300 },
+      mqtt: { url: files.brokerUrl, allowPlainText: true, reconnectMs: 300 },
       readers: { reopenIntervalMs: 200 },
       // Port 0: the simulator's control server must not collide with a running `npm start`.
       sim: { host: '127.0.0.1', port: 0 },

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { packageRoot } from '../src/paths.js';
 import { badgeLatency } from './badge-latency.js';
+import { commandFlood } from './command-flood.js';
 import { daemonMemory } from './daemon-memory.js';
 import { outboxDrain } from './outbox-drain.js';
 import { permissionSync } from './permission-sync.js';
@@ -13,6 +14,7 @@ import { writeResults } from './results-file.js';
 /** Every benchmark, run in this order. Adding one is adding it here. */
 const BENCHMARKS: readonly Benchmark[] = [
   badgeLatency,
+  commandFlood(),
   daemonMemory,
   outboxDrain,
   permissionSync,

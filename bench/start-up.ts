@@ -91,7 +91,7 @@ function writeConfig(dir: string): string {
     cabinetId: 'bench-start',
     profile: 'sim',
     database: join(dir, 'cabinet.db'),
-    mqtt: { url: 'mqtt://127.0.0.1:9', reconnectMs: 60_000 },
+    mqtt: { url: 'mqtt://127.0.0.1:9', allowPlainText: true, reconnectMs: 60_000 },
     sim: { host: '127.0.0.1', port: 0 },
     log: { level: 'info' },
   };

@@ -71,7 +71,7 @@ export class CentralServerOperations {
     };
   }
 
-  /** A refused command leaves one trace: its `command.rejected` event. */
+  /** A refused command's trace, or the count of a window's refusals of one kind. */
   recordRejection(rejection: RejectionData): void {
     this.records.log.append([{ type: 'command.rejected', data: rejection }]);
   }

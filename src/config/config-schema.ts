@@ -65,9 +65,18 @@ export const ConfigSchema = Type.Object(
     mqtt: section('MQTT', 'Connection to the central server through an MQTT broker.', {
       url: Type.String({
         title: 'Broker URL',
-        description: 'mqtt://, mqtts:// (TLS), ws:// or wss:// URL of the broker.',
+        description:
+          'mqtts:// or wss:// (TLS) URL of the broker; mqtt:// or ws:// only with allowPlainText.',
         minLength: 1,
         default: 'mqtt://127.0.0.1:1883',
+      }),
+      allowPlainText: Type.Boolean({
+        title: 'Allow plain text',
+        description:
+          'Connect to an mqtt:// or ws:// URL without TLS. Off: the daemon refuses to start ' +
+          'with one, since whoever answers on that port (any local user, if no broker listens) ' +
+          'reads every event and may acknowledge them. For the demo and tests.',
+        default: false,
       }),
       username: Type.Optional(
         Type.String({
@@ -442,6 +451,24 @@ export const ConfigSchema = Type.Object(
           minimum: 0,
           maximum: 86400,
           default: 300,
+        }),
+        maxValiditySeconds: Type.Integer({
+          title: 'Longest command validity (s)',
+          description:
+            'A command valid for longer than this (expiresAt − issuedAt), or issued longer ago, ' +
+            'is refused: a captured command is useless after it.',
+          minimum: 1,
+          maximum: 86400,
+          default: 600,
+        }),
+        rejectionWindowSeconds: Type.Integer({
+          title: 'Refusal summary window (s)',
+          description:
+            'After the first refused command of a kind, the next ones within this window are ' +
+            'recorded as one command.rejected event with their count. 0: one event each.',
+          minimum: 0,
+          maximum: 3600,
+          default: 60,
         }),
       },
     ),

@@ -206,6 +206,10 @@ export type NewEvent =
         commandId: string | null;
         name: string | null;
         keyId: string | null;
+        /** Refusals of this kind summed up here, when more than this one (docs/mqtt.md). */
+        count?: number;
+        /** The window, in seconds, the count covers. */
+        windowSeconds?: number;
       };
     }
   | {

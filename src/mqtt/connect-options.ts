@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IClientOptions } from 'mqtt';
 import type { KeywardenConfig } from '../config/config.js';
+import { MAX_PACKET_BYTES } from '../contract/command-size.js';
 
 /**
  * MQTT.js options from the config: MQTT 5, a persistent session under a stable client id, a
@@ -16,7 +17,9 @@ export function connectOptions(
     protocolVersion: 5,
     clientId: mqtt.clientId ?? `keywarden-${config.cabinetId}`,
     clean: false,
-    properties: { sessionExpiryInterval: 7 * 24 * 3600 },
+    // The broker drops a packet larger than the largest command instead of sending it: what an
+    // unauthenticated publisher on cmd/+ can make the cabinet read is bounded before it is read.
+    properties: { sessionExpiryInterval: 7 * 24 * 3600, maximumPacketSize: MAX_PACKET_BYTES },
     reconnectPeriod: mqtt.reconnectMs,
     connectTimeout: 10_000,
     // The SQLite outbox is the store of record: never let MQTT.js queue behind our back while

@@ -10,6 +10,7 @@ import { Redelivery } from './redelivery.js';
 import { RetainedState } from './retained-state.js';
 import { statusPayload, type StatusPayload } from './status.js';
 import { topicsFor, type Topics } from './topics.js';
+import { assertTransportAllowed } from './transport-security.js';
 
 /**
  * The status carries counters that change with every event: it is republished at most once a
@@ -47,6 +48,7 @@ export class MqttLink {
     private readonly logger: Logger,
     info: { version: string; startedAt: string },
   ) {
+    assertTransportAllowed(config);
     this.topics = topicsFor(config.mqtt.topicPrefix, config.cabinetId);
     this.identity = { cabinetId: config.cabinetId, ...info };
     this.client = mqtt.connect(
@@ -145,8 +147,12 @@ export class MqttLink {
     // holds: a subscription whose SUBACK was lost to a dropped connection is otherwise never
     // retried when the broker reports a present session (a restarted broker that restored an
     // older session), and the cabinet would stop hearing commands.
-    const topics: Record<string, { qos: 1 }> = {};
-    for (const filter of filters) topics[filter] = { qos: 1 };
+    // Retain handling 2: the broker sends none of the retained messages it holds for a filter.
+    // The cabinet listens only for what the server says now (acknowledgements, commands); a
+    // retained command, stored by whoever published it, would otherwise be delivered again at
+    // every connect (the command intake also ignores any message flagged retained).
+    const topics: Record<string, { qos: 1; rh: 2 }> = {};
+    for (const filter of filters) topics[filter] = { qos: 1, rh: 2 };
     const map = { ...topics, resubscribe: true } as ISubscriptionMap;
     this.client.subscribe(map, (err) => {
       if (err) this.logger.error({ err, filters }, 'could not subscribe');

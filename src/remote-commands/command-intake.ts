@@ -11,8 +11,15 @@ import type { CommandServices, Execution } from './command-services.js';
 import { executeCommand } from './execute-command.js';
 import { loadKeyRing } from './key-ring.js';
 import type { Rejection } from './rejection.js';
+import { refusalKind } from './refusal-kind.js';
+import { ReplyBudget } from './reply-budget.js';
 import { publishReply, replyAddress, type ReplyAddress } from './reply-publisher.js';
 import { verifyCommand } from './verify-command.js';
+import { WindowedTally } from './windowed-tally.js';
+
+/** Refusals answered at once, then per second: a server sending one command at a time never waits. */
+export const REFUSAL_REPLY_BURST = 20;
+export const REFUSAL_REPLIES_PER_SECOND = 10;
 
 /**
  * What the daemon hands over: its store handles (the central server's operations in src/app
@@ -34,10 +41,16 @@ export interface CommandIntakeOptions {
 
 /**
  * Receives every message on `<prefix>/<cabinetId>/cmd/+`, verifies it (verify-command.ts),
- * executes it, and replies (reply-publisher.ts). A refused message leaves one trace, its
- * `command.rejected` event; an accepted one commits `command.accepted`, its counter and its
- * effects together. Nothing a message contains can throw out of here: the daemon keeps serving
- * badges whatever arrives.
+ * executes it, and replies (reply-publisher.ts). An accepted command commits `command.accepted`,
+ * its counter and its effects together. Nothing a message contains can throw out of here: the
+ * daemon keeps serving badges whatever arrives.
+ *
+ * Anybody who can publish on `cmd/+` reaches this, so what a refused message costs is bounded
+ * (docs/mqtt.md, "Floods"): the first refusal of a kind (refusal-kind.ts) leaves its
+ * `command.rejected` event and log line, the next ones in the window are counted into one
+ * summary event (windowed-tally.ts); refusals are answered within a budget (reply-budget.ts); a
+ * retained message is never acted on (it would be again at every reconnect); a response topic
+ * outside this cabinet's reply topic is not used, and counted.
  *
  * Decisions the central server must know (docs/mqtt.md, "Commands"):
  * - The cabinet's MQTT session is persistent (connect-options.ts), so commands sent while it is
@@ -54,33 +67,69 @@ export interface CommandIntakeOptions {
  */
 export class CommandIntake {
   private readonly keys: ReadonlyMap<string, KeyObject>;
+  private readonly configuredKeys: ReadonlySet<string>;
   private readonly services: CommandServices;
+  private readonly refusals: WindowedTally<Rejection>;
+  /** Messages not acted on that are not commands' refusals: retained ones, unusable reply topics. */
+  private readonly notices: WindowedTally<{ message: string; detail: Record<string, unknown> }>;
+  private readonly replyBudget: ReplyBudget;
   private stopped = false;
 
   constructor(private readonly options: CommandIntakeOptions) {
-    this.keys = loadKeyRing(options.config.commands.keys, options.logger);
+    const { config, logger } = options;
+    this.keys = loadKeyRing(config.commands.keys, logger);
+    this.configuredKeys = new Set(this.keys.keys());
     const { db, log, ...rest } = options.services;
     const server = new CentralServerOperations({ db, log }, () => rest.clock.wallMs());
     this.services = { ...rest, server };
+    const windowSeconds = config.commands.rejectionWindowSeconds;
+    this.refusals = new WindowedTally(windowSeconds * 1000, (last, count) =>
+      this.record({ ...last, count, windowSeconds }),
+    );
+    this.notices = new WindowedTally(windowSeconds * 1000, (last, count) =>
+      logger.warn({ ...last.detail, count, windowSeconds }, `${last.message} (repeated)`),
+    );
+    this.replyBudget = new ReplyBudget(REFUSAL_REPLY_BURST, REFUSAL_REPLIES_PER_SECOND, () =>
+      rest.clock.monotonicMs(),
+    );
   }
 
-  /** After this, messages are ignored (shutdown: no release once the outputs are off). */
+  /**
+   * After this, messages are ignored (shutdown: no release once the outputs are off). What was
+   * counted and not yet summarised is recorded now, so a flood just before a stop is not lost.
+   */
   stop(): void {
     this.stopped = true;
+    this.refusals.flush();
+    this.notices.flush();
   }
 
   /** The MqttLink handler for the command topics. */
   readonly onMessage = (topic: string, payload: Buffer, packet: IPublishPacket): void => {
     if (this.stopped) return;
-    const { config, logger } = this.options;
+    const { config } = this.options;
     const { services } = this;
-    const address = replyAddress(packet, this.options.replyTopic, config.mqtt.topicPrefix, logger);
+    if (packet.retain) {
+      // The link subscribes so that the broker sends no retained message (retain handling 2);
+      // one that comes anyway was stored by whoever published it, and acting on it would act
+      // again at every restart and reconnect. A command is never retained (docs/mqtt.md).
+      this.notice('retained', 'retained message on a command topic ignored', { topic });
+      return;
+    }
+    const address = replyAddress(packet, this.options.replyTopic);
+    if (address.refusedResponseTopic !== undefined) {
+      this.notice('response-topic', 'response topic refused; replying on the default reply topic', {
+        responseTopic: address.refusedResponseTopic,
+        replyTopic: address.topic,
+      });
+    }
     const topicName = truncate(topic.slice(topic.lastIndexOf('/') + 1), 128);
     const verified = verifyCommand(topicName, payload, {
       cabinetId: config.cabinetId,
       keys: this.keys,
       nowMs: services.clock.wallMs(),
       maxSkewMs: config.commands.maxSkewSeconds * 1000,
+      maxValidityMs: config.commands.maxValiditySeconds * 1000,
       slotCount: services.slotCount,
       history: services.server,
     });
@@ -126,24 +175,46 @@ export class CommandIntake {
   }
 
   private refuse(topic: string, rejection: Rejection, address: ReplyAddress): void {
+    if (this.refusals.add(refusalKind(rejection, this.configuredKeys), rejection)) {
+      this.options.logger.warn(
+        {
+          topic,
+          reason: rejection.reason,
+          commandId: rejection.commandId,
+          detail: rejection.message,
+        },
+        'command refused',
+      );
+      this.record(rejection);
+    }
+    if (!this.replyBudget.take()) return;
+    const { commandId, name, reason, message } = rejection;
+    this.reply(address, { commandId, name, status: 'rejected', reason, message });
+  }
+
+  /** One `command.rejected` event: a refusal, or the summary of a window's refusals of a kind. */
+  private record(rejection: Rejection & { count?: number; windowSeconds?: number }): void {
     const { logger } = this.options;
-    logger.warn(
-      {
-        topic,
-        reason: rejection.reason,
-        commandId: rejection.commandId,
-        detail: rejection.message,
-      },
-      'command refused',
-    );
+    if (rejection.count !== undefined) {
+      logger.warn(
+        {
+          reason: rejection.reason,
+          count: rejection.count,
+          windowSeconds: rejection.windowSeconds,
+        },
+        'more commands refused',
+      );
+    }
     try {
       this.services.server.recordRejection(rejection);
       this.options.recorded();
     } catch (err) {
-      logger.error({ err, topic }, 'could not record a refused command');
+      logger.error({ err, reason: rejection.reason }, 'could not record a refused command');
     }
-    const { commandId, name, reason, message } = rejection;
-    this.reply(address, { commandId, name, status: 'rejected', reason, message });
+  }
+
+  private notice(kind: string, message: string, detail: Record<string, unknown>): void {
+    if (this.notices.add(kind, { message, detail })) this.options.logger.warn(detail, message);
   }
 
   private reply(address: ReplyAddress, reply: CommandReply): void {

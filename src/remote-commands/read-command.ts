@@ -1,7 +1,9 @@
 import { hasLoneSurrogate } from '../contract/canonical-json.js';
+import { MAX_COMMAND_BYTES, MAX_SYNC_BYTES } from '../contract/command-size.js';
 import { jsonLimitProblem, MAX_COMMAND_NESTING } from '../contract/json-limits.js';
 import type { SignedCommand } from '../contract/signed-command.js';
 import { truncate } from '../contract/truncate.js';
+import { scanEnvelope } from './envelope-scan.js';
 import { readInstant } from '../domain/values/instant.js';
 import { NOTHING_READABLE, rejection, type Readable, type Rejection } from './rejection.js';
 
@@ -10,11 +12,6 @@ import { NOTHING_READABLE, rejection, type Readable, type Rejection } from './re
  * the JSON, and the shape of the envelope (docs/mqtt.md, "Commands"). Nothing here trusts the
  * content; it only decides whether there is a command to verify.
  */
-
-/** A permission set of 100,000 holders is a few MiB; 32 MiB leaves room and bounds memory. */
-export const MAX_SYNC_BYTES = 32 * 1024 * 1024;
-/** Every other command is a few hundred bytes. */
-export const MAX_COMMAND_BYTES = 64 * 1024;
 
 /**
  * The envelope as received: the fields of a signed command (src/contract/signed-command.ts),
@@ -46,7 +43,19 @@ export function payloadLimit(topicName: string): number {
   return topicName === 'sync' ? MAX_SYNC_BYTES : MAX_COMMAND_BYTES;
 }
 
-export function readCommand(topicName: string, payload: Buffer): ReadResult {
+/**
+ * What the envelope alone decides (verify-command.ts): for a large payload it runs on the
+ * scanned envelope before the payload is parsed, and again on the parsed command.
+ */
+export type EnvelopeCheck = (
+  command: WireCommand,
+) => { ok: false; rejection: Rejection } | undefined;
+
+export function readCommand(
+  topicName: string,
+  payload: Buffer,
+  checkEnvelope: EnvelopeCheck = () => undefined,
+): ReadResult {
   const limit = payloadLimit(topicName);
   if (payload.length > limit) {
     return rejection(
@@ -54,6 +63,17 @@ export function readCommand(topicName: string, payload: Buffer): ReadResult {
       `the payload is ${payload.length} bytes; a ${topicName} command may have at most ${limit}`,
       NOTHING_READABLE,
     );
+  }
+  if (payload.length > MAX_COMMAND_BYTES) {
+    // Only a sync may be this large, and anybody on the broker can send one: its envelope is
+    // read and checked from a byte scan, and it is parsed only if that passes.
+    const envelope = scanEnvelope(payload);
+    if (!envelope)
+      return rejection('malformed', 'the payload is not a JSON object', NOTHING_READABLE);
+    const problem = shapeProblem(envelope);
+    if (problem) return rejection('malformed', problem, readableOf(envelope));
+    const refused = checkEnvelope(envelope as unknown as WireCommand);
+    if (refused) return refused;
   }
   let parsed: unknown;
   try {
@@ -72,7 +92,8 @@ export function readCommand(topicName: string, payload: Buffer): ReadResult {
   // has no canonical encoding, is malformed whoever signed it (docs/mqtt.md, "Checks, in order").
   const problem = jsonLimitProblem(parsed, MAX_COMMAND_NESTING) ?? shapeProblem(parsed);
   if (problem) return rejection('malformed', problem, readable);
-  return { ok: true, command: parsed as unknown as WireCommand };
+  const command = parsed as unknown as WireCommand;
+  return checkEnvelope(command) ?? { ok: true, command };
 }
 
 /** The id, name and key of a refused command, when they are at least well-formed strings. */

@@ -8,39 +8,28 @@ export const REPLY_EXPIRY_SECONDS = 300;
 export interface ReplyAddress {
   topic: string;
   correlationData?: Buffer;
+  /** The response topic the command asked for, when it was not used (shortened). */
+  refusedResponseTopic?: string;
 }
 
 /**
  * Where the reply to a command goes: the MQTT 5 response topic with the correlation data when
  * the command carried them, else `<prefix>/<cabinetId>/reply`. The response topic is not signed
- * (it is a packet property), so it is used only where a reply does no harm: a topic of the
- * command protocol's own (this cabinet's reply topic or below it) or one outside the Keywarden
- * tree. Anything else under the prefix (this cabinet's event, status or cmd topics, another
- * cabinet's) would let whoever can publish a command make the cabinet write there; such a
- * reply goes to the default topic instead, with a warning.
+ * (it is a packet property, and any publisher on `cmd/+` may set it), so it is used only where a
+ * reply does no harm: this cabinet's reply topic or a topic below it. Anything else, another
+ * cabinet's topics, this cabinet's event, status or cmd topics, or a topic outside the Keywarden
+ * tree (`home/garage/door/set`), would let whoever can publish a command make the cabinet write
+ * there under its own broker identity; such a reply goes to the default topic instead, and the
+ * caller counts the refusal (`refusedResponseTopic`) rather than logging each one.
  */
-export function replyAddress(
-  packet: IPublishPacket,
-  defaultTopic: string,
-  topicPrefix: string,
-  logger: Logger,
-): ReplyAddress {
+export function replyAddress(packet: IPublishPacket, defaultTopic: string): ReplyAddress {
   const { responseTopic, correlationData } = packet.properties ?? {};
   if (responseTopic === undefined) return { topic: defaultTopic };
   const usable =
-    responseTopic.length > 0 &&
     !/[+#]/.test(responseTopic) &&
     !responseTopic.includes('\u0000') &&
-    (!responseTopic.startsWith(`${topicPrefix}/`) ||
-      responseTopic === defaultTopic ||
-      responseTopic.startsWith(`${defaultTopic}/`));
-  if (!usable) {
-    logger.warn(
-      { responseTopic: responseTopic.slice(0, 200), replyTopic: defaultTopic },
-      'response topic refused; replying on the default reply topic',
-    );
-    return { topic: defaultTopic };
-  }
+    (responseTopic === defaultTopic || responseTopic.startsWith(`${defaultTopic}/`));
+  if (!usable) return { topic: defaultTopic, refusedResponseTopic: responseTopic.slice(0, 200) };
   return correlationData === undefined
     ? { topic: responseTopic }
     : { topic: responseTopic, correlationData };

@@ -41,6 +41,7 @@ function cabinetRefusal(command: Record<string, unknown>): string | undefined {
     keys: new Map([['central-1', createPublicKey(KEY)]]),
     nowMs: NOW,
     maxSkewMs: 60_000,
+    maxValidityMs: 600_000,
     slotCount: SLOTS,
     history: { lastCounter: () => 0, wasExecuted: () => false },
   });

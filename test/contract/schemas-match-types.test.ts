@@ -209,7 +209,7 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
       name: 'nullable',
       keyId: 'nullable',
     },
-    optional: {},
+    optional: { count: true, windowSeconds: true },
   },
   'permissions.synced': {
     required: { commandId: true, version: true, previousVersion: true, counts: true },

@@ -54,7 +54,7 @@ async function demoCabinet(): Promise<{ dir: string; config: string; simUrl: str
       profile: 'sim',
       database: join(dir, 'demo.db'),
       // No broker: events wait in the outbox, as in a demo without Mosquitto.
-      mqtt: { url: 'mqtt://127.0.0.1:1' },
+      mqtt: { url: 'mqtt://127.0.0.1:1', allowPlainText: true },
       // A port of its own, so that `keywarden sim … --config` finds this daemon.
       sim: { host: '127.0.0.1', port: await freePort() },
     }),

@@ -10,6 +10,7 @@ const ctx: VerifyContext = {
   keys: new Map([[signer.keyId, createPublicKey(signer.publicKeyPem)]]),
   nowMs: Date.now(),
   maxSkewMs: 300_000,
+  maxValidityMs: 600_000,
   slotCount: 12,
   history: { lastCounter: () => 50, wasExecuted: (id) => id === 'seen' },
 };
@@ -27,7 +28,11 @@ it('each check runs only once the ones before it passed', () => {
   );
   expect(reason({ ...unsigned, cabinetId: 'other-cab' })).toBe('wrong_cabinet');
   expect(reason({ ...unsigned, keyId: 'nobody' })).toBe('unsigned');
-  expect(reason({ ...signer.sign('ping', {}, { counter: 60 }), expiresAt: past })).toBe(
+  // The time checks need no cryptography: an out-of-date command, signed or not, is refused
+  // before its signature is verified.
+  expect(reason({ ...unsigned, signature: 'AAAA', expiresAt: past })).toBe('expired');
+  const later = new Date(Date.now() + 120_000).toISOString();
+  expect(reason({ ...signer.sign('ping', {}, { counter: 60 }), expiresAt: later })).toBe(
     'bad_signature',
   );
   expect(reason(signer.sign('ping', {}, { counter: 1, expiresAt: past }))).toBe('expired');

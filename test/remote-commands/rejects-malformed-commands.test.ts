@@ -7,7 +7,9 @@ const signer = new TestSigner();
 let h: CommandHarness;
 
 beforeAll(async () => {
-  h = await CommandHarness.start([signer]);
+  // Each refusal's own trace is what this file checks: no summing up of refusals of a kind
+  // (that is test/security/unsigned-command-flood.test.ts).
+  h = await CommandHarness.start([signer], undefined, { rejectionWindowSeconds: 0 });
   expect((await h.send(signer.sign('ping'))).reply.status).toBe('ok'); // a counter to keep
 });
 afterAll(() => h.stop());

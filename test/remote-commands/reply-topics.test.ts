@@ -14,10 +14,10 @@ it('a reply goes to the MQTT 5 response topic with the correlation data, and exp
   const command = signer.sign('ping');
   const correlationData = Buffer.from('req-42');
   const { topic, reply, packet } = await h.send(command, {
-    responseTopic: 'central/replies/worker-1',
+    responseTopic: `${BASE}/reply/worker-1`,
     correlationData,
   });
-  expect(topic).toBe('central/replies/worker-1');
+  expect(topic).toBe(`${BASE}/reply/worker-1`);
   expect(reply).toMatchObject({ commandId: command.id, name: 'ping', status: 'ok' });
   expect(packet.properties?.correlationData).toEqual(correlationData);
   expect(packet.qos).toBe(1);

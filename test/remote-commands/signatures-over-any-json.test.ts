@@ -18,6 +18,7 @@ const ctx: VerifyContext = {
   keys: new Map([[signer.keyId, createPublicKey(signer.publicKeyPem)]]),
   nowMs: Date.now(),
   maxSkewMs: 300_000,
+  maxValidityMs: 600_000,
   slotCount: 12,
   history: { lastCounter: () => 0, wasExecuted: () => false },
 };

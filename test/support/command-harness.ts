@@ -60,16 +60,19 @@ export class CommandHarness {
     readonly database: string,
     readonly signers: TestSigner[],
     private readonly profile: HardwareProfile,
+    private readonly commands: Record<string, unknown>,
   ) {}
 
+  /** `commands`: more of the config's `commands` section (the keys are the signers'). */
   static async start(
     signers: TestSigner[],
     profile = loadProfile('sim', hardwareDir()),
+    commands: Record<string, unknown> = {},
   ): Promise<CommandHarness> {
     const broker = await startMosquitto();
     const database = join(mkdtempSync(join(tmpdir(), 'keywarden-cmd-')), 'cabinet.db');
     seedCabinet(database, CABINET);
-    const h = new CommandHarness(broker, database, signers, profile);
+    const h = new CommandHarness(broker, database, signers, profile, commands);
     h.server = mqtt.connect(broker.url, { protocolVersion: 5, clientId: 'central' });
     h.server.on('message', (topic, payload, packet) => {
       if (!topic.startsWith(`${BASE}/reply`) && !topic.startsWith('central/')) return;
@@ -95,7 +98,7 @@ export class CommandHarness {
         database: this.database,
         mqtt: { url: this.broker.url, reconnectMs: 100 },
         sim: { host: '127.0.0.1', port: 0 },
-        commands: { keys: this.signers.map((s) => s.configKey) },
+        commands: { ...this.commands, keys: this.signers.map((s) => s.configKey) },
       }),
       profile: this.profile,
       logger: silentLogger(),

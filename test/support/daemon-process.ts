@@ -194,7 +194,7 @@ export function writeCabinetFiles(options: {
     cabinetId: options.cabinetId,
     profile: join(dir, 'profile.json'),
     database,
-    mqtt: { url: options.brokerUrl, reconnectMs: 300 },
+    mqtt: { url: options.brokerUrl, allowPlainText: true, reconnectMs: 300 },
     cabinet: { sessionSeconds: options.sessionSeconds ?? 15 },
     readers: {
       reopenIntervalMs: 200,
