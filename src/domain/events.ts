@@ -251,12 +251,12 @@ export type NewEvent =
       data: LockoutRef & { attempts: number; level: number; durationSeconds: number };
     }
   /**
-   * `refusedCards`: for the reader, the unknown cards refused since its previous `lockout.ended`
-   * (a lockout cleared meanwhile included), counted instead of recorded one by one
-   * (src/domain/card-flood.ts).
+   * `refusedCards`: the badges the lockout refused without recording them (only its first is
+   * recorded), and for the reader the unknown cards of a flood (src/domain/card-flood.ts):
+   * counted, so injected frames cannot flood the event log.
    */
   | { type: 'lockout.ended'; data: LockoutRef & { refusedCards?: number } }
-  | { type: 'lockout.cleared'; data: LockoutRef & { actor: Actor } }
+  | { type: 'lockout.cleared'; data: LockoutRef & { actor: Actor; refusedCards?: number } }
   | { type: 'policy.changed'; data: PolicyChange };
 
 /** A key still out with a holder who was disabled. */

@@ -53,6 +53,11 @@ export interface LockoutEntry {
   lockedUntil: number | null;
   /** Monotonic ms the last lockout started (for `forgetAfterMs`). */
   lastLockedAt: number | null;
+  /**
+   * Badges refused during the current lockout beyond the first: counted, not recorded one by
+   * one, so frames injected on the reader's wire cannot flood the event log and the outbox.
+   */
+  refused: number;
 }
 
 /** Every subject with something to remember, by `subjectKey`. Plain data, replaced by each step. */
@@ -108,6 +113,7 @@ export function countDenial(
       lockouts,
       lockedUntil: null,
       lastLockedAt: forgiven ? null : (previous?.lastLockedAt ?? null),
+      refused: 0,
     };
     return { locked: false, book: { ...book, [key]: entry } };
   }
@@ -117,6 +123,7 @@ export function countDenial(
     lockouts: lockouts + 1,
     lockedUntil: nowMs + lockMs,
     lastLockedAt: nowMs,
+    refused: 0,
   };
   return {
     locked: true,
@@ -135,26 +142,53 @@ export function forget(book: LockoutBook, subject: LockoutSubject): LockoutBook 
   return rest;
 }
 
-/** Ends a lockout early (a custodian's decision); the escalation level is kept. */
-export function clearLock(book: LockoutBook, subject: LockoutSubject): LockoutBook {
+/**
+ * A badge refused by the subject's lockout. Only the first of a lockout is to be recorded (the
+ * central server sees someone tried); the others are counted, and the count is reported when
+ * the lockout ends or is cleared (`LiftedLock.refused`).
+ */
+export function refuseDuringLock(
+  book: LockoutBook,
+  subject: LockoutSubject,
+): { book: LockoutBook; first: boolean } {
   const key = subjectKey(subject);
   const entry = book[key];
-  if (!entry || entry.lockedUntil === null) return book;
-  return { ...book, [key]: { ...entry, lockedUntil: null, denials: [] } };
+  if (!entry) return { book, first: true };
+  const first = entry.refused === 0;
+  return { book: { ...book, [key]: { ...entry, refused: entry.refused + 1 } }, first };
+}
+
+/** A lockout lifted, with the badges it refused beyond the first (not recorded one by one). */
+export interface LiftedLock {
+  subject: LockoutSubject;
+  refused: number;
+}
+
+/** Ends a lockout early (a custodian's decision); the escalation level is kept. */
+export function clearLock(
+  book: LockoutBook,
+  subject: LockoutSubject,
+): { book: LockoutBook; lifted: LiftedLock | null } {
+  const key = subjectKey(subject);
+  const entry = book[key];
+  if (!entry || entry.lockedUntil === null) return { book, lifted: null };
+  const next = { ...entry, lockedUntil: null, denials: [], refused: 0 };
+  const lifted = { subject: entry.subject, refused: Math.max(0, entry.refused - 1) };
+  return { book: { ...book, [key]: next }, lifted };
 }
 
 /** Lockouts whose period is over at `nowMs`, and the book with them lifted. */
 export function expireLocks(
   book: LockoutBook,
   nowMs: number,
-): { book: LockoutBook; ended: LockoutSubject[] } {
-  const ended: LockoutSubject[] = [];
+): { book: LockoutBook; ended: LiftedLock[] } {
+  const ended: LiftedLock[] = [];
   let next: Record<string, LockoutEntry> | null = null;
   for (const [key, entry] of Object.entries(book)) {
     if (entry.lockedUntil === null || nowMs < entry.lockedUntil) continue;
     next ??= { ...book };
-    next[key] = { ...entry, lockedUntil: null };
-    ended.push(entry.subject);
+    next[key] = { ...entry, lockedUntil: null, refused: 0 };
+    ended.push({ subject: entry.subject, refused: Math.max(0, entry.refused - 1) });
   }
   return { book: next ?? book, ended };
 }

@@ -252,7 +252,7 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
   },
   'lockout.cleared': {
     required: { subject: true, actor: true },
-    optional: { credentialId: true, holderId: true },
+    optional: { credentialId: true, holderId: true, refusedCards: true },
   },
   'policy.changed': {
     required: {

@@ -5,7 +5,7 @@ import type { AccessDecision } from '../access-decision.js';
 import type { NewEvent } from '../events.js';
 import { openLoan, takeRefusal } from '../loans.js';
 import { floodCardSeen } from '../card-flood.js';
-import { forget, isLocked, type LockoutSubject } from '../lockout.js';
+import { forget, isLocked, type LockoutSubject, refuseDuringLock } from '../lockout.js';
 import { maskCard } from '../mask-card.js';
 import type { Credential } from '../model.js';
 import type { PinOutcome } from '../pin.js';
@@ -122,18 +122,24 @@ function refusedByLockout(
   floodLocked: boolean,
 ): boolean {
   const ids = credential ? { holderId: credential.holderId, credentialId: credential.id } : {};
-  const refuse = () => {
-    draft.record({ type: 'access.denied', data: { reason: 'locked_out', card: masked, ...ids } });
+  // The first badge a lockout refuses is recorded; the others are counted in its
+  // `lockout.ended` (or `lockout.cleared`), so injected frames cannot flood the outbox.
+  const refuse = (lock: LockoutSubject) => {
+    const refused = refuseDuringLock(draft.lockouts, lock);
+    draft.lockouts = refused.book;
+    if (refused.first) {
+      draft.record({ type: 'access.denied', data: { reason: 'locked_out', card: masked, ...ids } });
+    }
     draft.effects.push({ kind: 'signal', signal: 'denied' });
     return true;
   };
-  if (credential && isLocked(draft.lockouts, subject, draft.now)) return refuse();
+  if (credential && isLocked(draft.lockouts, subject, draft.now)) return refuse(subject);
   if (floodLocked && !credential && draft.cardFlood) {
     draft.cardFlood = floodCardSeen(draft.cardFlood, draft.now, true);
     draft.effects.push({ kind: 'signal', signal: 'denied' });
     return true;
   }
-  if (floodLocked && credential?.hasPin !== true) return refuse();
+  if (floodLocked && credential?.hasPin !== true) return refuse({ kind: 'reader' });
   return false;
 }
 

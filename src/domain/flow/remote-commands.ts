@@ -1,9 +1,9 @@
 import type { EmergencyReleases, EmergencySource } from '../cabinet-state.js';
 import { underEmergency } from '../door-watch.js';
 import type { Actor } from '../events.js';
-import { clearLock, type LockoutSubject, subjectKey } from '../lockout.js';
+import { clearLock, type LockoutSubject } from '../lockout.js';
 import { decideRemote } from './access-checks.js';
-import { lockoutRef } from './lockouts.js';
+import { liftedRef } from './lockouts.js';
 import type { StepDraft } from './step-draft.js';
 
 // The central server's commands, once verified (src/remote-commands/), and the fire-alarm
@@ -116,9 +116,8 @@ export function lockdownEnd(draft: StepDraft, commandId: string): void {
 
 /** A custodian lifts a lockout early; the escalation level stays, so the next one is longer. */
 export function clearLockout(draft: StepDraft, actor: Actor, subject: LockoutSubject): void {
-  const known = draft.lockouts[subjectKey(subject)]?.subject ?? subject;
-  const next = clearLock(draft.lockouts, subject);
-  if (next === draft.lockouts) return;
-  draft.lockouts = next;
-  draft.record({ type: 'lockout.cleared', data: { ...lockoutRef(known), actor } });
+  const { book, lifted } = clearLock(draft.lockouts, subject);
+  if (!lifted) return;
+  draft.lockouts = book;
+  draft.record({ type: 'lockout.cleared', data: { ...liftedRef(draft, lifted), actor } });
 }
