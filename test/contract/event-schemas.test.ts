@@ -204,7 +204,8 @@ function policyEvents(): void {
   });
   send(alice, pin('duress'), { kind: 'reason_code', code: '42' }); // requested, withheld
   send(alice); // refused: self_authorisation
-  send({ kind: 'badge', card: DEMO_CARDS.bob }); // given, then granted with authorisers
+  const bob = { kind: 'badge', card: DEMO_CARDS.bob } as const;
+  send(bob, bob); // tapped twice to confirm: given, then granted with authorisers
   send(door(true), door(false));
   send(alice, pin('ok'), { kind: 'reason_code', code: '42' });
   clock.advance(61_000);
