@@ -20,7 +20,12 @@ export type FlowDenialReason =
   /** The holder has an overdue key and may take no other. */
   | 'overdue_key'
   /** The holder already has as many keys out as allowed. */
-  | 'loan_limit';
+  | 'loan_limit'
+  /**
+   * A `release` command for a key whose tier asks for a PIN, a reason code or authorisers:
+   * only people at the cabinet can give those, so the key is taken with a badge there.
+   */
+  | 'presence_required';
 
 /**
  * Denials the shell decides: `storage` when the database cannot record the step (a release
@@ -47,6 +52,7 @@ const NOT_COUNTED: ReadonlySet<BadgeDenialReason> = new Set<BadgeDenialReason>([
   'entry_cancelled',
   'overdue_key',
   'loan_limit',
+  'presence_required',
   'storage',
 ]);
 

@@ -400,6 +400,7 @@ const DENIAL_REASONS: Exactly<BadgeDenialReason> = {
   reason_code_refused: true,
   overdue_key: true,
   loan_limit: true,
+  presence_required: true,
   storage: true,
 };
 const ALARM_TYPES: Exactly<AlarmType> = {

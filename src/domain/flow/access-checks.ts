@@ -5,10 +5,11 @@ import {
   decideRemoteRelease,
   type RemoteReleaseDecision,
 } from '../access-decision.js';
-import type { PendingBadge } from '../cabinet-state.js';
+import { type PendingBadge, policySettings } from '../cabinet-state.js';
+import { openLoan, takeRefusal } from '../loans.js';
 import { type Requirements, requirementsFor } from '../key-tiers.js';
 import { isLocked } from '../lockout.js';
-import type { Credential, Holder } from '../model.js';
+import type { Credential, Holder, Loan } from '../model.js';
 import { policyInputsOf } from '../policy/policy-inputs.js';
 import type { StepDraft } from './step-draft.js';
 
@@ -65,6 +66,36 @@ const COVERAGE_ONLY: ReadonlySet<string> = new Set([
   'permission_not_yet_valid',
   'key_unavailable',
 ]);
+
+/** The loan rules for taking keys now: the holder's limit on keys out, and what refuses them. */
+export interface TakeCheck {
+  /** The holder's limit on keys out, as the session keeps it; empty for none. */
+  limit: { maxKeysOut?: number };
+  refusal: 'overdue_key' | 'loan_limit' | null;
+}
+
+/**
+ * Whether the holder may take keys now under the loan rules (maximum keys out, an overdue key
+ * blocking others), whoever asks: a badge at the cabinet or the central server's `release`.
+ */
+export function takeCheck(
+  draft: StepDraft,
+  holder: Holder,
+  loans: readonly Loan[],
+  slots: readonly number[],
+): TakeCheck {
+  const policy = policySettings(draft.ctx.settings);
+  const maxKeysOut = holder.maxKeysOut ?? policy.maxKeysOut;
+  const limit = maxKeysOut === undefined ? {} : { maxKeysOut };
+  const refusal =
+    slots.length === 0
+      ? null
+      : takeRefusal(loans.map(openLoan), draft.ctx.clock.wallMs(), {
+          ...limit,
+          overdueBlocksTaking: policy.overdueBlocksTaking,
+        });
+  return { limit, refusal };
+}
 
 /** What the keys in these slots ask beyond a badge, by their tiers (src/domain/key-tiers.ts). */
 export interface TierDemands {

@@ -3,13 +3,12 @@ import { countsTowardsLockout, type BadgeDenialReason } from '../denial-reason.j
 import { authorisationExpired, startAuthorisation } from '../dual-authorisation.js';
 import type { AccessDecision } from '../access-decision.js';
 import type { NewEvent } from '../events.js';
-import { openLoan, takeRefusal } from '../loans.js';
 import { floodCardSeen } from '../card-flood.js';
 import { forget, isLocked, type LockoutSubject, refuseDuringLock } from '../lockout.js';
 import { maskCard } from '../mask-card.js';
 import type { Credential } from '../model.js';
 import type { PinOutcome } from '../pin.js';
-import { decideBadge, tierDemands } from './access-checks.js';
+import { decideBadge, takeCheck, tierDemands } from './access-checks.js';
 import { authoriserBadge } from './authorisers.js';
 import { countDenial } from './lockouts.js';
 import type { StepDraft } from './step-draft.js';
@@ -53,17 +52,9 @@ export function badge(draft: StepDraft, card: string): void {
   const succeeded = () => (draft.lockouts = forget(draft.lockouts, subject));
   const slots = draft.releasable(decision.slots, holder.id);
   const policy = policySettings(draft.ctx.settings);
-  const maxKeysOut = holder.maxKeysOut ?? policy.maxKeysOut;
-  const limit = maxKeysOut === undefined ? {} : { maxKeysOut };
+  const { limit, refusal } = takeCheck(draft, holder, loans, slots);
   const ref = { holderId: holder.id, holderName: holder.name };
   const badgeRef = { ...ref, credentialId: decision.credentialId, card: masked };
-  const refusal =
-    slots.length === 0
-      ? null
-      : takeRefusal(loans.map(openLoan), draft.ctx.clock.wallMs(), {
-          ...limit,
-          overdueBlocksTaking: policy.overdueBlocksTaking,
-        });
   if (refusal) {
     // Returning stays possible: a holder with keys out gets the door, and nothing to take.
     if (loans.length === 0) {
