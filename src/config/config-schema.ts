@@ -244,6 +244,16 @@ export const ConfigSchema = Type.Object(
           maximum: 10080,
           default: 60,
         }),
+        maxWrongPins: Type.Integer({
+          title: 'Wrong PINs before a hard lock',
+          description:
+            'Wrong PINs in a row after which a card is refused until a custodian resets it ' +
+            '(keywarden pin reset). Kept in the database: neither time nor a restart forgets ' +
+            'it; the right PIN starts the count again.',
+          minimum: 1,
+          maximum: 100,
+          default: 5,
+        }),
       },
     ),
     policy: section('Access policy', 'Loan rules, PIN entry and the two- and three-person rule.', {

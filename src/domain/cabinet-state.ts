@@ -98,6 +98,8 @@ export interface PendingBadge {
   expiresAt: number;
   keysOut: number;
   maxKeysOut?: number;
+  /** The credential's wrong PINs in a row when it badged (`Credential.wrongPins`). */
+  wrongPins: number;
 }
 
 /** The loan counts a session opened for a waiting badge starts with. */

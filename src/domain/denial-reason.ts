@@ -9,6 +9,8 @@ export type FlowDenialReason =
   | 'locked_out'
   /** The PIN typed after the badge was wrong. */
   | 'wrong_pin'
+  /** Too many wrong PINs in a row: refused until a custodian resets the count. */
+  | 'pin_locked'
   /** A PIN is required (credential or key tier) and none is set for this credential. */
   | 'pin_not_set'
   /** The PIN or reason code did not come in time. */

@@ -128,6 +128,19 @@ export type NewEvent =
     }
   /** The duress PIN: the cabinet granted as usual; nothing at the cabinet shows this alarm. */
   | { type: 'alarm.duress'; data: HolderRef & { credentialId: number } }
+  /**
+   * The credential reached the configured number of wrong PINs in a row (`wrongPins`): every
+   * badge of it is refused (`pin_locked`) until a custodian resets it (`pin.reset`).
+   */
+  | { type: 'pin.locked'; data: { credentialId: number; holderId: number; wrongPins: number } }
+  /**
+   * The count of wrong PINs in a row went back to 0: the right PIN was typed (no `actor`), or a
+   * custodian reset it (`actor`), which also ends a `pin.locked`. `wrongPins`: the count before.
+   */
+  | {
+      type: 'pin.reset';
+      data: { credentialId: number; holderId: number; wrongPins: number; actor?: Actor };
+    }
   /** A validity window ended: from `until` the record opens nothing. */
   | {
       type: 'validity.expired';

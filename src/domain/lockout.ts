@@ -27,6 +27,13 @@ export interface LockoutSettings {
   maxLockMs: number;
   /** A subject with no lockout for this long starts again from the first level. */
   forgetAfterMs: number;
+  /**
+   * Wrong PINs in a row after which a credential is refused until a custodian resets it. The
+   * window's lockouts above slow a guesser down; they forget, and a guesser paced outside the
+   * window never meets them. This count does not forget: it is kept in the database and only
+   * the right PIN or a custodian puts it back to 0 (src/domain/flow/pin-failures.ts).
+   */
+  maxWrongPins: number;
 }
 
 export const DEFAULT_LOCKOUT: LockoutSettings = {
@@ -37,6 +44,7 @@ export const DEFAULT_LOCKOUT: LockoutSettings = {
   ],
   maxLockMs: 15 * 60_000,
   forgetAfterMs: 60 * 60_000,
+  maxWrongPins: 5,
 };
 
 /** `holderId` only names the credential's holder in events; the credential is what is counted. */

@@ -11,6 +11,7 @@ import type { PinOutcome } from '../pin.js';
 import { decideBadge, takeCheck, tierDemands } from './access-checks.js';
 import { authoriserBadge } from './authorisers.js';
 import { countDenial } from './lockouts.js';
+import { refusedForWrongPins, rightPinTyped, wrongPinCounted } from './pin-failures.js';
 import type { StepDraft } from './step-draft.js';
 
 // A badge at the reader and what the keypad adds to it: the policy's decision, then the PIN,
@@ -40,6 +41,7 @@ export function badge(draft: StepDraft, card: string): void {
   // While the reader is locked by a flood of unknown cards, only a card with a PIN gets in.
   const floodLocked = isLocked(draft.lockouts, { kind: 'reader' }, draft.now);
   if (refusedByLockout(draft, credential, subject, masked, floodLocked)) return;
+  if (refusedForWrongPins(draft, credential, masked)) return;
   // Read once: the decision counts them, the take rules below look at their due times.
   const loans = holder ? directory.openLoansOf(holder.id) : [];
   const decision = decideBadge(draft, credential, holder, loans.length);
@@ -94,6 +96,7 @@ export function badge(draft: StepDraft, card: string): void {
     expiresAt: draft.now + policy.entryMs,
     keysOut: loans.length,
     ...limit,
+    wrongPins: credential?.wrongPins ?? 0,
   };
   if (draft.pending.stage === 'authorisers') proceed(draft, draft.pending);
   else draft.effects.push({ kind: 'signal', signal: 'awaiting_entry' });
@@ -159,11 +162,14 @@ export function pinEntered(draft: StepDraft, credentialId: number, outcome: PinO
     abandonPending(draft, 'entry_timeout');
     return;
   }
+  const ids = { credentialId, holderId: pending.holderId };
   if (outcome === 'wrong') {
     abandonPending(draft, 'wrong_pin');
-    countDenial(draft, { kind: 'credential', credentialId, holderId: pending.holderId });
+    wrongPinCounted(draft, ids, pending.wrongPins);
+    countDenial(draft, { kind: 'credential', ...ids });
     return;
   }
+  rightPinTyped(draft, ids, pending.wrongPins);
   if (outcome === 'duress') {
     // Silent: recorded for the central server; nothing at the cabinet differs from a grant.
     const { holderId, holderName } = pending;
