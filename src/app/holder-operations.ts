@@ -2,6 +2,7 @@ import * as credentials from '../store/custodian/credentials.js';
 import * as holders from '../store/custodian/holders.js';
 import * as pins from '../store/custodian/pins.js';
 import * as pinFailures from '../store/custodian/pin-failures.js';
+import { pinPepperOf } from '../store/pin-pepper.js';
 import type { ChangeScope } from '../store/custodian/scope.js';
 import { bound } from './bound.js';
 import { checkedInput } from './checked-input.js';
@@ -65,7 +66,8 @@ export function holderOperations(s: ChangeScope) {
         required?: boolean,
       ): Promise<void> => {
         checkPinFormat(pin);
-        await checkNewPin(pins.pinRow(s, credentialId), credentialId, kind, pin);
+        const stored = pins.pinRow(s, credentialId);
+        await checkNewPin(stored, credentialId, kind, pin, pinPepperOf(s.db));
         return pins.setPin(s, credentialId, kind, pin, required);
       },
       setRequired: (credentialId: number, required: boolean) => {

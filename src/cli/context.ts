@@ -53,7 +53,12 @@ export function openCustodian(
     throw new Error(`${config.database}: no database yet (start the daemon or add a holder first)`);
   }
   const opened = openCustodianApp(
-    { database: config.database, cabinetId: config.cabinetId, slotCount: profile.slotCount },
+    {
+      database: config.database,
+      cabinetId: config.cabinetId,
+      slotCount: profile.slotCount,
+      pinPepperFile: config.pins.pepperFile,
+    },
     custodianActor(args),
   );
   return { config, profile, app: opened.app, close: () => opened.close() };

@@ -256,6 +256,20 @@ export const ConfigSchema = Type.Object(
         }),
       },
     ),
+    pins: section('PINs', 'How the PINs typed at the keypad are kept.', {
+      pepperFile: Type.Optional(
+        Type.String({
+          title: 'PIN pepper file',
+          description:
+            'A secret (32 random bytes, mode 0600) mixed into every PIN before it is hashed, ' +
+            'kept out of the database so that a copy of it reveals no PIN. Made at the first ' +
+            'start if absent; back it up with the config: lost, every PIN must be set again. ' +
+            "Unset: 'pin-pepper' beside the database.",
+          minLength: 1,
+          examples: ['/etc/keywarden/pin-pepper'],
+        }),
+      ),
+    }),
     policy: section('Access policy', 'Loan rules, PIN entry and the two- and three-person rule.', {
       maxKeysOut: NullableInteger({
         title: 'Keys out per holder',

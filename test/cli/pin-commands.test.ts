@@ -3,7 +3,10 @@ import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SecretInput } from '../../src/cli/read-secret.js';
 import { SecretReader } from '../../src/cli/read-secret.js';
+import { statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { checkPin } from '../../src/store/pin-hash.js';
+import { loadPinPepper } from '../../src/store/pin-pepper.js';
 import { CAROL, cliCabinet } from '../support/custodian-cabinet.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -31,11 +34,16 @@ describe('pin set and set-duress', () => {
     expect(await pin('9999\n9999\n', 'pin', 'set-duress', '1')).toMatchObject({ code: 0 });
     const stored = hashes();
     expect(stored.pin_required).toBe(1);
-    expect(stored.pin_hash).toMatch(/^scrypt\$/);
+    // Peppered: the database alone verifies nothing; with the pepper file beside it, it does.
+    expect(stored.pin_hash).toMatch(/^scrypt-hmac\$/);
+    const pepperFile = join(dirname(cab.database), 'pin-pepper');
+    expect(statSync(pepperFile).mode & 0o777).toBe(0o600);
+    const pepper = loadPinPepper(pepperFile);
     const both = { pin: stored.pin_hash!, duress: stored.duress_pin_hash };
-    expect(await checkPin('4821', both)).toBe('ok');
-    expect(await checkPin('9999', both)).toBe('duress');
-    expect(await checkPin('1111', both)).toBe('wrong');
+    expect(await checkPin('4821', both)).toBe('wrong');
+    expect(await checkPin('4821', { ...both, pepper })).toBe('ok');
+    expect(await checkPin('9999', { ...both, pepper })).toBe('duress');
+    expect(await checkPin('1111', { ...both, pepper })).toBe('wrong');
 
     const events = cab.events().filter((e) => e.type === 'policy.changed');
     expect(events.map((e) => e.data)).toEqual([
