@@ -10,3 +10,9 @@ CREATE TABLE pin_failures (
   wrong_pins    INTEGER NOT NULL CHECK (wrong_pins >= 1),
   last_at       TEXT    NOT NULL  -- ISO 8601 UTC of the latest wrong PIN
 );
+
+-- The lockouts in force outlive a restart too: the daemon restores them at start from their
+-- events (src/store/lockout-restore.ts). This index keeps that read, and `lockout list`, from
+-- scanning the whole event log.
+CREATE INDEX events_lockouts ON events(seq)
+  WHERE type IN ('lockout.started', 'lockout.ended', 'lockout.cleared');

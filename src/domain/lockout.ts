@@ -185,6 +185,36 @@ export function clearLock(
   return { book: { ...book, [key]: next }, lifted };
 }
 
+/** A lockout in force when the daemon stopped, as the event log remembers it. */
+export interface RememberedLock {
+  subject: LockoutSubject;
+  /** Its level (1 for a subject's first lockout): the next one is longer, as before. */
+  level: number;
+  /** What is left of it now. */
+  remainingMs: number;
+}
+
+/**
+ * The book at start, with the lockouts the event log says are still in force: a restart (a
+ * crash, a power cut, someone pulling the plug) must not lift them early. Their remaining time
+ * counts on this run's monotonic clock from `nowMs`.
+ */
+export function restoreLocks(remembered: readonly RememberedLock[], nowMs: number): LockoutBook {
+  const book: Record<string, LockoutEntry> = {};
+  for (const lock of remembered) {
+    if (lock.remainingMs <= 0) continue;
+    book[subjectKey(lock.subject)] = {
+      subject: lock.subject,
+      denials: [],
+      lockouts: lock.level,
+      lockedUntil: nowMs + lock.remainingMs,
+      lastLockedAt: nowMs,
+      refused: 0,
+    };
+  }
+  return book;
+}
+
 /** Lockouts whose period is over at `nowMs`, and the book with them lifted. */
 export function expireLocks(
   book: LockoutBook,
