@@ -5,7 +5,7 @@ import {
   decideRemoteRelease,
   type RemoteReleaseDecision,
 } from '../access-decision.js';
-import { type PendingBadge, policySettings } from '../cabinet-state.js';
+import { lockoutSettings, type PendingBadge, policySettings } from '../cabinet-state.js';
 import { openLoan, takeRefusal } from '../loans.js';
 import { type Requirements, requirementsFor } from '../key-tiers.js';
 import { isLocked } from '../lockout.js';
@@ -39,7 +39,8 @@ export function decideRemote(
 }
 
 /**
- * Who may be a second person: someone the policy admits now (valid, enabled, not locked out)
+ * Who may be a second person: someone the policy admits now (valid, enabled, not locked out,
+ * not refused for wrong PINs in a row)
  * who either belongs to the groups the tier names or, when it names none, may take these
  * keys themselves.
  */
@@ -51,6 +52,7 @@ export function admitsAuthoriser(
 ): boolean {
   const subject = { kind: 'credential', credentialId: credential.id, holderId: holder.id } as const;
   if (isLocked(draft.lockouts, subject, draft.now)) return false;
+  if ((credential.wrongPins ?? 0) >= lockoutSettings(draft.ctx.settings).maxWrongPins) return false;
   const decision = decideBadge(draft, credential, holder, 0);
   if (pending.requirements.authoriserGroupIds.length > 0) {
     return decision.granted || COVERAGE_ONLY.has(decision.reason);

@@ -168,6 +168,17 @@ it("a passer-by's single tap during the window authorises nothing, nor do two ca
   expect(s.state.slots[0]?.release).toBeNull();
 });
 
+it('a card locked for wrong PINs in a row cannot authorise', () => {
+  const s = masterKey();
+  s.directory.credentials.find((c) => c.id === 30)!.wrongPins = 5;
+  s.send({ kind: 'badge', card: ALICE_CARD });
+  s.send({ kind: 'badge', card: CAROL_CARD });
+  expect(s.events.at(-1)).toMatchObject({
+    type: 'authorisation.refused',
+    data: { reason: 'not_authorised', authoriserId: 3 },
+  });
+});
+
 it('a reason code, when the tier asks for one, comes before anything is released', () => {
   const s = masterKey({ authorisers: 0, reasonCode: true });
   s.directory.reasonCodes = ['42'];
