@@ -264,9 +264,9 @@ export type NewEvent =
       data: LockoutRef & { attempts: number; level: number; durationSeconds: number };
     }
   /**
-   * `refusedCards`: the badges the lockout refused without recording them (only its first is
-   * recorded), and for the reader the unknown cards of a flood (src/domain/card-flood.ts):
-   * counted, so injected frames cannot flood the event log.
+   * `refusedCards`: the badges the lockout refused without recording them (only each known
+   * card's first refusal is recorded), and for the reader the unknown cards of a flood
+   * (src/domain/card-flood.ts): counted, so injected frames cannot flood the event log.
    */
   | { type: 'lockout.ended'; data: LockoutRef & { refusedCards?: number } }
   | { type: 'lockout.cleared'; data: LockoutRef & { actor: Actor; refusedCards?: number } }

@@ -62,10 +62,12 @@ export interface LockoutEntry {
   /** Monotonic ms the last lockout started (for `forgetAfterMs`). */
   lastLockedAt: number | null;
   /**
-   * Badges refused during the current lockout beyond the first: counted, not recorded one by
-   * one, so frames injected on the reader's wire cannot flood the event log and the outbox.
+   * Badges refused during the current lockout and not recorded: counted, so frames injected on
+   * the reader's wire cannot flood the event log and the outbox.
    */
   refused: number;
+  /** The credentials whose first refusal in the current lockout was recorded. */
+  recorded: readonly number[];
 }
 
 /** Every subject with something to remember, by `subjectKey`. Plain data, replaced by each step. */
@@ -122,6 +124,7 @@ export function countDenial(
       lockedUntil: null,
       lastLockedAt: forgiven ? null : (previous?.lastLockedAt ?? null),
       refused: 0,
+      recorded: [],
     };
     return { locked: false, book: { ...book, [key]: entry } };
   }
@@ -132,6 +135,7 @@ export function countDenial(
     lockedUntil: nowMs + lockMs,
     lastLockedAt: nowMs,
     refused: 0,
+    recorded: [],
   };
   return {
     locked: true,
@@ -151,22 +155,35 @@ export function forget(book: LockoutBook, subject: LockoutSubject): LockoutBook 
 }
 
 /**
- * A badge refused by the subject's lockout. Only the first of a lockout is to be recorded (the
- * central server sees someone tried); the others are counted, and the count is reported when
- * the lockout ends or is cleared (`LiftedLock.refused`).
+ * A known card refused by a lockout in force (its own, or the reader's). Only each card's first
+ * refusal in a lockout is to be recorded (the central server sees who tried); repeats are
+ * counted, and the count is reported when the lockout ends or is cleared
+ * (`LiftedLock.refused`). So a stream of injected frames costs one event per card enrolled at
+ * most, not one per frame.
  */
 export function refuseDuringLock(
   book: LockoutBook,
-  subject: LockoutSubject,
-): { book: LockoutBook; first: boolean } {
-  const key = subjectKey(subject);
+  lock: LockoutSubject,
+  credentialId: number,
+): { book: LockoutBook; record: boolean } {
+  const key = subjectKey(lock);
   const entry = book[key];
-  if (!entry) return { book, first: true };
-  const first = entry.refused === 0;
-  return { book: { ...book, [key]: { ...entry, refused: entry.refused + 1 } }, first };
+  if (!entry) return { book, record: true };
+  if (!entry.recorded.includes(credentialId)) {
+    const recorded = [...entry.recorded, credentialId];
+    return { book: { ...book, [key]: { ...entry, recorded } }, record: true };
+  }
+  return { book: { ...book, [key]: { ...entry, refused: entry.refused + 1 } }, record: false };
 }
 
-/** A lockout lifted, with the badges it refused beyond the first (not recorded one by one). */
+/** An unknown card refused by the reader's lockout: counted with it, never recorded. */
+export function countRefusedUnknown(book: LockoutBook): LockoutBook {
+  const entry = book[subjectKey({ kind: 'reader' })];
+  if (!entry) return book;
+  return { ...book, reader: { ...entry, refused: entry.refused + 1 } };
+}
+
+/** A lockout lifted, with the badges it refused without recording them. */
 export interface LiftedLock {
   subject: LockoutSubject;
   refused: number;
@@ -180,8 +197,8 @@ export function clearLock(
   const key = subjectKey(subject);
   const entry = book[key];
   if (!entry || entry.lockedUntil === null) return { book, lifted: null };
-  const next = { ...entry, lockedUntil: null, denials: [], refused: 0 };
-  const lifted = { subject: entry.subject, refused: Math.max(0, entry.refused - 1) };
+  const next = { ...entry, lockedUntil: null, denials: [], refused: 0, recorded: [] };
+  const lifted = { subject: entry.subject, refused: entry.refused };
   return { book: { ...book, [key]: next }, lifted };
 }
 
@@ -210,6 +227,7 @@ export function restoreLocks(remembered: readonly RememberedLock[], nowMs: numbe
       lockedUntil: nowMs + lock.remainingMs,
       lastLockedAt: nowMs,
       refused: 0,
+      recorded: [],
     };
   }
   return book;
@@ -225,8 +243,8 @@ export function expireLocks(
   for (const [key, entry] of Object.entries(book)) {
     if (entry.lockedUntil === null || nowMs < entry.lockedUntil) continue;
     next ??= { ...book };
-    next[key] = { ...entry, lockedUntil: null, refused: 0 };
-    ended.push({ subject: entry.subject, refused: Math.max(0, entry.refused - 1) });
+    next[key] = { ...entry, lockedUntil: null, refused: 0, recorded: [] };
+    ended.push({ subject: entry.subject, refused: entry.refused });
   }
   return { book: next ?? book, ended };
 }

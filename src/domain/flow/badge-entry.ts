@@ -4,7 +4,13 @@ import { authorisationExpired, startAuthorisation } from '../dual-authorisation.
 import type { AccessDecision } from '../access-decision.js';
 import type { NewEvent } from '../events.js';
 import { floodCardSeen } from '../card-flood.js';
-import { forget, isLocked, type LockoutSubject, refuseDuringLock } from '../lockout.js';
+import {
+  countRefusedUnknown,
+  forget,
+  isLocked,
+  type LockoutSubject,
+  refuseDuringLock,
+} from '../lockout.js';
 import { maskCard } from '../mask-card.js';
 import type { Credential } from '../model.js';
 import type { PinOutcome } from '../pin.js';
@@ -115,25 +121,33 @@ function refusedByLockout(
   masked: string,
   floodLocked: boolean,
 ): boolean {
-  const ids = credential ? { holderId: credential.holderId, credentialId: credential.id } : {};
-  // The first badge a lockout refuses is recorded; the others are counted in its
-  // `lockout.ended` (or `lockout.cleared`), so injected frames cannot flood the outbox.
-  const refuse = (lock: LockoutSubject) => {
-    const refused = refuseDuringLock(draft.lockouts, lock);
+  // Each card's first refusal in a lockout is recorded; its repeats are counted in the
+  // lockout's `lockout.ended` (or `lockout.cleared`), so injected frames cannot flood the outbox.
+  const refuse = (lock: LockoutSubject, known: Credential) => {
+    const refused = refuseDuringLock(draft.lockouts, lock, known.id);
     draft.lockouts = refused.book;
-    if (refused.first) {
+    if (refused.record) {
+      const ids = { holderId: known.holderId, credentialId: known.id };
       draft.record({ type: 'access.denied', data: { reason: 'locked_out', card: masked, ...ids } });
     }
     draft.effects.push({ kind: 'signal', signal: 'denied' });
     return true;
   };
-  if (credential && isLocked(draft.lockouts, subject, draft.now)) return refuse(subject);
+  if (credential && isLocked(draft.lockouts, subject, draft.now))
+    return refuse(subject, credential);
   if (floodLocked && !credential && draft.cardFlood) {
     draft.cardFlood = floodCardSeen(draft.cardFlood, draft.now, true);
     draft.effects.push({ kind: 'signal', signal: 'denied' });
     return true;
   }
-  if (floodLocked && credential?.hasPin !== true) return refuse({ kind: 'reader' });
+  if (floodLocked && credential?.hasPin !== true) {
+    if (credential) return refuse({ kind: 'reader' }, credential);
+    // An unknown card while the reader is locked but no flood is tracked (a lockout restored
+    // at start): refused, and counted with the lockout like the flood's.
+    draft.lockouts = countRefusedUnknown(draft.lockouts);
+    draft.effects.push({ kind: 'signal', signal: 'denied' });
+    return true;
+  }
   return false;
 }
 

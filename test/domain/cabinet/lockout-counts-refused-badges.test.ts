@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { ALICE_CARD, CabinetScenario } from '../../support/cabinet-scenario.js';
+import { ALICE_CARD, BOB_CARD, CabinetScenario } from '../../support/cabinet-scenario.js';
 
 /**
  * A locked-out card presented again and again (frames injected on the reader's wire) costs the
@@ -14,7 +14,7 @@ function lockedAlice(): CabinetScenario {
   return s;
 }
 
-it('a thousand badges during a lockout: the first recorded, the rest counted in lockout.ended', () => {
+it('a thousand badges during a lockout: each card first recorded, its repeats counted in lockout.ended', () => {
   const s = lockedAlice();
   for (let i = 0; i < 1_000; i++) {
     s.send({ kind: 'badge', card: ALICE_CARD });
@@ -46,5 +46,25 @@ it('a lockout cleared by a custodian reports its count too, and the next lockout
   expect(s.events.at(-1)).toEqual({
     type: 'lockout.ended',
     data: { subject: 'credential', credentialId: 10, holderId: 1 },
+  });
+});
+
+it("while unknown cards lock the reader, a card-only card's first refusal is recorded, its repeats counted", () => {
+  const s = new CabinetScenario();
+  for (const card of ['0000000001', '0000000002', '0000000003']) s.send({ kind: 'badge', card });
+  s.events.length = 0;
+  for (let i = 0; i < 100; i++) s.send({ kind: 'badge', card: BOB_CARD });
+  s.send({ kind: 'badge', card: '0000000004' });
+  expect(s.events).toEqual([
+    {
+      type: 'access.denied',
+      data: { reason: 'locked_out', card: '…CDEF', holderId: 2, credentialId: 20 },
+    },
+  ]);
+  s.advance(10_000);
+  // 99 repeats of Bob's card and one unknown card, none recorded.
+  expect(s.events.at(-1)).toEqual({
+    type: 'lockout.ended',
+    data: { subject: 'reader', refusedCards: 100 },
   });
 });
