@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import BetterSqlite3 from 'better-sqlite3';
 import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SecretInput } from '../../src/cli/read-secret.js';
@@ -117,6 +118,39 @@ describe('pin set and set-duress', () => {
       'credential 1 had no PIN; nothing changed',
     );
     expect((await cab.cli('pin', 'require', '1', 'maybe')).code).toBe(2);
+  });
+});
+
+describe('pin reset', () => {
+  it('forgets the wrong PINs in a row in the custodian’s name; nothing to forget changes nothing', async () => {
+    expect((await cab.cli('pin', 'reset', '1')).out).toBe(
+      'credential 1 had no wrong PIN to forget; nothing changed',
+    );
+    expect(cab.events().filter((e) => e.type === 'pin.reset')).toEqual([]);
+    // What the daemon's projection of three wrong PINs leaves (migration 010).
+    const db = new BetterSqlite3(cab.database);
+    db.prepare(
+      "INSERT INTO pin_failures (credential_id, wrong_pins, last_at) VALUES (1, 3, '2026-12-07T00:00:00Z')",
+    ).run();
+    db.close();
+    expect((await cab.cli('pin', 'reset', '1')).out).toBe(
+      'credential 1: 3 wrong PINs in a row forgotten; the card is no longer refused for them',
+    );
+    expect(
+      cab
+        .events()
+        .filter((e) => e.type === 'pin.reset')
+        .map((e) => e.data),
+    ).toEqual([
+      {
+        credentialId: 1,
+        holderId: 1,
+        wrongPins: 3,
+        actor: { kind: 'custodian', account: 'carol' },
+      },
+    ]);
+    expect(cab.rows('SELECT * FROM pin_failures')).toEqual([]);
+    expect((await cab.cli('pin', 'reset', '9')).code).not.toBe(0);
   });
 });
 
