@@ -77,6 +77,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'pins.set': change((a) => a.pins.set),
   'pins.setRequired': change((a) => a.pins.setRequired),
   'pins.clear': change((a) => a.pins.clear),
+  'pins.resetWrongPins': change((a) => a.pins.resetWrongPins),
   'keys.add': change((a) => a.keys.add),
   'keys.update': change((a) => a.keys.update),
   'keys.list': read((a) => a.keys.list),

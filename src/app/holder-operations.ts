@@ -1,6 +1,8 @@
 import * as credentials from '../store/custodian/credentials.js';
 import * as holders from '../store/custodian/holders.js';
 import * as pins from '../store/custodian/pins.js';
+import * as pinFailures from '../store/custodian/pin-failures.js';
+import { pinPepperOf } from '../store/pin-pepper.js';
 import type { ChangeScope } from '../store/custodian/scope.js';
 import { bound } from './bound.js';
 import { checkedInput } from './checked-input.js';
@@ -64,7 +66,8 @@ export function holderOperations(s: ChangeScope) {
         required?: boolean,
       ): Promise<void> => {
         checkPinFormat(pin);
-        await checkNewPin(pins.pinRow(s, credentialId), credentialId, kind, pin);
+        const stored = pins.pinRow(s, credentialId);
+        await checkNewPin(stored, credentialId, kind, pin, pinPepperOf(s.db));
         return pins.setPin(s, credentialId, kind, pin, required);
       },
       setRequired: (credentialId: number, required: boolean) => {
@@ -72,6 +75,10 @@ export function holderOperations(s: ChangeScope) {
         return pins.setPinRequired(s, credentialId, required);
       },
       clear: bound(s, pins.clearPin),
+      /** Wrong PINs in a row; at `lockout.maxWrongPins` the card is refused until reset. */
+      wrongPins: bound(s, pinFailures.wrongPins),
+      /** Ends a lock after too many wrong PINs (`pin.reset` in the actor's name); the count before. */
+      resetWrongPins: bound(s, pinFailures.resetWrongPins),
     },
   };
 }

@@ -11,7 +11,14 @@ import { openCustodianApp } from './open-custodian-app.js';
  * their changes are recorded under their own account.
  */
 export function localCustodian(
-  cabinet: { database: string; cabinetId: string; slotCount: number; reader: ImportCabinet },
+  cabinet: {
+    database: string;
+    cabinetId: string;
+    slotCount: number;
+    /** config `pins.pepperFile`: unset, beside the database. */
+    pinPepperFile?: string | undefined;
+    reader: ImportCabinet;
+  },
   account: CustodianAccount,
 ): { client: CustodianClient; close(): void } {
   const opened = openCustodianApp(cabinet, { kind: 'custodian', account: account.account });

@@ -1,6 +1,6 @@
 import { KeywardenError } from '../errors.js';
 import type { PinRow } from '../store/custodian/pins.js';
-import { verifyPin } from '../store/pin-hash.js';
+import { verifyPin, type PinPepper } from '../store/pin-hash.js';
 
 const PIN_PATTERN = /^\d{4,12}$/;
 
@@ -19,12 +19,13 @@ export async function checkNewPin(
   credentialId: number,
   kind: 'pin' | 'duress',
   pin: string,
+  pepper: PinPepper,
 ): Promise<void> {
   const other = kind === 'pin' ? stored.duress_pin_hash : stored.pin_hash;
   if (kind === 'duress' && other === null) {
     throw new KeywardenError('CONFLICT', `credential ${credentialId} has no PIN yet: set it first`);
   }
-  if (other !== null && (await verifyPin(pin, other))) {
+  if (other !== null && (await verifyPin(pin, other, pepper))) {
     throw new KeywardenError(
       'USAGE',
       `the ${kind === 'pin' ? 'PIN' : 'duress PIN'} must differ from the ${kind === 'pin' ? 'duress PIN' : 'PIN'}; nothing changed`,

@@ -101,6 +101,7 @@ function openHere(
       database: config.database,
       cabinetId: config.cabinetId,
       slotCount: profile.slotCount,
+      pinPepperFile: config.pins.pepperFile,
       reader: { cardRefusal: (card) => readerRefusal(card, badge) },
     },
     localAccount(config),

@@ -254,8 +254,32 @@ export const ConfigSchema = Type.Object(
           maximum: 10080,
           default: 60,
         }),
+        maxWrongPins: Type.Integer({
+          title: 'Wrong PINs before a hard lock',
+          description:
+            'Wrong PINs in a row after which a card is refused until a custodian resets it ' +
+            '(keywarden pin reset). Kept in the database: neither time nor a restart forgets ' +
+            'it; the right PIN starts the count again.',
+          minimum: 1,
+          maximum: 100,
+          default: 5,
+        }),
       },
     ),
+    pins: section('PINs', 'How the PINs typed at the keypad are kept.', {
+      pepperFile: Type.Optional(
+        Type.String({
+          title: 'PIN pepper file',
+          description:
+            'A secret (32 random bytes, mode 0600) mixed into every PIN before it is hashed, ' +
+            'kept out of the database so that a copy of it reveals no PIN. Made at the first ' +
+            'start if absent; back it up with the config: lost, every PIN must be set again. ' +
+            "Unset: 'pin-pepper' beside the database.",
+          minLength: 1,
+          examples: ['/etc/keywarden/pin-pepper'],
+        }),
+      ),
+    }),
     policy: section('Access policy', 'Loan rules, PIN entry and the two- and three-person rule.', {
       maxKeysOut: NullableInteger({
         title: 'Keys out per holder',

@@ -22,5 +22,6 @@ export function lockoutSettingsOf(config: KeywardenConfig): LockoutSettings {
     levels: lockout.levels.map((l) => ({ attempts: l.attempts, lockMs: l.lockSeconds * 1000 })),
     maxLockMs: lockout.maxLockMinutes * 60_000,
     forgetAfterMs: lockout.forgetAfterMinutes * 60_000,
+    maxWrongPins: lockout.maxWrongPins,
   };
 }

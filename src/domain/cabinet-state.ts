@@ -98,6 +98,8 @@ export interface PendingBadge {
   expiresAt: number;
   keysOut: number;
   maxKeysOut?: number;
+  /** The credential's wrong PINs in a row when it badged (`Credential.wrongPins`). */
+  wrongPins: number;
 }
 
 /** The loan counts a session opened for a waiting badge starts with. */
@@ -253,11 +255,15 @@ export function policySettings(settings: CabinetSettings): PolicySettings {
   return settings.policy ?? DEFAULT_POLICY;
 }
 
-/** The state at start: everything locked; a lockdown the store remembers stays in force. */
+/**
+ * The state at start: everything locked; a lockdown and the lockouts the store remembers stay
+ * in force.
+ */
 export function initialCabinetState(
   slotCount: number,
   lockdown: Lockdown | null = null,
   expiriesUntil: number | null = null,
+  lockouts: LockoutBook = {},
 ): CabinetState {
   return {
     slots: Array.from({ length: slotCount }, () => ({ occupied: false, tag: null, release: null })),
@@ -266,7 +272,7 @@ export function initialCabinetState(
     alarms: [],
     emergency: null,
     lockdown,
-    lockouts: {},
+    lockouts,
     cardFlood: null,
     pending: null,
     overdue: {},

@@ -9,6 +9,8 @@ export type FlowDenialReason =
   | 'locked_out'
   /** The PIN typed after the badge was wrong. */
   | 'wrong_pin'
+  /** Too many wrong PINs in a row: refused until a custodian resets the count. */
+  | 'pin_locked'
   /** A PIN is required (credential or key tier) and none is set for this credential. */
   | 'pin_not_set'
   /** The PIN or reason code did not come in time. */
@@ -20,7 +22,12 @@ export type FlowDenialReason =
   /** The holder has an overdue key and may take no other. */
   | 'overdue_key'
   /** The holder already has as many keys out as allowed. */
-  | 'loan_limit';
+  | 'loan_limit'
+  /**
+   * A `release` command for a key whose tier asks for a PIN, a reason code or authorisers:
+   * only people at the cabinet can give those, so the key is taken with a badge there.
+   */
+  | 'presence_required';
 
 /**
  * Denials the shell decides: `storage` when the database cannot record the step (a release
@@ -47,6 +54,7 @@ const NOT_COUNTED: ReadonlySet<BadgeDenialReason> = new Set<BadgeDenialReason>([
   'entry_cancelled',
   'overdue_key',
   'loan_limit',
+  'presence_required',
   'storage',
 ]);
 

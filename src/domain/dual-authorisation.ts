@@ -15,12 +15,20 @@ export interface PendingAuthorisation {
   groupIds: number[];
   /** Holders who have authorised so far, in badge order. */
   authorisers: number[];
+  /**
+   * The credential whose first tap was accepted and whose second tap, the confirmation, is
+   * awaited; null when none is. A badge counts only when tapped twice in a row (see
+   * `offerAuthoriser`).
+   */
+  confirming: number | null;
   /** Monotonic ms after which the request lapses. */
   expiresAt: number;
 }
 
 export interface Authoriser {
   holderId: number;
+  /** The badge presented: the confirming second tap must be of the same card. */
+  credentialId: number;
   groupIds: readonly number[];
   /** Whether the policy admits this holder at all now (enabled, valid, not locked out …). */
   admitted: boolean;
@@ -36,12 +44,14 @@ export type AuthorisationRefusal =
   | 'authorisation_expired';
 
 export type AuthoriserOutcome =
+  /** The first tap of an eligible authoriser: it counts once the same card is tapped again. */
+  | { kind: 'confirm'; pending: PendingAuthorisation }
   | { kind: 'waiting'; pending: PendingAuthorisation }
   | { kind: 'complete'; pending: PendingAuthorisation }
   | { kind: 'refused'; reason: AuthorisationRefusal };
 
 export function startAuthorisation(
-  request: Omit<PendingAuthorisation, 'authorisers' | 'expiresAt'>,
+  request: Omit<PendingAuthorisation, 'authorisers' | 'confirming' | 'expiresAt'>,
   nowMs: number,
   windowMs: number,
 ): PendingAuthorisation {
@@ -50,6 +60,7 @@ export function startAuthorisation(
     groupIds: [...request.groupIds],
     slots: [...request.slots],
     authorisers: [],
+    confirming: null,
     expiresAt: nowMs + windowMs,
   };
 }
@@ -59,6 +70,14 @@ export function authorisationExpired(pending: PendingAuthorisation, nowMs: numbe
   return nowMs >= pending.expiresAt;
 }
 
+/**
+ * A badge offered as an authoriser. Eligibility is decided at every tap, but an eligible badge
+ * counts only at its second tap in a row: a card that merely passes the reader during the
+ * window (a holder walking by, a wallet against the cabinet) must not authorise anything. The
+ * reader's debouncer makes a card held still one presentation, so the second tap is a
+ * deliberate act: away from the reader and back. Any other card in between, refused or not,
+ * starts the confirmation over (the flow clears `confirming` on a refusal).
+ */
 export function offerAuthoriser(
   pending: PendingAuthorisation,
   authoriser: Authoriser,
@@ -77,7 +96,14 @@ export function offerAuthoriser(
   if (!pending.groupIds.every((g) => authoriser.groupIds.includes(g))) {
     return { kind: 'refused', reason: 'not_in_group' };
   }
-  const next = { ...pending, authorisers: [...pending.authorisers, authoriser.holderId] };
+  if (pending.confirming !== authoriser.credentialId) {
+    return { kind: 'confirm', pending: { ...pending, confirming: authoriser.credentialId } };
+  }
+  const next = {
+    ...pending,
+    confirming: null,
+    authorisers: [...pending.authorisers, authoriser.holderId],
+  };
   return next.authorisers.length >= next.required
     ? { kind: 'complete', pending: next }
     : { kind: 'waiting', pending: next };

@@ -128,6 +128,19 @@ export type NewEvent =
     }
   /** The duress PIN: the cabinet granted as usual; nothing at the cabinet shows this alarm. */
   | { type: 'alarm.duress'; data: HolderRef & { credentialId: number } }
+  /**
+   * The credential reached the configured number of wrong PINs in a row (`wrongPins`): every
+   * badge of it is refused (`pin_locked`) until a custodian resets it (`pin.reset`).
+   */
+  | { type: 'pin.locked'; data: { credentialId: number; holderId: number; wrongPins: number } }
+  /**
+   * The count of wrong PINs in a row went back to 0: the right PIN was typed (no `actor`), or a
+   * custodian reset it (`actor`), which also ends a `pin.locked`. `wrongPins`: the count before.
+   */
+  | {
+      type: 'pin.reset';
+      data: { credentialId: number; holderId: number; wrongPins: number; actor?: Actor };
+    }
   /** A validity window ended: from `until` the record opens nothing. */
   | {
       type: 'validity.expired';
@@ -255,12 +268,12 @@ export type NewEvent =
       data: LockoutRef & { attempts: number; level: number; durationSeconds: number };
     }
   /**
-   * `refusedCards`: for the reader, the unknown cards refused since its previous `lockout.ended`
-   * (a lockout cleared meanwhile included), counted instead of recorded one by one
-   * (src/domain/card-flood.ts).
+   * `refusedCards`: the badges the lockout refused without recording them (only each known
+   * card's first refusal is recorded), and for the reader the unknown cards of a flood
+   * (src/domain/card-flood.ts): counted, so injected frames cannot flood the event log.
    */
   | { type: 'lockout.ended'; data: LockoutRef & { refusedCards?: number } }
-  | { type: 'lockout.cleared'; data: LockoutRef & { actor: Actor } }
+  | { type: 'lockout.cleared'; data: LockoutRef & { actor: Actor; refusedCards?: number } }
   | { type: 'policy.changed'; data: PolicyChange };
 
 /** A key still out with a holder who was disabled. */

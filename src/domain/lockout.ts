@@ -27,6 +27,13 @@ export interface LockoutSettings {
   maxLockMs: number;
   /** A subject with no lockout for this long starts again from the first level. */
   forgetAfterMs: number;
+  /**
+   * Wrong PINs in a row after which a credential is refused until a custodian resets it. The
+   * window's lockouts above slow a guesser down; they forget, and a guesser paced outside the
+   * window never meets them. This count does not forget: it is kept in the database and only
+   * the right PIN or a custodian puts it back to 0 (src/domain/flow/pin-failures.ts).
+   */
+  maxWrongPins: number;
 }
 
 export const DEFAULT_LOCKOUT: LockoutSettings = {
@@ -37,6 +44,7 @@ export const DEFAULT_LOCKOUT: LockoutSettings = {
   ],
   maxLockMs: 15 * 60_000,
   forgetAfterMs: 60 * 60_000,
+  maxWrongPins: 5,
 };
 
 /** `holderId` only names the credential's holder in events; the credential is what is counted. */
@@ -53,6 +61,13 @@ export interface LockoutEntry {
   lockedUntil: number | null;
   /** Monotonic ms the last lockout started (for `forgetAfterMs`). */
   lastLockedAt: number | null;
+  /**
+   * Badges refused during the current lockout and not recorded: counted, so frames injected on
+   * the reader's wire cannot flood the event log and the outbox.
+   */
+  refused: number;
+  /** The credentials whose first refusal in the current lockout was recorded. */
+  recorded: readonly number[];
 }
 
 /** Every subject with something to remember, by `subjectKey`. Plain data, replaced by each step. */
@@ -108,6 +123,8 @@ export function countDenial(
       lockouts,
       lockedUntil: null,
       lastLockedAt: forgiven ? null : (previous?.lastLockedAt ?? null),
+      refused: 0,
+      recorded: [],
     };
     return { locked: false, book: { ...book, [key]: entry } };
   }
@@ -117,6 +134,8 @@ export function countDenial(
     lockouts: lockouts + 1,
     lockedUntil: nowMs + lockMs,
     lastLockedAt: nowMs,
+    refused: 0,
+    recorded: [],
   };
   return {
     locked: true,
@@ -135,26 +154,97 @@ export function forget(book: LockoutBook, subject: LockoutSubject): LockoutBook 
   return rest;
 }
 
+/**
+ * A known card refused by a lockout in force (its own, or the reader's). Only each card's first
+ * refusal in a lockout is to be recorded (the central server sees who tried); repeats are
+ * counted, and the count is reported when the lockout ends or is cleared
+ * (`LiftedLock.refused`). So a stream of injected frames costs one event per card enrolled at
+ * most, not one per frame.
+ */
+export function refuseDuringLock(
+  book: LockoutBook,
+  lock: LockoutSubject,
+  credentialId: number,
+): { book: LockoutBook; record: boolean } {
+  const key = subjectKey(lock);
+  const entry = book[key];
+  if (!entry) return { book, record: true };
+  if (!entry.recorded.includes(credentialId)) {
+    const recorded = [...entry.recorded, credentialId];
+    return { book: { ...book, [key]: { ...entry, recorded } }, record: true };
+  }
+  return { book: { ...book, [key]: { ...entry, refused: entry.refused + 1 } }, record: false };
+}
+
+/** An unknown card refused by the reader's lockout: counted with it, never recorded. */
+export function countRefusedUnknown(book: LockoutBook): LockoutBook {
+  const entry = book[subjectKey({ kind: 'reader' })];
+  if (!entry) return book;
+  return { ...book, reader: { ...entry, refused: entry.refused + 1 } };
+}
+
+/** A lockout lifted, with the badges it refused without recording them. */
+export interface LiftedLock {
+  subject: LockoutSubject;
+  refused: number;
+}
+
 /** Ends a lockout early (a custodian's decision); the escalation level is kept. */
-export function clearLock(book: LockoutBook, subject: LockoutSubject): LockoutBook {
+export function clearLock(
+  book: LockoutBook,
+  subject: LockoutSubject,
+): { book: LockoutBook; lifted: LiftedLock | null } {
   const key = subjectKey(subject);
   const entry = book[key];
-  if (!entry || entry.lockedUntil === null) return book;
-  return { ...book, [key]: { ...entry, lockedUntil: null, denials: [] } };
+  if (!entry || entry.lockedUntil === null) return { book, lifted: null };
+  const next = { ...entry, lockedUntil: null, denials: [], refused: 0, recorded: [] };
+  const lifted = { subject: entry.subject, refused: entry.refused };
+  return { book: { ...book, [key]: next }, lifted };
+}
+
+/** A lockout in force when the daemon stopped, as the event log remembers it. */
+export interface RememberedLock {
+  subject: LockoutSubject;
+  /** Its level (1 for a subject's first lockout): the next one is longer, as before. */
+  level: number;
+  /** What is left of it now. */
+  remainingMs: number;
+}
+
+/**
+ * The book at start, with the lockouts the event log says are still in force: a restart (a
+ * crash, a power cut, someone pulling the plug) must not lift them early. Their remaining time
+ * counts on this run's monotonic clock from `nowMs`.
+ */
+export function restoreLocks(remembered: readonly RememberedLock[], nowMs: number): LockoutBook {
+  const book: Record<string, LockoutEntry> = {};
+  for (const lock of remembered) {
+    if (lock.remainingMs <= 0) continue;
+    book[subjectKey(lock.subject)] = {
+      subject: lock.subject,
+      denials: [],
+      lockouts: lock.level,
+      lockedUntil: nowMs + lock.remainingMs,
+      lastLockedAt: nowMs,
+      refused: 0,
+      recorded: [],
+    };
+  }
+  return book;
 }
 
 /** Lockouts whose period is over at `nowMs`, and the book with them lifted. */
 export function expireLocks(
   book: LockoutBook,
   nowMs: number,
-): { book: LockoutBook; ended: LockoutSubject[] } {
-  const ended: LockoutSubject[] = [];
+): { book: LockoutBook; ended: LiftedLock[] } {
+  const ended: LiftedLock[] = [];
   let next: Record<string, LockoutEntry> | null = null;
   for (const [key, entry] of Object.entries(book)) {
     if (entry.lockedUntil === null || nowMs < entry.lockedUntil) continue;
     next ??= { ...book };
-    next[key] = { ...entry, lockedUntil: null };
-    ended.push(entry.subject);
+    next[key] = { ...entry, lockedUntil: null, refused: 0, recorded: [] };
+    ended.push({ subject: entry.subject, refused: entry.refused });
   }
   return { book: next ?? book, ended };
 }

@@ -20,6 +20,12 @@ export interface Credential extends Validity {
   pinRequired?: boolean;
   /** Whether a PIN is set; the hash itself never leaves the store. */
   hasPin?: boolean;
+  /**
+   * Wrong PINs typed in a row for this credential, kept in the database across restarts
+   * (migration 010): the right PIN or a custodian's reset puts it back to 0. At
+   * `LockoutSettings.maxWrongPins` the credential is refused until a custodian resets it.
+   */
+  wrongPins?: number;
 }
 
 export interface Key {

@@ -40,6 +40,24 @@ export function applyProjections(db: Database, event: RecordedEvent): void {
       ).run(data.until, data.until);
       return;
     }
+    case 'access.denied': {
+      const data = event.data as { reason: string; credentialId?: number };
+      if (data.reason !== 'wrong_pin' || data.credentialId === undefined) return;
+      // Wrong PINs in a row, kept across restarts (migration 010); the flow reads the count.
+      cachedStatement(
+        db,
+        `INSERT INTO pin_failures (credential_id, wrong_pins, last_at) VALUES (?, 1, ?)
+           ON CONFLICT (credential_id) DO UPDATE SET wrong_pins = wrong_pins + 1, last_at = ?`,
+      ).run(data.credentialId, event.time, event.time);
+      return;
+    }
+    case 'pin.reset': {
+      const data = event.data as { credentialId: number };
+      cachedStatement(db, 'DELETE FROM pin_failures WHERE credential_id = ?').run(
+        data.credentialId,
+      );
+      return;
+    }
     case 'key.checked_in':
     case 'key.returned_unrecorded': {
       const data = event.data as { keyId: number };

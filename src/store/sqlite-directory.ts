@@ -83,7 +83,10 @@ export class SqliteDirectory implements CabinetDirectory {
     this.stmts = {
       credential: db.prepare(
         `SELECT id, holder_id AS holderId, card, enabled, ${VALIDITY}, pin_required AS pinRequired,
-           pin_hash IS NOT NULL AS hasPin FROM credentials WHERE card = ?`,
+           pin_hash IS NOT NULL AS hasPin,
+           coalesce((SELECT wrong_pins FROM pin_failures WHERE credential_id = credentials.id), 0)
+             AS wrongPins
+           FROM credentials WHERE card = ?`,
       ),
       holder: db.prepare(
         `SELECT id, name, enabled, ${VALIDITY}, max_keys_out AS maxKeysOut FROM holders WHERE id = ?`,

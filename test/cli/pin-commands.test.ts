@@ -1,9 +1,13 @@
 import { EventEmitter } from 'node:events';
+import BetterSqlite3 from 'better-sqlite3';
 import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SecretInput } from '../../src/cli/read-secret.js';
 import { SecretReader } from '../../src/cli/read-secret.js';
+import { statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { checkPin } from '../../src/store/pin-hash.js';
+import { loadPinPepper } from '../../src/store/pin-pepper.js';
 import { CAROL, cliCabinet } from '../support/custodian-cabinet.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -31,11 +35,16 @@ describe('pin set and set-duress', () => {
     expect(await pin('9999\n9999\n', 'pin', 'set-duress', '1')).toMatchObject({ code: 0 });
     const stored = hashes();
     expect(stored.pin_required).toBe(1);
-    expect(stored.pin_hash).toMatch(/^scrypt\$/);
+    // Peppered: the database alone verifies nothing; with the pepper file beside it, it does.
+    expect(stored.pin_hash).toMatch(/^scrypt-hmac\$/);
+    const pepperFile = join(dirname(cab.database), 'pin-pepper');
+    expect(statSync(pepperFile).mode & 0o777).toBe(0o600);
+    const pepper = loadPinPepper(pepperFile);
     const both = { pin: stored.pin_hash!, duress: stored.duress_pin_hash };
-    expect(await checkPin('4821', both)).toBe('ok');
-    expect(await checkPin('9999', both)).toBe('duress');
-    expect(await checkPin('1111', both)).toBe('wrong');
+    expect(await checkPin('4821', both)).toBe('wrong');
+    expect(await checkPin('4821', { ...both, pepper })).toBe('ok');
+    expect(await checkPin('9999', { ...both, pepper })).toBe('duress');
+    expect(await checkPin('1111', { ...both, pepper })).toBe('wrong');
 
     const events = cab.events().filter((e) => e.type === 'policy.changed');
     expect(events.map((e) => e.data)).toEqual([
@@ -109,6 +118,39 @@ describe('pin set and set-duress', () => {
       'credential 1 had no PIN; nothing changed',
     );
     expect((await cab.cli('pin', 'require', '1', 'maybe')).code).toBe(2);
+  });
+});
+
+describe('pin reset', () => {
+  it('forgets the wrong PINs in a row in the custodian’s name; nothing to forget changes nothing', async () => {
+    expect((await cab.cli('pin', 'reset', '1')).out).toBe(
+      'credential 1 had no wrong PIN to forget; nothing changed',
+    );
+    expect(cab.events().filter((e) => e.type === 'pin.reset')).toEqual([]);
+    // What the daemon's projection of three wrong PINs leaves (migration 010).
+    const db = new BetterSqlite3(cab.database);
+    db.prepare(
+      "INSERT INTO pin_failures (credential_id, wrong_pins, last_at) VALUES (1, 3, '2026-12-07T00:00:00Z')",
+    ).run();
+    db.close();
+    expect((await cab.cli('pin', 'reset', '1')).out).toBe(
+      'credential 1: 3 wrong PINs in a row forgotten; the card is no longer refused for them',
+    );
+    expect(
+      cab
+        .events()
+        .filter((e) => e.type === 'pin.reset')
+        .map((e) => e.data),
+    ).toEqual([
+      {
+        credentialId: 1,
+        holderId: 1,
+        wrongPins: 3,
+        actor: { kind: 'custodian', account: 'carol' },
+      },
+    ]);
+    expect(cab.rows('SELECT * FROM pin_failures')).toEqual([]);
+    expect((await cab.cli('pin', 'reset', '9')).code).not.toBe(0);
   });
 });
 

@@ -17,7 +17,12 @@ describe('the policy and lockout sections', () => {
 
   it('a site’s lockout reaches the flow in its units', () => {
     const site = config({
-      lockout: { windowSeconds: 30, levels: [{ attempts: 5, lockSeconds: 60 }], maxLockMinutes: 5 },
+      lockout: {
+        windowSeconds: 30,
+        levels: [{ attempts: 5, lockSeconds: 60 }],
+        maxLockMinutes: 5,
+        maxWrongPins: 3,
+      },
       policy: { maxKeysOut: 2, entrySeconds: 30 },
     });
     expect(lockoutSettingsOf(site)).toEqual({
@@ -25,6 +30,7 @@ describe('the policy and lockout sections', () => {
       levels: [{ attempts: 5, lockMs: 60_000 }],
       maxLockMs: 300_000,
       forgetAfterMs: DEFAULT_LOCKOUT.forgetAfterMs,
+      maxWrongPins: 3,
     });
     expect(policySettingsOf(site)).toMatchObject({ maxKeysOut: 2, entryMs: 30_000 });
   });

@@ -40,6 +40,8 @@ describe('schemas document themselves', () => {
       // The fields of one escalation level: the list itself has a default.
       'lockout.levels[].attempts',
       'lockout.levels[].lockSeconds',
+      // Unset: beside the database.
+      'pins.pepperFile',
       'readers.badgePath',
       'readers.fobPath',
       'sim.stateFile',

@@ -204,12 +204,19 @@ function policyEvents(): void {
   });
   send(alice, pin('duress'), { kind: 'reason_code', code: '42' }); // requested, withheld
   send(alice); // refused: self_authorisation
-  send({ kind: 'badge', card: DEMO_CARDS.bob }); // given, then granted with authorisers
+  const bob = { kind: 'badge', card: DEMO_CARDS.bob } as const;
+  send(bob, bob); // tapped twice to confirm: given, then granted with authorisers
   send(door(true), door(false));
   send(alice, pin('ok'), { kind: 'reason_code', code: '42' });
   clock.advance(61_000);
   send({ kind: 'tick' }); // authorisation.expired
   send(alice, pin('wrong')); // denied: wrong_pin
+  send(alice, pin('ok'), { kind: 'entry_cancel' }); // pin.reset: the right PIN after a wrong one
+  db.prepare('INSERT INTO pin_failures (credential_id, wrong_pins, last_at) VALUES (1, 4, ?)').run(
+    new Date(clock.wallMs()).toISOString(),
+  );
+  send(alice, pin('wrong')); // pin.locked: the fifth in a row
+  send(alice); // denied: pin_locked
 
   db.exec("UPDATE keys SET state = 'lost' WHERE home_slot = 10");
   send(...take(10), ...put(10, demoTag(10))); // key.flagged_return

@@ -124,6 +124,14 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
     required: { holderId: true, holderName: true, credentialId: true },
     optional: {},
   },
+  'pin.locked': {
+    required: { credentialId: true, holderId: true, wrongPins: true },
+    optional: {},
+  },
+  'pin.reset': {
+    required: { credentialId: true, holderId: true, wrongPins: true },
+    optional: { actor: true },
+  },
   'validity.expired': {
     required: { kind: true, id: true, holderId: 'nullable', until: true },
     optional: { slot: true },
@@ -252,7 +260,7 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
   },
   'lockout.cleared': {
     required: { subject: true, actor: true },
-    optional: { credentialId: true, holderId: true },
+    optional: { credentialId: true, holderId: true, refusedCards: true },
   },
   'policy.changed': {
     required: {
@@ -400,6 +408,8 @@ const DENIAL_REASONS: Exactly<BadgeDenialReason> = {
   reason_code_refused: true,
   overdue_key: true,
   loan_limit: true,
+  pin_locked: true,
+  presence_required: true,
   storage: true,
 };
 const ALARM_TYPES: Exactly<AlarmType> = {

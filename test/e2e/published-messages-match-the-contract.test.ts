@@ -280,8 +280,9 @@ it('the orderly stop: cabinet.stopped and the offline status match too, and ever
   // simulated ports are the daemon's own; test/daemon/reader-unplugged-is-an-alarm.pty raises
   // them on ptys); the lockout events, since a lockout would stall this session for 10 s
   // (test/e2e/custodian-requests-reach-the-daemon clears one through the daemon); the
-  // policy's PIN, tier, loan-limit and expiry events, whose demo data this session does not set
-  // up (test/daemon/pin-typed-at-the-keypad runs the PIN path in the daemon); and the safety
+  // policy's PIN (pin.locked, pin.reset), tier, loan-limit and expiry events, whose demo data
+  // this session does not set up (test/daemon/pin-typed-at-the-keypad runs the PIN path in the
+  // daemon, test/security/paced-pin-guessing locks and resets a card); and the safety
   // events of issue 5, which need a held door (20 s), a clock step, a key moved while the daemon
   // is down or a substitution the simulator cannot make (test/faults door-forced-and-held-open,
   // wall-clock-jumps and restart-mid-session raise them on a running daemon); the duplicate fob
@@ -305,6 +306,8 @@ it('the orderly stop: cabinet.stopped and the offline status match too, and ever
     'lockout.cleared',
     'lockout.ended',
     'lockout.started',
+    'pin.locked',
+    'pin.reset',
     'reader.card_flood',
     'reader.offline',
     'reader.online',

@@ -67,7 +67,7 @@ it('a stale or invalid set is accepted as a command but fails, with the reason a
 it('sync carries tiers, loan limits and PINs; a bad PIN hash fails without being echoed', async () => {
   const salt = Buffer.alloc(16, 3).toString('base64');
   const hash = Buffer.alloc(32, 4).toString('base64');
-  const pinHash = `scrypt$16384$8$1$${salt}$${hash}`;
+  const pinHash = `scrypt$32768$8$1$${salt}$${hash}`;
   const loaded = (version: number, hashOf: string) => ({
     ...set(version),
     holders: [{ id: 7, name: 'Dana', enabled: true, maxKeysOut: 1 }],

@@ -133,6 +133,7 @@ describe('a full permission sync', () => {
       validUntilMs: null,
       pinRequired: false,
       hasPin: false,
+      wrongPins: 0,
     });
     const next = edit(baseSet(), 2, (s) => {
       s.credentials[2]!.holderId = 1;

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TIER_RULES } from '../../src/domain/key-tiers.js';
+import { MIN_SYNCED_SCRYPT_N } from '../../src/domain/policy/loan-tier-pin-checks.js';
 import type { PermissionSet } from '../../src/domain/permission-set.js';
 import type { Database } from '../../src/store/database.js';
 import { applyPermissionSync } from '../../src/store/permission-sync.js';
@@ -11,8 +12,8 @@ import { ALICE_CARD, baseSet, dumpTables, edit, SLOTS } from './permission-sync-
 const temp = useTempDb();
 const options = { slotCount: SLOTS, now: () => new Date('2026-11-24T09:00:00Z') };
 
-// Real hashes from the cabinet's own hasher, at a low cost so the test stays quick.
-const CHEAP = { N: 1024, r: 8, p: 1 };
+// Real hashes from the cabinet's own hasher, at the least cost a sync accepts.
+const CHEAP = { N: MIN_SYNCED_SCRYPT_N, r: 8, p: 1 };
 let PIN = '';
 let DURESS = '';
 beforeAll(async () => {
@@ -415,9 +416,9 @@ describe('bad values of the new fields', () => {
     ['another scheme', `bcrypt$16384$8$1$${salt}$${hash32}`],
     ['N not a power of two', `scrypt$1000$8$1$${salt}$${hash32}`],
     ['a cost beyond 64 MiB', `scrypt$1048576$8$1$${salt}$${hash32}`],
-    ['a short hash', `scrypt$16384$8$1$${salt}$${Buffer.alloc(16).toString('base64')}`],
-    ['a salt not base64', `scrypt$16384$8$1$not*base64$${hash32}`],
-    ['a part too many', `scrypt$16384$8$1$${salt}$${hash32}$x`],
+    ['a short hash', `scrypt$32768$8$1$${salt}$${Buffer.alloc(16).toString('base64')}`],
+    ['a salt not base64', `scrypt$32768$8$1$not*base64$${hash32}`],
+    ['a part too many', `scrypt$32768$8$1$${salt}$${hash32}$x`],
   ];
 
   it.each(hashCases)('a PIN hash that is %s is refused without being echoed', (_what, bad) => {
@@ -440,6 +441,22 @@ describe('bad values of the new fields', () => {
     expect(!result.ok && result.problems).toEqual([shape, shape]);
     expect(JSON.stringify(result)).not.toContain(bad);
     expect(everything(db)).toEqual(before);
+  });
+
+  it('a PIN hash cheaper than N=2^15 is refused with the reason, without being echoed', () => {
+    const { db } = temp.open();
+    const cheap = `scrypt$16384$8$1$${salt}$${hash32}`;
+    const result = applyPermissionSync(
+      db,
+      edit(loadedSet(1), 1, (s) => {
+        s.credentials[2]!.pinHash = cheap;
+      }),
+      options,
+    );
+    expect(!result.ok && result.problems).toEqual([
+      'credentials[2].pinHash: must cost at least N=32768 (2^15): a cheaper hash of a short PIN is searched in minutes by whoever copies the database',
+    ]);
+    expect(JSON.stringify(result)).not.toContain(cheap);
   });
 
   it('a duress PIN equal to the PIN, or without one, is refused without echoing either', () => {

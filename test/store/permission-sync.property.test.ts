@@ -26,7 +26,7 @@ const TIERS = ['grand_master', 'master', 'sub_master', 'change'] as const;
 // Two hashes of the right shape (not of any PIN): the sync checks the shape only.
 const PIN_HASHES = [1, 2].map(
   (n) =>
-    `scrypt$16384$8$1$${Buffer.alloc(16, n).toString('base64')}$${Buffer.alloc(32, n).toString('base64')}`,
+    `scrypt$32768$8$1$${Buffer.alloc(16, n).toString('base64')}$${Buffer.alloc(32, n).toString('base64')}`,
 );
 /** Migration 006's fields on a key, each absent, null or a value (absent reads as its default). */
 const KEY_EXTRAS = {

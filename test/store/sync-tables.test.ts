@@ -11,7 +11,7 @@ import { useTempDb } from '../support/temp-db.js';
 const temp = useTempDb();
 
 const pinHash = (fill: number) =>
-  `scrypt$1024$8$1$${Buffer.alloc(16, fill).toString('base64')}$${Buffer.alloc(32, fill).toString('base64')}`;
+  `scrypt$32768$8$1$${Buffer.alloc(16, fill).toString('base64')}$${Buffer.alloc(32, fill).toString('base64')}`;
 
 /** Every field of every section set, none to its default: each must reach a column and back. */
 const everyField: PermissionSet = {

@@ -102,6 +102,13 @@ export class CabinetScenario {
       if (loan) loan.overdueAnnounced = true;
     } else if (event.type === 'key.checked_in' || event.type === 'key.returned_unrecorded') {
       this.directory.loans = loans.filter((l) => l.keyId !== event.data.keyId);
+    } else if (event.type === 'access.denied' && event.data.reason === 'wrong_pin') {
+      // Wrong PINs in a row, as the pin_failures projection counts them (migration 010).
+      const credential = this.directory.credentials.find((c) => c.id === event.data.credentialId);
+      if (credential) credential.wrongPins = (credential.wrongPins ?? 0) + 1;
+    } else if (event.type === 'pin.reset') {
+      const credential = this.directory.credentials.find((c) => c.id === event.data.credentialId);
+      if (credential) credential.wrongPins = 0;
     }
   }
 }

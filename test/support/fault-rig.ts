@@ -15,9 +15,10 @@ import { waitFor } from './wait-for.js';
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 export const FAULT_CABINET = 'fault-cab';
 /**
- * The load's card: enrolled, with no permission. Each presentation is one recorded
- * `access.denied` (`nothing_permitted`, then `locked_out` once its own lockout starts).
- * Unknown cards would not do: during a flood they are counted, not recorded one by one.
+ * The load's card: its holder may take K-1 but may have no key out (maxKeysOut 0). Each
+ * presentation is one recorded `access.denied` (`loan_limit`), a refusal that never counts
+ * towards a lockout. A card that is locked out would not do, nor would unknown cards: the
+ * badges a lockout refuses are counted in its end, not recorded one by one.
  */
 const LOAD_CARD = 'F0AD000001';
 
@@ -190,13 +191,15 @@ export class FaultRig {
   }
 }
 
-/** The holder whose card is the load: enrolled, permitted nothing. */
+/** The holder whose card is the load: permitted slot 1, allowed no key out. */
 function addLoadHolder(database: string): void {
   const db = openDatabase(database);
   try {
     const log = new EventLog(db, FAULT_CABINET, systemClock);
     const app = CustodianApp.open(db, log, { kind: 'custodian', account: 'test' });
-    app.credentials.add(app.holders.add('Load'), LOAD_CARD);
+    const load = app.holders.add('Load', { maxKeysOut: 0 });
+    app.permissions.grant(load, 1);
+    app.credentials.add(load, LOAD_CARD);
   } finally {
     db.close();
   }

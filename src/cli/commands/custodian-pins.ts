@@ -74,6 +74,26 @@ export const pinCommands: Command[] = [
     },
   },
   {
+    path: ['pin', 'reset'],
+    summary: 'unlock a card refused after too many wrong PINs (its count back to 0)',
+    usage: `pin reset <credential-id> ${AS_USAGE}
+
+  After lockout.maxWrongPins wrong PINs in a row (5 by default) a card is refused until this
+  reset, recorded as pin.reset in your name. Neither time nor a restart ends that lock. The
+  daemon need not be running: the count is in the database.`,
+    positionals: ['credential-id'],
+    options: AS,
+    async run(args, io) {
+      const id = idArg(args, 0, 'credential-id');
+      const before = await withStore(args, ({ app }) => app.pins.resetWrongPins(id));
+      io.out(
+        before > 0
+          ? `credential ${id}: ${before} wrong PIN${before === 1 ? '' : 's'} in a row forgotten; the card is no longer refused for them`
+          : `credential ${id} had no wrong PIN to forget; nothing changed`,
+      );
+    },
+  },
+  {
     path: ['pin', 'clear'],
     summary: "remove a card's PIN and duress PIN",
     usage: `pin clear <credential-id> ${AS_USAGE}`,

@@ -1,6 +1,7 @@
 import { CustodianApp } from '../../app/custodian-app.js';
 import { openDatabase, type Database } from '../../store/database.js';
 import { EventLog } from '../../store/event-log.js';
+import { usePinPepper } from '../../store/pin-pepper.js';
 import { ensureSlots } from '../../store/slots.js';
 import { sinceProcessStart } from '../claim-cabinet.js';
 import type { DaemonContext } from '../daemon-context.js';
@@ -35,6 +36,7 @@ export function cabinetDatabaseService(
       );
       try {
         ensureSlots(opened, profile.slotCount);
+        usePinPepper(opened, config.database, config.pins.pepperFile);
         const eventLog = new EventLog(opened, config.cabinetId, clock);
         if (demo) {
           const app = CustodianApp.open(opened, eventLog, DEMO_ACTOR);

@@ -5,6 +5,7 @@ import type { Logger } from '../../log/logger.js';
 import type { Database } from '../../store/database.js';
 import type { EventLog } from '../../store/event-log.js';
 import { loadLockdown } from '../../store/lockdown-state.js';
+import { loadLockouts } from '../../store/lockout-restore.js';
 import { loadExpiriesMark } from '../../store/policy-marks.js';
 import type { SqliteDirectory } from '../../store/sqlite-directory.js';
 import { CabinetRunner, type CabinetOutputs } from '../cabinet-runner.js';
@@ -27,8 +28,13 @@ export function createCabinetRunner(
   const { config, profile, clock, logger } = context;
   const { db } = parts;
   return new CabinetRunner(
-    // A lockdown outlives a restart; an emergency release does not (fail secure).
-    initialCabinetState(profile.slotCount, loadLockdown(db), loadExpiriesMark(db, clock.wallMs())),
+    // A lockdown and the lockouts outlive a restart; an emergency release does not (fail secure).
+    initialCabinetState(
+      profile.slotCount,
+      loadLockdown(db),
+      loadExpiriesMark(db, clock.wallMs()),
+      loadLockouts(db, clock),
+    ),
     {
       settings: {
         slotCount: profile.slotCount,

@@ -5,10 +5,11 @@ import {
   decideRemoteRelease,
   type RemoteReleaseDecision,
 } from '../access-decision.js';
-import type { PendingBadge } from '../cabinet-state.js';
+import { lockoutSettings, type PendingBadge, policySettings } from '../cabinet-state.js';
+import { openLoan, takeRefusal } from '../loans.js';
 import { type Requirements, requirementsFor } from '../key-tiers.js';
 import { isLocked } from '../lockout.js';
-import type { Credential, Holder } from '../model.js';
+import type { Credential, Holder, Loan } from '../model.js';
 import { policyInputsOf } from '../policy/policy-inputs.js';
 import type { StepDraft } from './step-draft.js';
 
@@ -38,7 +39,8 @@ export function decideRemote(
 }
 
 /**
- * Who may be a second person: someone the policy admits now (valid, enabled, not locked out)
+ * Who may be a second person: someone the policy admits now (valid, enabled, not locked out,
+ * not refused for wrong PINs in a row)
  * who either belongs to the groups the tier names or, when it names none, may take these
  * keys themselves.
  */
@@ -50,6 +52,7 @@ export function admitsAuthoriser(
 ): boolean {
   const subject = { kind: 'credential', credentialId: credential.id, holderId: holder.id } as const;
   if (isLocked(draft.lockouts, subject, draft.now)) return false;
+  if ((credential.wrongPins ?? 0) >= lockoutSettings(draft.ctx.settings).maxWrongPins) return false;
   const decision = decideBadge(draft, credential, holder, 0);
   if (pending.requirements.authoriserGroupIds.length > 0) {
     return decision.granted || COVERAGE_ONLY.has(decision.reason);
@@ -65,6 +68,36 @@ const COVERAGE_ONLY: ReadonlySet<string> = new Set([
   'permission_not_yet_valid',
   'key_unavailable',
 ]);
+
+/** The loan rules for taking keys now: the holder's limit on keys out, and what refuses them. */
+export interface TakeCheck {
+  /** The holder's limit on keys out, as the session keeps it; empty for none. */
+  limit: { maxKeysOut?: number };
+  refusal: 'overdue_key' | 'loan_limit' | null;
+}
+
+/**
+ * Whether the holder may take keys now under the loan rules (maximum keys out, an overdue key
+ * blocking others), whoever asks: a badge at the cabinet or the central server's `release`.
+ */
+export function takeCheck(
+  draft: StepDraft,
+  holder: Holder,
+  loans: readonly Loan[],
+  slots: readonly number[],
+): TakeCheck {
+  const policy = policySettings(draft.ctx.settings);
+  const maxKeysOut = holder.maxKeysOut ?? policy.maxKeysOut;
+  const limit = maxKeysOut === undefined ? {} : { maxKeysOut };
+  const refusal =
+    slots.length === 0
+      ? null
+      : takeRefusal(loans.map(openLoan), draft.ctx.clock.wallMs(), {
+          ...limit,
+          overdueBlocksTaking: policy.overdueBlocksTaking,
+        });
+  return { limit, refusal };
+}
 
 /** What the keys in these slots ask beyond a badge, by their tiers (src/domain/key-tiers.ts). */
 export interface TierDemands {

@@ -22,6 +22,8 @@ export function authoriserBadge(draft: StepDraft, card: string): void {
     reason: AuthorisationRefusal,
     extra: { authoriserId?: number; card?: string },
   ) => {
+    // Any other card breaks a confirmation in progress: two taps of one card, in a row.
+    draft.pending = { ...pending, authorisation: { ...authorisation, confirming: null } };
     draft.record({ type: 'authorisation.refused', data: { ...taker, reason, ...extra } });
     draft.effects.push({ kind: 'signal', signal: 'denied' });
   };
@@ -34,6 +36,7 @@ export function authoriserBadge(draft: StepDraft, card: string): void {
     authorisation,
     {
       holderId: holder.id,
+      credentialId: credential.id,
       groupIds: directory.groupsOf(holder.id),
       admitted: admitsAuthoriser(draft, credential, holder, pending),
     },
@@ -44,6 +47,12 @@ export function authoriserBadge(draft: StepDraft, card: string): void {
     return;
   }
   const next = outcome.pending;
+  if (outcome.kind === 'confirm') {
+    // Not yet an authoriser: nothing recorded until the card is tapped again to confirm.
+    draft.pending = { ...pending, authorisation: next };
+    draft.effects.push({ kind: 'signal', signal: 'awaiting_entry' });
+    return;
+  }
   draft.record({
     type: 'authorisation.given',
     data: {

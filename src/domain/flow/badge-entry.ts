@@ -3,15 +3,21 @@ import { countsTowardsLockout, type BadgeDenialReason } from '../denial-reason.j
 import { authorisationExpired, startAuthorisation } from '../dual-authorisation.js';
 import type { AccessDecision } from '../access-decision.js';
 import type { NewEvent } from '../events.js';
-import { openLoan, takeRefusal } from '../loans.js';
 import { floodCardSeen } from '../card-flood.js';
-import { forget, isLocked, type LockoutSubject } from '../lockout.js';
+import {
+  countRefusedUnknown,
+  forget,
+  isLocked,
+  type LockoutSubject,
+  refuseDuringLock,
+} from '../lockout.js';
 import { maskCard } from '../mask-card.js';
 import type { Credential } from '../model.js';
 import type { PinOutcome } from '../pin.js';
-import { decideBadge, tierDemands } from './access-checks.js';
+import { decideBadge, takeCheck, tierDemands } from './access-checks.js';
 import { authoriserBadge } from './authorisers.js';
 import { countDenial } from './lockouts.js';
+import { refusedForWrongPins, rightPinTyped, wrongPinCounted } from './pin-failures.js';
 import type { StepDraft } from './step-draft.js';
 
 // A badge at the reader and what the keypad adds to it: the policy's decision, then the PIN,
@@ -41,6 +47,7 @@ export function badge(draft: StepDraft, card: string): void {
   // While the reader is locked by a flood of unknown cards, only a card with a PIN gets in.
   const floodLocked = isLocked(draft.lockouts, { kind: 'reader' }, draft.now);
   if (refusedByLockout(draft, credential, subject, masked, floodLocked)) return;
+  if (refusedForWrongPins(draft, credential, masked)) return;
   // Read once: the decision counts them, the take rules below look at their due times.
   const loans = holder ? directory.openLoansOf(holder.id) : [];
   const decision = decideBadge(draft, credential, holder, loans.length);
@@ -53,17 +60,9 @@ export function badge(draft: StepDraft, card: string): void {
   const succeeded = () => (draft.lockouts = forget(draft.lockouts, subject));
   const slots = draft.releasable(decision.slots, holder.id);
   const policy = policySettings(draft.ctx.settings);
-  const maxKeysOut = holder.maxKeysOut ?? policy.maxKeysOut;
-  const limit = maxKeysOut === undefined ? {} : { maxKeysOut };
+  const { limit, refusal } = takeCheck(draft, holder, loans, slots);
   const ref = { holderId: holder.id, holderName: holder.name };
   const badgeRef = { ...ref, credentialId: decision.credentialId, card: masked };
-  const refusal =
-    slots.length === 0
-      ? null
-      : takeRefusal(loans.map(openLoan), draft.ctx.clock.wallMs(), {
-          ...limit,
-          overdueBlocksTaking: policy.overdueBlocksTaking,
-        });
   if (refusal) {
     // Returning stays possible: a holder with keys out gets the door, and nothing to take.
     if (loans.length === 0) {
@@ -103,6 +102,7 @@ export function badge(draft: StepDraft, card: string): void {
     expiresAt: draft.now + policy.entryMs,
     keysOut: loans.length,
     ...limit,
+    wrongPins: credential?.wrongPins ?? 0,
   };
   if (draft.pending.stage === 'authorisers') proceed(draft, draft.pending);
   else draft.effects.push({ kind: 'signal', signal: 'awaiting_entry' });
@@ -121,19 +121,33 @@ function refusedByLockout(
   masked: string,
   floodLocked: boolean,
 ): boolean {
-  const ids = credential ? { holderId: credential.holderId, credentialId: credential.id } : {};
-  const refuse = () => {
-    draft.record({ type: 'access.denied', data: { reason: 'locked_out', card: masked, ...ids } });
+  // Each card's first refusal in a lockout is recorded; its repeats are counted in the
+  // lockout's `lockout.ended` (or `lockout.cleared`), so injected frames cannot flood the outbox.
+  const refuse = (lock: LockoutSubject, known: Credential) => {
+    const refused = refuseDuringLock(draft.lockouts, lock, known.id);
+    draft.lockouts = refused.book;
+    if (refused.record) {
+      const ids = { holderId: known.holderId, credentialId: known.id };
+      draft.record({ type: 'access.denied', data: { reason: 'locked_out', card: masked, ...ids } });
+    }
     draft.effects.push({ kind: 'signal', signal: 'denied' });
     return true;
   };
-  if (credential && isLocked(draft.lockouts, subject, draft.now)) return refuse();
+  if (credential && isLocked(draft.lockouts, subject, draft.now))
+    return refuse(subject, credential);
   if (floodLocked && !credential && draft.cardFlood) {
     draft.cardFlood = floodCardSeen(draft.cardFlood, draft.now, true);
     draft.effects.push({ kind: 'signal', signal: 'denied' });
     return true;
   }
-  if (floodLocked && credential?.hasPin !== true) return refuse();
+  if (floodLocked && credential?.hasPin !== true) {
+    if (credential) return refuse({ kind: 'reader' }, credential);
+    // An unknown card while the reader is locked but no flood is tracked (a lockout restored
+    // at start): refused, and counted with the lockout like the flood's.
+    draft.lockouts = countRefusedUnknown(draft.lockouts);
+    draft.effects.push({ kind: 'signal', signal: 'denied' });
+    return true;
+  }
   return false;
 }
 
@@ -162,11 +176,14 @@ export function pinEntered(draft: StepDraft, credentialId: number, outcome: PinO
     abandonPending(draft, 'entry_timeout');
     return;
   }
+  const ids = { credentialId, holderId: pending.holderId };
   if (outcome === 'wrong') {
     abandonPending(draft, 'wrong_pin');
-    countDenial(draft, { kind: 'credential', credentialId, holderId: pending.holderId });
+    wrongPinCounted(draft, ids, pending.wrongPins);
+    countDenial(draft, { kind: 'credential', ...ids });
     return;
   }
+  rightPinTyped(draft, ids, pending.wrongPins);
   if (outcome === 'duress') {
     // Silent: recorded for the central server; nothing at the cabinet differs from a grant.
     const { holderId, holderName } = pending;

@@ -1,7 +1,12 @@
 import { lockoutSettings } from '../cabinet-state.js';
 import { floodCardSeen } from '../card-flood.js';
 import type { LockoutRef } from '../events.js';
-import { countDenial as countInBook, expireLocks, type LockoutSubject } from '../lockout.js';
+import {
+  countDenial as countInBook,
+  expireLocks,
+  type LiftedLock,
+  type LockoutSubject,
+} from '../lockout.js';
 import type { StepDraft } from './step-draft.js';
 
 // Denials counted towards a lockout, and lockouts ending on time: the flow's side of
@@ -48,12 +53,25 @@ export function countDenial(draft: StepDraft, subject: LockoutSubject): void {
 export function endDueLockouts(draft: StepDraft): void {
   const expired = expireLocks(draft.lockouts, draft.now);
   draft.lockouts = expired.book;
-  for (const subject of expired.ended) {
-    const flood = subject.kind === 'reader' ? draft.cardFlood : null;
-    const refused = flood ? { refusedCards: flood.refused } : {};
-    if (flood) draft.cardFlood = { ...flood, refused: 0 };
-    draft.record({ type: 'lockout.ended', data: { ...lockoutRef(subject), ...refused } });
+  for (const lifted of expired.ended) {
+    draft.record({ type: 'lockout.ended', data: { ...liftedRef(draft, lifted) } });
   }
+}
+
+/**
+ * How a lifted lockout is named in `lockout.ended` and `lockout.cleared`, with the badges it
+ * refused without recording them: the reader's unknown cards of a flood, and the further
+ * badges of a locked subject after the first (src/domain/lockout.ts).
+ */
+export function liftedRef(
+  draft: StepDraft,
+  lifted: LiftedLock,
+): LockoutRef & { refusedCards?: number } {
+  const flood = lifted.subject.kind === 'reader' ? draft.cardFlood : null;
+  if (flood) draft.cardFlood = { ...flood, refused: 0 };
+  const refusedCards = lifted.refused + (flood?.refused ?? 0);
+  const counted = flood || refusedCards > 0 ? { refusedCards } : {};
+  return { ...lockoutRef(lifted.subject), ...counted };
 }
 
 /** How the lockout events name their subject. */

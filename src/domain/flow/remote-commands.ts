@@ -1,9 +1,10 @@
 import type { EmergencyReleases, EmergencySource } from '../cabinet-state.js';
 import { underEmergency } from '../door-watch.js';
 import type { Actor } from '../events.js';
-import { clearLock, type LockoutSubject, subjectKey } from '../lockout.js';
-import { decideRemote } from './access-checks.js';
-import { lockoutRef } from './lockouts.js';
+import { clearLock, type LockoutSubject } from '../lockout.js';
+import type { BadgeDenialReason } from '../denial-reason.js';
+import { decideRemote, takeCheck, tierDemands } from './access-checks.js';
+import { liftedRef } from './lockouts.js';
 import type { StepDraft } from './step-draft.js';
 
 // The central server's commands, once verified (src/remote-commands/), and the fire-alarm
@@ -13,6 +14,11 @@ import type { StepDraft } from './step-draft.js';
 /**
  * The central server's `release`: the holder's own rules decide, for the one slot asked, and
  * a grant opens a session exactly like a badge's (door, that slot if it holds a key, relock).
+ * The loan rules apply as at the reader (keys out, an overdue key), and so does the key's
+ * tier: a tier that asks for a PIN, a reason code or authorisers is refused
+ * (`presence_required`), since those can only be given at the cabinet. There is no override:
+ * one signature must never open what a badge needs two people and a PIN for
+ * (docs/security.md).
  */
 export function remoteRelease(
   draft: StepDraft,
@@ -24,18 +30,31 @@ export function remoteRelease(
   const { directory } = draft.ctx;
   const holder = directory.holder(holderId);
   const decision = decideRemote(draft, holderId, holder, slot);
-  if (!decision.granted || !holder) {
-    const reason = decision.granted ? 'unknown_holder' : decision.reason;
+  const deny = (reason: BadgeDenialReason) => {
     draft.record({ type: 'access.denied', data: { reason, holderId, commandId } });
     draft.effects.push({ kind: 'signal', signal: 'denied' });
+  };
+  if (!decision.granted || !holder) {
+    deny(decision.granted ? 'unknown_holder' : decision.reason);
     return;
   }
   const slots = draft.releasable(decision.slots, holder.id);
+  const loans = directory.openLoansOf(holder.id);
+  const { limit, refusal } = takeCheck(draft, holder, loans, slots);
+  if (refusal) {
+    deny(refusal);
+    return;
+  }
+  const { gated, all } = tierDemands(draft, slots);
+  if (all.pin || all.reasonCode || gated.length > 0) {
+    deny('presence_required');
+    return;
+  }
   draft.record({
     type: 'access.granted',
     data: { holderId: holder.id, holderName: holder.name, slots, commandId },
   });
-  draft.openSession(holder, null, slots, { keysOut: directory.openLoansOf(holder.id).length });
+  draft.openSession(holder, null, slots, { keysOut: loans.length, ...limit });
 }
 
 /**
@@ -116,9 +135,8 @@ export function lockdownEnd(draft: StepDraft, commandId: string): void {
 
 /** A custodian lifts a lockout early; the escalation level stays, so the next one is longer. */
 export function clearLockout(draft: StepDraft, actor: Actor, subject: LockoutSubject): void {
-  const known = draft.lockouts[subjectKey(subject)]?.subject ?? subject;
-  const next = clearLock(draft.lockouts, subject);
-  if (next === draft.lockouts) return;
-  draft.lockouts = next;
-  draft.record({ type: 'lockout.cleared', data: { ...lockoutRef(known), actor } });
+  const { book, lifted } = clearLock(draft.lockouts, subject);
+  if (!lifted) return;
+  draft.lockouts = book;
+  draft.record({ type: 'lockout.cleared', data: { ...liftedRef(draft, lifted), actor } });
 }

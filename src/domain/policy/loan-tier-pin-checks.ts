@@ -51,10 +51,19 @@ const MIN_SALT_BYTES = 8;
  */
 const MAX_SCRYPT_BYTES = 64 * 1024 * 1024;
 const MAX_PARALLEL = 16;
+/**
+ * The least cost accepted from the central server. Its hashes carry no pepper (it does not
+ * hold the cabinet's), so their cost is all that stands between a copy of the database and the
+ * PINs: 10^4 four-digit PINs at N=2^14 fell in minutes on one core, and at N=2 at once.
+ */
+export const MIN_SYNCED_SCRYPT_N = 2 ** 15;
 
 const PIN_HASH_SHAPE =
   'must be a PIN hash scrypt$N$r$p$salt$hash (N a power of two, salt and a 32-byte hash in ' +
   'base64, at most 64 MiB of scrypt memory), or null';
+const PIN_HASH_TOO_CHEAP =
+  `must cost at least N=${MIN_SYNCED_SCRYPT_N} (2^15): a cheaper hash of a short PIN is ` +
+  'searched in minutes by whoever copies the database';
 
 /**
  * A PIN hash in our self-describing format (src/store/pin-hash.ts), or null for no PIN. Only the
@@ -62,7 +71,8 @@ const PIN_HASH_SHAPE =
  */
 export function pinHashOrNull(value: unknown): string | undefined {
   if (value === null) return undefined;
-  return typeof value === 'string' && wellFormedPinHash(value) ? undefined : PIN_HASH_SHAPE;
+  if (typeof value !== 'string' || !wellFormedPinHash(value)) return PIN_HASH_SHAPE;
+  return Number(value.split('$')[1]) >= MIN_SYNCED_SCRYPT_N ? undefined : PIN_HASH_TOO_CHEAP;
 }
 
 function wellFormedPinHash(value: string): boolean {

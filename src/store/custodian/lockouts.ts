@@ -13,15 +13,14 @@ const subjectKey = (ref: LockoutRef) =>
 
 /**
  * The lockouts in force, derived from the event log: a `lockout.started` with no later
- * `lockout.ended` or `lockout.cleared` for the same subject, not past its duration. Lockouts
- * live in the running daemon's memory, so a `cabinet.started` after it means it is gone.
+ * `lockout.ended` or `lockout.cleared` for the same subject, not past its duration. A restart
+ * does not end them: the daemon restores them from here at start (src/store/lockout-restore.ts).
  */
 export function activeLockouts(db: Database, now: Date): ActiveLockout[] {
   const rows = db
     .prepare(
       `SELECT type, time, payload FROM events
-        WHERE seq >= coalesce((SELECT max(seq) FROM events WHERE type = 'cabinet.started'), 0)
-          AND type IN ('lockout.started', 'lockout.ended', 'lockout.cleared')
+        WHERE type IN ('lockout.started', 'lockout.ended', 'lockout.cleared')
         ORDER BY seq`,
     )
     .all() as Array<{ type: string; time: string; payload: string }>;

@@ -1,8 +1,9 @@
-import { hashPin } from '../pin-hash.js';
+import { DEFAULT_PIN_COST, hashPin } from '../pin-hash.js';
+import { pinPepperOf } from '../pin-pepper.js';
 import { change, notFound, policyChanged, type ChangeScope } from './scope.js';
 
 /**
- * A credential's PIN settings. Only scrypt hashes are stored (src/store/pin-hash.ts),
+ * A credential's PIN settings. Only peppered scrypt hashes are stored (src/store/pin-hash.ts),
  * and the audit event says only whether each is set: never the PIN, never the hash. PINs are
  * not part of the central server's set, so they may be changed on a synced cabinet.
  */
@@ -69,7 +70,7 @@ export async function setPin(
   pin: string,
   required?: boolean,
 ): Promise<void> {
-  const hash = await hashPin(pin);
+  const hash = await hashPin(pin, DEFAULT_PIN_COST, pinPepperOf(scope.db));
   const current = pinRow(scope, credentialId);
   write(scope, credentialId, {
     pin_hash: kind === 'pin' ? hash : current.pin_hash,

@@ -1,8 +1,10 @@
 import { expect, it } from 'vitest';
 import {
-  offerAuthoriser,
+  offerAuthoriser as offerOnce,
   startAuthorisation,
   type Authoriser,
+  type AuthoriserOutcome,
+  type PendingAuthorisation,
 } from '../../../src/domain/dual-authorisation.js';
 
 const WINDOW = 30_000;
@@ -11,8 +13,33 @@ const request = (required: 1 | 2, groupIds: number[] = []) =>
   startAuthorisation({ holderId: 1, credentialId: 10, slots: [3], required, groupIds }, T0, WINDOW);
 const holder = (holderId: number, groupIds: number[] = [], admitted = true): Authoriser => ({
   holderId,
+  credentialId: holderId * 10,
   groupIds,
   admitted,
+});
+
+/** An authoriser's two taps in a row, the second of which counts (the first must ask for it). */
+function offerAuthoriser(
+  pending: PendingAuthorisation,
+  authoriser: Authoriser,
+  nowMs: number,
+): AuthoriserOutcome {
+  const first = offerOnce(pending, authoriser, nowMs);
+  if (first.kind !== 'confirm') return first;
+  return offerOnce(first.pending, authoriser, nowMs);
+}
+
+it('a single tap of an eligible authoriser does not count: it asks for the same card again', () => {
+  const first = offerOnce(request(1), holder(2), T0 + 1);
+  expect(first).toMatchObject({ kind: 'confirm', pending: { authorisers: [], confirming: 20 } });
+  if (first.kind !== 'confirm') return;
+  // Another card between the two taps starts the confirmation over.
+  const other = offerOnce(first.pending, holder(3), T0 + 2);
+  expect(other).toMatchObject({ kind: 'confirm', pending: { authorisers: [], confirming: 30 } });
+  expect(offerOnce(first.pending, holder(2), T0 + 3)).toMatchObject({
+    kind: 'complete',
+    pending: { authorisers: [2], confirming: null },
+  });
 });
 
 it('two-person rule: a second authorised holder within the window completes it, both recorded', () => {

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { restoreLocks } from '../../../src/domain/lockout.js';
 import { ALICE_CARD, CabinetScenario } from '../../support/cabinet-scenario.js';
 
 /** Alice's card is enrolled but her holder is disabled: every badge of hers is denied. */
@@ -89,4 +90,27 @@ it('a lockdown denial does not count: a genuine holder is refused by the cabinet
   s.send({ kind: 'lockdown_start', commandId: 'l-1', allowHolders: [] });
   for (let i = 0; i < 5; i++) s.send(badge);
   expect(s.eventTypes()).not.toContain('lockout.started');
+});
+
+it('a lockout remembered across a restart refuses for what was left of it, at its level', () => {
+  const s = new CabinetScenario();
+  s.directory.holders[0] = { id: 1, name: 'Alice', enabled: false };
+  const subject = { kind: 'credential', credentialId: 10, holderId: 1 } as const;
+  s.state = {
+    ...s.state,
+    lockouts: restoreLocks([{ subject, level: 1, remainingMs: 4_000 }], s.clock.monotonicMs()),
+  };
+  s.send(badge);
+  expect(s.events.at(-1)).toMatchObject({ data: { reason: 'locked_out' } });
+  s.advance(4_000);
+  expect(s.events.at(-1)).toEqual({
+    type: 'lockout.ended',
+    data: { subject: 'credential', credentialId: 10, holderId: 1 },
+  });
+  // The next lockout is the second level's: 2 more denials, 30 s.
+  for (let i = 0; i < 2; i++) s.send(badge);
+  expect(s.events.at(-1)).toMatchObject({
+    type: 'lockout.started',
+    data: { level: 2, durationSeconds: 30 },
+  });
 });

@@ -42,6 +42,7 @@ it('the escalation is configurable', () => {
     windowMs: 30_000,
     levels: [{ attempts: 5, lockMs: 60_000 }],
     maxLockMs: 200_000,
+    maxWrongPins: 5,
     forgetAfterMs: 3_600_000,
   };
   const tries = Array.from({ length: 3 }, () => lockAndWait(s));

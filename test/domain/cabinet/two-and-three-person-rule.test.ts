@@ -26,6 +26,12 @@ function masterKey(rule: Partial<TierRule> = {}): CabinetScenario {
   return s;
 }
 
+/** An authoriser's deliberate badge: tapped, taken away and tapped again. */
+function authorise(s: CabinetScenario, card: string) {
+  s.send({ kind: 'badge', card });
+  return s.send({ kind: 'badge', card });
+}
+
 it('the other keys are released at once; the master waits for a second person', () => {
   const s = masterKey();
   const effects = s.send({ kind: 'badge', card: ALICE_CARD });
@@ -54,7 +60,7 @@ it('the holder cannot authorise themselves; nor can someone who may not take the
 it('a second authorised holder releases the master; both are in the events', () => {
   const s = masterKey();
   s.send({ kind: 'badge', card: ALICE_CARD });
-  const effects = s.send({ kind: 'badge', card: CAROL_CARD });
+  const effects = authorise(s, CAROL_CARD);
   expect(s.events.slice(2)).toEqual([
     {
       type: 'authorisation.given',
@@ -86,6 +92,7 @@ it('a second authorised holder releases the master; both are in the events', () 
 it('the window: an authoriser a millisecond before its end counts; at its end the request lapses', () => {
   const before = masterKey();
   before.send({ kind: 'badge', card: ALICE_CARD });
+  before.send({ kind: 'badge', card: CAROL_CARD });
   before.clock.advance(60_000 - 1);
   before.send({ kind: 'badge', card: CAROL_CARD });
   expect(before.events.at(-1)).toMatchObject({ type: 'access.granted', data: { slots: [1] } });
@@ -111,14 +118,14 @@ it('three-person rule: two different authorisers, in order', () => {
   s.directory.credentials.push({ id: 50, holderId: 5, card: '5000000005', enabled: true });
   s.directory.permissions.push({ holderId: 5, slot: 1 });
   s.send({ kind: 'badge', card: ALICE_CARD });
-  s.send({ kind: 'badge', card: CAROL_CARD });
+  authorise(s, CAROL_CARD);
   s.send({ kind: 'badge', card: CAROL_CARD });
   expect(s.events.slice(2).map((e) => e.type)).toEqual([
     'authorisation.given',
     'authorisation.refused',
   ]);
   expect(s.events.at(-1)).toMatchObject({ data: { reason: 'already_authorised' } });
-  s.send({ kind: 'badge', card: '5000000005' });
+  authorise(s, '5000000005');
   expect(s.events.at(-1)).toMatchObject({
     type: 'access.granted',
     data: { slots: [1], authorisers: [{ holderId: 3 }, { holderId: 5 }] },
@@ -133,10 +140,42 @@ it('an authoriser group: only its members count, whether or not they may take th
     type: 'authorisation.refused',
     data: { reason: 'not_in_group', authoriserId: 3 },
   });
-  s.send({ kind: 'badge', card: DAVE_CARD });
+  authorise(s, DAVE_CARD);
   expect(s.events.at(-1)).toMatchObject({
     type: 'access.granted',
     data: { authorisers: [{ holderId: 4, holderName: 'Dave' }] },
+  });
+});
+
+it("a passer-by's single tap during the window authorises nothing, nor do two cards alternating", () => {
+  const s = masterKey({ authorisers: 2 });
+  s.directory.holders.push({ id: 5, name: 'Erin', enabled: true });
+  s.directory.credentials.push({ id: 50, holderId: 5, card: '5000000005', enabled: true });
+  s.directory.permissions.push({ holderId: 5, slot: 1 });
+  s.send({ kind: 'badge', card: ALICE_CARD });
+  s.events.length = 0;
+  const effects = s.send({ kind: 'badge', card: CAROL_CARD });
+  expect(s.events).toEqual([]);
+  expect(effects).toEqual([{ kind: 'signal', signal: 'awaiting_entry' }]);
+  for (const card of ['5000000005', CAROL_CARD, '5000000005']) s.send({ kind: 'badge', card });
+  expect(s.events).toEqual([]);
+  // A refused card in between breaks a confirmation too.
+  s.send({ kind: 'badge', card: BOB_CARD });
+  s.send({ kind: 'badge', card: '5000000005' });
+  expect(s.eventTypes()).toEqual(['authorisation.refused']);
+  s.advance(60_000);
+  expect(s.eventTypes().at(-1)).toBe('authorisation.expired');
+  expect(s.state.slots[0]?.release).toBeNull();
+});
+
+it('a card locked for wrong PINs in a row cannot authorise', () => {
+  const s = masterKey();
+  s.directory.credentials.find((c) => c.id === 30)!.wrongPins = 5;
+  s.send({ kind: 'badge', card: ALICE_CARD });
+  s.send({ kind: 'badge', card: CAROL_CARD });
+  expect(s.events.at(-1)).toMatchObject({
+    type: 'authorisation.refused',
+    data: { reason: 'not_authorised', authoriserId: 3 },
   });
 });
 

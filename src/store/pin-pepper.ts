@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { KeywardenError } from '../errors.js';
+import type { PinPepper } from './pin-hash.js';
+
+/**
+ * The PIN pepper (src/store/pin-hash.ts): 32 random bytes in a file of its own, outside the
+ * database, so that a copy of the database (a backup, an export, a custodian with read access)
+ * holds no PIN anyone can search for. Made at the first start (daemon or CLI) if absent, with
+ * mode 0600; refused if anyone but its owner may read it, or if it is not a regular file (a
+ * link could point it anywhere). Lost, it cannot be made again: every PIN set with it must be
+ * set again, so it is backed up with the config's other secrets (docs/operations.md).
+ */
+const PEPPER_BYTES = 32;
+const FILE_NAME = 'pin-pepper';
+
+/** Where the pepper lives: the configured file, else beside the database. */
+export function pinPepperFile(database: string, configured: string | undefined): string | null {
+  if (configured !== undefined) return configured;
+  return database === ':memory:' ? null : join(dirname(database), FILE_NAME);
+}
+
+/** Reads the pepper, making it first if the file does not exist. */
+export function loadPinPepper(file: string): Buffer {
+  let fd: number;
+  try {
+    // O_EXCL: two processes starting at once make one pepper, never two.
+    fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    try {
+      writeSync(fd, randomBytes(PEPPER_BYTES));
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw unreadable(file, err);
+  }
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (err) {
+    throw unreadable(file, err);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw refused(file, 'is not a regular file');
+    if ((stat.mode & 0o077) !== 0) {
+      throw refused(
+        file,
+        `is readable by others (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it`,
+      );
+    }
+    const pepper = Buffer.alloc(PEPPER_BYTES);
+    const read = readSync(fd, pepper, 0, PEPPER_BYTES, 0);
+    if (read !== PEPPER_BYTES || stat.size !== PEPPER_BYTES) {
+      throw refused(file, `must hold exactly ${PEPPER_BYTES} bytes`);
+    }
+    return pepper;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function refused(file: string, why: string): KeywardenError {
+  return new KeywardenError('CONFIG_INVALID', `PIN pepper ${file} ${why}`);
+}
+
+function unreadable(file: string, err: unknown): KeywardenError {
+  return refused(file, `cannot be read or made: ${(err as Error).message}`);
+}
+
+/**
+ * The pepper that goes with each open database: registered by whoever opened it with the
+ * config (the daemon, the CLI), read by the PIN code that holds only the database. A database
+ * with none registered (a test's) hashes without a pepper.
+ */
+const peppers = new WeakMap<Database, Buffer>();
+
+export function usePinPepper(db: Database, database: string, configured: string | undefined): void {
+  const file = pinPepperFile(database, configured);
+  // An in-memory database lives and dies with its process: so may its pepper.
+  peppers.set(db, file === null ? randomBytes(PEPPER_BYTES) : loadPinPepper(file));
+}
+
+export function pinPepperOf(db: Database): PinPepper {
+  return peppers.get(db) ?? null;
+}
