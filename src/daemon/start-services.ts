@@ -3,6 +3,7 @@ import { SimGpioDriver } from '../../drivers/gpio/sim-gpio.js';
 import { realPortFactory, type PortFactory } from '../../drivers/serial/serial-port-like.js';
 import { isSimPath, SimPortRegistry } from '../../drivers/serial/sim-port.js';
 import type { MqttLink } from '../mqtt/mqtt-link.js';
+import { rememberLastGoodOutputs } from '../platform/last-good-outputs.js';
 import type { EventLog } from '../store/event-log.js';
 import { SqliteDirectory } from '../store/sqlite-directory.js';
 import type { CabinetRunner } from './cabinet-runner.js';
@@ -75,6 +76,8 @@ export async function startServices(
   const claim = await services.start(
     cabinetClaimService({ config, profile, logger, gpio, claim: given, claimed }),
   );
+  // What outputs-off drives off should this config or profile later be edited badly.
+  rememberLastGoodOutputs(profile, config.database, daemonLogger);
   const { db, eventLog } = await services.start(cabinetDatabaseService(context, setup.demo));
   const directory = new SqliteDirectory(db);
   const outputs = claim.hardware.outputs;
