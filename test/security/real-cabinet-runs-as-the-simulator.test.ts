@@ -34,24 +34,21 @@ function cabinetDir(config: Record<string, unknown>): { dir: string; configFile:
   return { dir, configFile };
 }
 
-/** Runs `keywarden run`; a daemon that starts instead of refusing is stopped after 10 s. */
+/**
+ * Runs `keywarden run`; a daemon that starts instead of refusing (as before the fix) is killed
+ * by spawn's own deadline after 10 s, and the test then fails on its exit code.
+ */
 function run(configFile: string, ...more: string[]) {
   const child = spawn(
     process.execPath,
     [CLI, 'run', '--config', configFile, '--no-interactive', ...more],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000, killSignal: 'SIGKILL' },
   );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const started = setTimeout(() => child.kill('SIGKILL'), 10_000);
   return new Promise<{ code: number | null; output: string }>((resolve) =>
-    child.on('exit', (code) => {
-      clearTimeout(started);
-      resolve({ code, output });
-    }),
+    child.on('exit', (code) => resolve({ code, output })),
   );
 }
 
