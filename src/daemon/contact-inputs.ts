@@ -54,6 +54,8 @@ export function claimContactInputs(gpio: GpioDriver, inputs: ProfileInputs): Con
 export function watchContactInputs(
   contacts: ContactInputs,
   handle: (input: CabinetInput) => void,
+  /** Told when a supervised pair starts and stops disagreeing, to say why tamper was raised. */
+  onWiringTrouble: (disagree: boolean) => void = () => undefined,
 ): Array<() => void> {
   const unsubscribes: Array<() => void> = [];
   const watch = (pin: InputPin | undefined, toInput: (active: boolean) => CabinetInput) => {
@@ -95,6 +97,7 @@ export function watchContactInputs(
     {
       agreed: (active) => handle(toEmergency(active)),
       trouble: (active) => {
+        onWiringTrouble(active);
         tamper.trouble = active;
         reportTamper();
       },

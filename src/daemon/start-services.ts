@@ -105,7 +105,7 @@ export async function startServices(
     claim.gpio instanceof SimGpioDriver
       ? await services.start(simulatorService(context, { gpio: claim.gpio, ports, db, runner }))
       : undefined;
-  await services.start(pinInputsService(claim.hardware, runner));
+  await services.start(pinInputsService(claim.hardware, runner, daemonLogger));
   const readers = createReaders(profile, config, portFactory(ports), logger);
   const reconciliation = await services.start(
     startReconciliationService({ fobReader: readers.fob, runner, logger: daemonLogger }),

@@ -6,7 +6,8 @@ import { SimGpioDriver } from '../../drivers/gpio/sim-gpio.js';
 import { loadProfile, parseProfile } from '../../src/config/profile.js';
 import { Daemon } from '../../src/daemon/daemon.js';
 import type { RecordedEvent } from '../../src/domain/events.js';
-import { silentLogger } from '../../src/log/logger.js';
+import { Writable } from 'node:stream';
+import { createLogger, silentLogger } from '../../src/log/logger.js';
 import { hardwareDir } from '../../src/paths.js';
 import { seedCabinet } from '../support/seed.js';
 import { testConfig } from '../support/test-config.js';
@@ -34,6 +35,7 @@ describe('a supervised emergency input', () => {
   let daemon: Daemon;
   let gpio: SimGpioDriver;
   let dir: string;
+  const logged: string[] = [];
   const events = (): RecordedEvent[] => daemon.eventLog.recent(1_000);
   const energised = () =>
     gpio
@@ -66,7 +68,16 @@ describe('a supervised emergency input', () => {
         sim: { host: '127.0.0.1', port: 0 },
       }),
       profile: parseProfile(raw, join(dir, 'profile.json')),
-      logger: silentLogger(),
+      logger: createLogger({
+        pretty: false,
+        level: 'warn',
+        destination: new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            logged.push((JSON.parse(chunk.toString()) as { msg: string }).msg);
+            done();
+          },
+        }),
+      }),
       gpio,
     });
     await daemon.start();
@@ -88,6 +99,8 @@ describe('a supervised emergency input', () => {
     const after = events().filter((e) => e.seq > since);
     expect(after.map((e) => e.type)).not.toContain('emergency.started');
     expect(energised()).toEqual([]);
+    // The log tells this tamper from the tamper switch's.
+    expect(logged.some((m) => m.includes('its two contacts disagree'))).toBe(true);
 
     gpio.setInput(EMERGENCY, false); // the short removed: the contacts agree again
     await waitFor(
