@@ -11,7 +11,7 @@ const CTRL_D = '\u0004';
 const BACKSPACES = new Set(['\u007f', '\b']);
 
 /**
- * Reads secrets (PINs) without echo. On a terminal, raw mode: the characters are never shown,
+ * Reads secrets (PINs, card numbers kept out of argv) without echo. On a terminal, raw mode: the characters are never shown,
  * backspace works, Ctrl-C cancels. Otherwise (a script, a test) each read takes one line, so
  * `printf '1234\n1234\n' | keywarden pin set 4` works; what is left over after one line stays
  * for the next read.
@@ -26,9 +26,10 @@ export class SecretReader {
     private readonly prompt: (text: string) => void,
   ) {}
 
-  read(prompt: string): Promise<string> {
+  /** `what` names the secret when a pipe ends before it ("no card number on standard input"). */
+  read(prompt: string, what = 'PIN'): Promise<string> {
     this.prompt(prompt);
-    return this.input.isTTY && this.input.setRawMode ? this.readRaw() : this.readLine();
+    return this.input.isTTY && this.input.setRawMode ? this.readRaw() : this.readLine(what);
   }
 
   private readRaw(): Promise<string> {
@@ -58,7 +59,7 @@ export class SecretReader {
     });
   }
 
-  private readLine(): Promise<string> {
+  private readLine(what: string): Promise<string> {
     const input = this.input;
     return new Promise((resolve, reject) => {
       const take = (): boolean => {
@@ -75,7 +76,7 @@ export class SecretReader {
           this.buffered = '';
           done();
           if (rest.length > 0) resolve(rest);
-          else reject(new KeywardenError('USAGE', 'no PIN on standard input; nothing changed'));
+          else reject(new KeywardenError('USAGE', `no ${what} on standard input; nothing changed`));
           return true;
         }
         return false;

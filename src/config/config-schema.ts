@@ -48,12 +48,15 @@ export const ConfigSchema = Type.Object(
       pattern: CABINET_ID_PATTERN,
       examples: ['store-3-cabinet-a'],
     }),
+    // No default: a real Pi whose config left it out would run the simulated cabinet under its
+    // real cabinet id, and the demo's config names it anyway.
     profile: Type.String({
       title: 'Hardware profile',
       description:
-        "Name of a profile in hardware/ (e.g. 'sim', 'rpi-8slot') or a path to a profile file.",
+        "Name of a profile in hardware/ (e.g. 'sim', 'rpi-8slot') or a path to a profile file. " +
+        "No default: name 'sim' for the simulated cabinet.",
       minLength: 1,
-      default: 'sim',
+      examples: ['rpi-8slot'],
     }),
     database: Type.String({
       title: 'Database file',
@@ -558,7 +561,7 @@ export const ConfigSchema = Type.Object(
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'Keywarden configuration',
     description:
-      'Configuration of one Keywarden daemon (one key cabinet). Only cabinetId is required; ' +
+      'Configuration of one Keywarden daemon (one key cabinet). Only cabinetId and profile are required; ' +
       'everything else has a default.',
     additionalProperties: false,
   },

@@ -29,6 +29,9 @@ export function pinsWithPaths(raw: RawProfile): { path: string; pin: RawPin }[] 
       const input = raw.inputs?.[name];
       return input ? [{ path: `inputs.${name}.pin`, pin: input.pin }] : [];
     }),
+    ...(raw.inputs?.emergency?.confirmPin === undefined
+      ? []
+      : [{ path: 'inputs.emergency.confirmPin', pin: raw.inputs.emergency.confirmPin }]),
   ];
 }
 

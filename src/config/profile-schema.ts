@@ -296,8 +296,31 @@ export const ProfileSchema = Type.Object(
                     title: 'Releases',
                     description:
                       '"door": the door only (keys stay locked in their slots); "door_and_slots": ' +
-                      'the door and every slot.',
-                    default: 'door_and_slots',
+                      "the door and every slot. A short anywhere along a plain contact's cable " +
+                      'declares an emergency, so the default releases the door only.',
+                    default: 'door',
+                  }),
+                ),
+                // Supervision: a short or a cut of one wire makes the two contacts disagree, and
+                // a disagreement releases nothing (hardware/README.md, "Emergency input").
+                confirmPin: Type.Optional(
+                  pin(
+                    'Confirming contact',
+                    'A second contact of the same relay on its own wire (best of the opposite ' +
+                      'kind: normally closed where the first is normally open). The emergency ' +
+                      'starts only when both are active and ends only when both are normal.',
+                  ),
+                ),
+                disagreeMs: Type.Optional(
+                  Type.Integer({
+                    title: 'Disagreement before trouble (ms)',
+                    description:
+                      'With confirmPin: the two contacts disagreeing for this long raises ' +
+                      'cabinet.tamper (a wiring fault or interference) and releases nothing; it ' +
+                      'clears when they agree again.',
+                    minimum: 0,
+                    maximum: 60_000,
+                    default: 1000,
                   }),
                 ),
               },

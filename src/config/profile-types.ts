@@ -33,7 +33,11 @@ export type EmergencyReleases = 'door' | 'door_and_slots';
 export interface ProfileInputs {
   tamper?: ContactInputSpec;
   powerFail?: ContactInputSpec;
-  emergency?: ContactInputSpec & { releases: EmergencyReleases };
+  emergency?: ContactInputSpec & {
+    releases: EmergencyReleases;
+    /** A supervised input: the second contact, which must agree with the first. */
+    confirm?: { pin: PinSpec; disagreeMs: number };
+  };
 }
 
 export interface SlotSpec {

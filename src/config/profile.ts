@@ -89,6 +89,7 @@ function normalise(raw: RawProfile, file: string): HardwareProfile {
 }
 
 const DEFAULT_INPUT_DEBOUNCE_MS = 50;
+const DEFAULT_DISAGREE_MS = 1000;
 
 function profileInputs(raw: RawProfile): ProfileInputs {
   const inputs: ProfileInputs = {};
@@ -102,7 +103,15 @@ function profileInputs(raw: RawProfile): ProfileInputs {
   if (emergency)
     inputs.emergency = {
       ...contact(emergency, 'input.emergency'),
-      releases: emergency.releases ?? 'door_and_slots',
+      releases: emergency.releases ?? 'door',
+      ...(emergency.confirmPin === undefined
+        ? {}
+        : {
+            confirm: {
+              pin: pinSpec(emergency.confirmPin, 'input.emergency.confirm'),
+              disagreeMs: emergency.disagreeMs ?? DEFAULT_DISAGREE_MS,
+            },
+          }),
     };
   return inputs;
 }

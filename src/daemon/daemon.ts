@@ -5,6 +5,7 @@ import type { RecordingClock } from '../domain/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { MqttLink } from '../mqtt/mqtt-link.js';
 import { packageVersion } from '../paths.js';
+import { FlooredClock } from '../platform/floored-clock.js';
 import { createSystemClock } from '../platform/system-clock.js';
 import type { SimCabinet } from '../sim/sim-cabinet.js';
 import type { EventLog } from '../store/event-log.js';
@@ -42,7 +43,7 @@ export interface DaemonOptions {
  * way down the inputs stop first, the outputs go off, and the lock is released last.
  */
 export class Daemon {
-  readonly clock: RecordingClock;
+  readonly clock: FlooredClock;
   /** The demo holders' cards, which the simulator's terminal names (`badge alice`). */
   readonly demoCards = DEMO_CARDS;
   private readonly logger: Logger;
@@ -55,7 +56,10 @@ export class Daemon {
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly options: DaemonOptions) {
-    this.clock = options.clock ?? createSystemClock({ syncCheck: options.config.clock.syncCheck });
+    // Every decision sees the wall clock through its floor: never earlier than already seen.
+    this.clock = new FlooredClock(
+      options.clock ?? createSystemClock({ syncCheck: options.config.clock.syncCheck }),
+    );
     this.logger = options.logger.child({ module: 'daemon' });
     this.systemd = new ServiceManagerLink({ logger: options.logger });
     this.services = new ServiceSet(this.logger);
@@ -96,6 +100,7 @@ export class Daemon {
         systemd: this.systemd,
         claimed: (claim) => (this.hardware = claim.hardware),
         stopReason: () => this.stopReason,
+        clockFloor: this.clock,
       });
     } catch (err) {
       // A failure between two starts (a reader setting the driver refuses) stops them too.

@@ -3,6 +3,8 @@ import { SimGpioDriver } from '../../drivers/gpio/sim-gpio.js';
 import { realPortFactory, type PortFactory } from '../../drivers/serial/serial-port-like.js';
 import { isSimPath, SimPortRegistry } from '../../drivers/serial/sim-port.js';
 import type { MqttLink } from '../mqtt/mqtt-link.js';
+import { unflooredClock, type FlooredClock } from '../platform/floored-clock.js';
+import { rememberLastGoodOutputs } from '../platform/last-good-outputs.js';
 import type { EventLog } from '../store/event-log.js';
 import { SqliteDirectory } from '../store/sqlite-directory.js';
 import type { CabinetRunner } from './cabinet-runner.js';
@@ -18,6 +20,7 @@ import { brokerLinkService } from './services/broker-link.js';
 import { cabinetClaimService } from './services/cabinet-claim.js';
 import { cabinetDatabaseService } from './services/cabinet-database.js';
 import { cabinetTickService } from './services/cabinet-tick.js';
+import { clockFloorService } from './services/clock-floor.js';
 import { cabinetService, createCabinetRunner } from './services/cabinet.js';
 import { EventDelivery } from './services/event-delivery.js';
 import { custodianSocketService } from './services/custodian-socket.js';
@@ -49,6 +52,8 @@ export interface DaemonSetup {
   claimed: (claim: CabinetClaim) => void;
   /** Why the daemon stops, for `cabinet.stopped`. */
   stopReason: () => string;
+  /** The context's clock, whose floor the clock-floor service loads and saves. */
+  clockFloor: FlooredClock;
 }
 
 /**
@@ -56,6 +61,7 @@ export interface DaemonSetup {
  * is built from what the ones before it opened, so nothing exists before what it needs runs:
  *
  * 1. the cabinet claim: the lock, then every output off;
+ * 1b. the clock floor: the latest wall time seen, before anything decides with the clock;
  * 2. the database and its event log;
  * 3. the broker link, 4. event delivery (acknowledgements, backlog, retained states, pruning);
  * 5. the cabinet (`cabinet.started`; on the way down its outputs off, then `cabinet.stopped`);
@@ -77,6 +83,12 @@ export async function startServices(
   const claim = await services.start(
     cabinetClaimService({ config, profile, logger, gpio, claim: given, claimed }),
   );
+  // What outputs-off drives off should this config or profile later be edited badly.
+  rememberLastGoodOutputs(profile, config.database, daemonLogger);
+  // Before anything decides with the wall clock: the floor saved by the last run.
+  await services.start(
+    clockFloorService({ clock: setup.clockFloor, database: config.database, logger: daemonLogger }),
+  );
   const { db, eventLog } = await services.start(cabinetDatabaseService(context, setup.demo));
   const directory = new SqliteDirectory(db);
   const outputs = claim.hardware.outputs;
@@ -95,7 +107,7 @@ export async function startServices(
     claim.gpio instanceof SimGpioDriver
       ? await services.start(simulatorService(context, { gpio: claim.gpio, ports, db, runner }))
       : undefined;
-  await services.start(pinInputsService(claim.hardware, runner));
+  await services.start(pinInputsService(claim.hardware, runner, daemonLogger));
   const readers = createReaders(profile, config, portFactory(ports), logger);
   const reconciliation = await services.start(
     startReconciliationService({ fobReader: readers.fob, runner, logger: daemonLogger }),
@@ -109,7 +121,9 @@ export async function startServices(
     recorded: recordedElsewhere,
   });
   const keypad = new KeypadEntries(db, runner, logger.child({ module: 'keypad' }));
-  const clockWatch = new ClockStepWatch(clock, config.clock.stepThresholdMs, (step) => {
+  // The raw wall clock: a step back must be seen, although decisions stay at the floor.
+  const wall = unflooredClock(clock);
+  const clockWatch = new ClockStepWatch(wall, config.clock.stepThresholdMs, (step) => {
     daemonLogger.warn(step, 'the wall clock stepped; timers are unaffected');
     runner.handle({ kind: 'clock_stepped', ...step });
   });

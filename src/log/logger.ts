@@ -1,7 +1,12 @@
 import { createRequire } from 'node:module';
-import pino, { type DestinationStream, type Logger } from 'pino';
+import pino, {
+  type DestinationStream,
+  type Logger,
+  type LoggerOptions as LoggerOptionsPino,
+} from 'pino';
 import type PinoPretty from 'pino-pretty';
 import { maskCard } from '../domain/mask-card.js';
+import { withoutUrlSecrets } from './secret-text.js';
 
 export type { Logger } from 'pino';
 
@@ -13,18 +18,36 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream;
 }
 
+/** Fields whose value is a secret wherever they appear, at the top level or one level down. */
+const SECRET_FIELDS = ['password', 'passphrase', 'pin', 'duressPin', 'pepper', 'secret', 'token'];
+/** Fields that hold a URL: logged with any `user:password@` taken out. */
+const URL_FIELDS = ['url', 'brokerUrl'];
+const MASKED_FIELDS = ['card', 'tag'];
+
 /**
  * The root logger. Card numbers are personal data and a cloneable credential on 125 kHz
  * readers, and a key's fob tag can be cloned too, so any field named `card` or `tag` is shortened
  * wherever it appears in a log line (the drivers log both raw and rely on this: drivers/logger.ts).
+ * Secrets never reach the journal, which every member of `adm` and `systemd-journal` reads:
+ * password, PIN and key fields are replaced, and a URL's `user:password@` is taken out of URL
+ * fields, of messages and of errors (an MQTT URL with credentials in it is legal config).
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const usePretty = options.pretty ?? Boolean(process.stdout.isTTY);
-  const base = {
+  const fields = [...MASKED_FIELDS, ...SECRET_FIELDS, ...URL_FIELDS];
+  const base: LoggerOptionsOfPino = {
     level: options.level ?? 'info',
     redact: {
-      paths: ['card', '*.card', 'tag', '*.tag', 'password', '*.password'],
+      paths: fields.flatMap((field) => [field, `*.${field}`]),
       censor: censorSecret,
+    },
+    serializers: { err: serializeError },
+    hooks: {
+      // Messages are free text: an error's message interpolated into one may carry a URL.
+      logMethod(args, method) {
+        const clean = args.map((arg) => (typeof arg === 'string' ? withoutUrlSecrets(arg) : arg));
+        method.apply(this, clean as Parameters<typeof method>);
+      },
     },
   };
   if (usePretty) return pino(base, prettyStream());
@@ -47,8 +70,22 @@ function prettyStream(): DestinationStream {
   });
 }
 
+type LoggerOptionsOfPino = LoggerOptionsPino<never>;
+
+/** pino's own error serializer, with URL credentials taken out of the message and stack. */
+function serializeError(error: Error): ReturnType<typeof pino.stdSerializers.err> {
+  const serialized = pino.stdSerializers.err(error);
+  if (typeof serialized.message === 'string')
+    serialized.message = withoutUrlSecrets(serialized.message);
+  if (typeof serialized.stack === 'string') serialized.stack = withoutUrlSecrets(serialized.stack);
+  return serialized;
+}
+
 function censorSecret(value: unknown, path: string[]): unknown {
-  const last = path[path.length - 1];
+  const last = path[path.length - 1] ?? '';
+  if (URL_FIELDS.includes(last)) {
+    return typeof value === 'string' ? withoutUrlSecrets(value) : value;
+  }
   if (last === 'card' || last === 'tag') {
     if (typeof value === 'string') return maskCard(value);
     // No number (an empty slot reads as tag null): nothing to hide, and null says so.

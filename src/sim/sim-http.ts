@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { RecordedEvent } from '../domain/events.js';
 import type { Logger } from '../log/logger.js';
+import { allowedHostNames, refuseForeignRequest } from './request-origin.js';
 import { CONTACT_NAMES, SimCabinet, SimRefusal, type ContactName } from './sim-cabinet.js';
 
 const MAX_BODY = 4096;
@@ -17,12 +18,14 @@ class HttpError extends Error {
 
 /**
  * The simulated cabinet's local control interface (docs/simulator.md): JSON over HTTP on the
- * loopback address, plus a Server-Sent Events stream, so tests, the terminal and a browser
- * view can act on the cabinet and watch it from outside the daemon process.
+ * loopback address, plus a Server-Sent Events stream, so tests, the terminal and curl can act
+ * on the cabinet and watch it from outside the daemon process. Not web pages: see
+ * request-origin.ts for what is refused and why.
  */
 export class SimHttpServer {
   private readonly server: Server;
   private readonly streams = new Set<ServerResponse>();
+  private hostNames: ReadonlySet<string> = allowedHostNames('127.0.0.1');
 
   constructor(
     private readonly sim: SimCabinet,
@@ -33,6 +36,7 @@ export class SimHttpServer {
   }
 
   async listen(host: string, port: number): Promise<AddressInfo> {
+    this.hostNames = allowedHostNames(host);
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => resolve());
@@ -61,6 +65,11 @@ export class SimHttpServer {
       const url = new URL(req.url ?? '/', 'http://sim');
       const path = url.pathname.replace(/\/+$/, '') || '/';
       const method = req.method ?? 'GET';
+      const refusal = refuseForeignRequest(method, req.headers, this.hostNames);
+      if (refusal) {
+        this.logger.warn({ path, method, reason: refusal.message }, 'simulator request refused');
+        return send(res, refusal.status, { error: refusal.message });
+      }
       if (method === 'GET' && path === '/state') return send(res, 200, this.sim.snapshot());
       if (method === 'GET' && path === '/stream') return this.openStream(res);
       if (method !== 'POST') throw new HttpError(404, `no such resource: ${method} ${path}`);

@@ -10,12 +10,13 @@ const dir = mkdtempSync(join(tmpdir(), 'keywarden-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('loading a config file', () => {
-  it('applies every default to a file holding only cabinetId', () => {
-    const config = parseConfig({ cabinetId: 'c1' }, '/etc/keywarden/config.json');
+  it('applies every default to a file holding only cabinetId and profile', () => {
+    const config = parseConfig({ cabinetId: 'c1', profile: 'sim' }, '/etc/keywarden/config.json');
     expect(config).toEqual({
       ...DEFAULT_CONFIG,
       file: '/etc/keywarden/config.json',
       cabinetId: 'c1',
+      profile: 'sim',
       mqtt: { ...DEFAULT_CONFIG.mqtt, clientId: 'keywarden-c1' },
     });
     expect(config.mqtt.url).toBe('mqtt://127.0.0.1:1883');
@@ -24,7 +25,12 @@ describe('loading a config file', () => {
 
   it('keeps given values and fills the rest of a partial section', () => {
     const config = parseConfig(
-      { cabinetId: 'c1', mqtt: { clientId: 'mine', reconnectMs: 500 }, log: { level: 'debug' } },
+      {
+        cabinetId: 'c1',
+        profile: 'sim',
+        mqtt: { clientId: 'mine', reconnectMs: 500 },
+        log: { level: 'debug' },
+      },
       '/x/config.json',
     );
     expect(config.mqtt).toMatchObject({
@@ -82,7 +88,10 @@ describe('loading a config file', () => {
   });
 
   it('reads from disk relative to the file', () => {
-    writeFileSync(join(dir, 'k.json'), '{ "cabinetId": "c1", "database": "k.db" }');
+    writeFileSync(
+      join(dir, 'k.json'),
+      '{ "cabinetId": "c1", "profile": "sim", "database": "k.db" }',
+    );
     expect(loadConfig(join(dir, 'k.json')).database).toBe(join(dir, 'k.db'));
   });
 });

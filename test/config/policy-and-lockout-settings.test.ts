@@ -6,7 +6,7 @@ import { DEFAULT_LOCKOUT } from '../../src/domain/lockout.js';
 import { errorLines } from './helpers.js';
 
 const FILE = 'config/site.json';
-const config = (extra: object) => parseConfig({ cabinetId: 'c1', ...extra }, FILE);
+const config = (extra: object) => parseConfig({ cabinetId: 'c1', profile: 'sim', ...extra }, FILE);
 
 describe('the policy and lockout sections', () => {
   it('without them, the flow gets exactly its own defaults', () => {

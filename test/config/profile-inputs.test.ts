@@ -14,7 +14,7 @@ describe('optional inputs in a profile', () => {
       emergency: {
         pin: { bcm: 18, activeLow: true, name: 'input.emergency' },
         debounceMs: 100,
-        releases: 'door_and_slots',
+        releases: 'door',
       },
     });
     const sim = loadProfile('sim', hardwareDir());
@@ -26,15 +26,27 @@ describe('optional inputs in a profile', () => {
     });
   });
 
-  it('default to a 50 ms debounce and to releasing door and slots; absent means not wired', () => {
+  it('default to a 50 ms debounce and to releasing the door only; absent means not wired', () => {
     const json = rpiProfileJson();
     json.inputs = { tamper: { pin: 2 }, emergency: { pin: 3 } };
     const profile = parseProfile(json, FILE);
     expect(profile.inputs.tamper?.debounceMs).toBe(50);
-    expect(profile.inputs.emergency?.releases).toBe('door_and_slots');
+    expect(profile.inputs.emergency?.releases).toBe('door');
+    expect(profile.inputs.emergency?.confirm).toBeUndefined();
     expect(profile.inputs.powerFail).toBeUndefined();
     delete json.inputs;
     expect(parseProfile(json, FILE).inputs).toEqual({});
+  });
+
+  it('a supervised emergency input has its confirming contact and a 1 s disagreement by default', () => {
+    const json = rpiProfileJson();
+    json.inputs = { emergency: { pin: 18, confirmPin: { bcm: 1, activeLow: false } } };
+    expect(parseProfile(json, FILE).inputs.emergency?.confirm).toEqual({
+      pin: { bcm: 1, activeLow: false, name: 'input.emergency.confirm' },
+      disagreeMs: 1000,
+    });
+    json.inputs = { emergency: { pin: 18, confirmPin: 17 } };
+    expect(problems(json).join('\n')).toContain('inputs.emergency.confirmPin');
   });
 
   it('an input on a pin already used names both fields', () => {

@@ -31,6 +31,7 @@ describe('schemas document themselves', () => {
       .map(([path]) => path);
     expect(withoutDefault).toEqual([
       'cabinetId',
+      'profile',
       'mqtt.username',
       'mqtt.password',
       'mqtt.ca',

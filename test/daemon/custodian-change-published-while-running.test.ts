@@ -26,6 +26,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'keywarden-daemon-'));
   const settings = {
     cabinetId: 'test-cab',
+    profile: 'sim',
     database: join(dir, 'cabinet.db'),
     mqtt: { url: broker.url, reconnectMs: 100 },
     sim: { host: '127.0.0.1', port: 0 },

@@ -18,7 +18,8 @@ import { waitFor } from '../support/wait-for.js';
  * NTP steps the wall clock while a session, a held-open timer and a lockout run: +288 s, −288 s,
  * then −1 h. The daemon runs in-process over a clock whose wall part the test steps (the
  * machine's clock is never touched). Each step is recorded as `clock.stepped`, and every timer
- * ends when the monotonic clock says: none fires early, none is stretched.
+ * ends when the monotonic clock says: none fires early, none is stretched. Decisions and records
+ * never go back in time: they stay at the latest wall time seen.
  */
 
 const SESSION_MS = 6_000;
@@ -120,9 +121,13 @@ it(
     expect(Math.abs(ended.monotonicMs - started.monotonicMs - LOCKOUT_MS)).toBeLessThan(
       TOLERANCE_MS,
     );
-    // Records after the steps carry the corrected wall time: an hour behind the machine's.
-    expect(Date.parse(ended.time) - Date.now()).toBeGreaterThan(-3_600_000 - 5_000);
-    expect(Date.parse(ended.time) - Date.now()).toBeLessThan(-3_600_000 + 5_000);
+    // Records after the steps back carry the floor, the latest wall time seen (the +288 s one),
+    // not the earlier time the wall clock now shows (src/platform/floored-clock.ts): no record
+    // is dated before one already made, and each says its time was not the synchronised clock.
+    const times = events().map((e) => Date.parse(e.time));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(Date.parse(ended.time) - Date.now()).toBeGreaterThan(288_000 - 60_000);
+    expect(ended.clockSynced).toBe(false);
     // Nothing forced, nothing released but the one slot granted.
     const after = events().filter((e) => e.seq > startSeq);
     expect(after.map((e) => e.type)).not.toContain('door.forced');

@@ -34,7 +34,10 @@ describe('keywarden keys generate', () => {
     expect(snippet.commands.keys).toEqual([
       { id: 'ops-1', publicKey: readFileSync(publicFile, 'utf8') },
     ]);
-    const config = parseConfig({ version: 1, cabinetId: 'cab-1', ...snippet }, '/tmp/c.json');
+    const config = parseConfig(
+      { version: 1, cabinetId: 'cab-1', profile: 'sim', ...snippet },
+      '/tmp/c.json',
+    );
     expect(config.commands.keys[0]?.id).toBe('ops-1');
 
     // What the monitor signs with the private key verifies with the public one.

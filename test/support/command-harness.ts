@@ -7,6 +7,7 @@ import { SimGpioDriver } from '../../drivers/gpio/sim-gpio.js';
 import type { CommandReply } from '../../src/contract/command-reply.js';
 import { loadProfile, type HardwareProfile } from '../../src/config/profile.js';
 import { Daemon } from '../../src/daemon/daemon.js';
+import type { RecordingClock } from '../../src/domain/clock.js';
 import type { CommandRejection, RecordedEvent } from '../../src/domain/events.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { hardwareDir } from '../../src/paths.js';
@@ -89,8 +90,11 @@ export class CommandHarness {
     return h;
   }
 
-  /** Starts (or starts again) the daemon and waits until it receives commands. */
-  async startDaemon(): Promise<void> {
+  /**
+   * Starts (or starts again) the daemon and waits until it receives commands; `clock` replaces
+   * the system clock (a test that sets the wall clock back).
+   */
+  async startDaemon(clock?: RecordingClock): Promise<void> {
     this.gpio = new SimGpioDriver({ logger: silentLogger() });
     this.daemon = new Daemon({
       config: testConfig({
@@ -103,6 +107,7 @@ export class CommandHarness {
       profile: this.profile,
       logger: silentLogger(),
       gpio: this.gpio,
+      ...(clock ? { clock } : {}),
     });
     await this.daemon.start();
     // The daemon subscribes to its commands before its outbox drains, and the broker handles a

@@ -8,7 +8,7 @@ import { parseConfig, type KeywardenConfig } from '../../src/config/config.js';
 export function testConfig(overrides: Record<string, unknown> = {}): KeywardenConfig {
   const mqtt = { allowPlainText: true, ...(overrides.mqtt as Record<string, unknown> | undefined) };
   return parseConfig(
-    { version: 1, cabinetId: 'test-cab', database: ':memory:', ...overrides, mqtt },
+    { version: 1, cabinetId: 'test-cab', profile: 'sim', database: ':memory:', ...overrides, mqtt },
     '/tmp/test-config.json',
   );
 }

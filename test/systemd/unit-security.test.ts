@@ -53,4 +53,20 @@ describe('the shipped systemd unit', () => {
     for (const breaks of ['PrivateDevices=yes', 'ProtectKernelTunables=yes', 'PrivateUsers=yes'])
       expect(settings).not.toContain(breaks);
   });
+
+  it('bounds the memory and tasks one daemon may take, well above what it was measured to use', () => {
+    const megabytes = (name: string) => {
+      const value = settings.find((s) => s.startsWith(`${name}=`))?.split('=')[1] ?? '';
+      const match = /^(\d+)M$/.exec(value);
+      if (!match) throw new Error(`${name}= missing or not in megabytes: ${value}`);
+      return Number(match[1]);
+    };
+    // Measured RSS (bench/README.md): about 76 MB idle, 110 MB draining a backlog.
+    expect(megabytes('MemoryHigh')).toBeGreaterThanOrEqual(2 * 110);
+    expect(megabytes('MemoryMax')).toBeGreaterThan(megabytes('MemoryHigh'));
+    expect(megabytes('MemoryMax')).toBeLessThanOrEqual(512);
+    const tasks = Number(settings.find((s) => s.startsWith('TasksMax='))?.split('=')[1]);
+    expect(tasks).toBeGreaterThanOrEqual(32);
+    expect(tasks).toBeLessThanOrEqual(128);
+  });
 });

@@ -90,8 +90,8 @@ function exportCommand(kind: ImportKind): Command {
       const { rows, holdersWithoutRef: unlinked } = exported;
       const csv = writeCsv(kind.headers, rows, { rawCells: args.values['raw-cells'] === true });
       if (typeof output === 'string') {
-        // Full card numbers are personal data: only the owner may read the file.
-        writeOutputFile(output, csv, withCards ? 0o600 : 0o644);
+        // Personal data, full card numbers with --with-cards: only the owner may read it.
+        writeOutputFile(output, csv);
         io.err(`${rows.length} ${kind.name} written to ${output}`);
       } else {
         io.out(csv.replace(/\r\n$/, ''));

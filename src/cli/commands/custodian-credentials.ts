@@ -4,7 +4,8 @@ import { maskCard } from '../../domain/mask-card.js';
 import type { CredentialFields } from '../../app/holder-operations.js';
 import { instantOrNone, validity, wholeNumber } from '../../app/values.js';
 import { checkCardForReader } from '../card-format.js';
-import { positiveInt, requireOption, type Command } from '../command.js';
+import { positiveInt, requireOption, type Command, type CommandIo } from '../command.js';
+import { SecretReader } from '../read-secret.js';
 import { EXIT } from '../exit-codes.js';
 import {
   AS,
@@ -44,15 +45,30 @@ function setEnabled(enabled: boolean): Command {
   };
 }
 
+/** The card number, typed without echo or piped, so that it never appears in argv. */
+function readCardNumber(io: CommandIo): Promise<string> {
+  const input = io.stdin ?? process.stdin;
+  // A prompt only where someone types: a script piping the number needs none.
+  const reader = new SecretReader(input, (text) => {
+    if (input.isTTY) process.stderr.write(text);
+  });
+  return reader.read('card number (not shown): ', 'card number');
+}
+
 export const credentialCommands: Command[] = [
   {
     path: ['credential', 'add'],
     summary: 'enrol a card for a holder (the number as the reader sends it)',
-    usage: `credential add --holder <holder-id> --card <card-number> [--valid-from <time>] [--valid-until <time>] ${AS_USAGE}`,
+    usage: `credential add --holder <holder-id> [--card <card-number> | --card -] [--valid-from <time>] [--valid-until <time>] ${AS_USAGE}
+
+  Without --card, or with --card -, the number is read without echo from the terminal, or as one
+  line from a pipe: a number on the command line is visible to every local user in ps and is
+  kept in sudo's journal and the shell's history.`,
     options: { holder: { type: 'string' }, card: { type: 'string' }, ...VALIDITY_OPTS, ...AS },
     async run(args, io) {
       const holder = positiveInt(requireOption(args, 'holder'), '--holder');
-      const card = requireOption(args, 'card');
+      const given = option(args, 'card');
+      const card = given === undefined || given === '-' ? await readCardNumber(io) : given;
       const bounds = validity(option(args, 'valid-from'), option(args, 'valid-until'));
       const id = await withStore(args, async ({ app, profile }) => {
         checkCardForReader(card, profile.readers.badge);

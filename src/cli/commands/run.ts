@@ -4,6 +4,7 @@ import { installCrashGuard } from '../../daemon/crash-guard.js';
 import { claimCabinet, sinceProcessStart, type CabinetClaim } from '../../daemon/claim-cabinet.js';
 import type { Command } from '../command.js';
 import { loadSetup } from '../context.js';
+import { refuseDemoOnRealGpio } from '../../sim/demo-guard.js';
 
 /**
  * Exit status when another daemon already runs the cabinet: sysexits' EX_TEMPFAIL ("try again
@@ -22,6 +23,8 @@ export const runCommand: Command = {
   },
   async run(args, io) {
     const { config, profile } = loadSetup(args);
+    // Before any pin is claimed: a demo on a real cabinet is a mistake to stop, not to start.
+    if (args.values.demo === true) refuseDemoOnRealGpio(profile);
     const logger = createLogger({ level: config.log.level });
 
     // The lock first, then every output off, and only then the rest of the daemon loads (MQTT,

@@ -1,6 +1,7 @@
 import { CustodianApp } from '../../app/custodian-app.js';
 import { openDatabase, type Database } from '../../store/database.js';
 import { EventLog } from '../../store/event-log.js';
+import { refuseDemoOnRealGpio } from '../../sim/demo-guard.js';
 import { usePinPepper } from '../../store/pin-pepper.js';
 import { ensureSlots } from '../../store/slots.js';
 import { sinceProcessStart } from '../claim-cabinet.js';
@@ -39,6 +40,8 @@ export function cabinetDatabaseService(
         usePinPepper(opened, config.database, config.pins.pepperFile);
         const eventLog = new EventLog(opened, config.cabinetId, clock);
         if (demo) {
+          // Also here, where the cards are seeded, for whoever builds a Daemon without `run`.
+          refuseDemoOnRealGpio(profile);
           const app = CustodianApp.open(opened, eventLog, DEMO_ACTOR);
           if (seedDemo(opened, app)) logger.info('demo holders and keys seeded');
         }

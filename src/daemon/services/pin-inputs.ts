@@ -1,4 +1,5 @@
 import type { CabinetInput } from '../../domain/cabinet-inputs.js';
+import type { Logger } from '../../log/logger.js';
 import type { CabinetRunner } from '../cabinet-runner.js';
 import { watchContactInputs } from '../contact-inputs.js';
 import type { CabinetHardware } from '../hardware.js';
@@ -10,7 +11,11 @@ import type { Service } from '../service.js';
  * already open or a key already gone counts. Like every input, they stop before the outputs go
  * off.
  */
-export function pinInputsService(hardware: CabinetHardware, runner: CabinetRunner): Service {
+export function pinInputsService(
+  hardware: CabinetHardware,
+  runner: CabinetRunner,
+  logger: Logger,
+): Service {
   let unsubscribes: Array<() => void> = [];
   const handle = (input: CabinetInput) => runner.handle(input);
   return {
@@ -24,7 +29,15 @@ export function pinInputsService(hardware: CabinetHardware, runner: CabinetRunne
       });
       unsubscribes.push(doorSensor.onChange((open) => handle({ kind: 'door', open })));
       if (doorSensor.read()) handle({ kind: 'door', open: true });
-      unsubscribes.push(...watchContactInputs(hardware.contacts, handle));
+      // cabinet.tamper alone does not say which: the log tells a wiring fault from the switch.
+      const wiringTrouble = (disagree: boolean) =>
+        disagree
+          ? logger.warn(
+              'the supervised emergency input: its two contacts disagree (a shorted or cut wire); ' +
+                'cabinet.tamper raised, nothing released',
+            )
+          : logger.info('the supervised emergency input: its two contacts agree again');
+      unsubscribes.push(...watchContactInputs(hardware.contacts, handle, wiringTrouble));
     },
     stop() {
       for (const unsubscribe of unsubscribes) unsubscribe();

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { clockFloorService } from '../../src/daemon/services/clock-floor.js';
+import { createLogger } from '../../src/log/logger.js';
+import { readClockFloor, writeClockFloor } from '../../src/platform/clock-floor-file.js';
+import { FlooredClock } from '../../src/platform/floored-clock.js';
+import { JumpingClock } from '../support/jumping-clock.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the floored wall clock', () => {
+  it('never goes back: a step back holds it at the latest time seen, unsynchronised', () => {
+    const raw = new JumpingClock();
+    const clock = new FlooredClock(raw);
+    const before = clock.wallMs();
+    raw.jump(-3_600_000);
+    expect(clock.wallMs()).toBeGreaterThanOrEqual(before);
+    expect(clock.behindMs()).toBeGreaterThan(3_500_000);
+    expect(clock.wallSynced()).toBe(false);
+    raw.jump(3_600_000 + 1_000);
+    expect(clock.wallMs()).toBe(raw.wallMs());
+    expect(clock.wallSynced()).toBe(true);
+  });
+
+  it('the service raises it to the saved floor at start, logs the wall clock behind it, saves it at stop', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keywarden-floor-'));
+    dirs.push(dir);
+    const database = join(dir, 'cabinet.db');
+    const saved = Date.now() + 86_400_000; // the last run saw a time a day ahead of this clock
+    writeClockFloor(`${database}.clock-floor`, saved);
+    const lines: Array<{ msg: string; behindMs?: number }> = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as { msg: string });
+        done();
+      },
+    });
+    const clock = new FlooredClock(new JumpingClock());
+    const service = clockFloorService({
+      clock,
+      database,
+      logger: createLogger({ pretty: false, destination }),
+    });
+
+    await service.start();
+    expect(clock.wallMs()).toBe(saved);
+    const behind = lines.find((l) => l.msg.startsWith('the wall clock is behind'));
+    expect(behind?.behindMs).toBeGreaterThan(86_000_000);
+
+    await service.stop();
+    expect(readClockFloor(`${database}.clock-floor`)).toBe(saved);
+  });
+});
