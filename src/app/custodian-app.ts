@@ -16,6 +16,7 @@
  * `requests`.
  */
 import type { Database } from 'better-sqlite3';
+import { KeywardenError } from '../errors.js';
 import type { Actor } from '../domain/events.js';
 import { activeLockouts } from '../store/custodian/lockouts.js';
 import { nameDirectory } from '../store/custodian/names.js';
@@ -83,11 +84,27 @@ export class CustodianApp {
     };
     this.events = {
       /** The most recent events, oldest first. */
-      recent: (limit: number) => s.log.recent(limit),
+      recent: (limit: number) => s.log.recent(recentLimit(limit)),
     };
     this.names = () => nameDirectory(s);
     this.requests = new DaemonRequests(s);
     this.csv = new CsvTransfer(s);
     this.reports = new Reports(s.db);
   }
+}
+
+/** The most events one `recent` returns: a reader's answer stays a few megabytes at most. */
+export const MAX_RECENT_EVENTS = 10_000;
+
+function recentLimit(limit: unknown): number {
+  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1) {
+    throw new KeywardenError(
+      'USAGE',
+      `limit must be a whole number of at least 1, not ${JSON.stringify(limit)}`,
+    );
+  }
+  if (limit > MAX_RECENT_EVENTS) {
+    throw new KeywardenError('USAGE', `limit may be at most ${MAX_RECENT_EVENTS}, not ${limit}`);
+  }
+  return limit;
 }

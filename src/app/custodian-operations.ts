@@ -154,6 +154,9 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
 export function neededRole(op: string, args: unknown[]): CustodianRole | undefined {
   if (!Object.hasOwn(OPERATIONS, op)) return undefined;
   if (op === 'csv.export' && options(args[1]).cards === true) return 'admin';
+  // A key's tier decides what releasing it asks for: an admin's decision, as the tier rules are.
+  if (op === 'keys.add' && options(args[3]).tier !== undefined) return 'admin';
+  if (op === 'keys.update' && options(args[1]).tier !== undefined) return 'admin';
   return OPERATIONS[op]?.role;
 }
 

@@ -41,7 +41,13 @@ export function holderOperations(s: ChangeScope) {
       disable: bound(s, holders.disableHolder),
       enable: bound(s, holders.enableHolder),
       update: (id: number, patch: Partial<holders.HolderFields>) => {
-        const checked = checkedInput(patch);
+        const checked = checkedInput(patch, [
+          'name',
+          'enabled',
+          'validFrom',
+          'validUntil',
+          'maxKeysOut',
+        ]);
         if (checked.name !== undefined) checked.name = checkName(checked.name, 'a holder name');
         return holders.updateHolder(s, id, checked, inOrder);
       },
@@ -54,7 +60,12 @@ export function holderOperations(s: ChangeScope) {
         return credentials.addCredential(s, holderId, clean, checked);
       },
       update: (id: number, patch: Parameters<typeof credentials.updateCredential>[2]) =>
-        credentials.updateCredential(s, id, checkedInput(patch), inOrder),
+        credentials.updateCredential(
+          s,
+          id,
+          checkedInput(patch, ['enabled', 'validFrom', 'validUntil']),
+          inOrder,
+        ),
       list: bound(s, credentials.listCredentials),
     },
     pins: {

@@ -9,20 +9,21 @@ import { freeText, name as checkName } from './values.js';
 export type { KeyFields, KeyPolicy } from '../store/custodian/keys.js';
 
 const keyLabel = (label: string) => freeText(label, 'a key label');
+const KEY_POLICY_FIELDS = ['tier', 'maxLoanMinutes', 'curfewMinute', 'returnPolicy'] as const;
 
 /** The keys, the slots they live in, and the named sets of keys a grant may name. */
 export function keyOperations(s: ChangeScope) {
   return {
     keys: {
       add: (tag: string, homeSlot: number, label: string, policy: Partial<keys.KeyPolicy> = {}) => {
-        const checked = checkedInput(policy);
+        const checked = checkedInput(policy, KEY_POLICY_FIELDS);
         const clean = cleanTag(tag);
         const cleanLabel = keyLabel(label);
         requireSlot(s, homeSlot);
         return keys.addKey(s, clean, homeSlot, cleanLabel, checked);
       },
       update: (id: number, patch: Parameters<typeof keys.updateKey>[2]) => {
-        const checked = checkedInput(patch);
+        const checked = checkedInput(patch, ['label', 'state', ...KEY_POLICY_FIELDS]);
         if (checked.label !== undefined) checked.label = keyLabel(checked.label);
         return keys.updateKey(s, id, checked);
       },

@@ -49,11 +49,41 @@ describe('the floored wall clock', () => {
     });
 
     await service.start();
-    expect(clock.wallMs()).toBe(saved);
+    // The saved floor, moved on by the monotonic time since: a few milliseconds here.
+    expect(clock.wallMs()).toBeGreaterThanOrEqual(saved);
+    expect(clock.wallMs()).toBeLessThan(saved + 1_000);
     const behind = lines.find((l) => l.msg.startsWith('the wall clock is behind'));
     expect(behind?.behindMs).toBeGreaterThan(86_000_000);
 
     await service.stop();
-    expect(readClockFloor(`${database}.clock-floor`)).toBe(saved);
+    const stored = readClockFloor(`${database}.clock-floor`) ?? 0;
+    expect(stored).toBeGreaterThanOrEqual(saved);
+    expect(stored).toBeLessThan(saved + 1_000);
+  });
+
+  it('a step forward is used while it lasts, and neither outlives its correction nor is saved', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keywarden-floor-'));
+    dirs.push(dir);
+    const database = join(dir, 'cabinet.db');
+    const raw = new JumpingClock();
+    const clock = new FlooredClock(raw);
+    const service = clockFloorService({
+      clock,
+      database,
+      logger: createLogger({
+        pretty: false,
+        destination: new Writable({ write: (_c, _e, done) => done() }),
+      }),
+    });
+    await service.start();
+    const YEARS = 73 * 365 * 86_400_000; // a forged NTP answer: 2099
+    raw.jump(YEARS);
+    expect(clock.wallMs()).toBe(raw.wallMs());
+    raw.jump(-YEARS); // put right
+    expect(clock.wallMs() - Date.now()).toBeLessThan(1_000);
+    expect(clock.wallSynced()).toBe(true);
+    raw.jump(YEARS);
+    await service.stop(); // saved while the clock says 2099
+    expect((readClockFloor(`${database}.clock-floor`) ?? 0) - Date.now()).toBeLessThan(1_000);
   });
 });

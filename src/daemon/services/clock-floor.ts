@@ -28,7 +28,7 @@ export function clockFloorService(options: {
   const save = () => {
     if (!file) return;
     try {
-      writeClockFloor(file, clock.wallMs());
+      writeClockFloor(file, clock.floorMs());
     } catch (error) {
       logger.warn({ err: error, file }, 'could not save the floor of the wall clock');
     }

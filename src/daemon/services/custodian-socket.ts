@@ -92,7 +92,10 @@ export function custodianSocketService(context: DaemonContext, deps: SocketDeps)
       connection.destroy();
       return;
     }
-    const who = peer.user === null ? undefined : config.custodians.accounts[peer.user];
+    const accounts = config.custodians.accounts;
+    // Own entries only: a Unix user named `constructor` is not a custodian.
+    const who =
+      peer.user !== null && Object.hasOwn(accounts, peer.user) ? accounts[peer.user] : undefined;
     const refuse = (message: string) => {
       const heldBack = refusalLog(message).take();
       if (heldBack !== null) {
@@ -229,6 +232,23 @@ function serve(
       ),
     );
 
+  /**
+   * One answer written; the next request waits until the client has read it (or gone), so a
+   * client that sends many requests and reads nothing holds one answer in memory, not all.
+   */
+  const send = async (text: string): Promise<void> => {
+    if (connection.write(text) || connection.destroyed) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        connection.off('drain', done);
+        connection.off('close', done);
+        resolve();
+      };
+      connection.on('drain', done);
+      connection.on('close', done);
+    });
+  };
+
   const answer = async (line: string): Promise<boolean> => {
     let request;
     try {
@@ -243,7 +263,7 @@ function serve(
         logger.info({ account: who.account, op: request.op }, 'custodian change');
         deps.recordedElsewhere();
       }
-      connection.write(encodeResponse({ id: request.id, ok: true, result: result ?? null }));
+      await send(encodeResponse({ id: request.id, ok: true, result: result ?? null }));
     } catch (error) {
       if (!isKeywardenError(error)) {
         logger.error(
@@ -251,7 +271,7 @@ function serve(
           'custodian request failed',
         );
       }
-      connection.write(encodeResponse(errorResponse(request.id, error)));
+      await send(encodeResponse(errorResponse(request.id, error)));
     }
     return true;
   };
