@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fchownSync,
+  fstatSync,
+  openSync,
+  readSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { KeywardenError } from '../errors.js';
@@ -29,6 +38,7 @@ export function loadPinPepper(file: string): Buffer {
     // O_EXCL: two processes starting at once make one pepper, never two.
     fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
     try {
+      giveToDirectoryOwner(fd, file);
       writeSync(fd, randomBytes(PEPPER_BYTES));
     } finally {
       closeSync(fd);
@@ -59,6 +69,17 @@ export function loadPinPepper(file: string): Buffer {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Made by root (the command line with the daemon stopped), the pepper would be root's, 0600, and
+ * the daemon, running as its own user, could not read it and would not start: so root gives it
+ * to whoever owns its directory (the daemon's state directory, /var/lib/keywarden).
+ */
+function giveToDirectoryOwner(fd: number, file: string): void {
+  if (process.getuid?.() !== 0) return;
+  const directory = statSync(dirname(file));
+  fchownSync(fd, directory.uid, directory.gid);
 }
 
 function refused(file: string, why: string): KeywardenError {

@@ -81,4 +81,33 @@ describe('a bad config edit no longer keeps ExecStopPost from driving the output
     expect(result.status, result.stderr).toBe(0);
     expect(result.stderr).toContain(join(files.dir, 'outputs-last-good.json'));
   });
+
+  it('with the profile edited validly since the start, the pins of both are driven off', async () => {
+    const files = await cabinetThatRanOnce('cab-renumbered');
+    // Slots 1 and 2 swapped solenoid pins while the daemon ran: after a crash, the coil the
+    // daemon held for slot 1 is on the pin the profile now gives slot 2.
+    const profileFile = join(files.dir, 'profile.json');
+    const profile = JSON.parse(readFileSync(profileFile, 'utf8')) as {
+      slots: Array<{ solenoid: number }>;
+    };
+    const [first, second] = profile.slots;
+    if (!first || !second) throw new Error('the sim profile has slots');
+    [first.solenoid, second.solenoid] = [second.solenoid, first.solenoid];
+    writeFileSync(profileFile, JSON.stringify(profile));
+
+    const result = outputsOff(files.configFile, files.dir);
+
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toContain(
+      `differ from those the daemon last started with (${join(files.dir, 'outputs-last-good.json')}); driving both off`,
+    );
+  });
+
+  it('with the profile as the daemon started it, the list adds nothing and nothing is said', async () => {
+    const files = await cabinetThatRanOnce('cab-unchanged');
+    const result = outputsOff(files.configFile, files.dir);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/simulated GPIO, nothing to drive/);
+  });
 });

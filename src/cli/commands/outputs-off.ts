@@ -34,24 +34,50 @@ export const outputsOffCommand: Command = {
   summary: 'drive every solenoid, lock and indicator output off (run by systemd after any stop)',
   usage: 'outputs-off [--config <file>]',
   async run(args, io) {
-    let outputs: LastGoodOutputs;
+    let lists: LastGoodOutputs[];
     let logLevel = 'info';
     try {
       const { profile, config } = loadSetup(args);
       logLevel = config.log.level;
-      outputs = {
+      const current: LastGoodOutputs = {
         model: profile.model,
         driver: profile.gpio.driver,
         ...(profile.gpio.chipLabels ? { chipLabels: profile.gpio.chipLabels } : {}),
         database: config.database,
         outputs: outputsOf(profile),
       };
+      lists = [current, ...previousOutputs(current, io)];
     } catch (error) {
-      outputs = lastGoodOutputs(args, error as Error, io);
+      lists = [lastGoodOutputs(args, error as Error, io)];
     }
-    await driveOff(outputs, logLevel, io);
+    await driveOff(lists, logLevel, io);
   },
 };
+
+/**
+ * The list the daemon wrote when it last started, when it differs from the profile as it reads
+ * now: a profile edited validly while the daemon ran (pins renumbered, the driver set to sim)
+ * must not leave the crashed daemon's coils energised, so both are driven off.
+ */
+function previousOutputs(current: LastGoodOutputs, io: CommandIo): LastGoodOutputs[] {
+  const file = lastGoodOutputsFile(current.database);
+  if (!file || !existsSync(file)) return [];
+  let previous: LastGoodOutputs;
+  try {
+    previous = readLastGoodOutputs(file);
+  } catch (error) {
+    io.err(`keywarden outputs-off: ${(error as Error).message}; driving the profile's outputs`);
+    return [];
+  }
+  const same =
+    JSON.stringify({ ...previous, database: '' }) === JSON.stringify({ ...current, database: '' });
+  if (same) return [];
+  io.err(
+    `keywarden outputs-off: the profile's outputs differ from those the daemon last started ` +
+      `with (${file}); driving both off`,
+  );
+  return [previous];
+}
 
 /** The last-known-good list, saying so; rethrows the load error when there is none. */
 function lastGoodOutputs(args: ParsedArgs, loadError: Error, io: CommandIo): LastGoodOutputs {
@@ -82,17 +108,24 @@ function lastGoodCandidates(args: ParsedArgs): string[] {
   return candidates;
 }
 
-async function driveOff(list: LastGoodOutputs, logLevel: string, io: CommandIo): Promise<void> {
-  if (list.driver === 'sim') {
-    io.out(`${list.model}: simulated GPIO, nothing to drive`);
+async function driveOff(
+  lists: readonly LastGoodOutputs[],
+  logLevel: string,
+  io: CommandIo,
+): Promise<void> {
+  const real = lists.filter((list) => list.driver !== 'sim');
+  const [first] = lists;
+  if (!first) return;
+  if (real.length === 0) {
+    io.out(`${first.model}: simulated GPIO, nothing to drive`);
     return;
   }
   let lock: CabinetLock | undefined;
   try {
-    lock = acquireCabinetLock(list.database);
+    lock = acquireCabinetLock(first.database);
   } catch (error) {
     if (isKeywardenError(error, 'CABINET_IN_USE')) {
-      io.out(`${list.model}: outputs left to the running daemon: ${error.message}`);
+      io.out(`${first.model}: outputs left to the running daemon: ${error.message}`);
       return;
     }
     // Fail secure: a lock that cannot be checked must not keep a coil energised.
@@ -100,21 +133,24 @@ async function driveOff(list: LastGoodOutputs, logLevel: string, io: CommandIo):
   }
   try {
     const logger = createLogger({ level: logLevel });
-    const base = { Gpio: await loadOnoff(), logger };
-    const gpio = new OnoffGpioDriver(
-      list.chipLabels ? { ...base, chipLabels: list.chipLabels } : base,
-    );
-    // Claiming an output drives it off; the write says so once more, and close() a third time.
-    for (const pin of list.outputs) {
-      try {
-        gpio.output(pin).write(false);
-      } catch (error) {
-        // Keep going: one failing pin must not leave the others energised.
-        io.err(`keywarden outputs-off: ${pin.name}: ${(error as Error).message}`);
+    const Gpio = await loadOnoff();
+    for (const list of real) {
+      const base = { Gpio, logger };
+      const gpio = new OnoffGpioDriver(
+        list.chipLabels ? { ...base, chipLabels: list.chipLabels } : base,
+      );
+      // Claiming an output drives it off; the write says so once more, and close() a third time.
+      for (const pin of list.outputs) {
+        try {
+          gpio.output(pin).write(false);
+        } catch (error) {
+          // Keep going: one failing pin must not leave the others energised.
+          io.err(`keywarden outputs-off: ${pin.name}: ${(error as Error).message}`);
+        }
       }
+      gpio.close();
+      io.out(`${list.model}: every output driven off`);
     }
-    gpio.close();
-    io.out(`${list.model}: every output driven off`);
   } finally {
     lock?.release();
   }
