@@ -1,15 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   constants,
   fchmodSync,
-  fstatSync,
-  ftruncateSync,
+  fsyncSync,
   lstatSync,
   openSync,
+  renameSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /**
  * Every export is readable by its owner only: holders' names, HR references and, with
@@ -46,43 +48,60 @@ export function checkOutputPath(file: string, option = '--output'): void {
 const SYMLINK_REFUSED = 'is a symbolic link; refusing to write through it (give a new file name)';
 
 /**
- * Writes the file with mode 0600. An existing regular file with a single link is replaced, and
- * its mode set to 0600 whatever it was (a world-readable file left from an earlier export must
- * not keep exposing the new one). Refused: a symbolic link (O_NOFOLLOW, so a link planted
- * between the check and the open is refused too), a hard-linked file (another name for it may
- * sit where others can read it), anything but a regular file. The file is opened without
- * O_TRUNC and emptied only once it has been checked, so a refused target is left as it was.
- * What the system says becomes a sentence naming the option and path.
+ * Writes the file with mode 0600, as a new file renamed over the old one. Whoever held the old
+ * file open (a world-readable file left from an earlier export) keeps reading the old contents,
+ * never the new: changing its mode would not have revoked an open descriptor. Refused, leaving
+ * the target as it was: a symbolic link, a hard-linked file (another name for it may sit where
+ * others can read it), anything but a regular file. The new file is made with O_EXCL under a
+ * random name, so nothing planted can stand in for it; rename replaces a name, never follows a
+ * link placed there since the check. What the system says becomes a sentence naming the option
+ * and path.
  */
 export function writeOutputFile(file: string, text: string, option = '--output'): void {
+  refuseExistingTarget(file, option);
+  const temporary = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number;
   try {
     fd = openSync(
-      file,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW,
+      temporary,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
       OUTPUT_FILE_MODE,
     );
   } catch (error) {
     throw cannotWrite(file, option, error as NodeJS.ErrnoException);
   }
   try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile())
-      throw new Error(`${option} ${file}: not a regular file; refusing to write`);
-    if (stats.nlink > 1) {
-      throw new Error(
-        `${option} ${file}: has other hard links; refusing to write (give a new file name)`,
-      );
+    try {
+      // The umask may have taken bits away; it never adds any, but say 0600 in so many words.
+      fchmodSync(fd, OUTPUT_FILE_MODE);
+      // Given a descriptor, writeFileSync writes at its position until every byte is out.
+      writeFileSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
     }
-    fchmodSync(fd, OUTPUT_FILE_MODE);
-    ftruncateSync(fd, 0);
-    // Given a descriptor, writeFileSync writes at its position until every byte is out.
-    writeFileSync(fd, text);
+    renameSync(temporary, file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
+    rmSync(temporary, { force: true });
     throw cannotWrite(file, option, error as NodeJS.ErrnoException);
-  } finally {
-    closeSync(fd);
+  }
+}
+
+/** What stands at the path now, if anything, must be a plain file with one name. */
+function refuseExistingTarget(file: string, option: string): void {
+  let stats;
+  try {
+    stats = lstatSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw cannotWrite(file, option, error as NodeJS.ErrnoException);
+  }
+  if (stats.isSymbolicLink()) throw new Error(`${option} ${file}: ${SYMLINK_REFUSED}`);
+  if (!stats.isFile()) throw new Error(`${option} ${file}: not a regular file; refusing to write`);
+  if (stats.nlink > 1) {
+    throw new Error(
+      `${option} ${file}: has other hard links; refusing to write (give a new file name)`,
+    );
   }
 }
 

@@ -1,4 +1,14 @@
-import { linkSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  linkSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cliCabinet } from '../support/cli-cabinet.js';
@@ -36,6 +46,22 @@ describe('an export of full card numbers cannot be read through a prepared targe
 
     expect(statSync(target).mode & 0o777).toBe(0o600);
     expect(readFileSync(target, 'utf8')).toContain(CARD);
+  });
+
+  it('whoever held the old world-readable file open reads the old contents, never the cards', async () => {
+    const target = join(cab.dir, 'cards.csv');
+    writeFileSync(target, 'old\n', { mode: 0o644 });
+    // Another local user opened the earlier export and keeps the descriptor: a mode changed
+    // afterwards does not take it back, so the new export must not be written into that file.
+    const held = openSync(target, 'r');
+    try {
+      expect((await exportCards(target)).code).toBe(0);
+      expect(readFileSync(held, 'utf8')).toBe('old\n');
+      expect(readFileSync(target, 'utf8')).toContain(CARD);
+      expect(readdirSync(cab.dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      closeSync(held);
+    }
   });
 
   it('every export, not only --with-cards, is created 0600', async () => {
