@@ -22,6 +22,7 @@ import { cabinetDatabaseService } from './services/cabinet-database.js';
 import { cabinetTickService } from './services/cabinet-tick.js';
 import { clockFloorService } from './services/clock-floor.js';
 import { cabinetService, createCabinetRunner } from './services/cabinet.js';
+import { cabinetScreenService, type CabinetScreen } from './services/cabinet-screen.js';
 import { EventDelivery } from './services/event-delivery.js';
 import { custodianSocketService } from './services/custodian-socket.js';
 import { externalChangesService } from './services/external-changes.js';
@@ -38,6 +39,8 @@ export interface RunningCabinet {
   eventLog: EventLog;
   mqtt: MqttLink;
   simulator: RunningSimulator | undefined;
+  /** The cabinet screen's feed, for the web server that shows it (src/web/). */
+  screen: CabinetScreen;
 }
 
 export interface DaemonSetup {
@@ -66,7 +69,8 @@ export interface DaemonSetup {
  * 3. the broker link, 4. event delivery (acknowledgements, backlog, retained states, pruning);
  * 5. the cabinet (`cabinet.started`; on the way down its outputs off, then `cabinet.stopped`);
  * 6. the remote commands; 7. the simulator (simulated GPIO only); 8. the pin inputs;
- * 9. the start reconciliation; 10. the readers;
+ * 9. the start reconciliation; 9b. the cabinet screen's feed (an input, like the keypad);
+ * 10. the readers;
  * 11. the cabinet tick; 12. the external changes (the custodian's command line);
  * 13. the custodian socket (the command line's way in while the daemon runs);
  * 14. readiness for the service manager, once the start reconciliation has run.
@@ -127,6 +131,9 @@ export async function startServices(
     daemonLogger.warn(step, 'the wall clock stepped; timers are unaffected');
     runner.handle({ kind: 'clock_stepped', ...step });
   });
+  const screen = await services.start(
+    cabinetScreenService({ runner, db, directory, keypad, timeZone: config.cabinet.timeZone }),
+  );
   await services.startInOrder([
     readerInputsService({
       readers,
@@ -144,7 +151,7 @@ export async function startServices(
   // sees from then on starts from a checked inventory.
   await reconciliation.finished;
   await services.start(readinessService({ systemd: setup.systemd, config, logger: daemonLogger }));
-  return { runner, eventLog, mqtt, simulator };
+  return { runner, eventLog, mqtt, simulator, screen };
 }
 
 /** Reader paths starting `sim:` are the simulator's in-process ports; the rest are devices. */

@@ -64,8 +64,9 @@ export interface ScreenLoan {
 }
 
 export type ScreenPrompt =
-  | { kind: 'pin'; secondsLeft: number }
-  | { kind: 'reason_code'; secondsLeft: number; codes: ReasonCodeChoice[] }
+  /** `typed`: how many digits are typed on the screen's pad so far (never the digits). */
+  | { kind: 'pin'; secondsLeft: number; typed: number }
+  | { kind: 'reason_code'; secondsLeft: number; typed: number; codes: ReasonCodeChoice[] }
   | {
       kind: 'authorisers';
       secondsLeft: number;
@@ -106,6 +107,8 @@ export interface ScreenContext {
   directory: ScreenDirectory;
   clock: Clock;
   timeZone: string;
+  /** Digits typed on the screen's pad for the entry in progress (the daemon keeps them). */
+  typed?: number;
 }
 
 export function screenView(
@@ -229,13 +232,19 @@ function pendingPrompt(
   const pending = state.pending;
   if (!pending) return { stage: 'idle', prompt: null };
   const secondsLeft = secondsUntil(pending.authorisation?.expiresAt ?? pending.expiresAt, now);
+  const typed = ctx.typed ?? 0;
   switch (pending.stage) {
     case 'pin':
-      return { stage: 'pin', prompt: { kind: 'pin', secondsLeft } };
+      return { stage: 'pin', prompt: { kind: 'pin', secondsLeft, typed } };
     case 'reason_code':
       return {
         stage: 'reason_code',
-        prompt: { kind: 'reason_code', secondsLeft, codes: ctx.directory.reasonCodeChoices() },
+        prompt: {
+          kind: 'reason_code',
+          secondsLeft,
+          typed,
+          codes: ctx.directory.reasonCodeChoices(),
+        },
       };
     case 'authorisers': {
       const auth = pending.authorisation;
