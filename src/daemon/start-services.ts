@@ -23,6 +23,7 @@ import { cabinetTickService } from './services/cabinet-tick.js';
 import { clockFloorService } from './services/clock-floor.js';
 import { cabinetService, createCabinetRunner } from './services/cabinet.js';
 import { cabinetScreenService, type CabinetScreen } from './services/cabinet-screen.js';
+import { cabinetScreenServerService } from './services/cabinet-screen-server.js';
 import { EventDelivery } from './services/event-delivery.js';
 import { custodianSocketService } from './services/custodian-socket.js';
 import { externalChangesService } from './services/external-changes.js';
@@ -73,6 +74,7 @@ export interface DaemonSetup {
  * 10. the readers;
  * 11. the cabinet tick; 12. the external changes (the custodian's command line);
  * 13. the custodian socket (the command line's way in while the daemon runs);
+ * 13b. the cabinet screen's web server, when screen.port is set;
  * 14. readiness for the service manager, once the start reconciliation has run.
  */
 export async function startServices(
@@ -147,6 +149,13 @@ export async function startServices(
     externalChangesService({ db, requests, recordedElsewhere, logger: daemonLogger }),
     custodianSocketService(context, { db, eventLog, clock, requests, recordedElsewhere }),
   ]);
+  await services.start(
+    cabinetScreenServerService({
+      config,
+      feed: screen,
+      logger: logger.child({ module: 'screen' }),
+    }),
+  );
   // Ready only once the slots have been reconciled with the loans: what a command or a badge
   // sees from then on starts from a checked inventory.
   await reconciliation.finished;
