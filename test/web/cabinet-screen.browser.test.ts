@@ -117,6 +117,27 @@ describe('the cabinet screen', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, 'cabinet-two-person');
     await cabinet.endSession();
+    cabinet.sql('UPDATE keys SET tier = NULL WHERE home_slot = 1');
+  });
+
+  it('a reason code picked from the site’s list on the screen', async () => {
+    cabinet.sql(
+      "UPDATE tier_rules SET authorisers = 0, pin = 0, reason_code = 1 WHERE tier = 'change'",
+    );
+    cabinet.sql("UPDATE keys SET tier = 'change' WHERE home_slot = 2");
+    cabinet.sql(
+      "INSERT INTO reason_codes (code, description) VALUES ('11', 'Maintenance'), ('12', 'Lock-out call')",
+    );
+    cabinet.daemon.sim!.badge(DEMO_CARDS.alice);
+    await page.getByRole('heading', { name: 'Why do you need this key?' }).waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await saveScreenshot(page, 'cabinet-reason');
+    await page.getByRole('button', { name: '12 Lock-out call' }).click();
+    await page.getByRole('heading', { name: 'Alice Example' }).waitFor();
+    await expect(slot(page, 2).getAttribute('class')).resolves.toContain('take');
+    const granted = cabinet.daemon.eventLog.recent(5).filter((e) => e.type === 'access.granted');
+    expect(granted.at(-1)?.data).toMatchObject({ reasonCode: '12' });
+    await cabinet.endSession();
   });
 
   it('pick-the-keys: only the slots tapped and released open', async () => {

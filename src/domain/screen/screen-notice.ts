@@ -20,6 +20,11 @@ export interface ScreenNotice {
   refusals: ScreenRefusal[];
   /** Monotonic ms after which nobody at the idle screen is shown these any more. */
   shownUntil: number;
+  /**
+   * Monotonic ms the last refusal was noted: shown to the same holder only within the entry or
+   * session that began before it, never carried into their next badge.
+   */
+  notedAt: number;
 }
 
 /** How long a refusal stays on the idle screen: long enough to read, short for the next person. */
@@ -32,6 +37,7 @@ export const NO_NOTICE: ScreenNotice = {
   credentialId: null,
   refusals: [],
   shownUntil: 0,
+  notedAt: 0,
 };
 
 export function noteEvents(
@@ -41,7 +47,7 @@ export function noteEvents(
 ): ScreenNotice {
   let next = notice;
   for (const event of events) next = noteEvent(next, event, nowMs);
-  return next;
+  return next === notice ? notice : { ...next, notedAt: nowMs };
 }
 
 function noteEvent(notice: ScreenNotice, event: NewEvent, nowMs: number): ScreenNotice {
@@ -54,7 +60,7 @@ function noteEvent(notice: ScreenNotice, event: NewEvent, nowMs: number): Screen
       const refusals: ScreenRefusal[] = takeRefused
         ? [{ kind: 'denied', reason: takeRefused }]
         : [];
-      return { holderId, credentialId, refusals, shownUntil };
+      return { holderId, credentialId, refusals, shownUntil, notedAt: nowMs };
     }
     case 'access.denied': {
       if (event.data.commandId !== undefined) return notice;
@@ -67,12 +73,12 @@ function noteEvent(notice: ScreenNotice, event: NewEvent, nowMs: number): Screen
       // Within a session (a refused pick) the holder's earlier refusals stay beside it.
       const same = holderId !== null && notice.holderId === holderId && reason === 'pick_refused';
       const refusals = same ? [...notice.refusals, refusal].slice(-MAX_REFUSALS) : [refusal];
-      return { holderId, credentialId, refusals, shownUntil };
+      return { holderId, credentialId, refusals, shownUntil, notedAt: nowMs };
     }
     case 'authorisation.refused':
-      return withRefusal(notice, event.data.holderId, event.data.reason, shownUntil);
+      return withRefusal(notice, event.data.holderId, event.data.reason, nowMs);
     case 'authorisation.expired':
-      return withRefusal(notice, event.data.holderId, 'authorisation_expired', shownUntil);
+      return withRefusal(notice, event.data.holderId, 'authorisation_expired', nowMs);
     default:
       return notice;
   }
@@ -83,7 +89,7 @@ function withRefusal(
   notice: ScreenNotice,
   holderId: number,
   reason: AuthorisationRefusal,
-  shownUntil: number,
+  nowMs: number,
 ): ScreenNotice {
   const refusal: ScreenRefusal = { kind: 'authoriser', reason };
   const kept = notice.holderId === holderId ? notice.refusals : [];
@@ -92,6 +98,7 @@ function withRefusal(
     holderId,
     credentialId,
     refusals: [...kept, refusal].slice(-MAX_REFUSALS),
-    shownUntil,
+    shownUntil: nowMs + NOTICE_MS,
+    notedAt: nowMs,
   };
 }

@@ -141,7 +141,12 @@ export function screenView(
     // Someone was just refused: the reasons, never the name the card belongs to.
     return { ...base, stage: 'refused', refusals: refusals(state, notice, ctx, now) };
   }
-  const own = notice.holderId === person.holderId ? refusals(state, notice, ctx, now) : [];
+  // The holder's own refusals, from this entry or session only: not the one they cancelled
+  // before badging again.
+  const own =
+    notice.holderId === person.holderId && notice.notedAt >= entryStart(state, ctx.settings)
+      ? refusals(state, notice, ctx, now)
+      : [];
   const loans = loansOf(person.holderId, ctx);
   const view: ScreenView = {
     ...base,
@@ -184,6 +189,13 @@ export function screenView(
     relockSeconds: session ? secondsUntil(session.endsAt, now) : null,
     returns: [...loans.returns, ...moves(state, released, ctx)],
   };
+}
+
+/** When the entry or session in progress began (its stage's start: the timers say). */
+function entryStart(state: CabinetState, settings: CabinetSettings): number {
+  if (state.pending) return state.pending.expiresAt - policySettings(settings).entryMs;
+  if (state.session) return state.session.endsAt - settings.sessionMs;
+  return 0;
 }
 
 /** Whose session or entry is in progress; null when nobody is at the cabinet. */

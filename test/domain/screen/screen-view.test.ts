@@ -184,3 +184,14 @@ it('the held-open countdown while the door is open', () => {
   s.send({ kind: 'door', open: false });
   expect(s.view().heldOpenSeconds).toBeNull();
 });
+
+it('a refusal is not carried into the same holder’s next badge', () => {
+  const s = new ScreenScenario();
+  Object.assign(s.directory.credentials[0]!, { hasPin: true, pinRequired: true });
+  s.send({ kind: 'badge', card: ALICE_CARD });
+  s.send({ kind: 'entry_cancel' });
+  expect(s.view().refusals).toEqual(['Cancelled: nothing was opened.']);
+  s.advance(1_000);
+  s.send({ kind: 'badge', card: ALICE_CARD });
+  expect(s.view()).toMatchObject({ stage: 'pin', refusals: [] });
+});
