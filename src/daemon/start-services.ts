@@ -134,7 +134,14 @@ export async function startServices(
     runner.handle({ kind: 'clock_stepped', ...step });
   });
   const screen = await services.start(
-    cabinetScreenService({ runner, db, directory, keypad, timeZone: config.cabinet.timeZone }),
+    cabinetScreenService({
+      runner,
+      db,
+      directory,
+      keypad,
+      timeZone: config.cabinet.timeZone,
+      logger: logger.child({ module: 'screen' }),
+    }),
   );
   await services.startInOrder([
     readerInputsService({

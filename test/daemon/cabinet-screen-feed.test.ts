@@ -182,3 +182,29 @@ it('bad input is refused by name: a digit that is not one, a reason code that is
   expect(await daemon.screen.input({ kind: 'digit', digit: '12' })).toBe('invalid');
   expect(await daemon.screen.input({ kind: 'reason', code: '1; DROP' })).toBe('invalid');
 });
+
+it('attack: a PIN guessed on the screen is a wrong PIN like the keypad’s, and digits do not outlive their entry', async () => {
+  await endSession();
+  daemon.sim!.badge(DEMO_CARDS.alice);
+  await waitFor(() => view().stage === 'pin', 'the PIN prompt');
+  for (const digit of '12') await daemon.screen.input({ kind: 'digit', digit });
+  // Someone else badges: the digits typed for Alice's entry are gone, not prefixed to Bob's.
+  daemon.sim!.badge(DEMO_CARDS.bob);
+  await waitFor(() => view().holderName === 'Bob Example', 'Bob’s session');
+  await endSession();
+  daemon.sim!.badge(DEMO_CARDS.alice);
+  await waitFor(() => view().stage === 'pin', 'the PIN prompt');
+  expect(view().prompt).toMatchObject({ typed: 0 });
+  const before = events().length;
+  for (const digit of '0000') await daemon.screen.input({ kind: 'digit', digit });
+  await daemon.screen.input({ kind: 'submit' });
+  await waitFor(() => events().length > before, 'the refusal');
+  expect(events().slice(before)[0]).toMatchObject({
+    type: 'access.denied',
+    data: { reason: 'wrong_pin', holderId: 1 },
+  });
+  expect(energised()).toEqual([]);
+  // The entry is over: a second guess has nothing to answer.
+  await daemon.screen.input({ kind: 'digit', digit: '1' });
+  expect(await daemon.screen.input({ kind: 'submit' })).toBe('not_awaited');
+});

@@ -16,6 +16,7 @@ import { listReasonCodes } from '../../store/custodian/tiers.js';
 import type { SqliteDirectory } from '../../store/sqlite-directory.js';
 import type { CabinetRunner } from '../cabinet-runner.js';
 import type { KeypadEntries } from '../keypad-entries.js';
+import type { Logger } from '../../log/logger.js';
 import type { Service } from '../service.js';
 
 /** A PIN is 1–12 digits on the keypad's wire (drivers/serial/keypad-line.ts); the pad keeps to it. */
@@ -37,6 +38,7 @@ export interface CabinetScreenParts {
   directory: SqliteDirectory;
   keypad: Pick<KeypadEntries, 'enter'>;
   timeZone: string;
+  logger: Logger;
 }
 
 /**
@@ -52,6 +54,8 @@ export class CabinetScreen implements ScreenFeed {
   /** The entry the digits belong to; a new badge or stage starts them again. */
   private entry: string | null = null;
   private checking = false;
+  private scheduled = false;
+  private stopped = false;
   private current: ScreenView;
   private shown: string;
   private readonly listeners = new Set<(view: ScreenView) => void>();
@@ -84,6 +88,7 @@ export class CabinetScreen implements ScreenFeed {
   }
 
   stop(): void {
+    this.stopped = true;
     const { runner } = this.parts;
     runner.off('recorded', this.onRecorded);
     runner.off('state', this.onState);
@@ -173,14 +178,23 @@ export class CabinetScreen implements ScreenFeed {
     // The log wrote each as the NewEvent the flow made: type and data belong together.
     const made = events.map((e) => ({ type: e.type, data: e.data }) as NewEvent);
     this.notice = noteEvents(this.notice, made, this.monotonicMs());
-    this.refresh();
+    this.scheduleRefresh();
   };
 
-  private readonly onState = (): void => this.refresh();
+  private readonly onState = (): void => this.scheduleRefresh();
 
   private refresh(): void {
-    this.forgetStaleDigits(this.parts.runner.current);
-    const next = this.compute();
+    // A refresh scheduled before the stop finds the database closed: nothing left to show.
+    if (this.stopped) return;
+    let next: ScreenView;
+    try {
+      this.forgetStaleDigits(this.parts.runner.current);
+      next = this.compute();
+    } catch (err) {
+      // The screen is a window on the cabinet: its fault must never stop the cabinet.
+      this.parts.logger.error({ err }, 'the cabinet screen could not be updated');
+      return;
+    }
     const text = JSON.stringify(next);
     if (text === this.shown) return;
     this.current = next;
@@ -192,7 +206,25 @@ export class CabinetScreen implements ScreenFeed {
     const { runner, timeZone } = this.parts;
     const { settings, clock } = runner.context;
     const ctx = { settings, clock, timeZone, directory: this.directory, typed: this.digits.length };
-    return screenView(runner.current, this.notice, ctx);
+    // The shell's own storage alarm too: whoever is at the cabinet should call a custodian.
+    const state = runner.current;
+    const storage = runner.storage.alarms();
+    const shown =
+      storage.length === 0 ? state : { ...state, alarms: [...state.alarms, ...storage] };
+    return screenView(shown, this.notice, ctx);
+  }
+
+  /**
+   * A step emits its records and its new state one after the other: one recomputation after
+   * both, off the runner's call, so the badge's path to the solenoid never waits for the screen.
+   */
+  private scheduleRefresh(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.refresh();
+    });
   }
 
   /** Digits typed for an entry that has ended (another badge, a timeout) are not carried over. */

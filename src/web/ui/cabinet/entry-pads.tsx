@@ -4,10 +4,10 @@ import { send } from './screen-link.js';
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 /** The on-screen PIN pad: the digits go to the daemon one by one; only their count comes back. */
-export function PinPad(props: { typed: number; secondsLeft: number }) {
+export function PinPad(props: { typed: number; secondsLeft: number; title?: string }) {
   return (
     <section class="entry" aria-labelledby="pin-title">
-      <h2 id="pin-title">Enter your PIN</h2>
+      <h2 id="pin-title">{props.title ?? 'Enter your PIN'}</h2>
       <p class="dots" aria-live="polite" aria-label={`${props.typed} digits typed`}>
         {props.typed === 0 ? '—' : '●'.repeat(props.typed)}
       </p>
@@ -35,6 +35,12 @@ export function PinPad(props: { typed: number; secondsLeft: number }) {
 
 /** The site's reason codes as large buttons: one tap enters it. */
 export function ReasonPicker(props: Extract<ScreenPrompt, { kind: 'reason_code' }>) {
+  // A site without a list of codes takes any: typed on the pad (or the keypad).
+  if (props.codes.length === 0) {
+    return (
+      <PinPad typed={props.typed} secondsLeft={props.secondsLeft} title="Enter a reason code" />
+    );
+  }
   return (
     <section class="entry" aria-labelledby="reason-title">
       <h2 id="reason-title">Why do you need this key?</h2>
@@ -49,7 +55,6 @@ export function ReasonPicker(props: Extract<ScreenPrompt, { kind: 'reason_code' 
           </button>
         ))}
       </div>
-      {props.codes.length === 0 && <p>Type the reason code on the keypad.</p>}
       <Countdown seconds={props.secondsLeft} what="to choose" />
       <CancelButton />
     </section>
