@@ -140,9 +140,10 @@ export class StepDraft {
     loans: { keysOut: number; maxKeysOut?: number },
   ): void {
     const { sessionMs } = this.ctx.settings;
-    // In pick-the-keys mode the grant's slots wait for the holder's pick on the screen; the
-    // door opens either way, so keys can be returned before (or without) picking any.
-    const picking = this.picksOnScreen();
+    // In pick-the-keys mode a badge's slots wait for the holder's pick on the screen; the door
+    // opens either way, so keys can be returned before (or without) picking any. The central
+    // server's release (no credential) named its one slot already: it is released.
+    const picking = this.picksOnScreen() && credentialId !== null;
     this.session = {
       holderId: holder.id,
       holderName: holder.name,
@@ -166,8 +167,8 @@ export class StepDraft {
     const session = this.session;
     if (!session) return;
     const endsAt = this.now + this.ctx.settings.sessionMs;
-    if (this.picksOnScreen()) {
-      this.session = { ...session, offered: [...(session.offered ?? []), ...slots], endsAt };
+    if (session.offered) {
+      this.session = { ...session, offered: [...session.offered, ...slots], endsAt };
     } else {
       this.session = { ...session, slots: [...session.slots, ...slots], endsAt };
       this.releaseForSession(slots);

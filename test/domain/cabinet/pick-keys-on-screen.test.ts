@@ -114,3 +114,10 @@ it('a key released by a second person is offered for the pick too, not released'
   s.send({ kind: 'screen_pick', slots: [1] });
   expect(releases(s)).toEqual([1]);
 });
+
+it('the central server’s release names its one slot already: released at once, not offered', () => {
+  const s = picking();
+  s.send({ kind: 'remote_release', commandId: 'c-1', holderId: 1, slot: 2 });
+  expect(releases(s)).toEqual([2]);
+  expect(s.state.session?.offered).toBeUndefined();
+});
