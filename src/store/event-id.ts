@@ -6,14 +6,15 @@ const TIME_RANGE = 2 ** 48;
 /**
  * An event's id: a version 7 UUID (RFC 9562), the usual 36-character lower-case text. Its first
  * 48 bits are the recording's wall time in milliseconds, the other 74 are random as before
- * (version 4 had 122). Ids recorded one after another therefore sort one after another, so the
- * log's UNIQUE index on `id` takes each new id at its right-hand edge instead of at a random
- * page: one page per commit that is already in the cache, and no page split in the middle of
- * the index. Uniqueness still rests on the random bits within a millisecond.
+ * (version 4 had 122). An id recorded in a later millisecond sorts after the earlier ones, so
+ * the log's UNIQUE index on `id` takes each new id at its right-hand edge instead of at a random
+ * page: the same page commit after commit, already in the cache, and no page split in the
+ * middle of the index. Uniqueness still rests on the random bits within a millisecond. The
+ * time in the id is the event's `time` field, which every event carries anyway.
  *
- * The random part is a version 4 UUID's from `randomUUID` (which draws from a cached entropy
- * pool, ten times faster than filling a buffer per id): its version nibble is replaced and its
- * variant is already the RFC's.
+ * The random part is a version 4 UUID's from `randomUUID`, which draws from a cached entropy
+ * pool (1.2 µs an id, against 2.5 filling a buffer per id): its version nibble is replaced and
+ * its variant is already the RFC's.
  *
  * Nothing may be ordered by the id: the wall clock of a cabinet without a real-time clock jumps
  * when NTP corrects it (`seq` is the order). A time outside the 48-bit range (a clock before
