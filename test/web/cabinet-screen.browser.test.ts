@@ -160,4 +160,18 @@ describe('the cabinet screen', () => {
     await saveScreenshot(pick, 'cabinet-pick-1280');
     await pick.context().close();
   });
+
+  it('a page refused a stream (too many watching) says so and comes back by itself', async () => {
+    const holders = Array.from({ length: 7 }, () => new AbortController());
+    // The first page holds one stream; seven more fill the bound.
+    await Promise.all(
+      holders.map((c) => fetch(`${cabinet.url}/api/cabinet/stream`, { signal: c.signal })),
+    );
+    const late = await openPage(browser, PI);
+    await late.goto(`${cabinet.url}/cabinet`);
+    await late.getByText('The cabinet is not answering…').waitFor();
+    for (const c of holders) c.abort();
+    await late.getByRole('heading', { name: 'Present your badge' }).waitFor();
+    await late.context().close();
+  });
 });
