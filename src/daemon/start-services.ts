@@ -31,6 +31,7 @@ import { readinessService } from './services/readiness.js';
 import { remoteCommandsService } from './services/remote-commands.js';
 import { simulatorService, type RunningSimulator } from './services/simulator.js';
 import { startReconciliationService } from './services/start-reconciliation.js';
+import { demoWebModules, webServerService } from './services/web-server.js';
 
 /** What a started daemon shows its callers (tests, the benchmark, the simulator's terminal). */
 export interface RunningCabinet {
@@ -69,7 +70,8 @@ export interface DaemonSetup {
  * 9. the start reconciliation; 10. the readers;
  * 11. the cabinet tick; 12. the external changes (the custodian's command line);
  * 13. the custodian socket (the command line's way in while the daemon runs);
- * 14. readiness for the service manager, once the start reconciliation has run.
+ * 14. in the demo, the web server (the simulator page), once everything it drives runs;
+ * 15. readiness for the service manager, once the start reconciliation has run.
  */
 export async function startServices(
   services: ServiceSet,
@@ -140,6 +142,10 @@ export async function startServices(
     externalChangesService({ db, requests, recordedElsewhere, logger: daemonLogger }),
     custodianSocketService(context, { db, eventLog, clock, requests, recordedElsewhere }),
   ]);
+  if (setup.demo && simulator) {
+    const modules = demoWebModules({ sim: simulator.cabinet, db, runner });
+    await services.start(webServerService(context, { modules }));
+  }
   // Ready only once the slots have been reconciled with the loans: what a command or a badge
   // sees from then on starts from a checked inventory.
   await reconciliation.finished;
