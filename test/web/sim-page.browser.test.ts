@@ -118,10 +118,17 @@ describe('the simulator page', () => {
     await page.context().close();
   }, 60_000);
 
-  it('shows a refusal in words, types on the keypad, and forces the door', async () => {
+  it('follows a change made elsewhere live, shows a refusal in words, types on the keypad, and forces the door', async () => {
     const page = await openSimPage();
-    await page.getByRole('button', { name: 'Close door' }).click();
+    // Closed by someone else (the simulator's control interface): the page hears it live.
+    const closed = await fetch(`${sim}door`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'close' }),
+    });
+    expect(closed.status).toBe(200);
     await page.getByText('Door: closed').waitFor();
+    await page.locator('.door.closed').waitFor();
     await page.getByRole('button', { name: 'Open door' }).click();
     await page.getByRole('status').getByText('Refused: the door is locked').waitFor();
 

@@ -60,7 +60,13 @@ export function webServerService(
         await app.close();
         return undefined;
       }
-      close = () => app.close();
+      close = async () => {
+        const closed = app.close();
+        // A browser keeps spare connections open that never carried a request, and the server
+        // would wait for them: at the daemon's stop nothing more is answered anyway.
+        app.server.closeAllConnections();
+        await closed;
+      };
       const address = app.server.address();
       const bound = typeof address === 'object' && address !== null ? address.port : port;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}/`;

@@ -156,7 +156,7 @@ function simRoutes(app: FastifyInstance, options: SimModuleOptions): void {
     return { demoBadges: [...options.demoBadges], state: view(), events: [...history] };
   });
 
-  app.get('/api/sim/stream', { config: { access: 'public' } }, (request, reply) => {
+  app.get('/api/sim/stream', { config: { access: 'public' } }, (_request, reply) => {
     if (streams.size >= maxStreams) {
       return reply
         .code(503)
@@ -171,7 +171,8 @@ function simRoutes(app: FastifyInstance, options: SimModuleOptions): void {
       'content-security-policy': CONTENT_SECURITY_POLICY,
     });
     streams.add(res);
-    request.raw.on('close', () => streams.delete(res));
+    // The response's close, not the request's: a request closes as soon as it has been read.
+    res.on('close', () => streams.delete(res));
     writeSse(res, 'state', view());
   });
 
