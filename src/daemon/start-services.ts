@@ -31,7 +31,7 @@ import { readinessService } from './services/readiness.js';
 import { remoteCommandsService } from './services/remote-commands.js';
 import { simulatorService, type RunningSimulator } from './services/simulator.js';
 import { startReconciliationService } from './services/start-reconciliation.js';
-import { demoWebModules, webServerService } from './services/web-server.js';
+import { demoWebModules, webServerService, type RunningWebServer } from './services/web-server.js';
 
 /** What a started daemon shows its callers (tests, the benchmark, the simulator's terminal). */
 export interface RunningCabinet {
@@ -39,6 +39,8 @@ export interface RunningCabinet {
   eventLog: EventLog;
   mqtt: MqttLink;
   simulator: RunningSimulator | undefined;
+  /** The demo's web server, when it runs. */
+  web: RunningWebServer | undefined;
 }
 
 export interface DaemonSetup {
@@ -142,15 +144,16 @@ export async function startServices(
     externalChangesService({ db, requests, recordedElsewhere, logger: daemonLogger }),
     custodianSocketService(context, { db, eventLog, clock, requests, recordedElsewhere }),
   ]);
+  let web: RunningWebServer | undefined;
   if (setup.demo && simulator) {
     const modules = demoWebModules({ sim: simulator.cabinet, db, runner });
-    await services.start(webServerService(context, { modules }));
+    web = await services.start(webServerService(context, { modules }));
   }
   // Ready only once the slots have been reconciled with the loans: what a command or a badge
   // sees from then on starts from a checked inventory.
   await reconciliation.finished;
   await services.start(readinessService({ systemd: setup.systemd, config, logger: daemonLogger }));
-  return { runner, eventLog, mqtt, simulator };
+  return { runner, eventLog, mqtt, simulator, web };
 }
 
 /** Reader paths starting `sim:` are the simulator's in-process ports; the rest are devices. */
