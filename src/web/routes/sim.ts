@@ -167,8 +167,10 @@ function simRoutes(app: FastifyInstance, options: SimModuleOptions): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
+      // The headers every other answer gets from security-headers.ts, which a hijacked one skips.
       'x-content-type-options': 'nosniff',
       'content-security-policy': CONTENT_SECURITY_POLICY,
+      'cross-origin-resource-policy': 'same-origin',
     });
     streams.add(res);
     // The response's close, not the request's: a request closes as soon as it has been read.
@@ -179,7 +181,7 @@ function simRoutes(app: FastifyInstance, options: SimModuleOptions): void {
   app.post<{ Body: Static<typeof BadgeBody> }>(
     '/api/sim/badge',
     { config: { access: 'public' }, schema: { body: BadgeBody } },
-    (request, reply) => act(reply, () => sim.badge(request.body.card.toUpperCase()), view),
+    (request, reply) => act(reply, () => sim.badge(request.body.card), view),
   );
   app.post<{ Body: Static<typeof DoorBody> }>(
     '/api/sim/door',
