@@ -93,6 +93,11 @@ export class Daemon {
     return this.running?.simulator?.address;
   }
 
+  /** The demo's web server (the simulator page), if it runs. */
+  get webUrl(): string | undefined {
+    return this.running?.web?.url;
+  }
+
   /** Starts every service in order; if one fails, those started are stopped and it throws. */
   async start(): Promise<void> {
     const { config, profile, logger } = this.options;

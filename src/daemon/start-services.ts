@@ -33,6 +33,7 @@ import { readinessService } from './services/readiness.js';
 import { remoteCommandsService } from './services/remote-commands.js';
 import { simulatorService, type RunningSimulator } from './services/simulator.js';
 import { startReconciliationService } from './services/start-reconciliation.js';
+import { demoWebModules, webServerService, type RunningWebServer } from './services/web-server.js';
 
 /** What a started daemon shows its callers (tests, the benchmark, the simulator's terminal). */
 export interface RunningCabinet {
@@ -42,6 +43,8 @@ export interface RunningCabinet {
   simulator: RunningSimulator | undefined;
   /** The cabinet screen's feed, for the web server that shows it (src/web/). */
   screen: CabinetScreen;
+  /** The demo's web server, when it runs. */
+  web: RunningWebServer | undefined;
 }
 
 export interface DaemonSetup {
@@ -75,7 +78,9 @@ export interface DaemonSetup {
  * 11. the cabinet tick; 12. the external changes (the custodian's command line);
  * 13. the custodian socket (the command line's way in while the daemon runs);
  * 13b. the cabinet screen's web server, when screen.port is set;
- * 14. readiness for the service manager, once the start reconciliation has run.
+ * 14. in the demo, the web server (console, cabinet screen, simulator page), once everything it
+ *     drives runs;
+ * 15. readiness for the service manager, once the start reconciliation has run.
  */
 export async function startServices(
   services: ServiceSet,
@@ -163,11 +168,16 @@ export async function startServices(
       logger: logger.child({ module: 'screen' }),
     }),
   );
+  let web: RunningWebServer | undefined;
+  if (setup.demo && simulator) {
+    const modules = demoWebModules({ sim: simulator.cabinet, db, runner, screen });
+    web = await services.start(webServerService(context, { modules }));
+  }
   // Ready only once the slots have been reconciled with the loans: what a command or a badge
   // sees from then on starts from a checked inventory.
   await reconciliation.finished;
   await services.start(readinessService({ systemd: setup.systemd, config, logger: daemonLogger }));
-  return { runner, eventLog, mqtt, simulator, screen };
+  return { runner, eventLog, mqtt, simulator, screen, web };
 }
 
 /** Reader paths starting `sim:` are the simulator's in-process ports; the rest are devices. */
