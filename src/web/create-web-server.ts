@@ -1,5 +1,5 @@
 import Ajv from 'ajv';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import type { Logger } from '../log/logger.js';
 import { enforceAccess, type Authenticate } from './access-control.js';
@@ -37,7 +37,8 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
   const logger: FastifyBaseLogger = options.logger.child({ module: 'web' });
   const app = Fastify({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    // No log line per request: the journal of a Pi's SD card is not an access log.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Ids in logs only; never echoed from a client's header.
     requestIdHeader: false,
