@@ -35,11 +35,17 @@ export const layers = [
   },
   {
     name: 'adapters',
-    where: ['src/cli/', 'src/sim/', 'src/remote-commands/'],
+    where: ['src/cli/', 'src/sim/', 'src/remote-commands/', 'src/web/'],
     mustNotImport: ['src/store/', 'src/daemon/'],
     // `keywarden run` starts the daemon and `keywarden outputs-off` drives its outputs off: the
     // two commands whose whole job is the composition root.
     exceptFrom: ['src/cli/commands/run.ts', 'src/cli/commands/outputs-off.ts'],
+    packages: true,
+  },
+  {
+    name: 'web pages',
+    where: ['src/web/ui/'],
+    mayImport: ['src/web/ui/'],
     packages: true,
   },
   {

@@ -559,6 +559,49 @@ export const ConfigSchema = Type.Object(
         ),
       },
     ),
+    web: section(
+      'Web console',
+      "The custodians' web console (`keywarden web`, its own process and unit): where it listens " +
+        'and how it reaches the daemon.',
+      {
+        host: Type.String({
+          title: 'Host',
+          description:
+            'Address the console listens on. Plain HTTP is allowed only on a loopback address; ' +
+            'any other needs tls.',
+          minLength: 1,
+          default: '127.0.0.1',
+        }),
+        port: Type.Integer({
+          title: 'Port',
+          description: 'TCP port; 0 picks any free port.',
+          minimum: 0,
+          maximum: 65535,
+          default: 8080,
+        }),
+        tlsCert: Type.Optional(
+          path(
+            'TLS certificate',
+            "PEM file of the site's certificate (and its chain): HTTPS and Secure cookies; " +
+              'needs tlsKey. Unset: plain HTTP, on a loopback address only.',
+          ),
+        ),
+        tlsKey: Type.Optional(
+          path(
+            'TLS key',
+            "PEM file of the certificate's private key, readable only by the console.",
+          ),
+        ),
+        accountsDatabase: Type.String({
+          title: 'Accounts database',
+          description:
+            "SQLite file of the console's own accounts, password hashes and sessions; separate " +
+            "from the cabinet's database, written only by the console's user.",
+          minLength: 1,
+          default: '/var/lib/keywarden-web/web.db',
+        }),
+      },
+    ),
     log: section('Logging', 'Log output.', {
       level: StringEnum(LOG_LEVELS, {
         title: 'Log level',

@@ -108,6 +108,9 @@ function complete(raw: ConfigSettings, file: string): KeywardenConfig {
     const value = mqtt[key];
     if (value !== undefined) mqtt[key] = at(value);
   }
+  const web = { ...raw.web, accountsDatabase: at(raw.web.accountsDatabase) };
+  if (web.tlsCert !== undefined) web.tlsCert = at(web.tlsCert);
+  if (web.tlsKey !== undefined) web.tlsKey = at(web.tlsKey);
   const sim = { ...raw.sim };
   if (sim.stateFile !== undefined) sim.stateFile = at(sim.stateFile);
   return {
@@ -117,6 +120,7 @@ function complete(raw: ConfigSettings, file: string): KeywardenConfig {
     database: raw.database === ':memory:' ? raw.database : at(raw.database),
     mqtt,
     sim,
+    web,
     custodians: {
       ...raw.custodians,
       socket: raw.custodians.socket === null ? null : at(raw.custodians.socket),

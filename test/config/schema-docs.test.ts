@@ -49,6 +49,8 @@ describe('schemas document themselves', () => {
       'commands.keys[].id',
       'commands.keys[].publicKey',
       'custodians.socketGroup',
+      'web.tlsCert',
+      'web.tlsKey',
     ]);
   });
 

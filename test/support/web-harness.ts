@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { CustodianClient } from '../../src/app/custodian-client.js';
+import { localCustodian } from '../../src/app/local-custodian.js';
+import { createLogger } from '../../src/log/logger.js';
+import { createWebServer, type WebModule } from '../../src/web/create-web-server.js';
+import type { ClientFor, WebUser } from '../../src/web/web-context.js';
+
+export interface WebHarness {
+  app: FastifyInstance;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  database: string;
+  dir: string;
+  /** The application layer as `user` uses it (what the routes are given). */
+  clientFor: ClientFor;
+  /** Who the next requests are from; null: nobody signed in. */
+  signIn(user: WebUser | null): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The web server on a loopback port over a fresh cabinet database in a temp directory, with the
+ * application layer opened in this process (as the demo daemon does) and a stand-in for the
+ * sign-in: whoever `signIn` named is the request's user. For tests of routes and pages; the
+ * sign-in itself is tested on its own.
+ */
+export async function startWebHarness(options: {
+  modules: (clientFor: ClientFor) => WebModule[];
+  user?: WebUser | null;
+  slotCount?: number;
+}): Promise<WebHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'keywarden-web-'));
+  const database = join(dir, 'cabinet.db');
+  writeFileSync(join(dir, 'pin-pepper'), Buffer.alloc(32, 7), { mode: 0o600 });
+  const opened = new Map<string, { client: CustodianClient; close(): void }>();
+  const clientFor: ClientFor = (user) => {
+    const key = `${user.account}/${user.role}`;
+    let entry = opened.get(key);
+    if (!entry) {
+      entry = localCustodian(
+        {
+          database,
+          cabinetId: 'web-cab',
+          slotCount: options.slotCount ?? 8,
+          pinPepperFile: join(dir, 'pin-pepper'),
+          reader: {},
+        },
+        user,
+      );
+      opened.set(key, entry);
+    }
+    return entry.client;
+  };
+  let user: WebUser | null =
+    options.user === undefined ? { account: 'carol', role: 'admin' } : options.user;
+  const app = await createWebServer({
+    logger: createLogger({ level: 'warn', pretty: false }),
+    authenticate: () => user,
+    modules: options.modules(clientFor),
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    database,
+    dir,
+    clientFor,
+    signIn: (next) => {
+      user = next;
+    },
+    close: async () => {
+      await app.close();
+      for (const entry of opened.values()) entry.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
