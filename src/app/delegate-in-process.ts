@@ -66,7 +66,7 @@ export function inProcessClients(cabinet: InProcessCabinet, delegate: CustodianA
         if (!pending) throw new Error(`${op} is not a request to the daemon`);
         return pending;
       },
-      names: () => Promise.resolve(open().app.names()),
+      names: async () => open().app.names(),
     });
   };
 }
