@@ -7,6 +7,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebConsole, consoleParts } from '../../src/cli/commands/web.js';
 import { loadConfig } from '../../src/config/config.js';
+import { loadProfile } from '../../src/config/profile.js';
+import { hardwareDir } from '../../src/paths.js';
 import { createLogger } from '../../src/log/logger.js';
 import type { WebModule } from '../../src/web/create-web-server.js';
 import { DaemonProcess, writeCabinetFiles } from '../support/daemon-process.js';
@@ -85,7 +87,9 @@ describe('keywarden web, its own process', () => {
       const page = await fetch(`${url}/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<div id="app">');
-      expect((await fetch(`${url}/api/holders`)).status).toBe(404);
+      // Nobody is signed in: the API answers 401, and a route that does not exist 404.
+      expect((await fetch(`${url}/api/cabinet`)).status).toBe(401);
+      expect((await fetch(`${url}/api/holders-of-nobody`)).status).toBe(404);
       await expect.poll(() => notify.with('READY=1').length).toBe(1);
       expect(await web.stop('SIGTERM')).toBe(0);
       expect(web.logs.map((l) => l.msg)).toContain('web console stopped');
@@ -143,7 +147,7 @@ describe('keywarden web, its own process', () => {
 describe("a web user's change, through the console's way to the daemon", () => {
   /** Stands in for the console's pages: one change, made as the signed-in person. */
   const addHolder =
-    (clientFor: Parameters<typeof consoleParts>[1]): WebModule =>
+    (clientFor: Parameters<typeof consoleParts>[2]): WebModule =>
     (app) => {
       app.post(
         '/api/test/holders',
@@ -160,8 +164,10 @@ describe("a web user's change, through the console's way to the daemon", () => {
     };
 
   it('is recorded under the web user and the delegate, and waits out a daemon restart', async () => {
+    const config = loadConfig(files.configFile);
     const running = await startWebConsole({
-      config: loadConfig(files.configFile),
+      config,
+      profile: loadProfile(config.profile, hardwareDir()),
       logger: createLogger({ level: 'silent', pretty: false }),
       // Signed in as alice (the sign-in is tested on its own): what a session gives the routes.
       parts: (clientFor) => ({

@@ -11,9 +11,10 @@ import { createLogger, type Logger } from '../../log/logger.js';
 import { SdNotify } from '../../platform/sd-notify.js';
 import type { Authenticate } from '../../web/access-control.js';
 import type { WebModule } from '../../web/create-web-server.js';
-import { loadConfig, type KeywardenConfig } from '../../config/config.js';
+import type { KeywardenConfig } from '../../config/config.js';
+import type { HardwareProfile } from '../../config/profile.js';
 import type { Command } from '../command.js';
-import { configPath } from '../context.js';
+import { loadSetup } from '../context.js';
 
 /** What the console is made of, given its way to the cabinet: who is signed in, and its pages. */
 export interface ConsoleParts {
@@ -24,18 +25,27 @@ export interface ConsoleParts {
 }
 
 /**
- * The console's parts. Until the console's sign-in and pages arrive, nobody is signed in and
- * only the console's public page shell is served: the process, its limits and its way to the
- * daemon are what this command is for.
+ * The console's parts: its page, which cabinet it is for, and (as they arrive) the sign-in and
+ * the pages' routes, each given `clientFor`.
  */
-export function consoleParts(_config: KeywardenConfig, _clientFor: ClientFor): ConsoleParts {
+export async function consoleParts(
+  config: KeywardenConfig,
+  profile: HardwareProfile,
+  _clientFor: ClientFor,
+): Promise<ConsoleParts> {
+  // Loaded here, not with the command line (see startWebConsole).
+  const { consolePageModule } = await import('../../web/routes/console-page.js');
+  const { cabinetInfoModule } = await import('../../web/routes/cabinet-info.js');
   return {
+    // Until the console's sign-in is wired here, nobody is signed in: only public routes answer.
     authenticate: () => null,
     modules: [
-      async (app) => {
-        const { servePage } = await import('../../web/ui-assets.js');
-        servePage(app, '/', { title: 'Keywarden', bundle: 'console' });
-      },
+      consolePageModule,
+      cabinetInfoModule({
+        cabinetId: config.cabinetId,
+        timeZone: config.cabinet.timeZone,
+        slotCount: profile.slotCount,
+      }),
     ],
   };
 }
@@ -114,13 +124,15 @@ export interface RunningConsole {
 export async function startWebConsole(options: {
   config: KeywardenConfig;
   logger: Logger;
-  parts?: (clientFor: ClientFor) => ConsoleParts;
+  /** The cabinet's hardware profile (its slots), as the config names it. */
+  profile: HardwareProfile;
+  parts?: (clientFor: ClientFor) => ConsoleParts | Promise<ConsoleParts>;
 }): Promise<RunningConsole> {
-  const { config, logger } = options;
+  const { config, profile, logger } = options;
   const listen = webListen(config);
   const connection = new DelegateConnection(listen.socket);
   const clientFor: ClientFor = (user) => delegateClient(connection, user);
-  const parts = (options.parts ?? ((c) => consoleParts(config, c)))(clientFor);
+  const parts = await (options.parts ?? ((c) => consoleParts(config, profile, c)))(clientFor);
   let app: FastifyInstance;
   try {
     // Loaded here, not with the command line: fastify and Ajv are for this command alone, and
@@ -160,9 +172,9 @@ export const webCommand: Command = {
   summary: "run the custodians' web console (its own process, reaching the daemon's socket)",
   usage: 'web [--config <file>]',
   async run(args) {
-    const config = loadConfig(configPath(args));
+    const { config, profile } = loadSetup(args);
     const logger = createLogger({ level: config.log.level });
-    const running = await startWebConsole({ config, logger });
+    const running = await startWebConsole({ config, profile, logger });
     const notify = SdNotify.fromEnvironment({ env: process.env, pid: process.pid, logger });
     await notify?.ready();
     await new Promise<void>((resolve) => {
