@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebConsole, consoleParts } from '../../src/cli/commands/web.js';
+import { startWebConsole, webConsoleParts } from '../../src/cli/commands/web.js';
 import { loadConfig } from '../../src/config/config.js';
 import { loadProfile } from '../../src/config/profile.js';
 import { hardwareDir } from '../../src/paths.js';
@@ -147,7 +147,7 @@ describe('keywarden web, its own process', () => {
 describe("a web user's change, through the console's way to the daemon", () => {
   /** Stands in for the console's pages: one change, made as the signed-in person. */
   const addHolder =
-    (clientFor: Parameters<typeof consoleParts>[2]): WebModule =>
+    (clientFor: Parameters<typeof webConsoleParts>[2]): WebModule =>
     (app) => {
       app.post(
         '/api/test/holders',

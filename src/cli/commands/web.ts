@@ -17,7 +17,7 @@ import type { Command } from '../command.js';
 import { loadSetup } from '../context.js';
 
 /** What the console is made of, given its way to the cabinet: who is signed in, and its pages. */
-export interface ConsoleParts {
+export interface WebConsoleParts {
   authenticate: Authenticate;
   modules: WebModule[];
   /** Closes what the parts opened (the accounts database). */
@@ -28,11 +28,11 @@ export interface ConsoleParts {
  * The console's parts: its page, which cabinet it is for, and (as they arrive) the sign-in and
  * the pages' routes, each given `clientFor`.
  */
-export async function consoleParts(
+export async function webConsoleParts(
   config: KeywardenConfig,
   profile: HardwareProfile,
   _clientFor: ClientFor,
-): Promise<ConsoleParts> {
+): Promise<WebConsoleParts> {
   // Loaded here, not with the command line (see startWebConsole).
   const { consolePageModule } = await import('../../web/routes/console-page.js');
   const { cabinetInfoModule } = await import('../../web/routes/cabinet-info.js');
@@ -126,13 +126,13 @@ export async function startWebConsole(options: {
   logger: Logger;
   /** The cabinet's hardware profile (its slots), as the config names it. */
   profile: HardwareProfile;
-  parts?: (clientFor: ClientFor) => ConsoleParts | Promise<ConsoleParts>;
+  parts?: (clientFor: ClientFor) => WebConsoleParts | Promise<WebConsoleParts>;
 }): Promise<RunningConsole> {
   const { config, profile, logger } = options;
   const listen = webListen(config);
   const connection = new DelegateConnection(listen.socket);
   const clientFor: ClientFor = (user) => delegateClient(connection, user);
-  const parts = await (options.parts ?? ((c) => consoleParts(config, profile, c)))(clientFor);
+  const parts = await (options.parts ?? ((c) => webConsoleParts(config, profile, c)))(clientFor);
   let app: FastifyInstance;
   try {
     // Loaded here, not with the command line: fastify and Ajv are for this command alone, and
