@@ -22,6 +22,8 @@ export interface WebServerOptions {
   bodyLimit?: number;
   /** Behind TLS: cookies get the Secure flag. */
   secure?: boolean;
+  /** Serve HTTPS with the site's certificate (`keywarden web` with web.tlsCert and web.tlsKey). */
+  https?: { cert: Buffer; key: Buffer };
 }
 
 /** The largest body by default: a CSV import of a few thousand holders. */
@@ -36,6 +38,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
   // Typed as fastify's own logger, so the instance is the plain FastifyInstance every module takes.
   const logger: FastifyBaseLogger = options.logger.child({ module: 'web' });
   const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
     loggerInstance: logger,
     // No log line per request: the journal of a Pi's SD card is not an access log.
     logController: new LogController({ disableRequestLogging: true }),
