@@ -1,0 +1,20 @@
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { openDatabase, type Database } from '../database.js';
+import { packageRoot } from '../../paths.js';
+
+/** The web console's migrations: migrations/web/, numbered apart from the cabinet's. */
+export const webMigrationsDir = (): string => join(packageRoot(), 'migrations', 'web');
+
+/**
+ * Opens (creating if needed) and migrates the console's accounts database. A new file is made
+ * 0600 before SQLite opens it (its -wal and -shm files take the same mode): it holds password
+ * hashes and sessions, and only the console's user has any business reading them.
+ */
+export function openWebAccountsDatabase(file: string): Database {
+  if (file !== ':memory:' && !existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    closeSync(openSync(file, 'a', 0o600));
+  }
+  return openDatabase(file, { migrations: webMigrationsDir() });
+}
