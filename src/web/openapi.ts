@@ -37,7 +37,8 @@ export function openApiModule(): WebModule {
         },
       },
       transform: ({ schema, url, route }) => {
-        const hide = !url.startsWith('/api/');
+        const described = schema as { description?: string; hide?: boolean } | undefined;
+        const hide = described?.hide === true || !url.startsWith('/api/');
         const access = route.config?.access;
         const needs = access === undefined || access === 'public' ? undefined : NEEDS[access];
         const safe = [route.method].flat().every((m) => m === 'GET' || m === 'HEAD');
@@ -45,7 +46,6 @@ export function openApiModule(): WebModule {
           ...(access !== undefined && access !== 'public' ? [{ session: [] }] : []),
           ...(safe ? [] : [{ csrf: [] }]),
         ];
-        const described = schema as { description?: string } | undefined;
         return {
           url,
           schema: {
