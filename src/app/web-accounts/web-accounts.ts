@@ -121,6 +121,22 @@ export class WebAccounts {
     return this.events.recent(limit, account);
   }
 
+  /** The name and role of a new account checked, before its password is asked for. */
+  checkNew(account: string, role: string): void {
+    checkRole(role);
+    if (this.rows.find(checkAccountName(account))) {
+      throw new KeywardenError(
+        'CONFLICT',
+        `account "${account}" already exists; nothing was changed`,
+      );
+    }
+  }
+
+  /** An existing account's name as stored; NOT_FOUND otherwise. */
+  find(account: string): string {
+    return this.mustFind(checkAccountName(account)).account;
+  }
+
   async add(
     actor: string,
     input: { account: string; role: string; password: string },
