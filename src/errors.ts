@@ -15,7 +15,9 @@ export type KeywardenErrorCode =
   | 'GPIO_UNAVAILABLE'
   /** Another daemon holds the cabinet's lock (src/daemon/cabinet-lock.ts). */
   | 'CABINET_IN_USE'
-  | 'CABINET_LOCK_FAILED';
+  | 'CABINET_LOCK_FAILED'
+  /** The cabinet daemon is not running, or did not answer (the web console's way to it). */
+  | 'DAEMON_UNAVAILABLE';
 
 export class KeywardenError extends Error {
   constructor(

@@ -18,6 +18,7 @@
 import type { Database } from 'better-sqlite3';
 import { KeywardenError } from '../errors.js';
 import type { Actor } from '../domain/events.js';
+import { eventsAfter } from '../store/custodian/events-after.js';
 import { activeLockouts } from '../store/custodian/lockouts.js';
 import { nameDirectory } from '../store/custodian/names.js';
 import type { ChangeScope } from '../store/custodian/scope.js';
@@ -85,6 +86,12 @@ export class CustodianApp {
     this.events = {
       /** The most recent events, oldest first. */
       recent: (limit: number) => s.log.recent(recentLimit(limit)),
+      /**
+       * The events after `seq`, oldest first, at most `limit` (up to MAX_EVENTS_AFTER), and the
+       * log's latest seq: how a process with many live pages (the web console) polls once for
+       * all of them. Start with the latest seq to follow only what comes next.
+       */
+      after: (seq: number, limit: number) => eventsAfter(s.db, afterSeq(seq), afterLimit(limit)),
     };
     this.names = () => nameDirectory(s);
     this.requests = new DaemonRequests(s);
@@ -95,6 +102,32 @@ export class CustodianApp {
 
 /** The most events one `recent` returns: a reader's answer stays a few megabytes at most. */
 export const MAX_RECENT_EVENTS = 10_000;
+
+/** The most events one `after` returns: a poll's answer stays small, the next poll goes on. */
+export const MAX_EVENTS_AFTER = 1_000;
+
+function afterSeq(seq: unknown): number {
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
+    throw new KeywardenError(
+      'USAGE',
+      `seq must be a whole number of at least 0, not ${JSON.stringify(seq)}`,
+    );
+  }
+  return seq;
+}
+
+function afterLimit(limit: unknown): number {
+  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1) {
+    throw new KeywardenError(
+      'USAGE',
+      `limit must be a whole number of at least 1, not ${JSON.stringify(limit)}`,
+    );
+  }
+  if (limit > MAX_EVENTS_AFTER) {
+    throw new KeywardenError('USAGE', `limit may be at most ${MAX_EVENTS_AFTER}, not ${limit}`);
+  }
+  return limit;
+}
 
 function recentLimit(limit: unknown): number {
   if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1) {

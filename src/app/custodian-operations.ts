@@ -111,6 +111,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'reasonCodes.remove': change((a) => a.reasonCodes.remove),
   'reasonCodes.list': read((a) => a.reasonCodes.list),
   'events.recent': read((a) => a.events.recent),
+  'events.after': read((a) => a.events.after),
   // The time of a report or a lockout list is the daemon's, not the caller's.
   'lockouts.list': { role: 'viewer', run: (app) => app.lockouts.list() },
   'reports.keysOut': { role: 'viewer', run: (app) => app.reports.keysOut(app.scope.now()) },

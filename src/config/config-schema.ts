@@ -536,6 +536,16 @@ export const ConfigSchema = Type.Object(
                   "'viewer': reports and listings only; 'custodian': also every change; " +
                   "'admin': also tier rules and exports with full card numbers.",
               }),
+              delegate: Type.Optional(
+                Type.Boolean({
+                  title: 'Delegate',
+                  description:
+                    "The web console's process: its requests may name the signed-in person " +
+                    'they act for, recorded as <person>@<account> with the lesser of the two ' +
+                    'roles. It has its own connection limit (it carries many people). Anyone ' +
+                    'else naming a person is refused.',
+                }),
+              ),
             },
             { additionalProperties: false },
           ),

@@ -19,6 +19,8 @@ const STATUS: Record<KeywardenErrorCode, number> = {
   GPIO_UNAVAILABLE: 500,
   CABINET_IN_USE: 500,
   CABINET_LOCK_FAILED: 500,
+  // The console runs on while the cabinet's daemon restarts: say so, and that nothing was done.
+  DAEMON_UNAVAILABLE: 503,
 };
 
 /**
@@ -30,7 +32,7 @@ export function answerErrors(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isKeywardenError(error)) {
       const status = STATUS[error.code];
-      if (status < 500) {
+      if (status < 500 || status === 503) {
         return reply.code(status).send({ error: error.code, message: error.message });
       }
     } else if (error.validation) {

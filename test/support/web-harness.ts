@@ -6,6 +6,8 @@ import type { CustodianClient } from '../../src/app/custodian-client.js';
 import { localCustodian } from '../../src/app/local-custodian.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createWebServer, type WebModule } from '../../src/web/create-web-server.js';
+import { cabinetInfoModule } from '../../src/web/routes/cabinet-info.js';
+import { consolePageModule } from '../../src/web/routes/console-page.js';
 import type { ClientFor, WebUser } from '../../src/web/web-context.js';
 
 export interface WebHarness {
@@ -31,10 +33,16 @@ export async function startWebHarness(options: {
   modules: (clientFor: ClientFor) => WebModule[];
   user?: WebUser | null;
   slotCount?: number;
+  /**
+   * Also serve the console's page, GET /api/cabinet and a stand-in GET /api/session naming the
+   * harness's user (the real session module is tested on its own), for page tests.
+   */
+  console?: boolean;
 }): Promise<WebHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'keywarden-web-'));
   const database = join(dir, 'cabinet.db');
   writeFileSync(join(dir, 'pin-pepper'), Buffer.alloc(32, 7), { mode: 0o600 });
+  const slotCount = options.slotCount ?? 8;
   const opened = new Map<string, { client: CustodianClient; close(): void }>();
   const clientFor: ClientFor = (user) => {
     const key = `${user.account}/${user.role}`;
@@ -44,7 +52,7 @@ export async function startWebHarness(options: {
         {
           database,
           cabinetId: 'web-cab',
-          slotCount: options.slotCount ?? 8,
+          slotCount,
           pinPepperFile: join(dir, 'pin-pepper'),
           reader: {},
         },
@@ -59,7 +67,16 @@ export async function startWebHarness(options: {
   const app = await createWebServer({
     logger: createLogger({ level: 'warn', pretty: false }),
     authenticate: () => user,
-    modules: options.modules(clientFor),
+    modules: [
+      ...(options.console
+        ? [
+            consolePageModule,
+            cabinetInfoModule({ cabinetId: 'web-cab', timeZone: 'Europe/London', slotCount }),
+            standInSession(() => user),
+          ]
+        : []),
+      ...options.modules(clientFor),
+    ],
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -78,5 +95,15 @@ export async function startWebHarness(options: {
       for (const entry of opened.values()) entry.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** GET /api/session as the console's shell asks it, answered with the harness's user. */
+function standInSession(user: () => WebUser | null): WebModule {
+  return (app) => {
+    app.get('/api/session', { config: { access: 'public' } }, () => ({
+      user: user(),
+      csrfToken: 'harness-token',
+    }));
   };
 }

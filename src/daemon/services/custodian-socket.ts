@@ -13,10 +13,12 @@ import {
   errorResponse,
   MAX_REQUEST_BYTES,
   parseRequest,
+  type CustodianRequest,
   type CustodianResponse,
 } from '../../app/custodian-protocol.js';
 import type { CustodianAccount } from '../../app/custodian-roles.js';
 import type { PendingRequest } from '../../app/daemon-requests.js';
+import { actingFor } from '../../app/delegate-account.js';
 import { readerRefusal } from '../../cli/card-format.js';
 import { isKeywardenError, KeywardenError } from '../../errors.js';
 import type { RecordingClock } from '../../domain/clock.js';
@@ -31,6 +33,13 @@ import { checkSocketDirectory, clearStaleSocket, restrictSocket } from '../socke
 /** Connections at once, in all and per Unix user: a flood from one user cannot lock out the rest. */
 export const MAX_CONNECTIONS = 16;
 export const MAX_CONNECTIONS_PER_USER = 4;
+/**
+ * A delegate (the web console's process) carries many people over its connections, so its
+ * limit is its own, outside the shared one: custodians at the command line cannot crowd the web
+ * console out, nor it them. One connection answers in order; a few let a slow import or a
+ * waiting enrolment not hold up everyone else's page.
+ */
+export const MAX_DELEGATE_CONNECTIONS = 8;
 /** A connection with no request in progress and nothing sent for this long is closed. */
 export const IDLE_TIMEOUT_MS = 30_000;
 /**
@@ -57,13 +66,17 @@ interface SocketDeps {
  * Who asks is the kernel's word: the connecting process's uid from the socket's peer credentials,
  * its user name looked up in custodians.accounts for an account and a role. A user not listed is
  * told so and disconnected before anything it sends is read; every change is recorded under the
- * account, whatever the request says.
+ * account, whatever the request says. A delegate account (the web console's process) may name
+ * the signed-in person a request is for: it is then recorded as `<person>@<delegate>`, with the
+ * lesser of the two roles (src/app/delegate-account.ts), so what the web console does is never
+ * more than its own account may, and never in a custodian's own name.
  */
 export function custodianSocketService(context: DaemonContext, deps: SocketDeps): Service {
   const { config, profile } = context;
   const logger = context.logger.child({ module: 'custodian-socket' });
   const path = config.custodians.socket;
   const connections = new Set<Socket>();
+  const delegateConnections = new Set<Socket>();
   const perUser = new Map<number, number>();
   const refusalLogs = new Map<string, LogThrottle>();
   const refusalLog = (message: string): LogThrottle => {
@@ -77,11 +90,13 @@ export function custodianSocketService(context: DaemonContext, deps: SocketDeps)
   let server: Server | undefined;
   let ourInode: number | undefined;
 
-  const place = (connection: Socket, account: CustodianAccount): OperationPlace => ({
-    account,
-    cabinet: { cardRefusal: (card) => readerRefusal(card, profile.readers.badge) },
-    waiting: (request) => cancelOnClose(connection, request, deps),
-  });
+  const place =
+    (connection: Socket) =>
+    (account: CustodianAccount): OperationPlace => ({
+      account,
+      cabinet: { cardRefusal: (card) => readerRefusal(card, profile.readers.badge) },
+      waiting: (request) => cancelOnClose(connection, request, deps),
+    });
 
   const accept = (connection: Socket) => {
     let peer: PeerCredentials;
@@ -109,27 +124,37 @@ export function custodianSocketService(context: DaemonContext, deps: SocketDeps)
       );
       return;
     }
+    const delegate = who.delegate === true;
     const mine = perUser.get(peer.uid) ?? 0;
-    if (connections.size >= MAX_CONNECTIONS || mine >= MAX_CONNECTIONS_PER_USER) {
+    const full = delegate
+      ? mine >= MAX_DELEGATE_CONNECTIONS
+      : connections.size >= MAX_CONNECTIONS || mine >= MAX_CONNECTIONS_PER_USER;
+    if (full) {
       refuse('too many custodian connections at once: try again shortly');
       return;
     }
-    connections.add(connection);
+    const pool = delegate ? delegateConnections : connections;
+    pool.add(connection);
     perUser.set(peer.uid, mine + 1);
     connection.once('close', () => {
-      connections.delete(connection);
+      pool.delete(connection);
       const left = (perUser.get(peer.uid) ?? 1) - 1;
       if (left === 0) perUser.delete(peer.uid);
       else perUser.set(peer.uid, left);
     });
-    logger.debug({ account: who.account, uid: peer.uid, pid: peer.pid }, 'custodian connected');
-    serve(connection, who, place(connection, who), deps, logger);
+    logger.debug(
+      { account: who.account, uid: peer.uid, pid: peer.pid, delegate },
+      'custodian connected',
+    );
+    const account = { account: who.account, role: who.role };
+    serve(connection, { account, delegate }, place(connection), deps, logger);
   };
 
   return {
     name: 'custodian socket',
     async start() {
       if (path === null) return;
+      refuseDelegateLookalikes(config.custodians.accounts);
       checkSocketDirectory(path);
       await clearStaleSocket(path);
       server = createServer({ pauseOnConnect: true }, accept);
@@ -147,7 +172,7 @@ export function custodianSocketService(context: DaemonContext, deps: SocketDeps)
     async stop() {
       if (!server || path === null) return;
       const closed = new Promise<void>((resolve) => server?.close(() => resolve()));
-      for (const connection of connections) connection.destroy();
+      for (const connection of [...connections, ...delegateConnections]) connection.destroy();
       await closed;
       // Node removes its socket file on close; remove only ours if it is still there.
       try {
@@ -160,6 +185,26 @@ export function custodianSocketService(context: DaemonContext, deps: SocketDeps)
 }
 
 const forbidden = (message: string) => new KeywardenError('FORBIDDEN', message);
+
+/**
+ * A custodian's own account named like a delegate's person (`alice@web-console` beside a
+ * delegate `web-console`) would make the record say the web user alice did what that custodian
+ * did, or the reverse: the accounts are the operator's, so the daemon refuses to start on it.
+ */
+function refuseDelegateLookalikes(
+  accounts: Record<string, { account: string; delegate?: boolean }>,
+): void {
+  const delegates = Object.values(accounts).filter((a) => a.delegate === true);
+  for (const [user, { account }] of Object.entries(accounts)) {
+    const like = delegates.find((d) => account.endsWith(`@${d.account}`));
+    if (like) {
+      throw new KeywardenError(
+        'CONFIG_INVALID',
+        `custodians.accounts.${user}.account: ${account} would read as a person acting through the delegate ${like.account}; choose another name`,
+      );
+    }
+  }
+}
 
 /** How long a refused client has to hang up after its answer before it is cut off. */
 const LINGER_MS = 2_000;
@@ -200,18 +245,29 @@ function cancelOnClose(connection: Socket, request: PendingRequest, deps: Socket
  */
 function serve(
   connection: Socket,
-  who: CustodianAccount,
-  place: OperationPlace,
+  peer: { account: CustodianAccount; delegate: boolean },
+  placeFor: (account: CustodianAccount) => OperationPlace,
   deps: SocketDeps,
   logger: Logger,
 ): void {
   // The daemon's clock, as for every other change it records.
-  const app = CustodianApp.open(
-    deps.db,
-    deps.eventLog,
-    { kind: 'custodian', account: who.account },
-    () => new Date(deps.clock.wallMs()),
-  );
+  const appFor = (account: string) =>
+    CustodianApp.open(
+      deps.db,
+      deps.eventLog,
+      { kind: 'custodian', account },
+      () => new Date(deps.clock.wallMs()),
+    );
+  const own = { app: appFor(peer.account.account), place: placeFor(peer.account) };
+  /**
+   * Whom a request is carried out for: the connection's account, or the person a delegate's
+   * request names (a bad `as` is refused like a bad argument, answered with its id).
+   */
+  const actor = (request: CustodianRequest) => {
+    if (request.as === undefined) return own;
+    const who = actingFor(peer.account, request.as);
+    return { app: appFor(who.account), place: placeFor(who) };
+  };
   const lines: string[] = [];
   let partial: Buffer[] = [];
   let partialBytes = 0;
@@ -252,24 +308,24 @@ function serve(
   const answer = async (line: string): Promise<boolean> => {
     let request;
     try {
-      request = parseRequest(line);
+      request = parseRequest(line, { delegate: peer.delegate });
     } catch (error) {
       finish(errorResponse(null, error));
       return false;
     }
+    let account = peer.account.account;
     try {
+      const { app, place } = actor(request);
+      account = place.account.account;
       const result = await perform(app, request.op, request.args, place);
       if (!onlyReads(request.op)) {
-        logger.info({ account: who.account, op: request.op }, 'custodian change');
+        logger.info({ account, op: request.op }, 'custodian change');
         deps.recordedElsewhere();
       }
       await send(encodeResponse({ id: request.id, ok: true, result: result ?? null }));
     } catch (error) {
       if (!isKeywardenError(error)) {
-        logger.error(
-          { err: error, account: who.account, op: request.op },
-          'custodian request failed',
-        );
+        logger.error({ err: error, account, op: request.op }, 'custodian request failed');
       }
       await send(encodeResponse(errorResponse(request.id, error)));
     }
