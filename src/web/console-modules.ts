@@ -2,7 +2,8 @@ import type { WebAccounts } from '../app/web-accounts/web-accounts.js';
 import { webAccountsModule } from './accounts-module.js';
 import type { WebModule } from './create-web-server.js';
 import { openApiModule } from './openapi.js';
-import { servePage } from './ui-assets.js';
+import { cabinetInfoModule, type CabinetInfo } from './routes/cabinet-info.js';
+import { consolePageModule } from './routes/console-page.js';
 import type { ClientFor } from './web-context.js';
 
 /** What the console's modules are built from. */
@@ -10,6 +11,8 @@ export interface ConsoleParts {
   accounts: WebAccounts;
   /** The application layer as the signed-in person may use it. */
   clientFor: ClientFor;
+  /** Which cabinet, its time zone and size (GET /api/cabinet). */
+  cabinet: CabinetInfo;
   /** Served under TLS: the session cookie is Secure. */
   secure?: boolean;
 }
@@ -24,6 +27,7 @@ export function consoleModules(parts: ConsoleParts): WebModule[] {
   return [
     openApiModule(),
     webAccountsModule(parts.accounts, { secure: parts.secure ?? false }),
-    (app) => servePage(app, '/', { title: 'Keywarden', bundle: 'console' }),
+    consolePageModule,
+    cabinetInfoModule(parts.cabinet),
   ];
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -37,6 +38,11 @@ export async function startConsoleServer(
     /** Modules before the console's (a test's onRoute collector). */
     firstModules?: WebModule[];
     extraModules?: WebModule[];
+    /**
+     * Serve over HTTPS with this certificate (test/support/tls-certs.ts): an https server of
+     * Node's handing every request to the app's router, as `keywarden web` does with tlsCert.
+     */
+    tls?: { cert: string; key: string };
   } = {},
 ): Promise<ConsoleServer> {
   const dir = mkdtempSync(join(tmpdir(), 'keywarden-console-'));
@@ -67,13 +73,28 @@ export async function startConsoleServer(
     authenticate: sessionAuthenticator(accounts),
     modules: [
       ...(options.firstModules ?? []),
-      ...consoleModules({ accounts, clientFor, secure: options.secure ?? false }),
+      ...consoleModules({
+        accounts,
+        clientFor,
+        cabinet: { cabinetId: 'web-cab', timeZone: 'Europe/London', slotCount: 8 },
+        secure: options.secure ?? false,
+      }),
       ...(options.extraModules ?? []),
     ],
     secure: options.secure ?? false,
   });
   let url = '';
-  if (options.listen !== false) {
+  let https: Server | undefined;
+  if (options.tls) {
+    https = createServer(
+      { cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) },
+      (req, res) => app.routing(req, res),
+    );
+    const server = https;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    url = `https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  } else if (options.listen !== false) {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -84,6 +105,8 @@ export async function startConsoleServer(
     accounts,
     dir,
     close: async () => {
+      https?.closeAllConnections();
+      await new Promise((resolve) => (https ? https.close(resolve) : resolve(undefined)));
       await app.close();
       for (const entry of opened.values()) entry.close();
       accounts.close();
