@@ -1,14 +1,14 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { CUSTODIAN_ROLES } from '../app/custodian-roles.js';
 import { StringEnum } from '../config/schema-kinds.js';
-import { MAX_PASSWORD_LENGTH } from '../app/web-accounts/web-account-rules.js';
+import { ACCOUNT_PATTERN, MAX_PASSWORD_LENGTH } from '../app/web-accounts/web-account-rules.js';
 
 /** The request and answer shapes of the sign-in and accounts API (and so of its OpenAPI). */
 
 const Role = StringEnum(CUSTODIAN_ROLES, {
   description: "'admin' (Administrator), 'custodian' (Custodian) or 'viewer' (Auditor)",
 });
-const AccountName = Type.String({ pattern: '^[A-Za-z0-9_.@-]{1,64}$', maxLength: 64 });
+const AccountName = Type.String({ pattern: ACCOUNT_PATTERN.source, maxLength: 64 });
 // Long enough for any real password and the rules' own message; the schema only bounds the work.
 const Password = Type.String({ maxLength: MAX_PASSWORD_LENGTH * 4 });
 

@@ -46,7 +46,8 @@ async function signsIn(account: string, password: string): Promise<string> {
   }
 }
 
-describe('keywarden web-user', () => {
+// The command line hashes at the console's real cost (64 MiB, ~0.2 s idle; seconds under load).
+describe('keywarden web-user', { timeout: 60_000 }, () => {
   it('adds the first administrator from a pipe, who can then sign in to the console', async () => {
     expect((await cli(['web-user', 'list'])).out).toContain('no web accounts yet');
     const added = await cli(

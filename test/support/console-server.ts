@@ -16,6 +16,9 @@ import { createWebServer, type WebModule } from '../../src/web/create-web-server
 import { sessionAuthenticator } from '../../src/web/session-authenticator.js';
 import type { ClientFor } from '../../src/web/web-context.js';
 
+/** scrypt at 1 MiB: for tests of what sign-in decides, not of what a guess costs. */
+export const TEST_PASSWORD_COST = { N: 1024, r: 8, p: 1 };
+
 export interface ConsoleServer {
   app: FastifyInstance;
   url: string;
@@ -47,7 +50,13 @@ export async function startConsoleServer(
 ): Promise<ConsoleServer> {
   const dir = mkdtempSync(join(tmpdir(), 'keywarden-console-'));
   const logger = createLogger({ level: 'silent', pretty: false });
-  const accounts = openWebAccounts(join(dir, 'web.db'), { logger, ...options.accounts });
+  // Sign-in's rules are the same at any cost; a cheap scrypt keeps the many sign-ins of the web
+  // tests quick on a loaded machine (test/app/web-accounts.test.ts checks the real cost).
+  const accounts = openWebAccounts(join(dir, 'web.db'), {
+    logger,
+    passwordCost: TEST_PASSWORD_COST,
+    ...options.accounts,
+  });
   writeFileSync(join(dir, 'pin-pepper'), Buffer.alloc(32, 7), { mode: 0o600 });
   const opened = new Map<string, { client: CustodianClient; close(): void }>();
   const clientFor: ClientFor = (user) => {

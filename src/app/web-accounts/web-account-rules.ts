@@ -1,8 +1,11 @@
 import { KeywardenError } from '../../errors.js';
 import { CUSTODIAN_ROLES, type CustodianRole } from '../custodian-roles.js';
 
-/** The same names as custodian accounts (config custodians.accounts): they appear in events. */
-const ACCOUNT_PATTERN = /^[A-Za-z0-9_.@-]{1,64}$/;
+/**
+ * A web user's name: what the daemon records their changes under, as `<name>@<delegate>`
+ * (src/app/delegate-account.ts), so no `@` of its own: the record reads one way only.
+ */
+export const ACCOUNT_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export const MIN_PASSWORD_LENGTH = 12;
 /** A bound on the work one sign-in asks of the server; no one types more. */
@@ -19,7 +22,7 @@ export function checkAccountName(account: string, field = 'account'): string {
   if (!ACCOUNT_PATTERN.test(account)) {
     throw new KeywardenError(
       'USAGE',
-      `${field} must be 1 to 64 letters, digits or . _ @ -, not "${account.slice(0, 80)}"; nothing was changed`,
+      `${field} must be 1 to 64 letters, digits or . _ - (no @), not "${account.slice(0, 80)}"; nothing was changed`,
     );
   }
   return account;

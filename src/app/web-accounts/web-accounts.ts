@@ -8,13 +8,20 @@ import {
   hashPassword,
   needsRehash,
   verifyPassword,
+  WEB_PASSWORD_COST,
 } from '../../store/web-accounts/password-hash.js';
+import type { PinHashCost } from '../../store/pin-hash.js';
 import { WebSessionRows } from '../../store/web-accounts/session-rows.js';
 import { openWebAccountsDatabase } from '../../store/web-accounts/web-accounts-database.js';
 import type { CustodianAccount, CustodianRole } from '../custodian-roles.js';
 import { HashSlots } from './hash-slots.js';
 import { DEFAULT_THROTTLE, SignInThrottle, type ThrottleLimits } from './sign-in-throttle.js';
-import { checkAccountName, checkNewPassword, checkRole } from './web-account-rules.js';
+import {
+  ACCOUNT_PATTERN,
+  checkAccountName,
+  checkNewPassword,
+  checkRole,
+} from './web-account-rules.js';
 
 /** An account as the console and the command line show it: never its hash. */
 export interface WebAccountView {
@@ -61,6 +68,8 @@ export interface WebAccountsOptions {
   now?: () => number;
   lifetimes?: SessionLifetimes;
   throttle?: ThrottleLimits;
+  /** scrypt's cost for new hashes; WEB_PASSWORD_COST unless a test asks for less work. */
+  passwordCost?: PinHashCost;
 }
 
 /** A session's last use is written at most this often: not one write per request. */
@@ -89,6 +98,7 @@ export class WebAccounts {
   private readonly dummyHash: Promise<string>;
   /** Keys the CSRF token of a browser not yet signed in; a restart only makes it fetch anew. */
   private readonly anonymousKey = randomBytes(32);
+  private readonly cost: PinHashCost;
 
   constructor(
     private readonly db: Database,
@@ -101,7 +111,8 @@ export class WebAccounts {
     this.now = options.now ?? Date.now;
     this.lifetimes = options.lifetimes ?? DEFAULT_LIFETIMES;
     this.throttle = new SignInThrottle(options.throttle ?? DEFAULT_THROTTLE);
-    this.dummyHash = hashPassword(newToken());
+    this.cost = options.passwordCost ?? WEB_PASSWORD_COST;
+    this.dummyHash = hashPassword(newToken(), this.cost);
     // An unhandled rejection would stop the process before anyone signs in; a failure shows
     // at the first unknown name instead.
     this.dummyHash.catch(() => undefined);
@@ -150,7 +161,7 @@ export class WebAccounts {
         `account "${account}" already exists; nothing was changed`,
       );
     }
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await hashPassword(input.password, this.cost);
     const at = this.iso();
     this.db.transaction(() => {
       // Checked again inside the transaction: another add may have run while hashing.
@@ -188,7 +199,7 @@ export class WebAccounts {
       );
     }
     const passwordHash =
-      change.password === undefined ? undefined : await hashPassword(change.password);
+      change.password === undefined ? undefined : await hashPassword(change.password, this.cost);
     this.db.transaction(() => {
       const current = this.mustFind(account);
       const losesAdmin =
@@ -242,7 +253,7 @@ export class WebAccounts {
       this.wrongPassword(row);
       return 'wrong';
     }
-    const passwordHash = await hashPassword(next);
+    const passwordHash = await hashPassword(next, this.cost);
     let session: NewSession | undefined;
     this.db.transaction(() => {
       this.rows.setPassword(row.account, passwordHash, this.iso());
@@ -259,7 +270,7 @@ export class WebAccounts {
     const throttled = this.throttle.addressWait(address, now);
     if (throttled > 0) return { ok: false, reason: 'throttled', retryAfterMs: throttled };
     this.sessions.deleteExpired(now - this.lifetimes.idleMs, now - this.lifetimes.absoluteMs);
-    const row = /^[A-Za-z0-9_.@-]{1,64}$/.test(name) ? this.rows.find(name) : undefined;
+    const row = ACCOUNT_PATTERN.test(name) ? this.rows.find(name) : undefined;
     const lockedFor = row
       ? Math.max(0, (row.lockedUntil ?? 0) - now)
       : this.throttle.unknownNameWait(name, now);
@@ -283,7 +294,9 @@ export class WebAccounts {
       return { ok: false, reason: 'disabled' };
     }
     this.rows.clearFailures(row.account);
-    if (needsRehash(row.passwordHash)) this.rows.rehash(row.account, await hashPassword(password));
+    if (needsRehash(row.passwordHash, this.cost)) {
+      this.rows.rehash(row.account, await hashPassword(password, this.cost));
+    }
     const session = this.newSession({ account: row.account, role: row.role });
     this.log.info({ account: row.account, address }, 'web sign-in');
     return { ok: true, ...session };

@@ -62,7 +62,7 @@ function AddAccount(props: { onAdded: (name: string) => void }) {
     <form class="account-form" onSubmit={(e) => void submit(e)} aria-labelledby="add-account">
       <h2 id="add-account">Add an account</h2>
       {error ? <Banner kind="error">{error}</Banner> : null}
-      <Field label="Account" hint="Letters, digits and . _ @ -; it names them in every event.">
+      <Field label="Account" hint="Letters, digits and . _ -; it names them in every event.">
         {(id, describedBy) => (
           <input
             id={id}
