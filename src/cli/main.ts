@@ -14,6 +14,7 @@ import { reportCommands } from './commands/report.js';
 import { isPermanentStartError, runCommand } from './commands/run.js';
 import { simCommands } from './commands/sim.js';
 import { webCommand } from './commands/web.js';
+import { webUserCommands } from './commands/web-user.js';
 import { commandHelp, commandsUnder, overview, suggestCommand } from './help.js';
 import { EXIT } from './exit-codes.js';
 
@@ -27,6 +28,7 @@ export const COMMANDS: Command[] = [
   ...csvCommands,
   ...reportCommands,
   webCommand,
+  ...webUserCommands,
 ];
 
 export async function main(argv: string[], io: CommandIo): Promise<number> {

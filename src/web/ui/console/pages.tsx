@@ -1,4 +1,5 @@
 import type { FunctionComponent } from 'preact';
+import { AccountsPage } from './pages/accounts';
 import type { Role } from './session';
 
 /**
@@ -18,4 +19,5 @@ function Overview() {
 
 export const PAGES: ConsolePage[] = [
   { path: '/', title: 'Overview', role: 'viewer', component: Overview },
+  { path: '/accounts', title: 'Accounts', role: 'admin', component: AccountsPage },
 ];

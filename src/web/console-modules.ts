@@ -1,0 +1,33 @@
+import type { WebAccounts } from '../app/web-accounts/web-accounts.js';
+import { webAccountsModule } from './accounts-module.js';
+import type { WebModule } from './create-web-server.js';
+import { openApiModule } from './openapi.js';
+import { cabinetInfoModule, type CabinetInfo } from './routes/cabinet-info.js';
+import { consolePageModule } from './routes/console-page.js';
+import type { ClientFor } from './web-context.js';
+
+/** What the console's modules are built from. */
+export interface ConsoleParts {
+  accounts: WebAccounts;
+  /** The application layer as the signed-in person may use it. */
+  clientFor: ClientFor;
+  /** Which cabinet, its time zone and size (GET /api/cabinet). */
+  cabinet: CabinetInfo;
+  /** Served under TLS: the session cookie is Secure. */
+  secure?: boolean;
+}
+
+/**
+ * Every module of the custodians' console, in order: `keywarden web` and the demo serve these,
+ * and the route enumeration test (test/web/route-access.test.ts) checks every route they make,
+ * so a route added to a module here is checked without a test edit. OpenAPI first (it learns of
+ * the routes after it as they are added), then the accounts (its CSRF check covers what follows).
+ */
+export function consoleModules(parts: ConsoleParts): WebModule[] {
+  return [
+    openApiModule(),
+    webAccountsModule(parts.accounts, { secure: parts.secure ?? false }),
+    consolePageModule,
+    cabinetInfoModule(parts.cabinet),
+  ];
+}
