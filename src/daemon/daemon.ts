@@ -98,6 +98,11 @@ export class Daemon {
     return this.running?.web?.url;
   }
 
+  /** The demo console's sign-in (new at every start), if the demo's web server runs. */
+  get webLogin(): { account: string; password: string } | undefined {
+    return this.running?.web?.login;
+  }
+
   /** Starts every service in order; if one fails, those started are stopped and it throws. */
   async start(): Promise<void> {
     const { config, profile, logger } = this.options;

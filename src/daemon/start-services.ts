@@ -33,6 +33,7 @@ import { readinessService } from './services/readiness.js';
 import { remoteCommandsService } from './services/remote-commands.js';
 import { simulatorService, type RunningSimulator } from './services/simulator.js';
 import { startReconciliationService } from './services/start-reconciliation.js';
+import { openDemoConsole } from './services/demo-console.js';
 import { demoWebModules, webServerService, type RunningWebServer } from './services/web-server.js';
 
 /** What a started daemon shows its callers (tests, the benchmark, the simulator's terminal). */
@@ -170,8 +171,19 @@ export async function startServices(
   );
   let web: RunningWebServer | undefined;
   if (setup.demo && simulator) {
-    const modules = demoWebModules({ sim: simulator.cabinet, db, runner, screen });
-    web = await services.start(webServerService(context, { modules }));
+    const demoPages = demoWebModules({ sim: simulator.cabinet, db, runner, screen });
+    const socketDeps = { db, eventLog, clock, requests, recordedElsewhere };
+    const demoConsole = await openDemoConsole(context, socketDeps, context.profile.slotCount);
+    web = await services.start(
+      webServerService(context, {
+        modules: async (host) => [...(demoConsole?.modules ?? []), ...(await demoPages(host))],
+        ...(demoConsole && {
+          authenticate: demoConsole.authenticate,
+          login: demoConsole.login,
+          close: () => demoConsole.close(),
+        }),
+      }),
+    );
   }
   // Ready only once the slots have been reconciled with the loans: what a command or a badge
   // sees from then on starts from a checked inventory.

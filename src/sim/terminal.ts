@@ -16,6 +16,8 @@ export interface TerminalCabinet {
   readonly demoCards: DemoCards;
   /** The demo's web server, whose /sim page draws this cabinet; undefined when it is not up. */
   readonly webUrl?: string | undefined;
+  /** The demo console's sign-in, printed with the address. */
+  readonly webLogin?: { account: string; password: string } | undefined;
   /** Each event as it is recorded. */
   readonly runner: {
     on(event: 'recorded', listener: (events: RecordedEvent[]) => void): unknown;
@@ -67,7 +69,16 @@ export class Terminal extends EventEmitter<{ quit: [] }> {
     this.print(
       `Simulated cabinet ready. Demo cards: alice ${cards.alice}, bob ${cards.bob}, carol (disabled).`,
     );
-    if (cabinet.webUrl) this.print(`In a browser: ${cabinet.webUrl}sim draws this cabinet live.`);
+    if (cabinet.webUrl) {
+      this.print(`In a browser: ${cabinet.webUrl}sim draws this cabinet live.`);
+      this.print(`  ${cabinet.webUrl}cabinet is the cabinet's own screen.`);
+      if (cabinet.webLogin) {
+        const { account, password } = cabinet.webLogin;
+        this.print(
+          `  ${cabinet.webUrl} is the custodians' console: sign in as ${account} / ${password}`,
+        );
+      }
+    }
     this.print('Type "help" for commands.');
     this.rl.prompt();
   }

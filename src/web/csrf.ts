@@ -23,6 +23,12 @@ export function enforceCsrf(app: FastifyInstance, accounts: WebAccounts): void {
     if (SAFE_METHODS.has(request.method)) return;
     // No route matched: the not-found answer changes nothing.
     if (request.routeOptions.config.access === undefined) return;
+    if (
+      request.routeOptions.config.ownOriginChecks &&
+      request.routeOptions.config.access === 'public'
+    ) {
+      return;
+    }
     const refused = csrfRefusal(request, accounts);
     if (refused !== null) {
       request.log.warn({ url: request.url, method: request.method }, `CSRF refused: ${refused}`);

@@ -25,6 +25,12 @@ export type ClientFor = (user: WebUser) => CustodianClient;
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /**
+     * A public route that acts for no session (the simulator's and the cabinet screen's
+     * inputs, loopback only) and checks Host and Origin itself: the session's CSRF token, which
+     * guards what a signed-in person may do, has nothing to guard there and is not asked for.
+     */
+    ownOriginChecks?: true;
   }
   interface FastifyRequest {
     /** Set on every route that is not public (the access check refuses the request otherwise). */

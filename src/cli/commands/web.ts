@@ -25,28 +25,35 @@ export interface WebConsoleParts {
 }
 
 /**
- * The console's parts: its page, which cabinet it is for, and (as they arrive) the sign-in and
- * the pages' routes, each given `clientFor`.
+ * The console's parts: its accounts database (sign-in and sessions), and every console module
+ * (src/web/console-modules.ts), each given `clientFor`.
  */
 export async function webConsoleParts(
   config: KeywardenConfig,
   profile: HardwareProfile,
-  _clientFor: ClientFor,
+  clientFor: ClientFor,
+  options: { logger: Logger; secure: boolean },
 ): Promise<WebConsoleParts> {
   // Loaded here, not with the command line (see startWebConsole).
-  const { consolePageModule } = await import('../../web/routes/console-page.js');
-  const { cabinetInfoModule } = await import('../../web/routes/cabinet-info.js');
+  const [{ consoleModules }, { sessionAuthenticator }, { openWebAccounts }] = await Promise.all([
+    import('../../web/console-modules.js'),
+    import('../../web/session-authenticator.js'),
+    import('../../app/web-accounts/web-accounts.js'),
+  ]);
+  const accounts = openWebAccounts(config.web.accountsDatabase, { logger: options.logger });
   return {
-    // Until the console's sign-in is wired here, nobody is signed in: only public routes answer.
-    authenticate: () => null,
-    modules: [
-      consolePageModule,
-      cabinetInfoModule({
+    authenticate: sessionAuthenticator(accounts),
+    modules: consoleModules({
+      accounts,
+      clientFor,
+      cabinet: {
         cabinetId: config.cabinetId,
         timeZone: config.cabinet.timeZone,
         slotCount: profile.slotCount,
-      }),
-    ],
+      },
+      secure: options.secure,
+    }),
+    close: () => accounts.close(),
   };
 }
 
@@ -132,7 +139,10 @@ export async function startWebConsole(options: {
   const listen = webListen(config);
   const connection = new DelegateConnection(listen.socket);
   const clientFor: ClientFor = (user) => delegateClient(connection, user);
-  const parts = await (options.parts ?? ((c) => webConsoleParts(config, profile, c)))(clientFor);
+  const parts = await (
+    options.parts ??
+    ((c) => webConsoleParts(config, profile, c, { logger, secure: listen.https !== undefined }))
+  )(clientFor);
   let app: FastifyInstance;
   try {
     // Loaded here, not with the command line: fastify and Ajv are for this command alone, and

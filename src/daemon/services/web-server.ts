@@ -1,4 +1,6 @@
 import type { RecordedEvent } from '../../domain/events.js';
+import type { Authenticate } from '../../web/access-control.js';
+import type { DemoLogin } from './demo-console.js';
 import type { ScreenFeed } from '../../domain/screen/screen-input.js';
 import type { SimCabinet } from '../../sim/sim-cabinet.js';
 import { listKeys } from '../../store/custodian/keys.js';
@@ -13,11 +15,19 @@ import type { Service } from '../service.js';
 /** Where the web server listens, if it could. */
 export interface RunningWebServer {
   url: string;
+  /** The demo console's sign-in, new at every start. */
+  login?: DemoLogin | undefined;
 }
 
 export interface WebServerParts {
   /** The modules to serve, built once the server's code is loaded; given the listen address. */
   modules: (listenHost: string) => Promise<readonly WebModule[]>;
+  /** Who is signed in (the console's sessions); unset: nobody, only public routes answer. */
+  authenticate?: Authenticate;
+  /** The demo console's sign-in, to print. */
+  login?: DemoLogin;
+  /** Closes what the parts opened (the console's accounts database), after the server. */
+  close?: () => void;
 }
 
 /**
@@ -50,8 +60,7 @@ export function webServerService(
       }
       const app = await createWebServer({
         logger,
-        // The console's sign-in arrives with the console; until then nobody is signed in.
-        authenticate: () => null,
+        authenticate: parts.authenticate ?? (() => null),
         modules: await parts.modules(host),
       });
       try {
@@ -59,6 +68,7 @@ export function webServerService(
       } catch (err) {
         log.warn({ err, host, port }, 'web server not started');
         await app.close();
+        parts.close?.();
         return undefined;
       }
       close = async () => {
@@ -67,12 +77,21 @@ export function webServerService(
         // would wait for them: at the daemon's stop nothing more is answered anyway.
         app.server.closeAllConnections();
         await closed;
+        parts.close?.();
       };
       const address = app.server.address();
       const bound = typeof address === 'object' && address !== null ? address.port : port;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}/`;
       log.info({ url }, 'web server listening');
-      return { url };
+      if (parts.login) {
+        // Demo only, loopback only, new at every start: the person trying the demo reads it here
+        // or in the terminal's banner.
+        log.info(
+          { url, account: parts.login.account, demoPassword: parts.login.password },
+          `demo console: sign in at ${url} as ${parts.login.account} / ${parts.login.password}`,
+        );
+      }
+      return { url, login: parts.login };
     },
     async stop() {
       await close?.();

@@ -81,7 +81,7 @@ export function cabinetScreenRoutes(
       scope.post<{ Body: ScreenInputBody }>(
         '/api/cabinet/input',
         {
-          config: { access: 'public' },
+          config: { access: 'public', ownOriginChecks: true },
           bodyLimit: INPUT_BODY_LIMIT,
           schema: { body: ScreenInputBody },
         },

@@ -180,12 +180,12 @@ function simRoutes(app: FastifyInstance, options: SimModuleOptions): void {
 
   app.post<{ Body: Static<typeof BadgeBody> }>(
     '/api/sim/badge',
-    { config: { access: 'public' }, schema: { body: BadgeBody } },
+    { config: { access: 'public', ownOriginChecks: true }, schema: { body: BadgeBody } },
     (request, reply) => act(reply, () => sim.badge(request.body.card), view),
   );
   app.post<{ Body: Static<typeof DoorBody> }>(
     '/api/sim/door',
-    { config: { access: 'public' }, schema: { body: DoorBody } },
+    { config: { access: 'public', ownOriginChecks: true }, schema: { body: DoorBody } },
     (request, reply) =>
       act(
         reply,
@@ -199,18 +199,24 @@ function simRoutes(app: FastifyInstance, options: SimModuleOptions): void {
   );
   app.post<{ Params: Static<typeof SlotParams>; Body: Static<typeof TakeBody> }>(
     '/api/sim/slots/:slot/take',
-    { config: { access: 'public' }, schema: { params: SlotParams, body: TakeBody } },
+    {
+      config: { access: 'public', ownOriginChecks: true },
+      schema: { params: SlotParams, body: TakeBody },
+    },
     (request, reply) =>
       act(reply, () => sim.take(request.params.slot, request.body.force === true), view),
   );
   app.post<{ Params: Static<typeof SlotParams>; Body: Static<typeof InsertBody> }>(
     '/api/sim/slots/:slot/insert',
-    { config: { access: 'public' }, schema: { params: SlotParams, body: InsertBody } },
+    {
+      config: { access: 'public', ownOriginChecks: true },
+      schema: { params: SlotParams, body: InsertBody },
+    },
     (request, reply) => act(reply, () => sim.insert(request.params.slot, request.body.tag), view),
   );
   app.post<{ Body: Static<typeof KeypadBody> }>(
     '/api/sim/keypad',
-    { config: { access: 'public' }, schema: { body: KeypadBody } },
+    { config: { access: 'public', ownOriginChecks: true }, schema: { body: KeypadBody } },
     (request, reply) => act(reply, () => sim.keypad(request.body.keys), view),
   );
 }
