@@ -27,6 +27,9 @@ function section<P extends TProperties>(
   return Type.Object(properties, { title, description, default: {}, additionalProperties: false });
 }
 
+/** Where `keywarden web` keeps its accounts unless the config says (its unit's state directory). */
+export const DEFAULT_WEB_ACCOUNTS_DATABASE = '/var/lib/keywarden-web/web.db';
+
 export const CABINET_ID_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
@@ -637,7 +640,7 @@ export const ConfigSchema = Type.Object(
             "SQLite file of the console's own accounts, password hashes and sessions; separate " +
             "from the cabinet's database, written only by the console's user.",
           minLength: 1,
-          default: '/var/lib/keywarden-web/web.db',
+          default: DEFAULT_WEB_ACCOUNTS_DATABASE,
         }),
       },
     ),

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import type { KeywardenConfig } from '../../config/config.js';
+import { DEFAULT_WEB_ACCOUNTS_DATABASE } from '../../config/config-schema.js';
 import type { WebAccounts } from '../../app/web-accounts/web-accounts.js';
 import { isKeywardenError } from '../../errors.js';
 import type { Authenticate } from '../../web/access-control.js';
@@ -35,6 +38,8 @@ export async function openDemoConsole(
   slotCount: number,
 ): Promise<DemoConsole | undefined> {
   const { config, logger } = context;
+  const file = demoAccountsFile(config);
+  if (file === undefined) return undefined;
   const [{ openWebAccounts }, { consoleModules }, { sessionAuthenticator }] = await Promise.all([
     import('../../app/web-accounts/web-accounts.js'),
     import('../../web/console-modules.js'),
@@ -42,7 +47,7 @@ export async function openDemoConsole(
   ]);
   let accounts: WebAccounts;
   try {
-    accounts = openWebAccounts(config.web.accountsDatabase, {
+    accounts = openWebAccounts(file, {
       logger: logger.child({ module: 'web-accounts' }),
     });
   } catch (err) {
@@ -50,7 +55,7 @@ export async function openDemoConsole(
     logger
       .child({ module: 'daemon' })
       .warn(
-        { err, accountsDatabase: config.web.accountsDatabase },
+        { err, accountsDatabase: file },
         'demo console not served: its accounts database cannot be opened (web.accountsDatabase)',
       );
     return undefined;
@@ -71,6 +76,19 @@ export async function openDemoConsole(
     accounts.close();
     throw error;
   }
+}
+
+/**
+ * The demo's accounts file: the one the config names, but not the shipped console's default
+ * under /var/lib (a demo run as root would make a system directory): beside the cabinet's
+ * database instead. A cabinet database in memory has no place beside it: no console then.
+ */
+function demoAccountsFile(config: KeywardenConfig): string | undefined {
+  if (config.web.accountsDatabase !== DEFAULT_WEB_ACCOUNTS_DATABASE) {
+    return config.web.accountsDatabase;
+  }
+  if (config.database === ':memory:') return undefined;
+  return join(dirname(config.database), 'demo-web-accounts.db');
 }
 
 /** The demo administrator, made or given a new password (which also ends its old sessions). */
