@@ -244,6 +244,8 @@ export function People() {
   const [open, setOpen] = useState<number | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [query, setQuery] = useState('');
+  // Searching again for the same words reads again: the records may have changed meanwhile.
+  const [searches, setSearches] = useState(0);
 
   const load = async () => {
     try {
@@ -255,7 +257,7 @@ export function People() {
   };
   useEffect(() => {
     void load();
-  }, [query, filters, offset]);
+  }, [query, filters, offset, searches]);
   useEffect(() => {
     void api
       .get<{ groups: Array<{ id: number; name: string }> }>('/api/people/filters')
@@ -287,6 +289,7 @@ export function People() {
           e.preventDefault();
           setOffset(0);
           setQuery(text);
+          setSearches(searches + 1);
         }}
       >
         <Field label="Name, company or card">
