@@ -6,7 +6,7 @@ import { CUSTODIAN_ROLES, type CustodianAccount, type CustodianRole } from './cu
  * change is recorded under, `<person>@<delegate>`, reads one way only and can never be taken for
  * a custodian's own account or another delegate's user.
  */
-const PERSON_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+export const PERSON_ACCOUNT_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
  * Who a delegate's request acts as: the person it names, recorded as `<person>@<delegate>` (the
@@ -24,7 +24,7 @@ export function actingFor(delegate: CustodianAccount, person: unknown): Custodia
     throw new KeywardenError('USAGE', `as has only account and role, not ${extra.join(', ')}`);
   }
   const { account, role } = person as Record<string, unknown>;
-  if (typeof account !== 'string' || !PERSON_PATTERN.test(account)) {
+  if (typeof account !== 'string' || !PERSON_ACCOUNT_PATTERN.test(account)) {
     throw new KeywardenError(
       'USAGE',
       `as.account must be 1-64 characters from A-Z a-z 0-9 _ . - (no @), not ${JSON.stringify(account)}`,

@@ -1,3 +1,4 @@
+import { KeywardenError } from '../errors.js';
 import { snapshotDirectory, type NameSnapshot } from '../store/custodian/names.js';
 import { custodianClient, type CustodianClient } from './custodian-client.js';
 import type { CustodianAccount } from './custodian-roles.js';
@@ -15,6 +16,13 @@ export interface DelegateConnectionOptions {
 }
 
 /**
+ * Requests waiting on lines of their own at once: below the daemon's 8 connections for a
+ * delegate, so however many enrolments pages start, the shared line (and its reconnection
+ * after a restart) always has room, and everyone else's pages keep working.
+ */
+export const MAX_WAITING_REQUESTS = 6;
+
+/**
  * The web console's process's way to the running daemon, as its delegate account
  * (`"delegate": true` in custodians.accounts): one shared line for every call, whoever it is for,
  * opened when needed, so the console outlives a restart of the daemon (a call while the daemon
@@ -26,6 +34,7 @@ export interface DelegateConnectionOptions {
 export class DelegateConnection {
   private shared: Promise<DelegateLine> | undefined;
   private readonly requestLines = new Set<DelegateLine>();
+  private waitingRequests = 0;
   private readonly callTimeoutMs: number;
   private readonly idleMs: number;
   private closed = false;
@@ -49,6 +58,13 @@ export class DelegateConnection {
     let line: DelegateLine | undefined;
     const cancelled = new Error(`${op} was cancelled`);
     let cancel = false;
+    if (this.waitingRequests >= MAX_WAITING_REQUESTS) {
+      throw new KeywardenError(
+        'CONFLICT',
+        `${MAX_WAITING_REQUESTS} requests already wait at the cabinet (a card to enrol, a lockout to clear): finish or cancel one first`,
+      );
+    }
+    this.waitingRequests += 1;
     const outcome = (async () => {
       line = await this.openLine();
       this.requestLines.add(line);
@@ -60,7 +76,7 @@ export class DelegateConnection {
         this.requestLines.delete(line);
         line.end();
       }
-    })();
+    })().finally(() => (this.waitingRequests -= 1));
     return {
       outcome,
       // The daemon closes the request when its connection goes.

@@ -66,7 +66,8 @@ export function inProcessClients(cabinet: InProcessCabinet, delegate: CustodianA
         if (!pending) throw new Error(`${op} is not a request to the daemon`);
         return pending;
       },
-      names: () => Promise.resolve(open().app.names()),
+      // A bad name is a rejection, as every other call's.
+      names: () => Promise.resolve().then(() => open().app.names()),
     });
   };
 }

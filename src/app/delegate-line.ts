@@ -38,7 +38,15 @@ export class DelegateLine {
       for (let end = buffered.indexOf('\n'); end !== -1; end = buffered.indexOf('\n')) {
         const line = buffered.slice(0, end);
         buffered = buffered.slice(end + 1);
-        this.answer(JSON.parse(line) as CustodianResponse);
+        let response: CustodianResponse;
+        try {
+          response = JSON.parse(line) as CustodianResponse;
+        } catch {
+          // Not the daemon's protocol: whatever sits on this socket, nothing more is believed.
+          this.end(new Error(`${path} answered something other than the custodian protocol`));
+          return;
+        }
+        this.answer(response);
       }
     });
     socket.on('error', (error: NodeJS.ErrnoException) =>

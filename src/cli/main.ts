@@ -13,6 +13,7 @@ import { outputsOffCommand } from './commands/outputs-off.js';
 import { reportCommands } from './commands/report.js';
 import { isPermanentStartError, runCommand } from './commands/run.js';
 import { simCommands } from './commands/sim.js';
+import { webCommand } from './commands/web.js';
 import { commandHelp, commandsUnder, overview, suggestCommand } from './help.js';
 import { EXIT } from './exit-codes.js';
 
@@ -25,6 +26,7 @@ export const COMMANDS: Command[] = [
   ...monitorCommands,
   ...csvCommands,
   ...reportCommands,
+  webCommand,
 ];
 
 export async function main(argv: string[], io: CommandIo): Promise<number> {

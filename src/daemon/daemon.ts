@@ -15,6 +15,7 @@ import { DEMO_CARDS } from './demo-data.js';
 import type { CabinetHardware } from './hardware.js';
 import { ServiceManagerLink } from './service-manager.js';
 import { ServiceSet } from './service-set.js';
+import type { CabinetScreen } from './services/cabinet-screen.js';
 import { startServices, type RunningCabinet } from './start-services.js';
 
 export interface DaemonOptions {
@@ -77,6 +78,11 @@ export class Daemon {
     return this.started().mqtt;
   }
 
+  /** The cabinet screen's feed (view, changes, inputs), for the web server that shows it. */
+  get screen(): CabinetScreen {
+    return this.started().screen;
+  }
+
   /** The simulated cabinet, when the GPIO is simulated. */
   get sim(): SimCabinet | undefined {
     return this.running?.simulator?.cabinet;
@@ -85,6 +91,11 @@ export class Daemon {
   /** Where the simulator's control interface listens, if it could. */
   get simAddress(): { host: string; port: number } | undefined {
     return this.running?.simulator?.address;
+  }
+
+  /** The demo's web server (the simulator page), if it runs. */
+  get webUrl(): string | undefined {
+    return this.running?.web?.url;
   }
 
   /** Starts every service in order; if one fails, those started are stopped and it throws. */

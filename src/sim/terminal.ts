@@ -14,6 +14,8 @@ export interface TerminalCabinet {
   /** The simulated cabinet the person at the terminal acts on. */
   readonly sim: SimCabinet | undefined;
   readonly demoCards: DemoCards;
+  /** The demo's web server, whose /sim page draws this cabinet; undefined when it is not up. */
+  readonly webUrl?: string | undefined;
   /** Each event as it is recorded. */
   readonly runner: {
     on(event: 'recorded', listener: (events: RecordedEvent[]) => void): unknown;
@@ -65,6 +67,7 @@ export class Terminal extends EventEmitter<{ quit: [] }> {
     this.print(
       `Simulated cabinet ready. Demo cards: alice ${cards.alice}, bob ${cards.bob}, carol (disabled).`,
     );
+    if (cabinet.webUrl) this.print(`In a browser: ${cabinet.webUrl}sim draws this cabinet live.`);
     this.print('Type "help" for commands.');
     this.rl.prompt();
   }

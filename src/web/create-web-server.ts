@@ -1,5 +1,5 @@
 import Ajv from 'ajv';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import type { Logger } from '../log/logger.js';
 import { enforceAccess, type Authenticate } from './access-control.js';
@@ -22,6 +22,8 @@ export interface WebServerOptions {
   bodyLimit?: number;
   /** Behind TLS: cookies get the Secure flag. */
   secure?: boolean;
+  /** Serve HTTPS with the site's certificate (`keywarden web` with web.tlsCert and web.tlsKey). */
+  https?: { cert: Buffer; key: Buffer };
 }
 
 /** The largest body by default: a CSV import of a few thousand holders. */
@@ -36,8 +38,10 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
   // Typed as fastify's own logger, so the instance is the plain FastifyInstance every module takes.
   const logger: FastifyBaseLogger = options.logger.child({ module: 'web' });
   const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
     loggerInstance: logger,
-    disableRequestLogging: true,
+    // No log line per request: the journal of a Pi's SD card is not an access log.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Ids in logs only; never echoed from a client's header.
     requestIdHeader: false,

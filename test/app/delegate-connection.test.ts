@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  MAX_WAITING_REQUESTS,
   DelegateConnection,
   delegateClient,
   delegateOwnClient,
@@ -99,6 +100,33 @@ describe('a client bound to one web user', () => {
     waiting.cancel();
     expect(await gone).toBe('requests.enrolNextCard was cancelled');
     expect(await client.account.current()).toMatchObject({ account: 'alice@web-console' });
+  });
+
+  it('keeps room for everyone else however many requests wait at the cabinet', async () => {
+    const client = delegateClient(connection, alice);
+    const holderId = await client.holders.add('Many Waits', {});
+    const waiting = Array.from({ length: MAX_WAITING_REQUESTS }, () =>
+      client.requests.enrolNextCard(holderId, 60_000),
+    );
+    const settled = waiting.map((w) => w.outcome.catch((e: Error) => e.message));
+    let refused: unknown;
+    try {
+      client.requests.enrolNextCard(holderId, 60_000);
+    } catch (error) {
+      refused = error;
+    }
+    expect(isKeywardenError(refused, 'CONFLICT')).toBe(true);
+    // The shared line is never crowded out.
+    expect(await client.holders.show(holderId)).toMatchObject({ name: 'Many Waits' });
+    for (const w of waiting) w.cancel();
+    expect(await Promise.all(settled)).toEqual(
+      waiting.map(() => 'requests.enrolNextCard was cancelled'),
+    );
+    // And once they are gone, a new one may wait again.
+    const again = client.requests.enrolNextCard(holderId, 60_000);
+    const gone = again.outcome.catch((e: Error) => e.message);
+    again.cancel();
+    expect(await gone).toBe('requests.enrolNextCard was cancelled');
   });
 
   it('fails at once while the daemon is down, and reconnects when it is back', async () => {

@@ -19,6 +19,8 @@ import {
 import type { CustodianAccount } from '../../app/custodian-roles.js';
 import type { PendingRequest } from '../../app/daemon-requests.js';
 import { actingFor } from '../../app/delegate-account.js';
+import type { ClientFor } from '../../app/delegate-connection.js';
+import { inProcessClients } from '../../app/delegate-in-process.js';
 import { readerRefusal } from '../../cli/card-format.js';
 import { isKeywardenError, KeywardenError } from '../../errors.js';
 import type { RecordingClock } from '../../domain/clock.js';
@@ -48,7 +50,7 @@ export const IDLE_TIMEOUT_MS = 30_000;
  */
 const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
-interface SocketDeps {
+export interface SocketDeps {
   db: Database;
   clock: RecordingClock;
   eventLog: EventLog;
@@ -182,6 +184,32 @@ export function custodianSocketService(context: DaemonContext, deps: SocketDeps)
       }
     },
   };
+}
+
+/** Who the web console the daemon serves itself (the demo) speaks through: `alice@web-console`. */
+export const IN_PROCESS_DELEGATE: CustodianAccount = { account: 'web-console', role: 'admin' };
+
+/**
+ * The web console the daemon serves itself (`run --demo`): the same `clientFor` a delegate gets
+ * over this socket, on the daemon's own database and clock, each change recorded as
+ * `<person>@web-console` and published, a waiting request looked for at once.
+ */
+export function inProcessConsoleClients(
+  context: DaemonContext,
+  deps: SocketDeps,
+  delegate: CustodianAccount = IN_PROCESS_DELEGATE,
+): ClientFor {
+  return inProcessClients(
+    {
+      db: deps.db,
+      eventLog: deps.eventLog,
+      now: () => new Date(deps.clock.wallMs()),
+      cabinet: { cardRefusal: (card) => readerRefusal(card, context.profile.readers.badge) },
+      requestWaiting: () => deps.requests.tick(),
+      recorded: deps.recordedElsewhere,
+    },
+    delegate,
+  );
 }
 
 const forbidden = (message: string) => new KeywardenError('FORBIDDEN', message);

@@ -1,14 +1,7 @@
 import { render } from 'preact';
 import '../shared/base.css';
-
-/** Placeholder until the page is built. */
-function Page() {
-  return (
-    <main>
-      <h1>Keywarden sim</h1>
-    </main>
-  );
-}
+import './sim.css';
+import { SimPage } from './sim-page';
 
 const root = document.getElementById('app');
-if (root) render(<Page />, root);
+if (root) render(<SimPage />, root);
