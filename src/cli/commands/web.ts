@@ -31,14 +31,16 @@ export interface WebConsoleParts {
 export async function webConsoleParts(
   config: KeywardenConfig,
   profile: HardwareProfile,
-  _clientFor: ClientFor,
+  clientFor: ClientFor,
 ): Promise<WebConsoleParts> {
   // Loaded here, not with the command line (see startWebConsole).
   const { consolePageModule } = await import('../../web/routes/console-page.js');
   const { cabinetInfoModule } = await import('../../web/routes/cabinet-info.js');
+  const { overviewAndPeopleModules } = await import('../../web/routes/overview-and-people.js');
+  // Until the console's sign-in is wired here, nobody is signed in: only public routes answer.
+  const authenticate: Authenticate = () => null;
   return {
-    // Until the console's sign-in is wired here, nobody is signed in: only public routes answer.
-    authenticate: () => null,
+    authenticate,
     modules: [
       consolePageModule,
       cabinetInfoModule({
@@ -46,6 +48,9 @@ export async function webConsoleParts(
         timeZone: config.cabinet.timeZone,
         slotCount: profile.slotCount,
       }),
+      // The overview (with its live stream), people and contractor: the same authenticate, so
+      // a live stream ends with its session.
+      ...overviewAndPeopleModules(clientFor, authenticate),
     ],
   };
 }
