@@ -23,6 +23,7 @@ import { activeLockouts } from '../store/custodian/lockouts.js';
 import { nameDirectory } from '../store/custodian/names.js';
 import type { ChangeScope } from '../store/custodian/scope.js';
 import type { EventLog } from '../store/event-log.js';
+import { consoleOperations } from './console-operations.js';
 import { CsvTransfer } from './csv-transfer.js';
 import { DaemonRequests } from './daemon-requests.js';
 import { holderOperations } from './holder-operations.js';
@@ -46,6 +47,8 @@ export class CustodianApp {
   readonly tiers;
   readonly reasonCodes;
   readonly lockouts;
+  readonly alarms;
+  readonly contractors;
   readonly events;
   /** Names for the ids a table shows ("Alice Example (1)"), looked up as they are shown. */
   readonly names;
@@ -79,6 +82,9 @@ export class CustodianApp {
     this.grants = policy.grants;
     this.tiers = policy.tiers;
     this.reasonCodes = policy.reasonCodes;
+    const web = consoleOperations(s);
+    this.alarms = web.alarms;
+    this.contractors = web.contractors;
     this.lockouts = {
       /** The lockouts in force at `at`, from the event log. */
       list: (at: Date = s.now()) => activeLockouts(s.db, at),

@@ -33,6 +33,8 @@ type PlainGroups =
   | 'grants'
   | 'tiers'
   | 'reasonCodes'
+  | 'alarms'
+  | 'contractors'
   | 'events';
 
 type ImportKindName = 'holders' | 'credentials' | 'permissions';

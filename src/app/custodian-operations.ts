@@ -66,6 +66,7 @@ const options = (value: unknown): Record<string, unknown> =>
 export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'holders.add': change((a) => a.holders.add),
   'holders.list': read((a) => a.holders.list),
+  'holders.search': read((a) => a.holders.search),
   'holders.show': read((a) => a.holders.show),
   'holders.disable': change((a) => a.holders.disable),
   'holders.enable': change((a) => a.holders.enable),
@@ -83,6 +84,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'keys.list': read((a) => a.keys.list),
   'keys.out': read((a) => a.keys.out),
   'slots.list': read((a) => a.slots.list),
+  'slots.overview': read((a) => a.slots.overview),
   'keySets.add': change((a) => a.keySets.add),
   'keySets.rename': change((a) => a.keySets.rename),
   'keySets.remove': change((a) => a.keySets.remove),
@@ -112,6 +114,9 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'reasonCodes.list': read((a) => a.reasonCodes.list),
   'events.recent': read((a) => a.events.recent),
   'events.after': read((a) => a.events.after),
+  'alarms.active': read((a) => a.alarms.active),
+  'alarms.acknowledge': change((a) => a.alarms.acknowledge),
+  'contractors.add': change((a) => a.contractors.add),
   // The time of a report or a lockout list is the daemon's, not the caller's.
   'lockouts.list': { role: 'viewer', run: (app) => app.lockouts.list() },
   'reports.keysOut': { role: 'viewer', run: (app) => app.reports.keysOut(app.scope.now()) },

@@ -1,6 +1,7 @@
 import * as keySets from '../store/custodian/key-sets.js';
 import * as keys from '../store/custodian/keys.js';
 import type { ChangeScope } from '../store/custodian/scope.js';
+import { slotOverview } from '../store/custodian/slot-overview.js';
 import { bound } from './bound.js';
 import { checkedInput } from './checked-input.js';
 import { cleanTag, requireSlot } from './custodian-rules.js';
@@ -30,7 +31,11 @@ export function keyOperations(s: ChangeScope) {
       list: bound(s, keys.listKeys),
       out: bound(s, keys.keysOut),
     },
-    slots: { list: bound(s, keys.listSlots) },
+    slots: {
+      list: bound(s, keys.listSlots),
+      /** Each slot with its key, what hangs there, and who has it out since when, due when. */
+      overview: () => slotOverview(s.db),
+    },
     keySets: {
       add: (name: string) => keySets.addKeySet(s, checkName(name, 'a key set name')),
       rename: (id: number, name: string) =>

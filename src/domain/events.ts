@@ -202,6 +202,22 @@ export type NewEvent =
       type: 'alarm.cleared';
       data: { alarm: AlarmType; slot?: number; reader?: ReaderName; since: string };
     }
+  /**
+   * A custodian saw an alarm (`alarmSeq`: the event that raised it) and wrote what they did,
+   * in the web console. The alarm stays in force until the cabinet clears it.
+   */
+  | {
+      type: 'alarm.acknowledged';
+      data: {
+        actor: Actor;
+        alarmSeq: number;
+        alarm: AlarmType;
+        slot?: number;
+        reader?: ReaderName;
+        since: string;
+        note: string;
+      };
+    }
   | { type: 'reader.offline'; data: { reader: ReaderName; reason: string } }
   | { type: 'reader.online'; data: { reader: ReaderName } }
   | { type: 'cabinet.tamper'; data: Record<string, never> }

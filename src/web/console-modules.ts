@@ -4,6 +4,8 @@ import type { WebModule } from './create-web-server.js';
 import { openApiModule } from './openapi.js';
 import { cabinetInfoModule, type CabinetInfo } from './routes/cabinet-info.js';
 import { consolePageModule } from './routes/console-page.js';
+import { overviewAndPeopleModules } from './routes/overview-and-people.js';
+import { sessionAuthenticator } from './session-authenticator.js';
 import type { ClientFor } from './web-context.js';
 
 /** What the console's modules are built from. */
@@ -29,5 +31,8 @@ export function consoleModules(parts: ConsoleParts): WebModule[] {
     webAccountsModule(parts.accounts, { secure: parts.secure ?? false }),
     consolePageModule,
     cabinetInfoModule(parts.cabinet),
+    // The overview (with its live stream: the same sessions, so a stream ends with its
+    // session), people and the contractor in one step.
+    ...overviewAndPeopleModules(parts.clientFor, sessionAuthenticator(parts.accounts)),
   ];
 }

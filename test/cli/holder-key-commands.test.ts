@@ -51,6 +51,7 @@ describe('holders', () => {
             validFrom: '2036-12-01T07:00:00.000Z',
             validUntil: '2036-12-31T18:00:00.000Z',
             maxKeysOut: 2,
+            company: null,
           },
         },
       },

@@ -265,6 +265,10 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
     required: { subject: true },
     optional: { credentialId: true, holderId: true, refusedCards: true },
   },
+  'alarm.acknowledged': {
+    required: { actor: true, alarmSeq: true, alarm: true, since: true, note: true },
+    optional: { slot: true, reader: true },
+  },
   'lockout.cleared': {
     required: { subject: true, actor: true },
     optional: { credentialId: true, holderId: true, refusedCards: true },

@@ -287,8 +287,10 @@ it('the orderly stop: cabinet.stopped and the offline status match too, and ever
   // is down or a substitution the simulator cannot make (test/faults door-forced-and-held-open,
   // wall-clock-jumps and restart-mid-session raise them on a running daemon); the duplicate fob
   // tag (test/faults/forged-fob-reports raises it through a pty) and the unknown-card flood
-  // (a lockout, as above).
+  // (a lockout, as above). An alarm acknowledged on the web console (alarm.acknowledged) is
+  // recorded by test/contract/event-schemas and test/web/console-overview-routes.
   expect(schemaTypes.filter((t) => !seen.includes(t)).sort()).toEqual([
+    'alarm.acknowledged',
     'alarm.duress',
     'authorisation.expired',
     'authorisation.given',

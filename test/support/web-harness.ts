@@ -20,6 +20,8 @@ export interface WebHarness {
   clientFor: ClientFor;
   /** Who the next requests are from; null: nobody signed in. */
   signIn(user: WebUser | null): void;
+  /** Who is signed in now: what the server's `authenticate` answers (for the live stream). */
+  user(): WebUser | null;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,7 @@ export interface WebHarness {
  * sign-in itself is tested on its own.
  */
 export async function startWebHarness(options: {
-  modules: (clientFor: ClientFor) => WebModule[];
+  modules: (clientFor: ClientFor, signedIn: () => WebUser | null) => WebModule[];
   user?: WebUser | null;
   slotCount?: number;
   /**
@@ -75,7 +77,7 @@ export async function startWebHarness(options: {
             standInSession(() => user),
           ]
         : []),
-      ...options.modules(clientFor),
+      ...options.modules(clientFor, () => user),
     ],
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -90,6 +92,7 @@ export async function startWebHarness(options: {
     signIn: (next) => {
       user = next;
     },
+    user: () => user,
     close: async () => {
       await app.close();
       for (const entry of opened.values()) entry.close();

@@ -7,12 +7,17 @@ import {
   seriousAccessibilityViolations,
 } from '../support/browser.js';
 import { startWebHarness, type WebHarness } from '../support/web-harness.js';
+import { overviewAndPeopleModules } from '../../src/web/routes/overview-and-people.js';
 
 let browser: Browser;
 let harness: WebHarness;
 beforeAll(async () => {
   browser = await launchBrowser();
-  harness = await startWebHarness({ modules: () => [], console: true });
+  // The console's own pages' routes, so the overview the shell opens on reads without a 404.
+  harness = await startWebHarness({
+    modules: (clientFor, user) => overviewAndPeopleModules(clientFor, user),
+    console: true,
+  });
 });
 afterAll(async () => {
   await browser.close();

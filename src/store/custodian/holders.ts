@@ -10,15 +10,19 @@ export interface HolderFields {
   validUntil: string | null;
   /** Keys out at once; null: the configured default. */
   maxKeysOut: number | null;
+  /** A contractor's company (what the console searches by); null for staff. */
+  company: string | null;
 }
 
-export type HolderOptions = Partial<Pick<HolderFields, 'validFrom' | 'validUntil' | 'maxKeysOut'>>;
+export type HolderOptions = Partial<
+  Pick<HolderFields, 'validFrom' | 'validUntil' | 'maxKeysOut' | 'company'>
+>;
 
 export function holderFields(scope: Pick<ChangeScope, 'db'>, id: number): HolderFields {
   const row = scope.db
     .prepare(
       `SELECT name, enabled, valid_from AS validFrom, valid_until AS validUntil,
-              max_keys_out AS maxKeysOut FROM holders WHERE id = ? AND retired = 0`,
+              max_keys_out AS maxKeysOut, company FROM holders WHERE id = ? AND retired = 0`,
     )
     .get(id) as (Omit<HolderFields, 'enabled'> & { enabled: number }) | undefined;
   if (!row) throw notFound('holder', id);
@@ -27,16 +31,22 @@ export function holderFields(scope: Pick<ChangeScope, 'db'>, id: number): Holder
 
 /** Adds a holder under a name and bounds already checked (src/app). */
 export function addHolder(scope: ChangeScope, clean: string, options: HolderOptions = {}): number {
-  const fields = { validFrom: null, validUntil: null, maxKeysOut: null, ...options };
+  const fields = { validFrom: null, validUntil: null, maxKeysOut: null, company: null, ...options };
   return change(scope, () => {
     const id = Number(
       scope.db
         .prepare(
-          `INSERT INTO holders (name, valid_from, valid_until, max_keys_out, created_at)
-           VALUES (?, ?, ?, ?, ?)`,
+          `INSERT INTO holders (name, valid_from, valid_until, max_keys_out, company, created_at)
+           VALUES (?, ?, ?, ?, ?, ?)`,
         )
-        .run(clean, fields.validFrom, fields.validUntil, fields.maxKeysOut, stamp(scope))
-        .lastInsertRowid,
+        .run(
+          clean,
+          fields.validFrom,
+          fields.validUntil,
+          fields.maxKeysOut,
+          fields.company,
+          stamp(scope),
+        ).lastInsertRowid,
     );
     const detailed = Object.values(options).some((v) => v !== undefined && v !== null);
     return {
@@ -116,7 +126,7 @@ export function updateHolder(
     scope.db
       .prepare(
         `UPDATE holders SET name = ?, enabled = ?, valid_from = ?, valid_until = ?,
-                max_keys_out = ? WHERE id = ?`,
+                max_keys_out = ?, company = ? WHERE id = ?`,
       )
       .run(
         after.name,
@@ -124,6 +134,7 @@ export function updateHolder(
         after.validFrom,
         after.validUntil,
         after.maxKeysOut,
+        after.company,
         holderId,
       );
     return { result: true, events };

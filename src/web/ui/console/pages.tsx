@@ -1,5 +1,8 @@
 import type { FunctionComponent } from 'preact';
 import { AccountsPage } from './pages/accounts';
+import { Contractor } from './pages/contractor';
+import { Overview } from './pages/overview';
+import { People } from './pages/people';
 import type { Role } from './session';
 
 /**
@@ -13,11 +16,9 @@ export interface ConsolePage {
   component: FunctionComponent;
 }
 
-function Overview() {
-  return <p>The cabinet at a glance arrives with the console's pages.</p>;
-}
-
 export const PAGES: ConsolePage[] = [
   { path: '/', title: 'Overview', role: 'viewer', component: Overview },
+  { path: '/people', title: 'People', role: 'viewer', component: People },
+  { path: '/contractor', title: 'Contractor', role: 'custodian', component: Contractor },
   { path: '/accounts', title: 'Accounts', role: 'admin', component: AccountsPage },
 ];

@@ -82,3 +82,24 @@ export function localInputToInstant(value: string): string {
   instant = guess - offsetAt(instant);
   return new Date(instant).toISOString().replace('.000Z', 'Z');
 }
+
+/**
+ * An ISO instant as a <input type="datetime-local"> value (wall time in the cabinet's zone):
+ * the inverse of localInputToInstant, for forms that edit a time.
+ */
+export function instantToLocalInput(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: cabinetZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(date);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
+}
