@@ -33,7 +33,8 @@ type PlainGroups =
   | 'grants'
   | 'tiers'
   | 'reasonCodes'
-  | 'events';
+  | 'events'
+  | 'records';
 
 type ImportKindName = 'holders' | 'credentials' | 'permissions';
 

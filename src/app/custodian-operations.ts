@@ -80,6 +80,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'pins.resetWrongPins': change((a) => a.pins.resetWrongPins),
   'keys.add': change((a) => a.keys.add),
   'keys.update': change((a) => a.keys.update),
+  'keys.setState': change((a) => a.keys.setState),
   'keys.list': read((a) => a.keys.list),
   'keys.out': read((a) => a.keys.out),
   'slots.list': read((a) => a.slots.list),
@@ -112,6 +113,8 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'reasonCodes.list': read((a) => a.reasonCodes.list),
   'events.recent': read((a) => a.events.recent),
   'events.after': read((a) => a.events.after),
+  'records.searchEvents': read((a) => a.records.searchEvents),
+  'records.accessMatrixPage': read((a) => a.records.accessMatrixPage),
   // The time of a report or a lockout list is the daemon's, not the caller's.
   'lockouts.list': { role: 'viewer', run: (app) => app.lockouts.list() },
   'reports.keysOut': { role: 'viewer', run: (app) => app.reports.keysOut(app.scope.now()) },
