@@ -1,5 +1,11 @@
 import type { FunctionComponent } from 'preact';
-import type { Role } from './session';
+import { ImportPage } from './pages/csv-import';
+import { KeysPage } from './pages/keys';
+import { RecordsPage } from './pages/records';
+import { ReportsPage } from './pages/reports';
+import { RulesPage } from './pages/rules';
+import { useRole } from './pages/use-role';
+import { roleAllows, type Role } from './session';
 
 /**
  * The console's pages, in the order of the navigation: the path after '#', the title, the least
@@ -16,6 +22,20 @@ function Overview() {
   return <p>The cabinet at a glance arrives with the console's pages.</p>;
 }
 
+function Keys() {
+  const role = useRole();
+  return <KeysPage canChange={role !== null && roleAllows(role, 'custodian')} />;
+}
+
+function Rules() {
+  return <RulesPage isAdmin={useRole() === 'admin'} />;
+}
+
 export const PAGES: ConsolePage[] = [
   { path: '/', title: 'Overview', role: 'viewer', component: Overview },
+  { path: '/keys', title: 'Keys', role: 'viewer', component: Keys },
+  { path: '/rules', title: 'Rules and access', role: 'viewer', component: Rules },
+  { path: '/records', title: 'Event log', role: 'viewer', component: RecordsPage },
+  { path: '/reports', title: 'Reports', role: 'viewer', component: ReportsPage },
+  { path: '/import', title: 'CSV import', role: 'custodian', component: ImportPage },
 ];
