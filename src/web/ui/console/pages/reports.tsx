@@ -90,17 +90,19 @@ export function ReportsPage() {
       </div>
       {report.error ? <Banner kind="error">{report.error}</Banner> : null}
       {r ? (
-        <DataTable
-          caption={title}
-          rows={r.rows}
-          rowKey={(row) => r.rows.indexOf(row)}
-          empty={r.empty}
-          columns={r.columns.map((c) => ({
-            title: headerText(c.header),
-            cell: (row: Record<string, Cell>) => cellText(row[c.key], c.instant !== undefined),
-            className: c.key === 'details' || c.key === 'findings' ? 'details' : undefined,
-          }))}
-        />
+        <div class="report-table">
+          <DataTable
+            caption={title}
+            rows={r.rows}
+            rowKey={(row) => r.rows.indexOf(row)}
+            empty={r.empty}
+            columns={r.columns.map((c) => ({
+              title: headerText(c.header),
+              cell: (row: Record<string, Cell>) => cellText(row[c.key], c.instant !== undefined),
+              className: c.key === 'details' || c.key === 'findings' ? 'details' : undefined,
+            }))}
+          />
+        </div>
       ) : ready ? (
         <p class="loading">Loading…</p>
       ) : (
