@@ -40,8 +40,11 @@ const CONDITIONS = {
   type: 'e.type = @type',
   holderId: `${HOLDER} = @holderId`,
   keyId: `${KEY} = @keyId`,
-  from: 'e.time >= @from',
-  to: 'e.time < @to',
+  // The time conditions keep SQLite off the time index (the `+`): walked in time order, its
+  // rows would all be sorted by seq to find the newest; the range's newest seq (below) is the
+  // place to start walking down the seq order instead.
+  from: '+e.time >= @from',
+  to: '+e.time < @to',
   beforeSeq: 'e.seq < @beforeSeq',
 } as const;
 
@@ -55,7 +58,16 @@ const NAMES = Object.keys(CONDITIONS) as Condition[];
  * so the thousandth page costs what the first does; one row more than asked says whether
  * there are more.
  */
-export function searchEvents(db: Database, filter: EventFilter): EventPage {
+export function searchEvents(db: Database, given: EventFilter): EventPage {
+  const filter = { ...given };
+  // A holder's or a key's events are few enough to walk through whole; a time range alone
+  // may span most of the log.
+  const narrow = filter.holderId !== undefined || filter.keyId !== undefined;
+  if (!narrow && (filter.from !== undefined || filter.to !== undefined)) {
+    const newest = newestInRange(db, filter);
+    if (newest === null) return { events: [], more: false };
+    filter.beforeSeq = newest + 1;
+  }
   const used = NAMES.filter((name) => filter[name] !== undefined);
   const where =
     used.length > 0 ? `WHERE ${used.map((name) => CONDITIONS[name]).join(' AND ')}` : '';
@@ -78,4 +90,23 @@ export function searchEvents(db: Database, filter: EventFilter): EventPage {
     })),
     more: rows.length > filter.limit,
   };
+}
+
+/**
+ * The newest seq with a time in the range (and below the page's start): read from the time index
+ * alone. Every event the page shows is at or below it, so walking the seq order down from there
+ * finds them at once where time follows seq (it does, but for clock steps, which stay correct and
+ * are only read further).
+ */
+function newestInRange(db: Database, filter: EventFilter): number | null {
+  const { seq } = cachedStatement(
+    db,
+    `SELECT max(seq) AS seq FROM events
+      WHERE time >= @from AND time < @to AND seq < @beforeSeq`,
+  ).get({
+    from: filter.from ?? '',
+    to: filter.to ?? '\uffff',
+    beforeSeq: filter.beforeSeq ?? Number.MAX_SAFE_INTEGER,
+  }) as { seq: number | null };
+  return seq;
 }
