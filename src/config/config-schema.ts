@@ -188,6 +188,14 @@ export const ConfigSchema = Type.Object(
         maximum: 600,
         default: 5,
       }),
+      pickKeysOnScreen: Type.Boolean({
+        title: 'Pick the keys on the screen',
+        description:
+          'A grant opens the door and offers its keys on the cabinet screen; only the slots the ' +
+          'holder picks there are released (a pick can only narrow the grant). Off: every ' +
+          'permitted slot is released at the grant. Needs the cabinet screen (screen.port).',
+        default: false,
+      }),
       timeZone: Type.String({
         title: 'Time zone',
         description:
@@ -198,6 +206,37 @@ export const ConfigSchema = Type.Object(
         examples: ['Europe/London'],
       }),
     }),
+    screen: section(
+      'Cabinet screen',
+      'The page for the touchscreen on the cabinet (/cabinet), served by the daemon: the live ' +
+        'session and its on-screen PIN pad, reason codes and key picking. It needs no login, ' +
+        'so it is served on the loopback address for the kiosk browser on the Pi itself.',
+      {
+        port: NullableInteger({
+          title: 'Port',
+          description: 'TCP port the cabinet screen is served on. null: no cabinet screen.',
+          minimum: 1,
+          maximum: 65535,
+          default: null,
+          examples: [8090],
+        }),
+        host: Type.String({
+          title: 'Host',
+          description:
+            'Address the cabinet screen listens on. Only a loopback address (127.0.0.1, ::1, ' +
+            'localhost) unless screen.allowRemote is true.',
+          minLength: 1,
+          default: '127.0.0.1',
+        }),
+        allowRemote: Type.Boolean({
+          title: 'Allow a non-loopback host',
+          description:
+            'Serve the screen on a host that is not loopback: anyone who reaches it sees the ' +
+            'session in progress and can type on its pad. Only for a screen on its own cable.',
+          default: false,
+        }),
+      },
+    ),
     lockout: section(
       'Lockout',
       'Repeated denied badges of one card, or of unknown cards at the reader, lock it out for ' +

@@ -40,6 +40,7 @@ export function parseConfig(json: unknown, file: string): KeywardenConfig {
     ...checkMqtt(raw),
     ...checkTimeZone(raw),
     ...checkText(raw),
+    ...checkScreen(raw),
   ]);
   return complete(raw, file);
 }
@@ -75,6 +76,25 @@ function checkTimeZone(raw: ConfigSettings): Problem[] {
   return [
     { path: 'cabinet.timeZone', message: `is not an IANA time zone this system knows: "${zone}"` },
   ];
+}
+
+/**
+ * The cabinet screen needs no login: served beyond the loopback address, anyone on the network
+ * would see the session in progress and type on its pad. Only an explicit allowRemote says so.
+ */
+function checkScreen(raw: ConfigSettings): Problem[] {
+  const host = raw.screen?.host;
+  if (host === undefined || raw.screen?.allowRemote === true || isLoopbackHost(host)) return [];
+  return [
+    {
+      path: 'screen.host',
+      message: `is "${host}", not a loopback address; set screen.allowRemote to serve the cabinet screen beyond this machine`,
+    },
+  ];
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 function checkMqtt(raw: ConfigSettings): Problem[] {

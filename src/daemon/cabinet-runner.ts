@@ -60,6 +60,11 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
     return this.state;
   }
 
+  /** What the flow decides with (read by the cabinet screen's view). */
+  get context(): StepContext {
+    return this.ctx;
+  }
+
   /**
    * `inTransaction` runs inside the step's transaction, after the step and before its records
    * are written, with the next state; the events it returns are recorded first. The command

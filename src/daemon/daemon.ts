@@ -15,6 +15,7 @@ import { DEMO_CARDS } from './demo-data.js';
 import type { CabinetHardware } from './hardware.js';
 import { ServiceManagerLink } from './service-manager.js';
 import { ServiceSet } from './service-set.js';
+import type { CabinetScreen } from './services/cabinet-screen.js';
 import { startServices, type RunningCabinet } from './start-services.js';
 
 export interface DaemonOptions {
@@ -75,6 +76,11 @@ export class Daemon {
 
   get mqtt(): MqttLink {
     return this.started().mqtt;
+  }
+
+  /** The cabinet screen's feed (view, changes, inputs), for the web server that shows it. */
+  get screen(): CabinetScreen {
+    return this.started().screen;
   }
 
   /** The simulated cabinet, when the GPIO is simulated. */

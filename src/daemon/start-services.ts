@@ -22,6 +22,8 @@ import { cabinetDatabaseService } from './services/cabinet-database.js';
 import { cabinetTickService } from './services/cabinet-tick.js';
 import { clockFloorService } from './services/clock-floor.js';
 import { cabinetService, createCabinetRunner } from './services/cabinet.js';
+import { cabinetScreenService, type CabinetScreen } from './services/cabinet-screen.js';
+import { cabinetScreenServerService } from './services/cabinet-screen-server.js';
 import { EventDelivery } from './services/event-delivery.js';
 import { custodianSocketService } from './services/custodian-socket.js';
 import { externalChangesService } from './services/external-changes.js';
@@ -38,6 +40,8 @@ export interface RunningCabinet {
   eventLog: EventLog;
   mqtt: MqttLink;
   simulator: RunningSimulator | undefined;
+  /** The cabinet screen's feed, for the web server that shows it (src/web/). */
+  screen: CabinetScreen;
 }
 
 export interface DaemonSetup {
@@ -66,9 +70,11 @@ export interface DaemonSetup {
  * 3. the broker link, 4. event delivery (acknowledgements, backlog, retained states, pruning);
  * 5. the cabinet (`cabinet.started`; on the way down its outputs off, then `cabinet.stopped`);
  * 6. the remote commands; 7. the simulator (simulated GPIO only); 8. the pin inputs;
- * 9. the start reconciliation; 10. the readers;
+ * 9. the start reconciliation; 9b. the cabinet screen's feed (an input, like the keypad);
+ * 10. the readers;
  * 11. the cabinet tick; 12. the external changes (the custodian's command line);
  * 13. the custodian socket (the command line's way in while the daemon runs);
+ * 13b. the cabinet screen's web server, when screen.port is set;
  * 14. readiness for the service manager, once the start reconciliation has run.
  */
 export async function startServices(
@@ -127,6 +133,16 @@ export async function startServices(
     daemonLogger.warn(step, 'the wall clock stepped; timers are unaffected');
     runner.handle({ kind: 'clock_stepped', ...step });
   });
+  const screen = await services.start(
+    cabinetScreenService({
+      runner,
+      db,
+      directory,
+      keypad,
+      timeZone: config.cabinet.timeZone,
+      logger: logger.child({ module: 'screen' }),
+    }),
+  );
   await services.startInOrder([
     readerInputsService({
       readers,
@@ -140,11 +156,18 @@ export async function startServices(
     externalChangesService({ db, requests, recordedElsewhere, logger: daemonLogger }),
     custodianSocketService(context, { db, eventLog, clock, requests, recordedElsewhere }),
   ]);
+  await services.start(
+    cabinetScreenServerService({
+      config,
+      feed: screen,
+      logger: logger.child({ module: 'screen' }),
+    }),
+  );
   // Ready only once the slots have been reconciled with the loans: what a command or a badge
   // sees from then on starts from a checked inventory.
   await reconciliation.finished;
   await services.start(readinessService({ systemd: setup.systemd, config, logger: daemonLogger }));
-  return { runner, eventLog, mqtt, simulator };
+  return { runner, eventLog, mqtt, simulator, screen };
 }
 
 /** Reader paths starting `sim:` are the simulator's in-process ports; the rest are devices. */

@@ -5,6 +5,7 @@ import { door } from './flow/door.js';
 import { endDueLockouts } from './flow/lockouts.js';
 import { power, readerStatus, tamper } from './flow/readers-tamper-power.js';
 import { reconcileSlots } from './flow/reconcile-slots.js';
+import { screenPick } from './flow/screen-pick.js';
 import {
   clearLockout,
   emergencyEnd,
@@ -39,6 +40,9 @@ export function step(state: CabinetState, input: CabinetInput, ctx: StepContext)
       break;
     case 'reason_code':
       reasonCodeEntered(draft, input.code);
+      break;
+    case 'screen_pick':
+      screenPick(draft, input.slots);
       break;
     case 'entry_cancel':
       cancelEntry(draft);

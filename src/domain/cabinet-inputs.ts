@@ -34,6 +34,11 @@ export type CabinetInput =
   | { kind: 'pin'; credentialId: number; outcome: PinOutcome }
   /** Digits typed on the keypad while a reason code is awaited. */
   | { kind: 'reason_code'; code: string }
+  /**
+   * The cabinet screen, in pick-the-keys mode: release these of the session's offered slots.
+   * A pick naming any slot not offered is refused whole and recorded.
+   */
+  | { kind: 'screen_pick'; slots: number[] }
   /** The keypad's clear key: whatever entry is awaited is abandoned. */
   | { kind: 'entry_cancel' }
   /** Compare the slots with the open loans (src/domain/reconciliation.ts). */

@@ -67,6 +67,12 @@ export interface Session {
   credentialId: number | null;
   /** Slots released for this session. */
   slots: number[];
+  /**
+   * Pick-the-keys mode (`CabinetSettings.pickKeysOnScreen`): slots the policy granted that stay
+   * locked until the holder picks them on the cabinet screen (flow/screen-pick.ts). Absent
+   * outside that mode. A pick can only move slots from here to `slots`, never add others.
+   */
+  offered?: number[];
   /** Monotonic ms at which everything relocks. */
   endsAt: number;
   doorOpened: boolean;
@@ -216,6 +222,11 @@ export interface CabinetSettings {
    * once its switch shows a key; a slot without one trusts its fob line.
    */
   keyPresentSlots?: readonly number[];
+  /**
+   * Pick-the-keys mode (config `cabinet.pickKeysOnScreen`): a grant opens the door and offers
+   * its slots on the cabinet screen; only the slots the holder picks there are released.
+   */
+  pickKeysOnScreen?: boolean;
 }
 
 /** Whether the slot's key-present switch is wired, so a fob report alone is not believed there. */

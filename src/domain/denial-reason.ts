@@ -27,7 +27,12 @@ export type FlowDenialReason =
    * A `release` command for a key whose tier asks for a PIN, a reason code or authorisers:
    * only people at the cabinet can give those, so the key is taken with a badge there.
    */
-  | 'presence_required';
+  | 'presence_required'
+  /**
+   * Pick-the-keys mode: the holder picked on the cabinet screen a slot the grant did not offer
+   * (another slot, a key the policy refused, one already released). Nothing of the pick opens.
+   */
+  | 'pick_refused';
 
 /**
  * Denials the shell decides: `storage` when the database cannot record the step (a release
@@ -55,6 +60,8 @@ const NOT_COUNTED: ReadonlySet<BadgeDenialReason> = new Set<BadgeDenialReason>([
   'overdue_key',
   'loan_limit',
   'presence_required',
+  // Recorded within a granted session: the holder is known and already in.
+  'pick_refused',
   'storage',
 ]);
 

@@ -73,6 +73,8 @@ export type NewEvent =
         holderId?: number;
         credentialId?: number;
         commandId?: string;
+        /** `pick_refused`: the slots picked on the cabinet screen. */
+        slots?: number[];
         /**
          * When the denial happened, if that is not when it was recorded: a `storage` denial is
          * written once the database accepts writes again.

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import { eventHash, GENESIS_HASH } from '../contract/event-chain.js';
 import type { RecordingClock } from '../domain/clock.js';
 import type { NewEvent, RecordedEvent } from '../domain/events.js';
+import { eventId } from './event-id.js';
 import { applyProjections } from './projections.js';
 
 export type AckResult = 'acknowledged' | 'stale' | 'ahead';
@@ -15,7 +15,6 @@ export type AckResult = 'acknowledged' | 'stale' | 'ahead';
  */
 export class EventLog {
   private readonly stmts: Record<
-    | 'nextSeq'
     | 'head'
     | 'insert'
     | 'unsent'
@@ -37,11 +36,10 @@ export class EventLog {
     private readonly clock: RecordingClock,
   ) {
     this.stmts = {
-      nextSeq: db.prepare(
-        `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0),
-                    coalesce((SELECT max(seq) FROM events), 0)) + 1 AS seq`,
-      ),
-      head: db.prepare('SELECT hash FROM events ORDER BY seq DESC LIMIT 1'),
+      // The newest event: the next seq follows it and the chain continues from its hash. The
+      // newest is never deleted (the pruning trigger, migration 002), so max(seq) + 1 is a
+      // number never used before: no AUTOINCREMENT bookkeeping needed (migration 011).
+      head: db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1'),
       insert: db.prepare(
         'INSERT INTO events (seq, id, type, time, payload, hash) VALUES (@seq, @id, @type, @time, @payload, @hash)',
       ),
@@ -77,16 +75,17 @@ export class EventLog {
 
   /** For callers that already hold a transaction (custodian changes written with their event). */
   appendInTransaction(events: readonly NewEvent[]): RecordedEvent[] {
-    const time = new Date(this.clock.wallMs()).toISOString();
+    const wallMs = this.clock.wallMs();
+    const time = new Date(wallMs).toISOString();
     const clockSynced = this.clock.wallSynced();
     const monotonicMs = Math.floor(this.clock.monotonicMs());
     const bootId = this.clock.bootId();
-    let seq = (this.stmts.nextSeq.get() as { seq: number }).seq;
-    let prevHash =
-      (this.stmts.head.get() as { hash: string | null } | undefined)?.hash ?? GENESIS_HASH;
+    const head = this.stmts.head.get() as { seq: number; hash: string | null } | undefined;
+    let seq = (head?.seq ?? 0) + 1;
+    let prevHash = head?.hash ?? GENESIS_HASH;
     return events.map((event) => {
       const unhashed = {
-        id: randomUUID(),
+        id: eventId(wallMs),
         seq: seq++,
         cabinetId: this.cabinetId,
         type: event.type,

@@ -72,7 +72,14 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
   },
   'access.denied': {
     required: { reason: true },
-    optional: { card: true, holderId: true, credentialId: true, commandId: true, occurredAt: true },
+    optional: {
+      card: true,
+      holderId: true,
+      credentialId: true,
+      commandId: true,
+      occurredAt: true,
+      slots: true,
+    },
   },
   'key.checked_out': {
     required: {
@@ -410,6 +417,7 @@ const DENIAL_REASONS: Exactly<BadgeDenialReason> = {
   loan_limit: true,
   pin_locked: true,
   presence_required: true,
+  pick_refused: true,
   storage: true,
 };
 const ALARM_TYPES: Exactly<AlarmType> = {

@@ -42,6 +42,7 @@ export function createCabinetRunner(
         wrongSlotPulseMs: config.cabinet.wrongSlotPulseSeconds * 1000,
         // Every profile slot wires one (the schema requires it): no fob report alone is an arrival.
         keyPresentSlots: profile.slots.map((slot) => slot.number),
+        pickKeysOnScreen: config.cabinet.pickKeysOnScreen,
         policy: policySettingsOf(config),
         lockout: lockoutSettingsOf(config),
         door: {

@@ -91,14 +91,7 @@ export function authoriserBadge(draft: StepDraft, card: string): void {
   const session = draft.session;
   if (session?.holderId === pending.holderId) {
     // The taker's session for the other keys is still open: add these and restart its time.
-    draft.session = {
-      ...session,
-      slots: [...session.slots, ...slots],
-      endsAt: draft.now + draft.ctx.settings.sessionMs,
-    };
-    draft.releaseForSession(slots);
-    draft.effects.push({ kind: 'door', unlocked: true });
-    draft.effects.push({ kind: 'signal', signal: 'granted' });
+    draft.addToSession(slots);
   } else {
     if (session) draft.endSession();
     draft.openSession(

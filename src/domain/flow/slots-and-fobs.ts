@@ -163,7 +163,8 @@ function checkOut(draft: StepDraft, session: Session, key: Key, slot: number): v
   const keysOut = session.keysOut + 1;
   draft.session = { ...session, keysOut };
   if (session.maxKeysOut === undefined || keysOut < session.maxKeysOut) return;
-  // The holder reached their limit: the session's other keys may no longer leave.
+  // The holder reached their limit: the session's other keys may no longer leave, nor be picked.
+  if (session.offered) draft.session = { ...draft.session, offered: [] };
   for (const other of session.slots) {
     if (other !== slot && draft.slot(other).release?.reason === 'session') {
       draft.setSlot(other, { release: null });

@@ -140,18 +140,46 @@ export class StepDraft {
     loans: { keysOut: number; maxKeysOut?: number },
   ): void {
     const { sessionMs } = this.ctx.settings;
+    // In pick-the-keys mode a badge's slots wait for the holder's pick on the screen; the door
+    // opens either way, so keys can be returned before (or without) picking any. The central
+    // server's release (no credential) named its one slot already: it is released.
+    const picking = this.picksOnScreen() && credentialId !== null;
     this.session = {
       holderId: holder.id,
       holderName: holder.name,
       credentialId,
-      slots,
+      slots: picking ? [] : slots,
+      ...(picking ? { offered: slots } : {}),
       endsAt: this.now + sessionMs,
       doorOpened: false,
       ...loans,
     };
     this.effects.push({ kind: 'door', unlocked: true });
-    this.releaseForSession(slots);
+    if (!picking) this.releaseForSession(slots);
     this.effects.push({ kind: 'signal', signal: 'granted' });
+  }
+
+  /**
+   * More slots for the open session (the two- and three-person rule's keys, once authorised):
+   * released, or offered for a pick in pick-the-keys mode; the session's time starts again.
+   */
+  addToSession(slots: readonly number[]): void {
+    const session = this.session;
+    if (!session) return;
+    const endsAt = this.now + this.ctx.settings.sessionMs;
+    if (session.offered) {
+      this.session = { ...session, offered: [...session.offered, ...slots], endsAt };
+    } else {
+      this.session = { ...session, slots: [...session.slots, ...slots], endsAt };
+      this.releaseForSession(slots);
+    }
+    this.effects.push({ kind: 'door', unlocked: true });
+    this.effects.push({ kind: 'signal', signal: 'granted' });
+  }
+
+  /** Whether grants are offered for a pick on the cabinet screen instead of released. */
+  picksOnScreen(): boolean {
+    return this.ctx.settings.pickKeysOnScreen === true;
   }
 
   releaseForSession(slots: readonly number[]): void {

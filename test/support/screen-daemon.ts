@@ -1,0 +1,75 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { SimGpioDriver } from '../../drivers/gpio/sim-gpio.js';
+import { loadProfile } from '../../src/config/profile.js';
+import { Daemon } from '../../src/daemon/daemon.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { hardwareDir } from '../../src/paths.js';
+import { freePort } from './ports.js';
+import { testConfig } from './test-config.js';
+import { waitFor } from './wait-for.js';
+
+/**
+ * The demo daemon (simulated cabinet: Alice keys 1-6, Bob 5-10, Carol disabled) serving its
+ * cabinet screen on a loopback port, as on the Pi; `sql` edits its database while it runs (a
+ * PIN, a tier rule), as a custodian's change would.
+ */
+export interface ScreenDaemon {
+  daemon: Daemon;
+  /** http://127.0.0.1:<port> of the cabinet screen. */
+  url: string;
+  sql(statement: string, ...params: unknown[]): void;
+  /** Ends the session in progress, if any (the door opened and closed), and waits for idle. */
+  endSession(): Promise<void>;
+  energised(): number[];
+  stop(): Promise<void>;
+}
+
+export async function startScreenDaemon(
+  options: { pickKeys?: boolean } = {},
+): Promise<ScreenDaemon> {
+  const dir = mkdtempSync(join(tmpdir(), 'keywarden-screen-'));
+  const database = join(dir, 'cabinet.db');
+  const port = await freePort();
+  const daemon = new Daemon({
+    config: testConfig({
+      cabinetId: options.pickKeys ? 'pick-cab' : 'screen-cab',
+      database,
+      mqtt: { url: `mqtt://127.0.0.1:${await freePort()}`, reconnectMs: 60_000 },
+      sim: { host: '127.0.0.1', port: 0 },
+      readers: { badgeQuietMs: 0 },
+      cabinet: { pickKeysOnScreen: options.pickKeys === true },
+      screen: { port },
+    }),
+    profile: loadProfile('sim', hardwareDir()),
+    logger: silentLogger(),
+    gpio: new SimGpioDriver({ logger: silentLogger() }),
+    demo: true,
+    tickMs: 20,
+  });
+  await daemon.start();
+  const db = new BetterSqlite3(database);
+  return {
+    daemon,
+    url: `http://127.0.0.1:${port}`,
+    sql: (statement, ...params) => void db.prepare(statement).run(...params),
+    async endSession() {
+      if (daemon.runner.current.session || daemon.runner.current.pending) {
+        daemon.runner.handle({ kind: 'entry_cancel' });
+        daemon.runner.handle({ kind: 'door', open: true });
+        daemon.runner.handle({ kind: 'door', open: false });
+      }
+      await waitFor(
+        () => daemon.runner.current.session === null && daemon.runner.current.pending === null,
+        'the session to end',
+      );
+    },
+    energised: () => daemon.sim!.snapshot().slots.flatMap((s) => (s.solenoid ? [s.slot] : [])),
+    async stop() {
+      db.close();
+      await daemon.stop();
+    },
+  };
+}
