@@ -204,6 +204,9 @@ describe('reports', () => {
     expect(history.rows.length).toBe(2);
     expect((await send('GET', '/api/reports/..%2f..%2fetc/csv')).status).toBe(400);
     expect((await send('GET', '/api/reports/history?from=tomorrow&keyId=1')).status).toBe(400);
+    const impossible = await send('GET', '/api/reports/history?from=2026-13-45T99:99Z&keyId=1');
+    expect(impossible.status).toBe(400);
+    expect(impossible.json().message).toMatch(/querystring\/from/);
   });
 });
 

@@ -53,6 +53,15 @@ const ReportSchema = Type.Object({
   empty: Type.String(),
 });
 
+/** The instant as the log stores it; a date the pattern lets through but no calendar has, refused. */
+function utc(value: string, name: string): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new KeywardenError('USAGE', `querystring/${name} is not a real instant: ${value}`);
+  }
+  return date.toISOString();
+}
+
 async function runReport(
   clientFor: ClientFor,
   request: FastifyRequest,
@@ -75,8 +84,8 @@ async function runReport(
       }
       return reports.history({
         ...(holderId !== undefined ? { holderId } : { keyId }),
-        ...(from !== undefined && { from: new Date(from).toISOString() }),
-        ...(to !== undefined && { to: new Date(to).toISOString() }),
+        ...(from !== undefined && { from: utc(from, 'from') }),
+        ...(to !== undefined && { to: utc(to, 'to') }),
       });
     }
     case 'access-matrix':
