@@ -83,6 +83,8 @@ describe('the event log', () => {
       'document.documentElement.scrollWidth - document.documentElement.clientWidth',
     );
     expect(overflow).toBeLessThanOrEqual(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await saveScreenshot(page, 'console-records-phone');
     await page.context().close();
   });
 });

@@ -71,6 +71,7 @@ describe('the keys page', () => {
     await page.getByRole('cell', { name: 'K-01 Plant room' }).waitFor();
     expect(await page.getByRole('button', { name: 'Change state' }).count()).toBe(0);
     expect(await overflow(page)).toBeLessThanOrEqual(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, 'console-keys-phone');
     await page.context().close();
   });
@@ -127,6 +128,8 @@ describe('the rules page', () => {
     const { page } = await open('/rules', { width: 390, height: 844 });
     await page.getByRole('table', { name: /Who may take which key/ }).waitFor();
     expect(await overflow(page)).toBeLessThanOrEqual(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await saveScreenshot(page, 'console-rules-phone');
     await page.context().close();
   });
 });

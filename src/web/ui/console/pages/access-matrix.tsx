@@ -37,7 +37,12 @@ export function AccessMatrix() {
     m.cells.filter((c) => c.holderId === holderId && c.slot === slot);
   return (
     <>
-      <div class="table-wrap">
+      <div
+        class="table-wrap"
+        tabIndex={0}
+        role="region"
+        aria-label="Access matrix, scrolls sideways"
+      >
         <table class="matrix">
           <caption>
             Who may take which key (holders {offset + 1}–{offset + m.holders.length})

@@ -25,7 +25,7 @@ const STATES: KeyState[] = ['active', 'lost', 'stolen', 'retired'];
 export function KeysPage(props: { canChange: boolean }) {
   const keys = useLoad(() => api.get<{ keys: KeyView[] }>('/api/keys'), []);
   return (
-    <>
+    <div class="fit-table">
       {keys.error ? <Banner kind="error">{keys.error}</Banner> : null}
       <DataTable
         caption="Keys"
@@ -54,7 +54,7 @@ export function KeysPage(props: { canChange: boolean }) {
       {props.canChange && keys.value && keys.value.keys.length > 0 ? (
         <KeyStateForm keys={keys.value.keys} onChanged={keys.reload} />
       ) : null}
-    </>
+    </div>
   );
 }
 

@@ -66,7 +66,7 @@ export function RecordsPage() {
   const rows = events.value?.events ?? [];
   const last = rows[rows.length - 1];
   return (
-    <>
+    <div class="fit-table">
       <form class="filters" onSubmit={apply} aria-label="Filter the events">
         <Field label="Event type">
           {(id) => (
@@ -155,6 +155,6 @@ export function RecordsPage() {
           Older
         </button>
       </nav>
-    </>
+    </div>
   );
 }

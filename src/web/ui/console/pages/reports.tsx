@@ -90,7 +90,7 @@ export function ReportsPage() {
       </div>
       {report.error ? <Banner kind="error">{report.error}</Banner> : null}
       {r ? (
-        <div class="report-table">
+        <div class="fit-table">
           <DataTable
             caption={title}
             rows={r.rows}

@@ -47,7 +47,7 @@ export function RulesPage(props: { isAdmin: boolean }) {
       ? 'any permitted holder'
       : (r.groups.find((g) => g.id === id)?.name ?? `group ${id}`);
   return (
-    <>
+    <div class="fit-table">
       <section aria-labelledby="tiers-title">
         <h2 id="tiers-title">Tiers: what taking a key asks for</h2>
         <DataTable
@@ -158,7 +158,7 @@ export function RulesPage(props: { isAdmin: boolean }) {
           ]}
         />
       </section>
-    </>
+    </div>
   );
 }
 
