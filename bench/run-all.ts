@@ -3,6 +3,7 @@ import { packageRoot } from '../src/paths.js';
 import { badgeLatency } from './badge-latency.js';
 import { commandFlood } from './command-flood.js';
 import { daemonMemory } from './daemon-memory.js';
+import { eventSearch } from './event-search.js';
 import { outboxDrain } from './outbox-drain.js';
 import { permissionSync } from './permission-sync.js';
 import { policyDecision } from './policy-decision.js';
@@ -16,6 +17,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   badgeLatency,
   commandFlood(),
   daemonMemory,
+  eventSearch,
   outboxDrain,
   permissionSync,
   policyDecision,

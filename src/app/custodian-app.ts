@@ -29,6 +29,7 @@ import { DaemonRequests } from './daemon-requests.js';
 import { holderOperations } from './holder-operations.js';
 import { keyOperations } from './key-operations.js';
 import { policyOperations } from './policy-operations.js';
+import { recordQueries } from './record-queries.js';
 import { Reports } from './reports.js';
 
 export type { NameDirectory } from '../store/custodian/names.js';
@@ -50,6 +51,8 @@ export class CustodianApp {
   readonly alarms;
   readonly contractors;
   readonly events;
+  /** The event log and the access matrix a page at a time, filtered in SQL (the console). */
+  readonly records;
   /** Names for the ids a table shows ("Alice Example (1)"), looked up as they are shown. */
   readonly names;
   readonly requests: DaemonRequests;
@@ -99,6 +102,7 @@ export class CustodianApp {
        */
       after: (seq: number, limit: number) => eventsAfter(s.db, afterSeq(seq), afterLimit(limit)),
     };
+    this.records = recordQueries(s);
     this.names = () => nameDirectory(s);
     this.requests = new DaemonRequests(s);
     this.csv = new CsvTransfer(s);

@@ -35,7 +35,8 @@ type PlainGroups =
   | 'reasonCodes'
   | 'alarms'
   | 'contractors'
-  | 'events';
+  | 'events'
+  | 'records';
 
 type ImportKindName = 'holders' | 'credentials' | 'permissions';
 

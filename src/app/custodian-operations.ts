@@ -81,6 +81,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'pins.resetWrongPins': change((a) => a.pins.resetWrongPins),
   'keys.add': change((a) => a.keys.add),
   'keys.update': change((a) => a.keys.update),
+  'keys.setState': change((a) => a.keys.setState),
   'keys.list': read((a) => a.keys.list),
   'keys.out': read((a) => a.keys.out),
   'slots.list': read((a) => a.slots.list),
@@ -117,6 +118,8 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'alarms.active': read((a) => a.alarms.active),
   'alarms.acknowledge': change((a) => a.alarms.acknowledge),
   'contractors.add': change((a) => a.contractors.add),
+  'records.searchEvents': read((a) => a.records.searchEvents),
+  'records.accessMatrixPage': read((a) => a.records.accessMatrixPage),
   // The time of a report or a lockout list is the daemon's, not the caller's.
   'lockouts.list': { role: 'viewer', run: (app) => app.lockouts.list() },
   'reports.keysOut': { role: 'viewer', run: (app) => app.reports.keysOut(app.scope.now()) },

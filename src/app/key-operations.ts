@@ -1,3 +1,4 @@
+import { KeywardenError } from '../errors.js';
 import * as keySets from '../store/custodian/key-sets.js';
 import * as keys from '../store/custodian/keys.js';
 import type { ChangeScope } from '../store/custodian/scope.js';
@@ -27,6 +28,14 @@ export function keyOperations(s: ChangeScope) {
         const checked = checkedInput(patch, ['label', 'state', ...KEY_POLICY_FIELDS]);
         if (checked.label !== undefined) checked.label = keyLabel(checked.label);
         return keys.updateKey(s, id, checked);
+      },
+      /** Lost, stolen, retired or active again: always with the custodian's reason. */
+      setState: (id: number, state: keys.KeyFields['state'], reason: string) => {
+        // JSON may carry anything: both are required, and named when missing or of the wrong kind.
+        const { state: checked } = checkedInput({ state });
+        if (checked === undefined) throw new KeywardenError('USAGE', 'state is required');
+        if (typeof reason !== 'string') throw new KeywardenError('USAGE', 'reason must be text');
+        return keys.setKeyState(s, id, checked, freeText(reason, 'reason'));
       },
       list: bound(s, keys.listKeys),
       out: bound(s, keys.keysOut),

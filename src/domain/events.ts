@@ -333,6 +333,8 @@ export interface PolicyChange {
   change: 'added' | 'updated' | 'removed';
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
+  /** Why, when the change asks for one (a key marked lost, stolen or retired). */
+  reason?: string;
 }
 
 interface OverdueRef extends KeyRef, HolderRef {

@@ -4,6 +4,8 @@ import type { WebModule } from './create-web-server.js';
 import { openApiModule } from './openapi.js';
 import { cabinetInfoModule, type CabinetInfo } from './routes/cabinet-info.js';
 import { consolePageModule } from './routes/console-page.js';
+import { keysAndRecordsModules } from './routes/keys-and-records.js';
+import type { PolicyValues } from './routes/policy-settings.js';
 import { overviewAndPeopleModules } from './routes/overview-and-people.js';
 import { sessionAuthenticator } from './session-authenticator.js';
 import type { ClientFor } from './web-context.js';
@@ -15,6 +17,8 @@ export interface ConsoleParts {
   clientFor: ClientFor;
   /** Which cabinet, its time zone and size (GET /api/cabinet). */
   cabinet: CabinetInfo;
+  /** The config's policy values, which the rules page shows (read-only: the config owns them). */
+  policy: PolicyValues;
   /** Served under TLS: the session cookie is Secure. */
   secure?: boolean;
 }
@@ -34,5 +38,10 @@ export function consoleModules(parts: ConsoleParts): WebModule[] {
     // The overview (with its live stream: the same sessions, so a stream ends with its
     // session), people and the contractor in one step.
     ...overviewAndPeopleModules(parts.clientFor, sessionAuthenticator(parts.accounts)),
+    // Keys and rules, the event log, the reports and the CSV import.
+    ...keysAndRecordsModules(parts.clientFor, {
+      cabinetId: parts.cabinet.cabinetId,
+      policy: parts.policy,
+    }),
   ];
 }

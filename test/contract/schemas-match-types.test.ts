@@ -282,7 +282,7 @@ const EVENT_DATA: { [T in EventType]: Fields<DataOf<T>> } = {
       before: 'nullable',
       after: 'nullable',
     },
-    optional: {},
+    optional: { reason: true },
   },
 };
 

@@ -1,3 +1,4 @@
+import { DEFAULT_CONFIG } from '../../src/config/config-defaults.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -86,6 +87,7 @@ export async function startConsoleServer(
         accounts,
         clientFor,
         cabinet: { cabinetId: 'web-cab', timeZone: 'Europe/London', slotCount: 8 },
+        policy: DEFAULT_CONFIG.policy,
         secure: options.secure ?? false,
       }),
       ...(options.extraModules ?? []),

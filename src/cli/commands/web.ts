@@ -51,6 +51,7 @@ export async function webConsoleParts(
         timeZone: config.cabinet.timeZone,
         slotCount: profile.slotCount,
       },
+      policy: config.policy,
       secure: options.secure,
     }),
     close: () => accounts.close(),

@@ -68,6 +68,7 @@ export async function openDemoConsole(
         accounts,
         clientFor: inProcessConsoleClients(context, deps),
         cabinet: { cabinetId: config.cabinetId, timeZone: config.cabinet.timeZone, slotCount },
+        policy: config.policy,
       }),
       login,
       close: () => accounts.close(),

@@ -1,3 +1,4 @@
+import type { NewEvent } from '../../domain/events.js';
 import { KeywardenError } from '../../errors.js';
 import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';
 import { lastKnownSlots } from '../last-known-slots.js';
@@ -218,4 +219,23 @@ export function keysOut(scope: Pick<ChangeScope, 'db'>): KeyOutRow[] {
         WHERE l.returned_at IS NULL ORDER BY l.out_at`,
     )
     .all() as KeyOutRow[];
+}
+
+/**
+ * Marks a key lost, stolen, retired or active again, with the custodian's reason in the audit
+ * event: the record a later audit asks for ("who said K-03 was stolen, and why").
+ */
+export function setKeyState(
+  scope: ChangeScope,
+  id: number,
+  state: KeyState,
+  reason: string,
+): boolean {
+  return change(scope, () => {
+    const before = keyFields(scope, id);
+    if (before.state === state) return { result: false };
+    scope.db.prepare('UPDATE keys SET state = ? WHERE id = ?').run(state, id);
+    const event = policyChanged(scope, 'key', id, { state: before.state }, { state });
+    return { result: true, events: [{ ...event, data: { ...event.data, reason } } as NewEvent] };
+  });
 }

@@ -1,9 +1,15 @@
 import type { FunctionComponent } from 'preact';
 import { AccountsPage } from './pages/accounts';
 import { Contractor } from './pages/contractor';
+import { ImportPage } from './pages/csv-import';
+import { KeysPage } from './pages/keys';
 import { Overview } from './pages/overview';
 import { People } from './pages/people';
-import type { Role } from './session';
+import { RecordsPage } from './pages/records';
+import { ReportsPage } from './pages/reports';
+import { RulesPage } from './pages/rules';
+import { useRole } from './pages/use-role';
+import { roleAllows, type Role } from './session';
 
 /**
  * The console's pages, in the order of the navigation: the path after '#', the title, the least
@@ -16,9 +22,23 @@ export interface ConsolePage {
   component: FunctionComponent;
 }
 
+function Keys() {
+  const role = useRole();
+  return <KeysPage canChange={role !== null && roleAllows(role, 'custodian')} />;
+}
+
+function Rules() {
+  return <RulesPage isAdmin={useRole() === 'admin'} />;
+}
+
 export const PAGES: ConsolePage[] = [
   { path: '/', title: 'Overview', role: 'viewer', component: Overview },
   { path: '/people', title: 'People', role: 'viewer', component: People },
   { path: '/contractor', title: 'Contractor', role: 'custodian', component: Contractor },
+  { path: '/keys', title: 'Keys', role: 'viewer', component: Keys },
+  { path: '/rules', title: 'Rules and access', role: 'viewer', component: Rules },
+  { path: '/records', title: 'Event log', role: 'viewer', component: RecordsPage },
+  { path: '/reports', title: 'Reports', role: 'viewer', component: ReportsPage },
+  { path: '/import', title: 'CSV import', role: 'custodian', component: ImportPage },
   { path: '/accounts', title: 'Accounts', role: 'admin', component: AccountsPage },
 ];
