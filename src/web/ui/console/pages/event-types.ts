@@ -47,6 +47,7 @@ export const EVENT_TYPES = [
   'lockout.started',
   'lockout.ended',
   'lockout.cleared',
+  'alarm.acknowledged',
   'key.overdue',
   'key.overdue_reminder',
   'key.flagged_return',
