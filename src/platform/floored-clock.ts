@@ -32,7 +32,15 @@ export class FlooredClock implements RecordingClock {
   }
 
   wallMs(): number {
-    return Math.max(this.raw.wallMs(), this.floorMs());
+    const wall = this.raw.wallMs();
+    const floor = this.floorMs();
+    // The floor is the start's wall time carried on by the monotonic clock, and the two clocks
+    // tick apart (a fraction of a millisecond at each reading, NTP's slewing over hours): the
+    // floor follows a wall clock a little ahead of it, so a step back later holds at the latest
+    // time handed out, not a millisecond under it. A step further ahead is not followed: a
+    // forged time must not outlive its correction.
+    if (wall > floor && wall - floor <= FOLLOW_MS) this.raiseTo(wall);
+    return Math.max(wall, floor);
   }
 
   monotonicMs(): number {
@@ -67,6 +75,8 @@ export class FlooredClock implements RecordingClock {
 
 /** A wall clock this little behind the floor still counts as synchronised (read jitter). */
 const SLACK_MS = 1_000;
+/** How far ahead of the floor a wall time may be for the floor to follow it. */
+const FOLLOW_MS = 100;
 
 /** The clock whose steps are real: the raw wall clock under a floored one. */
 export function unflooredClock(clock: RecordingClock): RecordingClock {

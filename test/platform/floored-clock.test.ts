@@ -15,6 +15,23 @@ afterEach(() => {
 });
 
 describe('the floored wall clock', () => {
+  it('never hands out a time under one it handed out, though its floor ticks apart from the wall clock', () => {
+    // The wall clock a millisecond ahead of where the monotonic clock carries the start's wall
+    // time (they tick apart by fractions of a millisecond), then stepped back an hour.
+    const raw = { wall: 1_000, mono: 0.6 };
+    const clock = new FlooredClock({
+      wallMs: () => raw.wall,
+      monotonicMs: () => raw.mono,
+      wallSynced: () => true,
+      bootId: () => 'boot',
+    });
+    raw.wall = 1_001;
+    raw.mono = 1.0;
+    expect(clock.wallMs()).toBe(1_001);
+    raw.wall = 1_001 - 3_600_000;
+    expect(clock.wallMs()).toBe(1_001);
+  });
+
   it('never goes back: a step back holds it at the latest time seen, unsynchronised', () => {
     const raw = new JumpingClock();
     const clock = new FlooredClock(raw);
