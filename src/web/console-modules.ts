@@ -7,7 +7,7 @@ import { consolePageModule } from './routes/console-page.js';
 import { keysAndRecordsModules } from './routes/keys-and-records.js';
 import type { PolicyValues } from './routes/policy-settings.js';
 import { overviewAndPeopleModules } from './routes/overview-and-people.js';
-import { sessionAuthenticator } from './session-authenticator.js';
+import { currentSessionAuthenticator } from './session-authenticator.js';
 import type { ClientFor } from './web-context.js';
 
 /** What the console's modules are built from. */
@@ -35,9 +35,9 @@ export function consoleModules(parts: ConsoleParts): WebModule[] {
     webAccountsModule(parts.accounts, { secure: parts.secure ?? false }),
     consolePageModule,
     cabinetInfoModule(parts.cabinet),
-    // The overview (with its live stream: the same sessions, so a stream ends with its
-    // session), people and the contractor in one step.
-    ...overviewAndPeopleModules(parts.clientFor, sessionAuthenticator(parts.accounts)),
+    // The overview (with its live stream, which asks the accounts afresh at every poll, so it
+    // ends with its session), people and the contractor in one step.
+    ...overviewAndPeopleModules(parts.clientFor, currentSessionAuthenticator(parts.accounts)),
     // Keys and rules, the event log, the reports and the CSV import.
     ...keysAndRecordsModules(parts.clientFor, {
       cabinetId: parts.cabinet.cabinetId,

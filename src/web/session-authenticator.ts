@@ -26,3 +26,12 @@ export function sessionOf(request: FastifyRequest, accounts: WebAccounts): Sessi
 export function sessionAuthenticator(accounts: WebAccounts): Authenticate {
   return (request) => sessionOf(request, accounts)?.user ?? null;
 }
+
+/**
+ * The person signed in with the request's session cookie as the accounts say now, never the
+ * answer remembered for the request: for what outlives its request (a live stream), which must
+ * end when its session does (signed out, expired, the account disabled or its password changed).
+ */
+export function currentSessionAuthenticator(accounts: WebAccounts): Authenticate {
+  return (request) => accounts.session(sessionToken(request))?.user ?? null;
+}

@@ -120,8 +120,9 @@ export function sessionRoutes(
         account,
         request.body.currentPassword,
         request.body.newPassword,
+        request.ip,
       );
-      if (result === 'busy') return refuseSignIn(reply, { ok: false, reason: 'busy' });
+      if (typeof result === 'object' && 'ok' in result) return refuseSignIn(reply, result);
       if (result === 'wrong') {
         return reply.code(403).send({
           error: 'WRONG_PASSWORD',

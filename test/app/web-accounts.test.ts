@@ -235,16 +235,44 @@ describe("the console's accounts", () => {
     await accounts.add('unix:root', { account: 'ada', role: 'viewer', password: PASSWORD });
     const first = await accounts.signIn('ada', PASSWORD, '10.0.0.1');
     if (!first.ok) throw new Error('sign-in failed');
-    expect(await accounts.changeOwnPassword('ada', 'not the password', 'another long one')).toBe(
-      'wrong',
-    );
-    await expect(accounts.changeOwnPassword('ada', PASSWORD, 'short')).rejects.toThrow(
+    expect(
+      await accounts.changeOwnPassword('ada', 'not the password', 'another long one', '10.0.0.1'),
+    ).toBe('wrong');
+    await expect(accounts.changeOwnPassword('ada', PASSWORD, 'short', '10.0.0.1')).rejects.toThrow(
       'newPassword must be at least 12 characters',
     );
-    const changed = await accounts.changeOwnPassword('ada', PASSWORD, 'another long one');
-    if (typeof changed === 'string') throw new Error(changed);
+    const changed = await accounts.changeOwnPassword(
+      'ada',
+      PASSWORD,
+      'another long one',
+      '10.0.0.1',
+    );
+    if (typeof changed === 'string' || 'ok' in changed) throw new Error(JSON.stringify(changed));
     expect(accounts.session(first.token)).toBeNull();
     expect(accounts.session(changed.token)?.user.account).toBe('ada');
     expect(accounts.history()[0]).toMatchObject({ actor: 'ada', action: 'password.changed' });
+  });
+
+  it('does not check the current password of a locked account: a borrowed session cannot guess it', async () => {
+    const accounts = open();
+    await accounts.add('root', { account: 'ada', role: 'admin', password: PASSWORD });
+    const guesses: unknown[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      guesses.push(
+        await accounts.changeOwnPassword(
+          'ada',
+          `guess number ${i}!`,
+          'a brand new one',
+          '10.0.0.9',
+        ),
+      );
+    }
+    expect(guesses.slice(0, 4)).toEqual(['wrong', 'wrong', 'wrong', 'wrong']);
+    expect(guesses[4]).toMatchObject({ ok: false, reason: 'locked' });
+    // The right password now changes nothing and unlocks nothing.
+    const right = await accounts.changeOwnPassword('ada', PASSWORD, 'a brand new one', '10.0.0.9');
+    expect(right).toMatchObject({ ok: false, reason: 'locked' });
+    const signIn = await accounts.signIn('ada', 'a brand new one', '10.0.0.2');
+    expect(signIn).toMatchObject({ ok: false });
   });
 });

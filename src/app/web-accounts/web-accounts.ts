@@ -35,6 +35,12 @@ export interface WebAccountView {
 }
 
 /** A session: the token goes in the cookie, only its hash in the database. */
+/** Why a password was not even checked: the account locked, the address throttled, busy. */
+export type PasswordCheckRefusal = Extract<
+  SignInResult,
+  { ok: false; reason: 'locked' | 'throttled' | 'busy' }
+>;
+
 export interface NewSession {
   user: CustodianAccount;
   token: string;
@@ -238,7 +244,8 @@ export class WebAccounts {
     account: string,
     current: string,
     next: string,
-  ): Promise<NewSession | 'wrong' | 'busy'> {
+    address: string,
+  ): Promise<NewSession | 'wrong' | PasswordCheckRefusal> {
     const row = this.mustFind(account);
     checkNewPassword(row.account, next, 'newPassword');
     if (next === current) {
@@ -247,11 +254,20 @@ export class WebAccounts {
         'newPassword must differ from the current one; nothing was changed',
       );
     }
+    // The same limits as a sign-in: a locked account's password is not checked here either (the
+    // right guess would unlock it and lock its owner out), and an address that guesses too often
+    // is refused for a while.
+    const now = this.now();
+    const throttled = this.throttle.addressWait(address, now);
+    if (throttled > 0) return { ok: false, reason: 'throttled', retryAfterMs: throttled };
+    const lockedFor = Math.max(0, (row.lockedUntil ?? 0) - now);
+    if (lockedFor > 0) return { ok: false, reason: 'locked', retryAfterMs: lockedFor };
     const ok = await this.slots.run(() => verifyPassword(current, row.passwordHash));
-    if (ok === null) return 'busy';
+    if (ok === null) return { ok: false, reason: 'busy' };
     if (!ok) {
-      this.wrongPassword(row);
-      return 'wrong';
+      this.throttle.addressFailed(address, now);
+      const locked = this.wrongPassword(row);
+      return locked > 0 ? { ok: false, reason: 'locked', retryAfterMs: locked } : 'wrong';
     }
     const passwordHash = await hashPassword(next, this.cost);
     let session: NewSession | undefined;

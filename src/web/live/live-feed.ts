@@ -50,6 +50,9 @@ const BATCH = 500;
  * poll; the number of streams is bounded, in all and per account, so pages cannot exhaust the
  * server's connections or the daemon's socket.
  */
+/** What one stream may have waiting unread before it is closed. */
+const MAX_BUFFERED_BYTES = 256 * 1024;
+
 export class LiveFeed {
   private readonly streams = new Set<Stream>();
   private timer: NodeJS.Timeout | undefined;
@@ -167,6 +170,11 @@ export class LiveFeed {
 
   private broadcast(text: string): void {
     this.lastKeepAlive = Date.now();
-    for (const stream of this.streams) if (stream.ready) stream.response.write(text);
+    for (const stream of [...this.streams]) {
+      if (!stream.ready) continue;
+      // A page that stops reading is let go rather than buffered for without end.
+      if (stream.response.writableLength > MAX_BUFFERED_BYTES) this.end(stream);
+      else stream.response.write(text);
+    }
   }
 }
