@@ -1,7 +1,8 @@
 /**
  * The view the daemon sends (GET /api/cabinet/view and the stream), as the page reads it. The
  * pages import nothing outside src/web/ui/, so this is the JSON's shape written again; the
- * route test checks the daemon's view against the same field names.
+ * route test checks the daemon's view against the same field names, and
+ * test/web/cabinet-view-types.test.ts makes tsc fail when this copy and the daemon's differ.
  */
 export interface ScreenView {
   stage: 'idle' | 'refused' | 'pin' | 'reason_code' | 'authorisers' | 'session';
