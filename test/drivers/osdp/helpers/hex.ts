@@ -8,3 +8,8 @@ export function unhex(text: string): Buffer {
 export function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
 }
+
+/** As {@link unhex}, but a plain Uint8Array: what decoders return, so toEqual compares alike. */
+export function bytes(text: string): Uint8Array {
+  return Uint8Array.from(unhex(text));
+}
