@@ -39,6 +39,11 @@ describe('CRC-16 and checksum', () => {
 const published: { name: string; bytes: string; fields: FrameFields }[] = [
   { name: 'POLL, address 0, sequence 0, CRC', bytes: '53 00 08 00 04 60 eb aa', fields: poll },
   {
+    name: 'POLL, address 0, sequence 0, checksum (docs/osdp.md)',
+    bytes: '53 00 07 00 00 60 46',
+    fields: { ...poll, integrity: 'checksum' },
+  },
+  {
     name: 'POLL, sequence 2, CRC',
     bytes: '53 00 08 00 06 60 89 cc',
     fields: { ...poll, sequence: 2 },
