@@ -153,6 +153,9 @@ export class ReaderHandshake {
     const refusal = expectCommand(frame, CommandCode.CHLNG, SecurityBlockType.BEGIN);
     if (refusal !== undefined) return refused(refusal);
     const keyByte = frame.security?.data[0];
+    if (keyByte !== KEY_DEFAULT && keyByte !== KEY_SCBK) {
+      return refused(failed(frame, 'names no key (security block data 0 or 1)'));
+    }
     const scbk =
       keyByte === KEY_DEFAULT ? (this.options.installMode ? SCBK_D : undefined) : this.options.scbk;
     if (scbk === undefined) {
@@ -180,7 +183,7 @@ export class ReaderHandshake {
       ]),
       security: {
         type: SecurityBlockType.CLIENT_CRYPTOGRAM,
-        data: Uint8Array.of(keyByte ?? KEY_SCBK),
+        data: Uint8Array.of(keyByte),
       },
     });
   }

@@ -10,6 +10,7 @@ export * from './frame-decoder.js';
 export * from './frame.js';
 export * from './integrity.js';
 export * from './osdp-error.js';
+export * from './read-frame.js';
 export * from './replies.js';
 export * from './secure-channel.js';
 export * from './secure-session.js';

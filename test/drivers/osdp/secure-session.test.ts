@@ -447,3 +447,20 @@ function withCrc(bytes: Buffer): Buffer {
   }
   return Buffer.concat([body, Buffer.of(crc & 0xff, crc >> 8)]);
 }
+
+describe('the reader side of the handshake', () => {
+  it('refuses a CHLNG whose security block names no key', () => {
+    const pdSide = new ReaderHandshake({
+      installMode: true,
+      clientUid: CLIENT_UID,
+      pdRandom: RND_B,
+    });
+    const chlng = new ControlPanelHandshake({ key: 'default', cpRandom: RND_A }).challenge();
+    for (const data of [new Uint8Array(0), Uint8Array.of(2)]) {
+      const answer = pdSide.answerChallenge(
+        handshakeFrame({ ...chlng, security: { ...chlng.security, data } }, false, 1),
+      );
+      expect(!answer.ok && answer.error.message).toMatch(/names no key/);
+    }
+  });
+});
