@@ -60,6 +60,31 @@ describe('FrameDecoder properties', () => {
     );
   });
 
+  it('finds a valid frame at once after garbage that holds no SOM', () => {
+    const scenario = fc
+      .record({
+        garbage: busNoise().map((g) => g.filter((b) => b !== 0x53)),
+        fields: frameFields(),
+      })
+      .chain(({ garbage, fields }) =>
+        chunked(Buffer.concat([garbage, encodeFrame(fields)])).map((chunks) => ({
+          garbage,
+          fields,
+          chunks,
+        })),
+      );
+    fc.assert(
+      fc.property(scenario, ({ garbage, fields, chunks }) => {
+        const outputs = feed(new FrameDecoder(), chunks);
+        expect(framesOf(outputs).map((f) => hex(f.bytes))).toEqual([
+          hex(encodeFrame(fields, { mark: false })),
+        ]);
+        const dropped = errorsOf(outputs).reduce((sum, e) => sum + (e.details.length ?? 0), 0);
+        expect(dropped).toBe(garbage.filter((b) => b !== 0xff).length);
+      }),
+    );
+  });
+
   it('gives the same frames however the bytes are chunked', () => {
     const scenario = fc
       .array(

@@ -55,6 +55,17 @@ describe('FrameDecoder', () => {
     expect(framesOf(outputs).map((f) => hex(f.bytes))).toEqual([hex(ACK)]);
   });
 
+  it('reports a long run of garbage every 1024 bytes, keeping each report bounded', () => {
+    const decoder = new FrameDecoder();
+    const outputs = decoder.push(Buffer.alloc(2500, 0x01));
+    expect(errorsOf(outputs).map((e) => [e.details.offset, e.details.length])).toEqual([
+      [0, 1024],
+      [1024, 1024],
+    ]);
+    expect(decoder.bufferedLength).toBe(0);
+    expect(decoder.reset().map((e) => [e.details.offset, e.details.length])).toEqual([[2048, 452]]);
+  });
+
   it('refuses a bad checksum', () => {
     const decoder = new FrameDecoder();
     const [output] = decoder.push(unhex('53 00 07 00 02 60 45'));
