@@ -28,8 +28,9 @@ import {
  * same bytes, which is what a resend must be (the reader answers a repeated sequence number with
  * its previous reply). Sending a different command instead breaks the chain on the reader's side.
  *
- * A frame that fails here leaves the chain as it was; what to do next (OSDP: start a new
- * handshake) is the link's decision. A plaintext frame in a session is refused too (NOT_SECURED):
+ * A frame refused for its MAC or its security block leaves the chain as it was; one whose MAC is
+ * right but whose encrypted data is not moves it (the sender's chain did). What to do next
+ * (OSDP: start a new handshake) is the link's decision. A plaintext frame in a session is refused too (NOT_SECURED):
  * a reader that lost its session answers so, typically NAK; the error carries the frame's code
  * for the link to tell a NAK from anything else, but a card read in plaintext is never parsed.
  */

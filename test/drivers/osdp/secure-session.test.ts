@@ -8,7 +8,12 @@ import {
 import { encodeFrame, type Frame, type Sequence } from '../../../drivers/osdp/frame.js';
 import { FrameDecoder } from '../../../drivers/osdp/frame-decoder.js';
 import { decodeReply, encodeReply } from '../../../drivers/osdp/replies.js';
-import { deriveScbk, SCBK_D } from '../../../drivers/osdp/secure-channel.js';
+import {
+  computeMac,
+  deriveScbk,
+  deriveSessionKeys,
+  SCBK_D,
+} from '../../../drivers/osdp/secure-channel.js';
 import type { SecureSession } from '../../../drivers/osdp/secure-session.js';
 import { hex, unhex } from './helpers/hex.js';
 
@@ -462,5 +467,52 @@ describe('the reader side of the handshake', () => {
       );
       expect(!answer.ok && answer.error.message).toMatch(/names no key/);
     }
+  });
+});
+
+describe('the chain, recomputed from the annex keys', () => {
+  const keys = deriveSessionKeys(SCBK_D, RND_A);
+  const RMAC_I = unhex('b2 a3 00 57 eb 98 ba 22 29 ec 1f 87 56 62 b5 24');
+  const macOf = (iv: Uint8Array, frame: Buffer) =>
+    computeMac(keys, iv, frame.subarray(1, frame.length - 2 - 4));
+
+  it('the first command MAC chains on R-MAC-I; its 4 first bytes are sent', () => {
+    const { cp } = establish();
+    const poll = cp.seal({
+      address: ADDRESS,
+      sequence: 1,
+      integrity: 'crc',
+      code: 0x60,
+      data: new Uint8Array(0),
+    });
+    expect(hex(poll.subarray(poll.length - 6, poll.length - 2))).toBe(
+      hex(macOf(RMAC_I, poll).subarray(0, 4)),
+    );
+  });
+
+  it('a reply with a right MAC but data that does not decrypt is refused as such', () => {
+    const { cp } = establish();
+    const poll = cp.seal({
+      address: ADDRESS,
+      sequence: 1,
+      integrity: 'crc',
+      code: 0x60,
+      data: new Uint8Array(0),
+    });
+    const cmac = macOf(RMAC_I, poll);
+    const reply = encodeFrame(
+      {
+        address: ADDRESS,
+        reply: true,
+        sequence: 1,
+        integrity: 'crc',
+        code: 0x50,
+        data: new Uint8Array(16).fill(0x5a),
+        security: { type: 0x18, data: new Uint8Array(0) },
+      },
+      { mac: (covered) => computeMac(keys, cmac, covered) },
+    );
+    const opened = cp.open(wire(reply));
+    expect(!opened.ok && opened.error.code).toBe('BAD_ENCRYPTED_DATA');
   });
 });
