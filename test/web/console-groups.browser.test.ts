@@ -140,6 +140,8 @@ describe('groups, key sets and reason codes in Chromium', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await page.evaluate('window.scrollTo(0, 0)');
     await saveScreenshot(page, 'console-groups');
+    await page.evaluate("document.getElementById('key-sets-title').scrollIntoView()");
+    await saveScreenshot(page, 'console-key-sets');
     await codes.getByRole('button', { name: 'Remove code 104' }).click();
     await page.getByText('Reason code 104 removed.').waitFor();
     // A tier that asks for a code takes any code once none is left: the page says so.

@@ -23,7 +23,10 @@ export function KeySetsSection(props: { canChange: boolean }) {
   );
   const action = useAction(sets.reload);
   const [name, setName] = useState('');
+  const [openId, setOpenId] = useState<number | null>(null);
   const labels = [...new Set((keys.value?.keys ?? []).map((k) => k.label))].sort();
+  const list = sets.value?.keySets ?? [];
+  const open = list.find((s) => s.id === openId);
   return (
     <section aria-labelledby="key-sets-title">
       <h2 id="key-sets-title">Key sets</h2>
@@ -32,25 +35,40 @@ export function KeySetsSection(props: { canChange: boolean }) {
         a set leaves its keys as they are.
       </p>
       {sets.error ? <Banner kind="error">{sets.error}</Banner> : null}
+      <DataTable
+        caption="Key sets, with their keys"
+        rows={list}
+        rowKey={(s) => s.id}
+        empty={sets.value ? 'No key sets yet.' : 'Loading…'}
+        columns={[
+          {
+            title: 'Key set',
+            cell: (s) =>
+              props.canChange ? (
+                <button
+                  type="button"
+                  class="link"
+                  aria-expanded={s.id === openId}
+                  onClick={() => setOpenId(s.id === openId ? null : s.id)}
+                >
+                  {s.name}
+                </button>
+              ) : (
+                s.name
+              ),
+          },
+          { title: 'Keys', cell: (s) => s.keys.map((k) => k.label).join(', ') || '–' },
+        ]}
+      />
       {action.note ? <Banner kind={action.note.kind}>{action.note.text}</Banner> : null}
-      {props.canChange ? (
-        (sets.value?.keySets ?? []).map((s) => (
-          <KeySetPanel key={s.id} set={s} labels={labels} run={action.run} />
-        ))
-      ) : (
-        <DataTable
-          caption="Key sets"
-          rows={sets.value?.keySets ?? []}
-          rowKey={(s) => s.id}
-          empty={sets.value ? 'No key sets yet.' : 'Loading…'}
-          columns={[
-            { title: 'Key set', cell: (s) => s.name },
-            { title: 'Keys', cell: (s) => s.keys.map((k) => k.label).join(', ') || '–' },
-          ]}
+      {props.canChange && open ? (
+        <KeySetPanel
+          key={open.id}
+          set={open}
+          labels={labels}
+          run={action.run}
+          onRemoved={() => setOpenId(null)}
         />
-      )}
-      {props.canChange && sets.value?.keySets.length === 0 ? (
-        <p class="quiet">No key sets yet.</p>
       ) : null}
       {props.canChange ? (
         <form
@@ -60,7 +78,8 @@ export function KeySetsSection(props: { canChange: boolean }) {
             e.preventDefault();
             void action
               .run(async () => {
-                await api.post('/api/key-sets', { name });
+                const { id } = await api.post<{ id: number }>('/api/key-sets', { name });
+                setOpenId(id);
                 return `Key set ${name.trim()} added.`;
               })
               .then((ok) => {
@@ -92,11 +111,12 @@ export function KeySetsSection(props: { canChange: boolean }) {
   );
 }
 
-/** One key set for a custodian: its keys (each taken out by a button), a key added by label. */
+/** One key set opened by a custodian: its keys (each taken out by a button), a key added by label, rename, remove. */
 function KeySetPanel(props: {
   set: KeySet;
   labels: string[];
   run: (change: () => Promise<string>) => Promise<boolean>;
+  onRemoved: () => void;
 }) {
   const { set } = props;
   const [label, setLabel] = useState('');
@@ -189,10 +209,14 @@ function KeySetPanel(props: {
         label={`Remove the key set ${set.name}`}
         confirm={`Yes, remove ${set.name}`}
         onConfirm={() =>
-          void props.run(async () => {
-            await api.delete(`/api/key-sets/${set.id}`);
-            return `Key set ${set.name} removed.`;
-          })
+          void props
+            .run(async () => {
+              await api.delete(`/api/key-sets/${set.id}`);
+              return `Key set ${set.name} removed.`;
+            })
+            .then((ok) => {
+              if (ok) props.onRemoved();
+            })
         }
       />
     </div>
