@@ -63,7 +63,12 @@ export function GroupsSection(props: { canChange: boolean }) {
             title: 'Loan limit',
             cell: (g) => (g.maxLoanMinutes === null ? '–' : `${g.maxLoanMinutes} min`),
           },
-          { title: 'Authorises', cell: (g) => tierList(g.authorisesTiers) || '–' },
+          {
+            // Short: four columns share a phone's width. The cell says what the tiers are for.
+            title: 'Tiers',
+            cell: (g) =>
+              g.authorisesTiers.length === 0 ? '–' : `authorises ${tierList(g.authorisesTiers)}`,
+          },
         ]}
       />
       {open ? (
