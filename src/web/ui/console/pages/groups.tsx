@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../../shared/api';
 import { Banner, DataTable, Field, Pager } from '../../shared/components';
 import { ConfirmButton } from './confirm-button';
+import { MemberSearch, type FoundPerson } from './member-search';
 import { useAction } from './use-action';
 import { useLoad } from './use-load';
 
@@ -11,11 +12,6 @@ interface Group {
   maxLoanMinutes: number | null;
   members: number;
   authorisesTiers: string[];
-}
-interface Person {
-  id: number;
-  name: string;
-  company: string | null;
 }
 
 const PAGE = 10;
@@ -153,7 +149,7 @@ function GroupPanel(props: {
   const [offset, setOffset] = useState(0);
   const members = useLoad(
     () =>
-      api.get<{ rows: Person[]; total: number }>('/api/people', {
+      api.get<{ rows: FoundPerson[]; total: number }>('/api/people', {
         groupId: group.id,
         offset,
         limit: PAGE,
@@ -180,7 +176,7 @@ function GroupPanel(props: {
             ? [
                 {
                   title: 'Change',
-                  cell: (p: Person) => (
+                  cell: (p: FoundPerson) => (
                     <button
                       type="button"
                       class="secondary"
@@ -205,7 +201,6 @@ function GroupPanel(props: {
       {props.canChange ? (
         <>
           <MemberSearch
-            group={group}
             onAdd={(p) =>
               void action.run(async () => {
                 const { changed } = await api.post<{ changed: boolean }>(
@@ -258,71 +253,6 @@ function GroupPanel(props: {
             }
           />
         </>
-      ) : null}
-    </div>
-  );
-}
-
-/** Finds people by part of a name or company (the people search), to add one to the group. */
-function MemberSearch(props: { group: Group; onAdd: (person: Person) => void }) {
-  const [text, setText] = useState('');
-  const [found, setFound] = useState<Person[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const search = async () => {
-    try {
-      const page = await api.get<{ rows: Person[] }>('/api/people', { text, limit: 8 });
-      setFound(page.rows);
-      setError(null);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
-  return (
-    <div class="member-search">
-      <form
-        class="form-row"
-        role="search"
-        aria-label="People search"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void search();
-        }}
-      >
-        <Field label="Find a person to add" hint="Part of a name or company, or a whole card.">
-          {(id, describedBy) => (
-            <input
-              id={id}
-              type="search"
-              aria-describedby={describedBy}
-              maxLength={200}
-              value={text}
-              onInput={(e) => setText(e.currentTarget.value)}
-            />
-          )}
-        </Field>
-        <div class="form-action">
-          <button type="submit">Find</button>
-        </div>
-      </form>
-      {error ? <Banner kind="error">{error}</Banner> : null}
-      {found ? (
-        found.length === 0 ? (
-          <p class="quiet">Nobody found.</p>
-        ) : (
-          <ul class="found-people">
-            {found.map((p) => (
-              <li key={p.id}>
-                <span>
-                  {p.name}
-                  {p.company ? ` · ${p.company}` : ''}
-                </span>{' '}
-                <button type="button" onClick={() => props.onAdd(p)}>
-                  Add<span class="visually-hidden"> {p.name}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        )
       ) : null}
     </div>
   );
