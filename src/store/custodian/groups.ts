@@ -1,6 +1,7 @@
 import { KeywardenError } from '../../errors.js';
 import { holderFields } from './holders.js';
 import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';
+import { refuseTakenName } from './unique-name.js';
 
 export interface GroupRow {
   id: number;
@@ -27,6 +28,7 @@ export function addGroup(
   maxLoanMinutes: number | null = null,
 ): number {
   return change(scope, () => {
+    refuseTakenName(scope.db, 'access_groups', 'group', clean);
     const id = Number(
       scope.db
         .prepare('INSERT INTO access_groups (name, max_loan_minutes, created_at) VALUES (?, ?, ?)')
@@ -46,6 +48,8 @@ export function updateGroup(
 ): boolean {
   return change(scope, () => {
     const before = groupFields(scope, id);
+    if (patch.name !== undefined)
+      refuseTakenName(scope.db, 'access_groups', 'group', patch.name, id);
     const after = { ...before, ...patch };
     const events = updated(scope, 'group', id, before, after);
     if (events.length === 0) return { result: false };

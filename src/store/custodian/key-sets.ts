@@ -1,6 +1,7 @@
 import { KeywardenError } from '../../errors.js';
 import { keyFields } from './keys.js';
 import { change, notFound, policyChanged, stamp, updated, type ChangeScope } from './scope.js';
+import { refuseTakenName } from './unique-name.js';
 
 export interface KeySetRow {
   id: number;
@@ -17,6 +18,7 @@ function keySetName(scope: Pick<ChangeScope, 'db'>, id: number): string {
 
 export function addKeySet(scope: ChangeScope, clean: string): number {
   return change(scope, () => {
+    refuseTakenName(scope.db, 'key_sets', 'key set', clean);
     const id = Number(
       scope.db
         .prepare('INSERT INTO key_sets (name, created_at) VALUES (?, ?)')
@@ -28,7 +30,9 @@ export function addKeySet(scope: ChangeScope, clean: string): number {
 
 export function renameKeySet(scope: ChangeScope, id: number, clean: string): boolean {
   return change(scope, () => {
-    const events = updated(scope, 'key_set', id, { name: keySetName(scope, id) }, { name: clean });
+    const before = keySetName(scope, id);
+    refuseTakenName(scope.db, 'key_sets', 'key set', clean, id);
+    const events = updated(scope, 'key_set', id, { name: before }, { name: clean });
     if (events.length === 0) return { result: false };
     scope.db.prepare('UPDATE key_sets SET name = ? WHERE id = ?').run(clean, id);
     return { result: true, events };

@@ -2,8 +2,10 @@ import type { WebModule } from '../create-web-server.js';
 import type { ClientFor } from '../web-context.js';
 import { csvImportModule } from './csv-import.js';
 import { eventLogModule } from './event-log.js';
+import { groupsAndSetsModule } from './groups-and-sets.js';
 import { keysAndRulesModule } from './keys-and-rules.js';
 import type { PolicyValues } from './policy-settings.js';
+import { reasonCodesModule } from './reason-codes.js';
 import { reportsModule } from './reports.js';
 
 /**
@@ -19,5 +21,8 @@ export function keysAndRecordsModules(
     eventLogModule(clientFor),
     reportsModule(clientFor, { cabinetId: options.cabinetId }),
     csvImportModule(clientFor),
+    // The groups, key sets and reason codes page.
+    groupsAndSetsModule(clientFor),
+    reasonCodesModule(clientFor),
   ];
 }

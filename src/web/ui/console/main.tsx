@@ -45,6 +45,13 @@ function Shell(props: { user: SessionUser; cabinet: CabinetInfo; onSignOut: () =
         <span class="who">
           {props.user.account} · {ROLE_LABELS[props.user.role]}
         </span>
+        <a
+          class="account-link"
+          href="#/account"
+          aria-current={path === '/account' ? 'page' : undefined}
+        >
+          My account
+        </a>
         <button type="button" class="link-button" onClick={props.onSignOut}>
           Sign out
         </button>

@@ -1,7 +1,9 @@
 import type { FunctionComponent } from 'preact';
+import { AccountPage } from './pages/account';
 import { AccountsPage } from './pages/accounts';
 import { Contractor } from './pages/contractor';
 import { ImportPage } from './pages/csv-import';
+import { GroupsAndSetsPage } from './pages/groups-and-sets';
 import { KeysPage } from './pages/keys';
 import { Overview } from './pages/overview';
 import { People } from './pages/people';
@@ -27,6 +29,11 @@ function Keys() {
   return <KeysPage canChange={role !== null && roleAllows(role, 'custodian')} />;
 }
 
+function GroupsAndSets() {
+  const role = useRole();
+  return <GroupsAndSetsPage canChange={role !== null && roleAllows(role, 'custodian')} />;
+}
+
 function Rules() {
   return <RulesPage isAdmin={useRole() === 'admin'} />;
 }
@@ -41,4 +48,6 @@ export const PAGES: ConsolePage[] = [
   { path: '/reports', title: 'Reports', role: 'viewer', component: ReportsPage },
   { path: '/import', title: 'CSV import', role: 'custodian', component: ImportPage },
   { path: '/accounts', title: 'Accounts', role: 'admin', component: AccountsPage },
+  { path: '/groups', title: 'Groups and key sets', role: 'viewer', component: GroupsAndSets },
+  { path: '/account', title: 'My account', role: 'viewer', component: AccountPage },
 ];

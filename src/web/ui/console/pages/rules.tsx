@@ -78,32 +78,12 @@ export function RulesPage(props: { isAdmin: boolean }) {
         <h2 id="matrix-title">Access matrix</h2>
         <AccessMatrix />
       </section>
-      <section aria-labelledby="groups-title">
-        <h2 id="groups-title">Groups and key sets</h2>
-        <DataTable
-          caption="Groups"
-          rows={r.groups}
-          rowKey={(g) => g.id}
-          empty="No groups."
-          columns={[
-            { title: 'Group', cell: (g) => g.name },
-            { title: 'Members', cell: (g) => g.members.toLocaleString() },
-            {
-              title: 'Loan limit',
-              cell: (g) => (g.maxLoanMinutes === null ? '–' : `${g.maxLoanMinutes} min`),
-            },
-          ]}
-        />
-        <DataTable
-          caption="Key sets"
-          rows={r.keySets}
-          rowKey={(s) => s.id}
-          empty="No key sets."
-          columns={[
-            { title: 'Key set', cell: (s) => s.name },
-            { title: 'Keys', cell: (s) => s.keys.map((k) => k.label).join(', ') || '–' },
-          ]}
-        />
+      <section aria-labelledby="groups-link-title">
+        <h2 id="groups-link-title">Groups, key sets and reason codes</h2>
+        <p class="note">
+          They have a page of their own: <a href="#/groups">Groups and key sets</a> (members, keys
+          by label, reason codes).
+        </p>
       </section>
       <section aria-labelledby="schedules-title">
         <h2 id="schedules-title">Weekly schedules</h2>
@@ -125,19 +105,6 @@ export function RulesPage(props: { isAdmin: boolean }) {
                   .map((x) => `${x.date} ${x.kind}${x.hours ? ` ${x.hours}` : ''}`)
                   .join(', ') || '–',
             },
-          ]}
-        />
-      </section>
-      <section aria-labelledby="reasons-title">
-        <h2 id="reasons-title">Reason codes</h2>
-        <DataTable
-          caption="Reason codes a holder picks when a tier asks for one"
-          rows={r.reasonCodes}
-          rowKey={(c) => c.code}
-          empty="No reason codes."
-          columns={[
-            { title: 'Code', cell: (c) => c.code },
-            { title: 'Meaning', cell: (c) => c.description },
           ]}
         />
       </section>
