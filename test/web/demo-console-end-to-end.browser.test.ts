@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimSnapshot } from '../../src/sim/sim-cabinet.js';
@@ -85,6 +86,42 @@ function cabinetWallTime(ms: number): string {
   }).formatToParts(ms);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}`;
+}
+
+/** Enrolments the daemon is waiting on a tap for, as its database has them. */
+function pendingEnrolments(): number {
+  const db = new BetterSqlite3(join(dir, 'demo.db'), { readonly: true });
+  try {
+    return db
+      .prepare(
+        "SELECT count(*) FROM custodian_requests WHERE kind = 'enrol_card' AND done_at IS NULL",
+      )
+      .pluck()
+      .get() as number;
+  } finally {
+    db.close();
+  }
+}
+
+/** Opens a person on the console's People page. */
+async function openPerson(page: Page, name: string): Promise<void> {
+  await page.goto(`${web}#/people`);
+  await page.getByLabel('Name, company or card').fill(name);
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('button', { name, exact: true }).click();
+  await page.getByRole('heading', { name }).waitFor();
+}
+
+/** A person's cards as the console's API has them (with this browser's session). */
+async function cardsOf(name: string): Promise<string[]> {
+  const list = (await (
+    await context.request.get(`${web}api/people`, { params: { text: name, limit: 5 } })
+  ).json()) as { rows: Array<{ id: number; name: string }> };
+  const id = list.rows.find((r) => r.name === name)?.id;
+  const person = (await (await context.request.get(`${web}api/people/${id}`)).json()) as {
+    cards: Array<{ card: string }>;
+  };
+  return person.cards.map((c) => c.card);
 }
 
 /** Presents a card by the simulator page's own input, as a person trying the demo would. */
@@ -172,4 +209,45 @@ describe('the demo, end to end in one browser', () => {
     expect(await row.innerText()).toMatch(/expired/i);
     await Promise.all([consolePage.close(), simPage.close(), screen.close()]);
   }, 240_000);
+
+  it('enrols a card tapped at the simulator on the person’s page; closing the page cancels the wait, and the next tap is an unknown card', async () => {
+    const simPage = await newPage();
+    await simPage.goto(`${web}sim`);
+    await simPage.getByTestId('slot-1-state').waitFor();
+
+    const person = await newPage();
+    await openPerson(person, 'Bob Example');
+    const before = await cardsOf('Bob Example');
+    await person.getByRole('button', { name: 'Enrol by tapping at the cabinet' }).click();
+    await person.getByText('Tap the card at the cabinet now').waitFor();
+    await waitFor(() => pendingEnrolments() === 1, 'the daemon to wait for a tap');
+    await presentCard(simPage, 'B0B0000002');
+    await person.getByText(/card .*0002 enrolled/).waitFor();
+    // On the person's page, without a reload: the new card listed (shortened).
+    await person.locator('li', { hasText: '0002' }).first().waitFor();
+    expect(await cardsOf('Bob Example')).toHaveLength(before.length + 1);
+    // An enrolment tap opens nothing.
+    expect((await simState()).door.unlocked).toBe(false);
+    await saveScreenshot(person, 'demo-e2e-enrolled');
+
+    // The cancel path: the page waiting is closed before any tap.
+    const leaving = await newPage();
+    await openPerson(leaving, 'Alice Example');
+    const aliceBefore = await cardsOf('Alice Example');
+    await leaving.getByRole('button', { name: 'Enrol by tapping at the cabinet' }).click();
+    await waitFor(() => pendingEnrolments() === 1, 'the daemon to wait for a tap');
+    await leaving.close();
+    await waitFor(() => pendingEnrolments() === 0, 'the closed page to cancel the wait');
+    await presentCard(simPage, 'A11CE00003');
+    // Not enrolled: an unknown card, refused like any other (the newest event first).
+    await simPage
+      .locator('.events li')
+      .first()
+      .and(simPage.locator('[data-type="access.denied"]'))
+      .getByText('unknown card')
+      .waitFor();
+    expect(await cardsOf('Alice Example')).toEqual(aliceBefore);
+    expect(daemon.logs.filter((l) => l.msg === 'card enrolled')).toHaveLength(1);
+    await Promise.all([person.close(), simPage.close()]);
+  }, 120_000);
 });
