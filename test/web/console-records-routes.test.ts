@@ -36,8 +36,10 @@ interface Answer {
     actor: string | null;
     holderName: string | null;
     details: string;
+    data: Record<string, unknown>;
   }>;
   more: boolean;
+  names: Record<'holders' | 'keys' | 'groups' | 'keySets' | 'schedules', Record<string, string>>;
   tiers: Array<{ tier: string }>;
   policy: unknown[];
   total: number;
@@ -157,7 +159,30 @@ describe('records', () => {
     expect(alice.events.map((e) => e.type).sort()).toEqual(['holder.added', 'permission.granted']);
     expect(alice.events[0]?.holderName).toBe('Alice Example');
     const future = (await send('GET', '/api/events?from=2999-01-01T00:00:00Z')).json();
-    expect(future).toEqual({ events: [], more: false });
+    expect(future).toEqual({
+      events: [],
+      more: false,
+      names: { holders: {}, keys: {}, groups: {}, keySets: {}, schedules: {} },
+    });
+  });
+
+  it('gives each event its data as recorded and the names of what it names by id', async () => {
+    const client = harness.clientFor(ADMIN);
+    const group = await client.groups.add('Stores team', null);
+    await client.groups.addMember(group, aliceId);
+    harness.signIn(VIEWER);
+    const page = (await send('GET', '/api/events?type=policy.changed&limit=5')).json();
+    const member = page.events.find((e) => e.data.entity === 'group_member');
+    expect(member?.data).toMatchObject({
+      entity: 'group_member',
+      id: `${group}:${aliceId}`,
+      change: 'added',
+      after: { groupId: group, holderId: aliceId },
+    });
+    expect(page.names.groups[group]).toBe('Stores team');
+    expect(page.names.holders[aliceId]).toBe('Alice Example');
+    // Integrators' name=value form is kept as it was.
+    expect(member?.details).toMatch(/entity=group_member/);
   });
 
   it('refuses filters out of range by name', async () => {

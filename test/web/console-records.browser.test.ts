@@ -15,6 +15,7 @@ import { startWebHarness, type WebHarness } from '../support/web-harness.js';
 
 let browser: Browser;
 let harness: WebHarness;
+let seeded: Awaited<ReturnType<typeof seedKeysAndRecords>>;
 beforeAll(async () => {
   browser = await launchBrowser();
   harness = await startWebHarness({
@@ -22,7 +23,7 @@ beforeAll(async () => {
     modules: (clientFor) =>
       keysAndRecordsModules(clientFor, { cabinetId: 'web-cab', policy: DEFAULT_CONFIG.policy }),
   });
-  await seedKeysAndRecords(harness);
+  seeded = await seedKeysAndRecords(harness);
 });
 afterAll(async () => {
   await browser.close();
@@ -52,25 +53,68 @@ describe('the event log', () => {
     harness.signIn({ account: 'vic', role: 'viewer' });
     const { page, problems } = await open('/records');
     const table = page.getByRole('table', { name: 'Events, newest first' });
-    await table.getByRole('cell', { name: 'policy.changed' }).first().waitFor();
+    await table.getByRole('cell', { name: 'Records changed' }).first().waitFor();
     // Keys by name: the key.added of the plant room key, and nothing else, for that key.
     await page.getByLabel('Key', { exact: true }).selectOption({ label: 'K-01 Plant room' });
-    await page.getByLabel('Event type').selectOption('key.added');
+    await page.getByLabel('Event type').selectOption({ label: 'Key added' });
     await page.getByRole('button', { name: 'Show' }).click();
     await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
-    expect(await table.locator('tbody tr').textContent()).toMatch(/key\.added.*K-01 Plant room/);
+    expect(await table.locator('tbody tr').textContent()).toMatch(/Key added.*K-01 Plant room/);
     // A range in the past holds nothing: typed as the cabinet's wall time (Europe/London).
     await page.getByLabel('From').fill('2020-01-01T00:00');
     await page.getByLabel('Until').fill('2020-01-02T00:00');
     await page.getByRole('button', { name: 'Show' }).click();
     await table.getByText('No events match.').waitFor();
     await page.getByRole('button', { name: 'Clear' }).click();
-    await table.getByRole('cell', { name: 'policy.changed' }).first().waitFor();
+    await table.getByRole('cell', { name: 'Records changed' }).first().waitFor();
     const first = await table.locator('tbody tr').first().textContent();
     expect(await page.getByRole('button', { name: 'Older' }).isDisabled()).toBe(true);
-    expect(first).toMatch(/policy\.changed/);
+    expect(first).toMatch(/Records changed/);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, 'console-records');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('says each event in words, names groups, keys and people rather than ids, and keeps the recorded data one click away', async () => {
+    const admin = harness.clientFor({ account: 'ada', role: 'admin' });
+    await admin.groups.update(seeded.crew, { name: 'Night shift' });
+    harness.signIn({ account: 'vic', role: 'viewer' });
+    const { page, problems } = await open('/records');
+    const table = page.getByRole('table', { name: 'Events, newest first' });
+    // The rename: what changed, from what to what, by whom, the group by its name.
+    const rename = table.locator('tbody tr').first();
+    await rename.getByText('from Night crew to Night shift').waitFor();
+    // The type picker in words, too.
+    const picker = page.getByLabel('Event type');
+    expect(await picker.locator('option', { hasText: 'Alarm acknowledged' }).count()).toBe(1);
+    expect(await picker.locator('option', { hasText: 'Door forced open' }).count()).toBe(1);
+    expect(await picker.locator('option', { hasText: 'policy.changed' }).count()).toBe(0);
+    expect(await rename.innerText()).toMatch(/Records changed/);
+    expect(await rename.innerText()).toMatch(/Changed\s*group Night shift/);
+    expect(await rename.innerText()).toMatch(/\bada\b/);
+    expect(await rename.innerText()).not.toMatch(/"before"|groupId|\{/);
+    await saveScreenshot(page, 'console-records-words');
+    // The record as written stays reachable for an auditor, behind a disclosure.
+    await rename.getByText('Recorded data').click();
+    const raw = JSON.parse(await rename.locator('pre').innerText()) as {
+      type: string;
+      data: { entity: string; before: { name: string }; after: { name: string } };
+    };
+    expect(raw).toMatchObject({
+      type: 'policy.changed',
+      data: { entity: 'group', before: { name: 'Night crew' }, after: { name: 'Night shift' } },
+    });
+
+    // A membership and a grant: people, groups, key sets and schedules by name, never by id.
+    await table.getByText('Bob Builder in group Night shift').waitFor();
+    const grant = table.locator('tbody tr', { hasText: /grant \d+/ }).first();
+    expect(await grant.innerText()).toMatch(/Group\s*Night shift/);
+    expect(await grant.innerText()).toMatch(/Key set\s*Vans/);
+    expect(await grant.innerText()).toMatch(/Schedule\s*Weekdays/);
+    expect(await grant.innerText()).not.toMatch(/none/);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await saveScreenshot(page, 'console-records-raw');
     expect(problems).toEqual([]);
     await page.context().close();
   });

@@ -3,6 +3,7 @@ import { MAX_EVENT_PAGE, type FoundEvent } from '../../app/record-queries.js';
 import { eventDetails } from '../../reports/event-details.js';
 import type { WebModule } from '../create-web-server.js';
 import type { ClientFor } from '../web-context.js';
+import { eventNames, EventNamesSchema } from './event-names.js';
 import { signedInClient } from './signed-in-client.js';
 
 const EventQuery = Type.Object(
@@ -31,10 +32,17 @@ const EventRow = Type.Object({
   keyLabel: NullableString,
   /** Who did it, for a custodian's change: "carol@web" as the log records the account. */
   actor: NullableString,
-  /** The rest of the event's data as name=value. */
+  /** The rest of the event's data as name=value (kept for integrators who read it). */
   details: Type.String(),
+  /** The event's data exactly as recorded, for the page's words and an auditor's raw view. */
+  data: Type.Record(Type.String(), Type.Unknown()),
 });
-const EventPageSchema = Type.Object({ events: Type.Array(EventRow), more: Type.Boolean() });
+const EventPageSchema = Type.Object({
+  events: Type.Array(EventRow),
+  more: Type.Boolean(),
+  /** The names of the groups, keys, people… the page's events mention by id. */
+  names: EventNamesSchema,
+});
 
 /** Fields with a column of their own; the rest of an event's data goes to details. */
 const OWN_COLUMNS = ['holderId', 'keyId', 'actor', 'holderName', 'keyLabel'] as const;
@@ -53,6 +61,7 @@ function row(found: FoundEvent): Static<typeof EventRow> {
     keyLabel: found.keyLabel ?? (typeof data.keyLabel === 'string' ? data.keyLabel : null),
     actor: typeof actor?.account === 'string' ? actor.account : null,
     details: eventDetails(data, { skip: OWN_COLUMNS }),
+    data,
   };
 }
 
@@ -72,8 +81,13 @@ export const eventLogModule =
       },
       async (request) => {
         const filter = request.query as Static<typeof EventQuery>;
-        const page = await signedInClient(clientFor, request).records.searchEvents(filter);
-        return { events: page.events.map(row), more: page.more };
+        const client = signedInClient(clientFor, request);
+        const page = await client.records.searchEvents(filter);
+        return {
+          events: page.events.map(row),
+          more: page.more,
+          names: await eventNames(client, page.events),
+        };
       },
     );
   };

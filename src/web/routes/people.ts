@@ -279,19 +279,26 @@ export const peopleModule =
           },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const pending = client(request).requests.enrolNextCard(
           params(request, HolderParams).id,
           ENROL_WAIT_MS,
         );
         // A page closed while waiting must not leave the request open: a card tapped later
-        // would be enrolled in this user's name.
-        const cancel = () => pending.cancel();
-        request.raw.once('close', cancel);
+        // would be enrolled in this user's name. The response's 'close' is the connection going
+        // before the answer was sent (the request's own 'close' comes as soon as its body has
+        // been read, and would cancel every wait at once).
+        const cancel = () => {
+          if (!reply.raw.writableEnded) pending.cancel();
+        };
+        reply.raw.once('close', cancel);
         try {
           const outcome = await pending.outcome;
           if (outcome === null) {
             return { enrolled: false, message: 'no card was tapped at the cabinet in time' };
+          }
+          if (outcome.cancelled === true) {
+            return { enrolled: false, message: 'the wait for a card was cancelled' };
           }
           if (typeof outcome.error === 'string') {
             return {
@@ -301,7 +308,7 @@ export const peopleModule =
           }
           return { enrolled: true, message: `card ${String(outcome.card)} enrolled` };
         } finally {
-          request.raw.off('close', cancel);
+          reply.raw.off('close', cancel);
         }
       },
     );

@@ -3,8 +3,10 @@ import { api } from '../../shared/api';
 import { Banner, DataTable, Field } from '../../shared/components';
 import { formatInstant, localInputToInstant } from '../../shared/format';
 import { EVENT_TYPES } from './event-types';
+import { EVENT_WORDS, eventFacts, eventTypeWords, type EventNames } from './event-words';
 import { useLoad } from './use-load';
 import './keys-records.css';
+import './records.css';
 
 interface EventRow {
   seq: number;
@@ -15,7 +17,43 @@ interface EventRow {
   keyId: number | null;
   keyLabel: string | null;
   actor: string | null;
-  details: string;
+  data: Record<string, unknown>;
+}
+interface EventPage {
+  events: EventRow[];
+  more: boolean;
+  names: EventNames;
+}
+
+/** The picker's types in words, in the order of their words. */
+const TYPE_CHOICES = [...EVENT_TYPES].sort((a, b) => EVENT_WORDS[a].localeCompare(EVENT_WORDS[b]));
+
+const NO_NAMES: EventNames = { holders: {}, keys: {}, groups: {}, keySets: {}, schedules: {} };
+
+/**
+ * An event's details as label/value pairs with names, and the data exactly as recorded behind
+ * a disclosure, for an auditor who needs the raw record.
+ */
+function EventDetails({ event, names }: { event: EventRow; names: EventNames }) {
+  const facts = eventFacts(event, names);
+  return (
+    <>
+      {facts.length > 0 ? (
+        <dl class="event-facts">
+          {facts.map((f) => (
+            <div>
+              <dt>{f.label}</dt>
+              <dd>{f.value}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
+      <details class="event-raw">
+        <summary>Recorded data</summary>
+        <pre>{JSON.stringify({ seq: event.seq, type: event.type, data: event.data }, null, 2)}</pre>
+      </details>
+    </>
+  );
 }
 interface Filter {
   type: string;
@@ -45,7 +83,7 @@ export function RecordsPage() {
   );
   const events = useLoad(
     () =>
-      api.get<{ events: EventRow[]; more: boolean }>('/api/events', {
+      api.get<EventPage>('/api/events', {
         type: filter.type,
         holderId: filter.holderId,
         keyId: filter.keyId,
@@ -66,14 +104,14 @@ export function RecordsPage() {
   const rows = events.value?.events ?? [];
   const last = rows[rows.length - 1];
   return (
-    <div class="fit-table">
+    <div class="fit-table event-log">
       <form class="filters" onSubmit={apply} aria-label="Filter the events">
         <Field label="Event type">
           {(id) => (
             <select id={id} value={draft.type} onChange={set('type')}>
               <option value="">any</option>
-              {EVENT_TYPES.map((t) => (
-                <option value={t}>{t}</option>
+              {TYPE_CHOICES.map((t) => (
+                <option value={t}>{EVENT_WORDS[t]}</option>
               ))}
             </select>
           )}
@@ -128,14 +166,18 @@ export function RecordsPage() {
         empty={events.value ? 'No events match.' : 'Loading…'}
         columns={[
           { title: 'Time', cell: (e) => formatInstant(e.time) },
-          { title: 'Event', cell: (e) => e.type },
+          { title: 'Event', cell: (e) => eventTypeWords(e.type) },
           {
             title: 'Holder',
             cell: (e) => e.holderName ?? (e.holderId === null ? '' : `holder ${e.holderId}`),
           },
           { title: 'Key', cell: (e) => e.keyLabel ?? (e.keyId === null ? '' : `key ${e.keyId}`) },
           { title: 'By', cell: (e) => e.actor ?? '' },
-          { title: 'Details', cell: (e) => e.details, className: 'details' },
+          {
+            title: 'Details',
+            cell: (e) => <EventDetails event={e} names={events.value?.names ?? NO_NAMES} />,
+            className: 'details',
+          },
         ]}
       />
       <nav class="pager" aria-label="Pages">
