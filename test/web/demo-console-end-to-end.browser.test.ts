@@ -210,7 +210,7 @@ describe('the demo, end to end in one browser', () => {
     await Promise.all([consolePage.close(), simPage.close(), screen.close()]);
   }, 240_000);
 
-  it('enrols a card tapped at the simulator on the person’s page; closing the page cancels the wait, and the next tap is an unknown card', async () => {
+  it('enrols a card tapped at the simulator on the person’s page; closing the page or moving to another console page cancels the wait, and the next tap is an unknown card', async () => {
     const simPage = await newPage();
     await simPage.goto(`${web}sim`);
     await simPage.getByTestId('slot-1-state').waitFor();
@@ -238,6 +238,14 @@ describe('the demo, end to end in one browser', () => {
     await waitFor(() => pendingEnrolments() === 1, 'the daemon to wait for a tap');
     await leaving.close();
     await waitFor(() => pendingEnrolments() === 0, 'the closed page to cancel the wait');
+    // Moving to another console page (the hash changes, the page stays loaded) cancels it too.
+    const moving = await newPage();
+    await openPerson(moving, 'Alice Example');
+    await moving.getByRole('button', { name: 'Enrol by tapping at the cabinet' }).click();
+    await waitFor(() => pendingEnrolments() === 1, 'the daemon to wait for a tap');
+    await moving.goto(`${web}#/keys`);
+    await waitFor(() => pendingEnrolments() === 0, 'leaving the person to cancel the wait');
+    await moving.close();
     await presentCard(simPage, 'A11CE00003');
     // Not enrolled: an unknown card, refused like any other (the newest event first).
     await simPage

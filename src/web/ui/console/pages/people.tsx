@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api';
 import { Banner, DataTable, Field, Pager } from '../../shared/components';
 import {
@@ -60,6 +60,11 @@ function PersonPanel(props: { id: number; onChanged: () => void; onClose: () => 
   useEffect(() => {
     void load().catch((e: unknown) => setNote({ kind: 'error', text: message(e) }));
   }, [props.id]);
+  // Leaving the person (another person, another console page, sign-out) ends a wait for a tap:
+  // the server cancels the enrolment when its request goes away, so a card tapped later is not
+  // enrolled for someone no longer on the screen.
+  const enrolWait = useRef<AbortController | null>(null);
+  useEffect(() => () => enrolWait.current?.abort(), [props.id]);
   const act = async (what: () => Promise<string>) => {
     try {
       setNote({ kind: 'ok', text: await what() });
@@ -219,9 +224,15 @@ function PersonPanel(props: { id: number; onChanged: () => void; onClose: () => 
           onClick={() =>
             void act(async () => {
               setNote({ kind: 'ok', text: 'Tap the card at the cabinet now (one minute)…' });
-              const r = await api.post<{ enrolled: boolean; message: string }>(
-                `/api/people/${person.id}/cards/enrol`,
-              );
+              const waiting = new AbortController();
+              enrolWait.current = waiting;
+              let r: { enrolled: boolean; message: string };
+              try {
+                r = await api.post(`/api/people/${person.id}/cards/enrol`, {}, waiting.signal);
+              } catch (e) {
+                if (waiting.signal.aborted) return 'Enrolment cancelled: no card was enrolled.';
+                throw e;
+              }
               if (!r.enrolled) throw new Error(r.message);
               return r.message;
             })
