@@ -13,7 +13,15 @@ import {
   checkReasonCode,
   requireSlot,
 } from './custodian-rules.js';
-import { checkNotEnded, freeText, name as checkName } from './values.js';
+import {
+  calendarDate,
+  checkNotEnded,
+  freeText,
+  minuteRangeValue,
+  name as checkName,
+  oneOf,
+  weekdayNumber,
+} from './values.js';
 
 export type { GrantSpec } from '../store/custodian/grants.js';
 export type { TierPatch } from '../store/custodian/tiers.js';
@@ -40,8 +48,29 @@ export function policyOperations(s: ChangeScope) {
     },
     schedules: {
       add: (name: string) => schedules.addSchedule(s, checkName(name, 'a schedule name')),
-      addWindow: bound(s, schedules.addWindow),
-      addException: bound(s, schedules.addException),
+      // The command line reads days and hours from text; a socket client or the web console
+      // hands numbers over as they are, so the operation checks them again (the database's own
+      // CHECKs would refuse a day 9 only as a failure, and take 2026-02-31).
+      addWindow: (scheduleId: number, day: number, range: { start: number; end: number }) =>
+        schedules.addWindow(
+          s,
+          scheduleId,
+          weekdayNumber(day, 'day'),
+          minuteRangeValue(range, 'hours'),
+        ),
+      addException: (
+        scheduleId: number,
+        date: string,
+        kind: 'closed' | 'open',
+        range: { start: number; end: number } | null,
+      ) =>
+        schedules.addException(
+          s,
+          scheduleId,
+          calendarDate(typeof date === 'string' ? date : '', 'date'),
+          oneOf(typeof kind === 'string' ? kind : '', 'kind', ['closed', 'open'] as const),
+          range === null ? null : minuteRangeValue(range, 'hours'),
+        ),
       remove: bound(s, schedules.removeSchedule),
       list: bound(s, schedules.listSchedules),
     },

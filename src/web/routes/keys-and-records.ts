@@ -5,6 +5,7 @@ import { eventLogModule } from './event-log.js';
 import { keysAndRulesModule } from './keys-and-rules.js';
 import type { PolicyValues } from './policy-settings.js';
 import { reportsModule } from './reports.js';
+import { schedulesAndAccessModule } from './schedules-and-access.js';
 
 /**
  * The console's API for its keys and rules, records, reports and CSV import pages: what
@@ -19,5 +20,6 @@ export function keysAndRecordsModules(
     eventLogModule(clientFor),
     reportsModule(clientFor, { cabinetId: options.cabinetId }),
     csvImportModule(clientFor),
+    schedulesAndAccessModule(clientFor),
   ];
 }
