@@ -1,4 +1,5 @@
 import type { FunctionComponent } from 'preact';
+import { AccessPage } from './pages/access';
 import { AccountsPage } from './pages/accounts';
 import { Contractor } from './pages/contractor';
 import { ImportPage } from './pages/csv-import';
@@ -8,6 +9,7 @@ import { People } from './pages/people';
 import { RecordsPage } from './pages/records';
 import { ReportsPage } from './pages/reports';
 import { RulesPage } from './pages/rules';
+import { SchedulesPage } from './pages/schedules';
 import { useRole } from './pages/use-role';
 import { roleAllows, type Role } from './session';
 
@@ -27,6 +29,19 @@ function Keys() {
   return <KeysPage canChange={role !== null && roleAllows(role, 'custodian')} />;
 }
 
+function useCanChange(): boolean {
+  const role = useRole();
+  return role !== null && roleAllows(role, 'custodian');
+}
+
+function Schedules() {
+  return <SchedulesPage canChange={useCanChange()} />;
+}
+
+function Access() {
+  return <AccessPage canChange={useCanChange()} />;
+}
+
 function Rules() {
   return <RulesPage isAdmin={useRole() === 'admin'} />;
 }
@@ -37,6 +52,8 @@ export const PAGES: ConsolePage[] = [
   { path: '/contractor', title: 'Contractor', role: 'custodian', component: Contractor },
   { path: '/keys', title: 'Keys', role: 'viewer', component: Keys },
   { path: '/rules', title: 'Rules and access', role: 'viewer', component: Rules },
+  { path: '/schedules', title: 'Schedules', role: 'viewer', component: Schedules },
+  { path: '/access', title: 'Access', role: 'viewer', component: Access },
   { path: '/records', title: 'Event log', role: 'viewer', component: RecordsPage },
   { path: '/reports', title: 'Reports', role: 'viewer', component: ReportsPage },
   { path: '/import', title: 'CSV import', role: 'custodian', component: ImportPage },
