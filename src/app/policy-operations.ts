@@ -6,6 +6,7 @@ import * as schedules from '../store/custodian/schedules.js';
 import type { ChangeScope } from '../store/custodian/scope.js';
 import * as tiers from '../store/custodian/tiers.js';
 import { bound } from './bound.js';
+import { fieldsOf, whole } from './record-queries.js';
 import { checkedInput } from './checked-input.js';
 import {
   checkAuthoriserGroup,
@@ -25,6 +26,9 @@ import {
 
 export type { GrantSpec } from '../store/custodian/grants.js';
 export type { TierPatch } from '../store/custodian/tiers.js';
+
+/** The most permissions and grants one `grants.inForce` answers. */
+export const MAX_GRANTS_PAGE = 100;
 
 const groupName = (name: string) => checkName(name, 'a group name');
 
@@ -73,6 +77,8 @@ export function policyOperations(s: ChangeScope) {
         ),
       remove: bound(s, schedules.removeSchedule),
       list: bound(s, schedules.listSchedules),
+      /** How many grants use each schedule: while any does, it cannot be removed. */
+      usage: bound(s, grants.scheduleUse),
     },
     permissions: {
       grant: (holderId: number, slot: number) => {
@@ -97,6 +103,15 @@ export function policyOperations(s: ChangeScope) {
       },
       revoke: bound(s, grants.revokeGrant),
       list: bound(s, grants.listGrants),
+      /** Those not ended by now (the daemon's), a page at a time, and how many there are. */
+      inForce: (page: { offset: number; limit: number }) => {
+        const given = fieldsOf(page, ['offset', 'limit']);
+        return grants.listGrantsInForce(s, {
+          now: s.now().toISOString(),
+          offset: whole(given.offset, 'offset', 0, Number.MAX_SAFE_INTEGER),
+          limit: whole(given.limit, 'limit', 1, MAX_GRANTS_PAGE),
+        });
+      },
     },
     tiers: {
       list: bound(s, tiers.listTierRules),

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/config-defaults.js';
 import { keysAndRecordsModules } from '../../src/web/routes/keys-and-records.js';
@@ -249,28 +250,37 @@ describe('permissions and grants', () => {
     const matrix = await send('GET', '/api/access-matrix');
     expect(JSON.stringify(matrix.json())).toContain(`"holderId":${alice}`);
     harness.signIn(CUSTODIAN);
-    const revoked = await send('DELETE', `/api/access/permission/${added.json().id}`);
+    const revoked = await send('DELETE', `/api/access/permission/${alice}/2`);
     expect(revoked.json()).toEqual({ revoked: true });
     expect((await send('GET', '/api/access')).json().total).toBe(0);
     const event = (await send('GET', '/api/events?type=permission.revoked&limit=1')).json();
     expect(event.events[0]).toMatchObject({ actor: 'carol' });
   });
 
-  it('does not list a grant that has ended', async () => {
+  it('does not list a grant once it has ended', async () => {
     harness.signIn(CUSTODIAN);
     const added = await send('POST', '/api/access', {
       groupId: crew,
       keyId: van,
       validUntil: hourFromNow(1),
     });
-    expect((await send('GET', '/api/access')).json().entries).toContainEqual(
-      expect.objectContaining({
-        kind: 'grant',
-        group: { id: crew, name: 'Night crew' },
-        when: 'current',
-      }),
+    const id = added.json().id;
+    const listed = async () =>
+      (await send('GET', '/api/access'))
+        .json()
+        .entries.filter((e) => e.id === id && e.kind === 'grant');
+    expect(await listed()).toEqual([
+      expect.objectContaining({ group: { id: crew, name: 'Night crew' }, when: 'current' }),
+    ]);
+    // An hour passes: the grant's end is now behind us (a grant cannot be added already ended).
+    const db = new Database(harness.database);
+    db.prepare('UPDATE policy_grants SET valid_until = ? WHERE id = ?').run(
+      new Date(Date.now() - 60_000).toISOString(),
+      id,
     );
-    await send('DELETE', `/api/access/grant/${added.json().id}`);
+    db.close();
+    expect(await listed()).toEqual([]);
+    await send('DELETE', `/api/access/grant/${id}`);
   });
 
   it('warns when the person is disabled: the grant is made but cannot be used yet', async () => {
@@ -279,6 +289,41 @@ describe('permissions and grants', () => {
     expect(added.status).toBe(200);
     expect(added.json().warning).toMatch(/Dora Departed is disabled/);
     await send('DELETE', `/api/access/grant/${added.json().id}`);
+  });
+
+  it("warns when the person's access has ended", async () => {
+    const admin = harness.clientFor(ADMIN);
+    const ended = await admin.holders.add('Eve Ended', {});
+    // A validity may be ended in the past on purpose (it ends the access now).
+    await admin.holders.update(ended, { validUntil: '2026-01-01T00:00:00Z' });
+    harness.signIn(CUSTODIAN);
+    const added = await send('POST', '/api/access', { holderId: ended, keyId: van });
+    expect(added.json().warning).toMatch(/Eve Ended's access ended at 2026-01-01/);
+    await send('DELETE', `/api/access/permission/${ended}/2`);
+  });
+
+  it('pages what is in force, permissions first, and refuses a page out of range', async () => {
+    harness.signIn(CUSTODIAN);
+    const first = await send('POST', '/api/access', { holderId: alice, keyId: van });
+    const second = await send('POST', '/api/access', { groupId: crew, keySetId: vans });
+    harness.signIn(VIEWER);
+    const page1 = (await send('GET', '/api/access?offset=0&limit=1')).json();
+    expect(page1.total).toBe(2);
+    expect(page1.entries.map((e) => e.kind)).toEqual(['permission']);
+    const page2 = (await send('GET', '/api/access?offset=1&limit=1')).json();
+    expect(page2.entries.map((e) => [e.kind, e.id])).toEqual([['grant', second.json().id]]);
+    for (const query of ['limit=101', 'limit=0', 'offset=-1', 'sneaky=1']) {
+      const answer = await send('GET', `/api/access?${query}`);
+      expect(answer.status, query).toBe(400);
+      expect(answer.json().message).toMatch(/querystring/);
+    }
+    await expect(
+      harness.clientFor(VIEWER).grants.inForce({ offset: 0, limit: 1e6 }),
+    ).rejects.toThrow(/limit must be a whole number from 1 to 100/);
+    harness.signIn(CUSTODIAN);
+    expect(first.json().kind).toBe('permission');
+    await send('DELETE', `/api/access/permission/${alice}/2`);
+    await send('DELETE', `/api/access/grant/${second.json().id}`);
   });
 
   it('refuses a bad grant by field name and changes nothing', async () => {
@@ -311,8 +356,12 @@ describe('permissions and grants', () => {
     }
     expect(await grants()).toBe(before);
     expect((await send('DELETE', '/api/access/grant/9999')).status).toBe(404);
-    expect((await send('DELETE', '/api/access/permission/9999')).status).toBe(404);
-    expect((await send('DELETE', '/api/access/everything/1')).status).toBe(400);
+    expect((await send('DELETE', '/api/access/permission/9999/2')).status).toBe(404);
+    expect((await send('DELETE', `/api/access/permission/${alice}/99`)).status).toBe(404);
+    expect((await send('DELETE', `/api/access/permission/${alice}/2`)).json()).toEqual({
+      revoked: false,
+    });
+    expect((await send('DELETE', '/api/access/everything/1')).status).toBe(404);
   });
 
   it('refuses a 10,000-entry body before reading it, and a viewer granting', async () => {
@@ -323,6 +372,9 @@ describe('permissions and grants', () => {
     for (const body of [{ holderId: alice, keyId: van, ...manyFields }, manyIds]) {
       expect((await send('POST', '/api/access', body)).status).toBe(413);
     }
+    const control = await send('POST', '/api/schedules', { name: 'Night\u001b[2J' });
+    expect(control.status).toBe(400);
+    expect(control.json().message).toMatch(/schedule name/);
     const longName = await send('POST', '/api/schedules', { name: 'x'.repeat(3000) });
     expect(longName.status).toBe(400);
     expect(longName.json().message).toMatch(/body\/name/);

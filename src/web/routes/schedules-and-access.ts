@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { CustodianClient } from '../../app/custodian-client.js';
-import type { GrantSpec } from '../../app/policy-operations.js';
+import { MAX_GRANTS_PAGE, type GrantSpec } from '../../app/policy-operations.js';
 import { clockMinute } from '../../app/values.js';
 import { KeywardenError } from '../../errors.js';
 import type { WebModule } from '../create-web-server.js';
@@ -21,10 +21,7 @@ const Day = Type.Unsafe<(typeof DAYS)[number]>(Type.Union(DAYS.map((d) => Type.L
 const BODY_LIMIT = 4096;
 
 const IdParams = Type.Object({ id: Id });
-const EntryParams = Type.Object({
-  kind: Type.Union([Type.Literal('grant'), Type.Literal('permission')]),
-  id: Id,
-});
+const PermissionParams = Type.Object({ holderId: Id, slot: Id });
 
 const NewSchedule = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 200 }) },
@@ -101,7 +98,7 @@ const EntrySchema = Type.Object({
 const EntriesQuery = Type.Object(
   {
     offset: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 }),
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+    limit: Type.Integer({ minimum: 1, maximum: MAX_GRANTS_PAGE, default: 50 }),
   },
   { additionalProperties: false },
 );
@@ -163,16 +160,14 @@ async function entriesPage(
   client: CustodianClient,
   page: Static<typeof EntriesQuery>,
 ): Promise<{ entries: Entry[]; total: number }> {
-  const now = Date.now();
-  const [all, keys, groups, keySets, schedules] = await Promise.all([
-    client.grants.list(),
+  const [{ rows, total }, keys, groups, keySets, schedules] = await Promise.all([
+    client.grants.inForce(page),
     client.keys.list(),
     client.groups.list(),
     client.keySets.list(),
     client.schedules.list(),
   ]);
-  const live = all.filter((g) => g.validUntil === null || Date.parse(g.validUntil) > now);
-  const rows = live.slice(page.offset, page.offset + page.limit);
+  const now = Date.now();
   const holderIds = [...new Set(rows.flatMap((r) => (r.holderId === null ? [] : [r.holderId])))];
   // Only this page's holders are looked up: a cabinet may have 100,000 of them.
   const holders = new Map(
@@ -188,7 +183,7 @@ async function entriesPage(
     return { slot, keyId: key?.id ?? null, label: key?.label ?? null };
   };
   return {
-    total: live.length,
+    total,
     entries: rows.map((r) => ({
       kind: r.kind,
       id: r.id,
@@ -231,13 +226,9 @@ export const schedulesAndAccessModule =
       },
       async (request) => {
         const c = client(clientFor, request);
-        const [schedules, grants] = await Promise.all([c.schedules.list(), c.grants.list()]);
-        return {
-          schedules: schedules.map((s) => ({
-            ...s,
-            usedBy: grants.filter((g) => g.scheduleId === s.id).length,
-          })),
-        };
+        const [schedules, usage] = await Promise.all([c.schedules.list(), c.schedules.usage()]);
+        const used = new Map(usage.map((u) => [u.scheduleId, u.grants]));
+        return { schedules: schedules.map((s) => ({ ...s, usedBy: used.get(s.id) ?? 0 })) };
       },
     );
 
@@ -423,28 +414,36 @@ export const schedulesAndAccessModule =
     );
 
     app.delete(
-      '/api/access/:kind/:id',
+      '/api/access/grant/:id',
       {
         config: { access: 'custodian' },
         schema: {
-          summary: 'Revoke a permission or a grant by its kind and id',
-          params: EntryParams,
+          summary: 'Revoke a grant by its id',
+          params: IdParams,
           response: { 200: Type.Object({ revoked: Type.Boolean() }) },
         },
       },
       async (request) => {
-        const { kind, id } = request.params as Static<typeof EntryParams>;
-        const c = client(clientFor, request);
-        if (kind === 'grant') {
-          await c.grants.revoke(id);
-          return { revoked: true };
-        }
-        // A person's own permission is revoked by person and slot, as on the command line.
-        const found = (await c.grants.list()).find((g) => g.kind === 'permission' && g.id === id);
-        if (!found || found.holderId === null || found.slot === null) {
-          throw new KeywardenError('NOT_FOUND', `no permission ${id}`);
-        }
-        return { revoked: await c.permissions.revoke(found.holderId, found.slot) };
+        const { id } = request.params as Static<typeof IdParams>;
+        await client(clientFor, request).grants.revoke(id);
+        return { revoked: true };
+      },
+    );
+
+    app.delete(
+      '/api/access/permission/:holderId/:slot',
+      {
+        config: { access: 'custodian' },
+        schema: {
+          summary: "Revoke a person's own permission on a slot (false: there was none)",
+          params: PermissionParams,
+          response: { 200: Type.Object({ revoked: Type.Boolean() }) },
+        },
+      },
+      async (request) => {
+        // By person and slot, as on the command line: a person has one permission per slot.
+        const { holderId, slot } = request.params as Static<typeof PermissionParams>;
+        return { revoked: await client(clientFor, request).permissions.revoke(holderId, slot) };
       },
     );
   };

@@ -64,7 +64,11 @@ export function AccessPage(props: { canChange: boolean }) {
   const changed = () => setVersion((v) => v + 1);
   const revoke = async (e: Entry) => {
     try {
-      await api.delete(`/api/access/${e.kind}/${e.id}`);
+      await api.delete(
+        e.kind === 'grant' || !e.holder || !e.key
+          ? `/api/access/grant/${e.id}`
+          : `/api/access/permission/${e.holder.id}/${e.key.slot}`,
+      );
       setResult({ kind: 'ok', text: `Revoked: ${whoOf(e)} may no longer take ${whatOf(e)}.` });
       changed();
     } catch (error) {
