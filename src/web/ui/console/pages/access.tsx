@@ -69,7 +69,10 @@ export function AccessPage(props: { canChange: boolean }) {
           ? `/api/access/grant/${e.id}`
           : `/api/access/permission/${e.holder.id}/${e.key.slot}`,
       );
-      setResult({ kind: 'ok', text: `Revoked: ${whoOf(e)} may no longer take ${whatOf(e)}.` });
+      setResult({
+        kind: 'ok',
+        text: `Revoked: ${whoOf(e)} may no longer take ${whatOf(e)}. A key already out stays on loan.`,
+      });
       changed();
     } catch (error) {
       setResult({ kind: 'error', text: (error as Error).message });
