@@ -224,6 +224,24 @@ describe('schedules, permissions and grants in the console', () => {
     await page.context().close();
   });
 
+  it("fits a custodian's forms on a phone", async () => {
+    harness.signIn(CUSTODIAN);
+    const { page, problems } = await open('/schedules', { width: 390, height: 844 });
+    await page.getByRole('form', { name: 'Add a window to Night shift' }).waitFor();
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await page.getByRole('form', { name: 'Add a window to Weekdays' }).scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'console-schedules-phone');
+    await page.goto(`${harness.url}/#/access`);
+    await page.getByRole('button', { name: 'Give access' }).waitFor();
+    await page.getByRole('row', { name: /group Night crew K-01 Plant room Night shift/ }).waitFor();
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await saveScreenshot(page, 'console-access-phone');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it('shows the auditor all of it and offers no change, on a desktop and a phone', async () => {
     harness.signIn(VIEWER);
     const before = (await latestEvents(1))[0]?.seq;

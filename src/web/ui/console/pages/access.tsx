@@ -316,7 +316,11 @@ function GrantForm(props: { onDone: (result: Result) => void }) {
         ) : (
           <Field label="Group">
             {(id) => (
-              <select id={id} value={groupId} onChange={(e) => setGroupId(e.currentTarget.value)}>
+              <select
+                id={id}
+                value={firstOf(c?.groups, groupId)}
+                onChange={(e) => setGroupId(e.currentTarget.value)}
+              >
                 {c?.groups.map((g) => (
                   <option value={String(g.id)}>{g.name}</option>
                 ))}
@@ -350,7 +354,11 @@ function GrantForm(props: { onDone: (result: Result) => void }) {
         {what === 'key' ? (
           <Field label="Key">
             {(id) => (
-              <select id={id} value={keyId} onChange={(e) => setKeyId(e.currentTarget.value)}>
+              <select
+                id={id}
+                value={firstOf(c?.keys, keyId)}
+                onChange={(e) => setKeyId(e.currentTarget.value)}
+              >
                 {c?.keys.map((k) => (
                   <option value={String(k.id)}>
                     {k.label} (slot {k.slot})
@@ -362,7 +370,11 @@ function GrantForm(props: { onDone: (result: Result) => void }) {
         ) : (
           <Field label="Key set">
             {(id) => (
-              <select id={id} value={keySetId} onChange={(e) => setKeySetId(e.currentTarget.value)}>
+              <select
+                id={id}
+                value={firstOf(c?.keySets, keySetId)}
+                onChange={(e) => setKeySetId(e.currentTarget.value)}
+              >
                 {c?.keySets.map((s) => (
                   <option value={String(s.id)}>{s.name}</option>
                 ))}
