@@ -407,8 +407,9 @@ export const schedulesAndAccessModule =
         if (body.validUntil !== undefined && body.validUntil !== null) {
           spec.validUntil = body.validUntil;
         }
-        const result = await c.grants.add(spec);
+        // Asked before the change, so a failure here leaves nothing half told.
         const warning = spec.holderId === undefined ? null : await holderWarning(c, spec.holderId);
+        const result = await c.grants.add(spec);
         return { ...result, warning };
       },
     );
