@@ -6,6 +6,7 @@ import * as schedules from '../store/custodian/schedules.js';
 import type { ChangeScope } from '../store/custodian/scope.js';
 import * as tiers from '../store/custodian/tiers.js';
 import { bound } from './bound.js';
+import { fieldsOf, whole } from './record-queries.js';
 import { checkedInput } from './checked-input.js';
 import {
   checkAuthoriserGroup,
@@ -13,10 +14,21 @@ import {
   checkReasonCode,
   requireSlot,
 } from './custodian-rules.js';
-import { checkNotEnded, freeText, name as checkName } from './values.js';
+import {
+  calendarDate,
+  checkNotEnded,
+  freeText,
+  minuteRangeValue,
+  name as checkName,
+  oneOf,
+  weekdayNumber,
+} from './values.js';
 
 export type { GrantSpec } from '../store/custodian/grants.js';
 export type { TierPatch } from '../store/custodian/tiers.js';
+
+/** The most permissions and grants one `grants.inForce` answers. */
+export const MAX_GRANTS_PAGE = 100;
 
 const groupName = (name: string) => checkName(name, 'a group name');
 
@@ -40,10 +52,33 @@ export function policyOperations(s: ChangeScope) {
     },
     schedules: {
       add: (name: string) => schedules.addSchedule(s, checkName(name, 'a schedule name')),
-      addWindow: bound(s, schedules.addWindow),
-      addException: bound(s, schedules.addException),
+      // The command line reads days and hours from text; a socket client or the web console
+      // hands numbers over as they are, so the operation checks them again (the database's own
+      // CHECKs would refuse a day 9 only as a failure, and take 2026-02-31).
+      addWindow: (scheduleId: number, day: number, range: { start: number; end: number }) =>
+        schedules.addWindow(
+          s,
+          scheduleId,
+          weekdayNumber(day, 'day'),
+          minuteRangeValue(range, 'hours'),
+        ),
+      addException: (
+        scheduleId: number,
+        date: string,
+        kind: 'closed' | 'open',
+        range: { start: number; end: number } | null,
+      ) =>
+        schedules.addException(
+          s,
+          scheduleId,
+          calendarDate(typeof date === 'string' ? date : '', 'date'),
+          oneOf(typeof kind === 'string' ? kind : '', 'kind', ['closed', 'open'] as const),
+          range === null ? null : minuteRangeValue(range, 'hours'),
+        ),
       remove: bound(s, schedules.removeSchedule),
       list: bound(s, schedules.listSchedules),
+      /** How many grants use each schedule: while any does, it cannot be removed. */
+      usage: bound(s, grants.scheduleUse),
     },
     permissions: {
       grant: (holderId: number, slot: number) => {
@@ -68,6 +103,15 @@ export function policyOperations(s: ChangeScope) {
       },
       revoke: bound(s, grants.revokeGrant),
       list: bound(s, grants.listGrants),
+      /** Those not ended by now (the daemon's), a page at a time, and how many there are. */
+      inForce: (page: { offset: number; limit: number }) => {
+        const given = fieldsOf(page, ['offset', 'limit']);
+        return grants.listGrantsInForce(s, {
+          now: s.now().toISOString(),
+          offset: whole(given.offset, 'offset', 0, Number.MAX_SAFE_INTEGER),
+          limit: whole(given.limit, 'limit', 1, MAX_GRANTS_PAGE),
+        });
+      },
     },
     tiers: {
       list: bound(s, tiers.listTierRules),

@@ -61,7 +61,7 @@ function checkedFilter(filter: unknown): EventFilter {
   return checked;
 }
 
-function fieldsOf(value: unknown, only: readonly string[]): Record<string, unknown> {
+export function fieldsOf(value: unknown, only: readonly string[]): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new KeywardenError('USAGE', `expected an object of fields, not ${JSON.stringify(value)}`);
   }
@@ -75,7 +75,7 @@ function fieldsOf(value: unknown, only: readonly string[]): Record<string, unkno
   return value as Record<string, unknown>;
 }
 
-function whole(value: unknown, name: string, min: number, max: number): number {
+export function whole(value: unknown, name: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
     throw wrong(name, `a whole number from ${min} to ${max}`, value);
   }

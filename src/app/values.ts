@@ -129,6 +129,42 @@ export function weekday(value: string, name: string): number {
   return index + 1;
 }
 
+/**
+ * A weekday already as its number (1 Monday … 7 Sunday), as a socket client or the web console
+ * hands it over: the command line reads the name with `weekday`.
+ */
+export function weekdayNumber(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 7) {
+    throw usage(`${name} must be a day 1 (Monday) to 7 (Sunday), not ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Local minutes `{start, end}` already as numbers (what `minuteRange` makes of `08:00-18:00`):
+ * a start 0 … 1439, an end after it on the same day, at most 1440 (midnight).
+ */
+export function minuteRangeValue(value: unknown, name: string): { start: number; end: number } {
+  const { start, end } = (typeof value === 'object' && value !== null ? value : {}) as Record<
+    string,
+    unknown
+  >;
+  const minute = (v: unknown, max: number) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
+  if (!minute(start, 1439) || !minute(end, 1440)) {
+    throw usage(
+      `${name} must be minutes after midnight {start: 0 to 1439, end: up to 1440}, not ${JSON.stringify(value)}`,
+    );
+  }
+  const range = { start: start as number, end: end as number };
+  if (range.end <= range.start) {
+    throw usage(
+      `${name}: the end must be after the start on the same day (overnight access is two windows)`,
+    );
+  }
+  return range;
+}
+
 /** A calendar date YYYY-MM-DD that exists. */
 export function calendarDate(value: string, name: string): string {
   return valueOf(readCalendarDate(value.trim()), name);

@@ -45,7 +45,7 @@ describe('the operations the custodian socket serves', () => {
       Object.keys(OPERATIONS).filter((op) => neededRole(op, []) === role);
     expect(
       byRole('viewer').every((op) =>
-        /\.(list|show|search|overview|active|state|out|recent|after|snapshot|current|keysOut|overdue|history|prunedBefore|accessMatrix|accessMatrixPage|searchEvents|audit|export)$/.test(
+        /\.(list|show|search|overview|active|state|out|recent|after|snapshot|current|keysOut|overdue|history|prunedBefore|accessMatrix|accessMatrixPage|searchEvents|audit|export|usage|inForce)$/.test(
           op,
         ),
       ),

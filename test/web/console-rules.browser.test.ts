@@ -78,7 +78,7 @@ describe('the keys page', () => {
 });
 
 describe('the rules page', () => {
-  it('shows tiers, schedules, policy settings and the access matrix by name', async () => {
+  it('shows tiers, policy settings and the access matrix by name, linking to the schedules', async () => {
     harness.signIn({ account: 'vic', role: 'viewer' });
     const { page, problems } = await open('/rules');
     const matrix = page.getByRole('table', { name: /Who may take which key/ });
@@ -97,10 +97,12 @@ describe('the rules page', () => {
         .locator('td.allowed')
         .count(),
     ).toBe(0);
-    await page
-      .getByRole('cell', { name: 'Mon 07:00-19:00, Tue 07:00-19:00', exact: false })
-      .waitFor();
-    await page.getByRole('cell', { name: '2026-12-25 closed' }).waitFor();
+    // The schedules have a page of their own (console-access.browser.test.ts): linked from here.
+    const schedules = page.getByRole('region', { name: /Weekly schedules, permissions/ });
+    await schedules.getByText('1 weekly schedule').waitFor();
+    expect(await schedules.getByRole('link', { name: 'Schedules' }).getAttribute('href')).toBe(
+      '#/schedules',
+    );
     await page.getByRole('cell', { name: 'Overdue key blocks taking' }).waitFor();
     await page.getByText('set in the configuration file').waitFor();
     expect(await page.getByRole('heading', { name: /Change a tier/ }).count()).toBe(0);

@@ -162,3 +162,43 @@ export function listGrants(scope: Pick<ChangeScope, 'db'>): GrantRow[] {
   const grants = scope.db.prepare(`${GRANT_SELECT} ORDER BY id`).all() as GrantRow[];
   return [...direct, ...grants];
 }
+
+/**
+ * The permissions and grants not ended at `now` (canonical UTC text, as the validities are
+ * stored), a page at a time in listGrants' order, and how many there are: what the console
+ * lists, without reading every permission of 100,000 holders for one page.
+ */
+export function listGrantsInForce(
+  scope: Pick<ChangeScope, 'db'>,
+  query: { now: string; offset: number; limit: number },
+): { rows: GrantRow[]; total: number } {
+  const live = `SELECT 'permission' AS kind, 0 AS rank, ${PERMISSION_FIELDS}, NULL AS groupId,
+         NULL AS keySetId, NULL AS scheduleId FROM permissions
+       WHERE valid_until IS NULL OR valid_until > @now
+     UNION ALL
+     SELECT 'grant', 1, id, holder_id, slot, valid_from, valid_until, max_loan_minutes, group_id,
+         key_set_id, schedule_id FROM policy_grants
+       WHERE valid_until IS NULL OR valid_until > @now`;
+  const rows = scope.db
+    .prepare(
+      `SELECT kind, id, holderId, groupId, slot, keySetId, scheduleId, validFrom, validUntil,
+              maxLoanMinutes FROM (${live}) ORDER BY rank, id LIMIT @limit OFFSET @offset`,
+    )
+    .all(query) as GrantRow[];
+  const { n } = scope.db.prepare(`SELECT count(*) AS n FROM (${live})`).get({ now: query.now }) as {
+    n: number;
+  };
+  return { rows, total: n };
+}
+
+/** How many policy grants use each schedule (ended ones too: they still hold it). */
+export function scheduleUse(
+  scope: Pick<ChangeScope, 'db'>,
+): Array<{ scheduleId: number; grants: number }> {
+  return scope.db
+    .prepare(
+      `SELECT schedule_id AS scheduleId, count(*) AS grants FROM policy_grants
+        WHERE schedule_id IS NOT NULL GROUP BY schedule_id ORDER BY schedule_id`,
+    )
+    .all() as Array<{ scheduleId: number; grants: number }>;
+}

@@ -7,6 +7,7 @@ import { keysAndRulesModule } from './keys-and-rules.js';
 import type { PolicyValues } from './policy-settings.js';
 import { reasonCodesModule } from './reason-codes.js';
 import { reportsModule } from './reports.js';
+import { schedulesAndAccessModule } from './schedules-and-access.js';
 
 /**
  * The console's API for its keys and rules, records, reports and CSV import pages: what
@@ -24,5 +25,6 @@ export function keysAndRecordsModules(
     // The groups, key sets and reason codes page.
     groupsAndSetsModule(clientFor),
     reasonCodesModule(clientFor),
+    schedulesAndAccessModule(clientFor),
   ];
 }

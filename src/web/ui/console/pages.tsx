@@ -1,5 +1,6 @@
 import type { FunctionComponent } from 'preact';
 import { AccountPage } from './pages/account';
+import { AccessPage } from './pages/access';
 import { AccountsPage } from './pages/accounts';
 import { Contractor } from './pages/contractor';
 import { ImportPage } from './pages/csv-import';
@@ -10,6 +11,7 @@ import { People } from './pages/people';
 import { RecordsPage } from './pages/records';
 import { ReportsPage } from './pages/reports';
 import { RulesPage } from './pages/rules';
+import { SchedulesPage } from './pages/schedules';
 import { useRole } from './pages/use-role';
 import { roleAllows, type Role } from './session';
 
@@ -24,14 +26,25 @@ export interface ConsolePage {
   component: FunctionComponent;
 }
 
-function Keys() {
+function useCanChange(): boolean {
   const role = useRole();
-  return <KeysPage canChange={role !== null && roleAllows(role, 'custodian')} />;
+  return role !== null && roleAllows(role, 'custodian');
+}
+
+function Keys() {
+  return <KeysPage canChange={useCanChange()} />;
 }
 
 function GroupsAndSets() {
-  const role = useRole();
-  return <GroupsAndSetsPage canChange={role !== null && roleAllows(role, 'custodian')} />;
+  return <GroupsAndSetsPage canChange={useCanChange()} />;
+}
+
+function Schedules() {
+  return <SchedulesPage canChange={useCanChange()} />;
+}
+
+function Access() {
+  return <AccessPage canChange={useCanChange()} />;
 }
 
 function Rules() {
@@ -44,10 +57,12 @@ export const PAGES: ConsolePage[] = [
   { path: '/contractor', title: 'Contractor', role: 'custodian', component: Contractor },
   { path: '/keys', title: 'Keys', role: 'viewer', component: Keys },
   { path: '/rules', title: 'Rules and access', role: 'viewer', component: Rules },
+  { path: '/access', title: 'Access', role: 'viewer', component: Access },
+  { path: '/schedules', title: 'Schedules', role: 'viewer', component: Schedules },
+  { path: '/groups', title: 'Groups and key sets', role: 'viewer', component: GroupsAndSets },
   { path: '/records', title: 'Event log', role: 'viewer', component: RecordsPage },
   { path: '/reports', title: 'Reports', role: 'viewer', component: ReportsPage },
   { path: '/import', title: 'CSV import', role: 'custodian', component: ImportPage },
   { path: '/accounts', title: 'Accounts', role: 'admin', component: AccountsPage },
-  { path: '/groups', title: 'Groups and key sets', role: 'viewer', component: GroupsAndSets },
   { path: '/account', title: 'My account', role: 'viewer', component: AccountPage },
 ];

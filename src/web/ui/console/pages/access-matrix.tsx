@@ -23,11 +23,14 @@ const PAGE = 25;
  * Holders (a page at a time, as the server pages them) × the cabinet's keys: a tick where the
  * holder may take the key, with how (direct, a grant, a group) and when, for a reader to check.
  */
-export function AccessMatrix() {
+export function AccessMatrix(props: {
+  /** Changed by the page after a change of access: the matrix is read again at once. */
+  version?: number;
+}) {
   const [offset, setOffset] = useState(0);
   const page = useLoad(
     () => api.get<MatrixPage>('/api/access-matrix', { offset, limit: PAGE }),
-    [offset],
+    [offset, props.version ?? 0],
   );
   if (page.error) return <Banner kind="error">{page.error}</Banner>;
   const m = page.value;

@@ -72,7 +72,9 @@ export function RulesPage(props: { isAdmin: boolean }) {
             },
           ]}
         />
-        {props.isAdmin ? <TierForm tiers={r.tiers} onChanged={rules.reload} /> : null}
+        {props.isAdmin ? (
+          <TierForm tiers={r.tiers} groups={r.groups} onChanged={rules.reload} />
+        ) : null}
       </section>
       <section aria-labelledby="matrix-title">
         <h2 id="matrix-title">Access matrix</h2>
@@ -86,27 +88,14 @@ export function RulesPage(props: { isAdmin: boolean }) {
         </p>
       </section>
       <section aria-labelledby="schedules-title">
-        <h2 id="schedules-title">Weekly schedules</h2>
-        <DataTable
-          caption="Schedules, with their exceptions"
-          rows={r.schedules}
-          rowKey={(s) => s.id}
-          empty="No schedules: grants without one apply at any time."
-          columns={[
-            { title: 'Schedule', cell: (s) => s.name },
-            {
-              title: 'Open',
-              cell: (s) => s.windows.map((w) => `${w.day} ${w.hours}`).join(', ') || 'never',
-            },
-            {
-              title: 'Exceptions',
-              cell: (s) =>
-                s.exceptions
-                  .map((x) => `${x.date} ${x.kind}${x.hours ? ` ${x.hours}` : ''}`)
-                  .join(', ') || '–',
-            },
-          ]}
-        />
+        <h2 id="schedules-title">Weekly schedules, permissions and grants</h2>
+        <p class="note">
+          {r.schedules.length === 0
+            ? 'No schedules: grants apply at any time.'
+            : `${r.schedules.length} weekly schedule${r.schedules.length === 1 ? '' : 's'}: `}
+          see <a href="#/schedules">Schedules</a> for their windows and exceptions, and{' '}
+          <a href="#/access">Access</a> to give or revoke a permission or a grant.
+        </p>
       </section>
       <section aria-labelledby="policy-title">
         <h2 id="policy-title">The cabinet's policy settings</h2>
@@ -129,7 +118,7 @@ export function RulesPage(props: { isAdmin: boolean }) {
   );
 }
 
-function TierForm(props: { tiers: TierRule[]; onChanged: () => void }) {
+function TierForm(props: { tiers: TierRule[]; groups: Rules['groups']; onChanged: () => void }) {
   const [tier, setTier] = useState(props.tiers[0]?.tier ?? 'master');
   const current = props.tiers.find((t) => t.tier === tier);
   const [result, setResult] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
@@ -183,6 +172,28 @@ function TierForm(props: { tiers: TierRule[]; onChanged: () => void }) {
               <option value="2">2 (three-person rule)</option>
             </select>
           </label>
+          <label class="inline">
+            Authorisers from{' '}
+            <select
+              value={current.authoriserGroupId === null ? '' : String(current.authoriserGroupId)}
+              disabled={current.authorisers === 0}
+              aria-describedby="authoriser-group-note"
+              onChange={(e) => {
+                const value = e.currentTarget.value;
+                void change({ authoriserGroupId: value === '' ? null : Number(value) });
+              }}
+            >
+              <option value="">anyone permitted</option>
+              {props.groups.map((g) => (
+                <option value={String(g.id)}>group {g.name}</option>
+              ))}
+            </select>
+          </label>
+          <p id="authoriser-group-note" class="note">
+            {current.authorisers === 0
+              ? 'Choose further people first: a group of authorisers applies only when someone is asked for.'
+              : 'Who may be the further people: anyone permitted to take the key, or only members of a group.'}
+          </p>
         </div>
       ) : null}
     </div>
