@@ -421,7 +421,9 @@ export class WebAccounts {
     address: string,
     check: () => Promise<T>,
   ): Promise<T | 'claimed'> {
-    const keys = [`${account.toLowerCase()}\n${address}`, account.toLowerCase()];
+    // JSON arrays: no name, however odd (an unknown one may hold any text), reads as a pair.
+    const name = account.toLowerCase();
+    const keys = [JSON.stringify([name, address]), JSON.stringify([name])];
     if (keys.some((key) => this.checking.has(key))) return 'claimed';
     const limits = this.throttle.limits;
     const record = ledger.record(account, address, this.now());
