@@ -238,6 +238,19 @@ export const ConfigSchema = Type.Object(
             'session in progress and can type on its pad. Only for a screen on its own cable.',
           default: false,
         }),
+        kioskUser: Type.Optional(
+          Type.String({
+            title: 'Kiosk user',
+            description:
+              'The Unix user (name or uid) the kiosk browser runs as: the screen answers only ' +
+              "connections that user's processes make on this machine, and refuses every other " +
+              'with 403. Unset: any local user may watch the screen and type on its pad (a ' +
+              'warning at start). Not with allowRemote: a remote screen has no local user.',
+            minLength: 1,
+            maxLength: 32,
+            examples: ['kiosk'],
+          }),
+        ),
       },
     ),
     lockout: section(
@@ -641,6 +654,17 @@ export const ConfigSchema = Type.Object(
             "from the cabinet's database, written only by the console's user.",
           minLength: 1,
           default: DEFAULT_WEB_ACCOUNTS_DATABASE,
+        }),
+        trustProxy: Type.Array(Type.String({ minLength: 1, maxLength: 45 }), {
+          title: 'Trusted reverse proxies',
+          description:
+            'IP addresses of reverse proxies in front of the console: from them, the client is ' +
+            "the address their X-Forwarded-For header adds, so sign-in's limits count each " +
+            "client apart. Empty: the connection's own address is the client's, and a header " +
+            'saying otherwise is ignored.',
+          maxItems: 16,
+          default: [],
+          examples: [['127.0.0.1']],
         }),
       },
     ),

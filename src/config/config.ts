@@ -84,6 +84,17 @@ function checkTimeZone(raw: ConfigSettings): Problem[] {
  */
 function checkScreen(raw: ConfigSettings): Problem[] {
   const host = raw.screen?.host;
+  if (raw.screen?.kioskUser !== undefined && raw.screen.allowRemote === true) {
+    // The kiosk user is known from this machine's own table of connections: a screen on
+    // another machine has none, and would be refused every time.
+    return [
+      {
+        path: 'screen.kioskUser',
+        message:
+          'cannot be set with screen.allowRemote: a screen on another machine has no local user to check',
+      },
+    ];
+  }
   if (host === undefined || raw.screen?.allowRemote === true || isLoopbackHost(host)) return [];
   return [
     {

@@ -24,6 +24,11 @@ export interface WebServerOptions {
   secure?: boolean;
   /** Serve HTTPS with the site's certificate (`keywarden web` with web.tlsCert and web.tlsKey). */
   https?: { cert: Buffer; key: Buffer };
+  /**
+   * Addresses of reverse proxies (web.trustProxy): from them, `request.ip` is the client their
+   * X-Forwarded-For adds; from anyone else the header is ignored. Unset or empty: trust none.
+   */
+  trustProxy?: readonly string[];
 }
 
 /** The largest body by default: a CSV import of a few thousand holders. */
@@ -39,6 +44,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
   const logger: FastifyBaseLogger = options.logger.child({ module: 'web' });
   const app = Fastify({
     ...(options.https ? { https: options.https } : {}),
+    ...(options.trustProxy?.length ? { trustProxy: [...options.trustProxy] } : {}),
     loggerInstance: logger,
     // No log line per request: the journal of a Pi's SD card is not an access log.
     logController: new LogController({ disableRequestLogging: true }),

@@ -13,6 +13,9 @@ import type { Static } from '@sinclair/typebox';
 
 const minutes = (ms: number): number => Math.max(1, Math.ceil(ms / 60_000));
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** A wait in words: seconds while under a minute and a half, minutes beyond. */
+const wait = (ms: number): string =>
+  ms < 90_000 ? plural(Math.max(1, Math.ceil(ms / 1000)), 'second') : plural(minutes(ms), 'minute');
 
 /**
  * Sign-in, sign-out, who is signed in, and changing one's own password. A browser not signed in
@@ -69,9 +72,12 @@ export function sessionRoutes(
       schema: {
         summary: 'Sign in: starts a session (cookie kw_session)',
         description:
-          'The same answer for an unknown account and a wrong password. Five wrong passwords ' +
-          'in a row lock the account for 15 minutes; too many wrong sign-ins from one address ' +
-          'refuse that address for a while (429, with Retry-After).',
+          'The same answer for an unknown account and a wrong password. Wrong passwords for an ' +
+          'account from one address make that address wait, then lock it out of the account ' +
+          '(429 SLOWED, LOCKED); the owner from another address still signs in. Many wrong ' +
+          'passwords in a day slow the account from addresses it has not signed in from ' +
+          '(429 SLOWED); too many wrong sign-ins from one address, any names, refuse that ' +
+          'address for a while (429 TOO_MANY_ATTEMPTS). Every 429 has Retry-After.',
         tags: ['session'],
         body: SignInBody,
         response: withRefusals({ 200: SessionAnswer, 429: ApiErrorSchema, 503: ApiErrorSchema }),
@@ -149,9 +155,17 @@ function refuseSignIn(reply: FastifyReply, result: Refusal) {
         .header('retry-after', String(Math.ceil(result.retryAfterMs / 1000)))
         .send({
           error: 'LOCKED',
-          message: `too many wrong passwords: locked for ${plural(left, 'more minute')}`,
+          message: `too many wrong passwords from this address: locked for ${plural(left, 'more minute')}`,
         });
     }
+    case 'slowed':
+      return reply
+        .code(429)
+        .header('retry-after', String(Math.ceil(result.retryAfterMs / 1000)))
+        .send({
+          error: 'SLOWED',
+          message: `too many wrong passwords: try again in ${wait(result.retryAfterMs)}`,
+        });
     case 'throttled': {
       const left = minutes(result.retryAfterMs);
       return reply

@@ -97,44 +97,6 @@ describe("the console's accounts", () => {
     expect(accounts.session(ok.token)?.user).toEqual({ account: 'ada', role: 'custodian' });
   });
 
-  it('locks an account after 5 wrong passwords for 15 minutes, recorded, and a name with no account the same', async () => {
-    open();
-    await accounts.add('unix:root', { account: 'ada', role: 'custodian', password: PASSWORD });
-    for (const name of ['ada', 'ghost']) {
-      for (let i = 1; i <= 4; i++) {
-        expect(await accounts.signIn(name, `wrong password ${i}`, `10.0.0.${i}`)).toEqual({
-          ok: false,
-          reason: 'wrong',
-        });
-      }
-      expect(await accounts.signIn(name, 'wrong password 5', '10.0.0.5')).toEqual({
-        ok: false,
-        reason: 'locked',
-        retryAfterMs: 15 * MINUTE,
-      });
-    }
-    now += 3 * MINUTE;
-    // Locked: even the right password is refused, and says for how long.
-    expect(await accounts.signIn('ada', PASSWORD, '10.0.0.9')).toEqual({
-      ok: false,
-      reason: 'locked',
-      retryAfterMs: 12 * MINUTE,
-    });
-    expect(await accounts.signIn('ghost', PASSWORD, '10.0.0.9')).toMatchObject({
-      reason: 'locked',
-      retryAfterMs: 12 * MINUTE,
-    });
-    expect(accounts.list()[0]?.lockedUntil).toBe('2026-12-07T09:15:00.000Z');
-    expect(accounts.history()[0]).toMatchObject({
-      actor: 'sign-in',
-      action: 'account.locked',
-      account: 'ada',
-      detail: { until: '2026-12-07T09:15:00.000Z', wrongPasswords: 5 },
-    });
-    now += 12 * MINUTE;
-    expect(await accounts.signIn('ada', PASSWORD, '10.0.0.9')).toMatchObject({ ok: true });
-  });
-
   it('refuses an address after 20 wrong sign-ins in 15 minutes, whatever the names', async () => {
     open();
     for (let i = 0; i < 20; i++) {
@@ -257,7 +219,7 @@ describe("the console's accounts", () => {
     const accounts = open();
     await accounts.add('root', { account: 'ada', role: 'admin', password: PASSWORD });
     const guesses: unknown[] = [];
-    for (let i = 0; i < 8; i += 1) {
+    for (let i = 0; i < 5; i += 1) {
       guesses.push(
         await accounts.changeOwnPassword(
           'ada',
@@ -266,10 +228,13 @@ describe("the console's accounts", () => {
           '10.0.0.9',
         ),
       );
+      // The next guess as soon as this address may make one (test/app/web-sign-in-guesses.test.ts
+      // shows the waits).
+      now += 2 * MINUTE;
     }
     expect(guesses.slice(0, 4)).toEqual(['wrong', 'wrong', 'wrong', 'wrong']);
     expect(guesses[4]).toMatchObject({ ok: false, reason: 'locked' });
-    // The right password now changes nothing and unlocks nothing.
+    // The right password from that address now changes nothing and unlocks nothing.
     const right = await accounts.changeOwnPassword('ada', PASSWORD, 'a brand new one', '10.0.0.9');
     expect(right).toMatchObject({ ok: false, reason: 'locked' });
     const signIn = await accounts.signIn('ada', 'a brand new one', '10.0.0.2');

@@ -38,6 +38,8 @@ describe('schemas document themselves', () => {
       'mqtt.cert',
       'mqtt.key',
       'mqtt.clientId',
+      // Unset: any local user may open the cabinet screen (warned at start).
+      'screen.kioskUser',
       // The fields of one escalation level: the list itself has a default.
       'lockout.levels[].attempts',
       'lockout.levels[].lockSeconds',

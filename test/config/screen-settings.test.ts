@@ -31,4 +31,20 @@ describe('the cabinet screen settings', () => {
       'cabinet.pickKeysOnScreen',
     );
   });
+
+  it('a kiosk user is a name or uid, and cannot go with allowRemote', () => {
+    expect(
+      parseConfig({ ...base, screen: { port: 8090, kioskUser: 'kiosk' } }, FILE).screen,
+    ).toMatchObject({ kioskUser: 'kiosk' });
+    expect(problems({ ...base, screen: { port: 8090, kioskUser: '' } }).join('\n')).toContain(
+      'screen.kioskUser',
+    );
+    const remote = {
+      ...base,
+      screen: { port: 8090, host: '10.0.0.5', allowRemote: true, kioskUser: 'kiosk' },
+    };
+    expect(problems(remote)).toEqual([
+      `${FILE}: screen.kioskUser: cannot be set with screen.allowRemote: a screen on another machine has no local user to check`,
+    ]);
+  });
 });

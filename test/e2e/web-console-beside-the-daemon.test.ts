@@ -100,7 +100,7 @@ describe('keywarden web, its own process', () => {
     }
   }, 20_000);
 
-  it('refuses plain HTTP off the loopback address, and a certificate without its key (exit 78)', async () => {
+  it('refuses plain HTTP off the loopback address, a certificate without its key, a proxy by name (exit 78)', async () => {
     const cases: Array<[string, (web: Record<string, unknown>) => void, RegExp]> = [
       ['public.json', (web) => (web.host = '0.0.0.0'), /web\.host: 0\.0\.0\.0 is not a loopback/],
       ['lan.json', (web) => (web.host = '192.168.1.20'), /plain HTTP would send passwords/],
@@ -108,6 +108,11 @@ describe('keywarden web, its own process', () => {
         'half-tls.json',
         (web) => (web.tlsCert = testCerts().serverCert),
         /web\.tlsKey: is required/,
+      ],
+      [
+        'proxy-name.json',
+        (web) => (web.trustProxy = ['proxy.lan']),
+        /web\.trustProxy\[0\]: "proxy\.lan" is not an IP address/,
       ],
     ];
     await Promise.all(

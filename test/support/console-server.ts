@@ -47,6 +47,8 @@ export async function startConsoleServer(
      * Node's handing every request to the app's router, as `keywarden web` does with tlsCert.
      */
     tls?: { cert: string; key: string };
+    /** Reverse proxies whose X-Forwarded-For names the client (config web.trustProxy). */
+    trustProxy?: string[];
   } = {},
 ): Promise<ConsoleServer> {
   const dir = mkdtempSync(join(tmpdir(), 'keywarden-console-'));
@@ -93,6 +95,7 @@ export async function startConsoleServer(
       ...(options.extraModules ?? []),
     ],
     secure: options.secure ?? false,
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   });
   let url = '';
   let https: Server | undefined;

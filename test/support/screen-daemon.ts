@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { SimGpioDriver } from '../../drivers/gpio/sim-gpio.js';
 import { loadProfile } from '../../src/config/profile.js';
 import { Daemon } from '../../src/daemon/daemon.js';
-import { silentLogger } from '../../src/log/logger.js';
+import { silentLogger, type Logger } from '../../src/log/logger.js';
 import { hardwareDir } from '../../src/paths.js';
 import { freePort } from './ports.js';
 import { testConfig } from './test-config.js';
@@ -28,7 +28,12 @@ export interface ScreenDaemon {
 }
 
 export async function startScreenDaemon(
-  options: { pickKeys?: boolean } = {},
+  options: {
+    pickKeys?: boolean;
+    /** screen.kioskUser: only that user's connections are answered. */
+    kioskUser?: string;
+    logger?: Logger;
+  } = {},
 ): Promise<ScreenDaemon> {
   const dir = mkdtempSync(join(tmpdir(), 'keywarden-screen-'));
   const database = join(dir, 'cabinet.db');
@@ -41,10 +46,13 @@ export async function startScreenDaemon(
       sim: { host: '127.0.0.1', port: 0 },
       readers: { badgeQuietMs: 0 },
       cabinet: { pickKeysOnScreen: options.pickKeys === true },
-      screen: { port },
+      screen: {
+        port,
+        ...(options.kioskUser === undefined ? {} : { kioskUser: options.kioskUser }),
+      },
     }),
     profile: loadProfile('sim', hardwareDir()),
-    logger: silentLogger(),
+    logger: options.logger ?? silentLogger(),
     gpio: new SimGpioDriver({ logger: silentLogger() }),
     demo: true,
     tickMs: 20,

@@ -14,10 +14,12 @@ import { testCerts } from '../support/tls-certs.js';
 const PASSWORD = 'correct horse battery';
 let browser: Browser;
 let server: ConsoleServer;
+/** How far the accounts' clock is ahead of the real one: the waits after wrong passwords pass. */
+let ahead = 0;
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  server = await startConsoleServer();
+  server = await startConsoleServer({ accounts: { now: () => Date.now() + ahead } });
   for (const [account, role] of [
     ['ada', 'admin'],
     ['vic', 'viewer'],
@@ -83,18 +85,27 @@ describe('the sign-in page in Chromium', () => {
     await page.context().close();
   });
 
-  it('locks the account after 5 wrong passwords and says for how long, the right one included', async () => {
+  it('slows, then locks out, an address that keeps typing wrong passwords, and says for how long', async () => {
     const page = await openPage(browser);
     await page.goto(`${server.url}/`);
     // Each try waits for the last one's answer: the button reads "Signing in…" until then.
-    for (let i = 1; i <= 4; i++) {
+    for (let i = 1; i <= 3; i++) {
       await signIn(page, 'lou', `wrong password ${i}`);
       await page.getByText('Wrong account or password.').waitFor();
     }
+    await signIn(page, 'lou', 'wrong password 4');
+    await page.getByText('Too many wrong passwords: try again in 10 seconds.').waitFor();
+    await saveScreenshot(page, 'sign-in-slowed');
+    ahead += 10_000;
+    await signIn(page, 'lou', 'wrong password 4');
+    await page.getByText('Wrong account or password.').waitFor();
+    ahead += 60_000;
     await signIn(page, 'lou', 'wrong password 5');
-    await page.getByText('Too many wrong passwords: locked for 15 more minutes.').waitFor();
+    await page
+      .getByText('Too many wrong passwords from this address: locked for 15 more minutes.')
+      .waitFor();
     await signIn(page, 'lou', PASSWORD);
-    await page.getByText(/locked for 1[45] more minutes/).waitFor();
+    await page.getByText(/from this address: locked for 1[45] more minutes/).waitFor();
     await saveScreenshot(page, 'sign-in-locked');
     expect(server.accounts.list().find((a) => a.account === 'lou')?.lockedUntil).not.toBeNull();
     await page.context().close();

@@ -1,81 +1,175 @@
+import type { FailureTally } from '../../store/web-accounts/sign-in-failure-rows.js';
+
 /**
- * What the accounts table cannot remember: wrong sign-ins per client address, and per account
- * name that has no account. Both in memory, bounded, forgotten at a restart (the per-account
- * lockout of real accounts is in the database).
+ * How hard guessing a console password is made, without handing anyone who knows an account's
+ * name a way to keep its owner out (docs/web.md "Accounts and sign-in" says what an attacker
+ * gets per day).
  *
- * Names without an account lock exactly as real ones do, so whether "ada" is locked after five
- * wrong tries tells nobody whether "ada" exists.
+ * Wrong passwords are counted per account AND client address: the address that guesses waits
+ * longer and longer, then is locked out of that account; the owner elsewhere still signs in.
+ * Many addresses guessing together reach an account-wide ceiling that slows every address the
+ * account has not signed in from lately, rather than locking anyone.
  */
 export interface ThrottleLimits {
-  /** Wrong passwords in a row that lock an account. */
+  /**
+   * After the n-th wrong password in a row for an account from one address, that address waits
+   * waitsMs[n - 1] before its next try for the account (n below lockAfter; missing: no wait).
+   */
+  waitsMs: readonly number[];
+  /** From this many wrong passwords from one address on, each locks that address out for lockMs. */
   lockAfter: number;
   lockMs: number;
-  /** Wrong sign-ins from one address within `addressWindowMs` before it is refused. */
+  /** Wrong passwords older than this count for nothing. */
+  forgetMs: number;
+  /** The account's wrong passwords within forgetMs, from every address, that start the slowing. */
+  accountCeiling: number;
+  /** Past the ceiling, one guess per this long for the account from addresses not its owner's. */
+  ceilingSpacingMs: number;
+  /** An address the account signed in from within this long is taken as its owner's. */
+  knownAddressMs: number;
+  /** Wrong sign-ins from one address within `addressWindowMs`, any names, before it is refused. */
   addressFailures: number;
   addressWindowMs: number;
 }
 
+const MINUTE = 60_000;
+
 export const DEFAULT_THROTTLE: ThrottleLimits = {
+  waitsMs: [0, 0, 10_000, MINUTE],
   lockAfter: 5,
-  lockMs: 15 * 60_000,
+  lockMs: 15 * MINUTE,
+  forgetMs: 24 * 60 * MINUTE,
+  accountCeiling: 50,
+  ceilingSpacingMs: 15 * MINUTE,
+  knownAddressMs: 30 * 24 * 60 * MINUTE,
   addressFailures: 20,
-  addressWindowMs: 15 * 60_000,
+  addressWindowMs: 15 * MINUTE,
 };
+
+/** Why a password is not checked now, and for how long. */
+export interface GuessRefusal {
+  /** locked: this address is locked out of the account; slowed: a wait, or the ceiling. */
+  reason: 'locked' | 'slowed';
+  retryAfterMs: number;
+}
+
+/** What is known of one account's wrong passwords when a try comes from one address. */
+export interface GuessRecord {
+  fromAddress: FailureTally;
+  forAccount: FailureTally;
+  /** The account signed in from this address within knownAddressMs. */
+  knownAddress: boolean;
+}
+
+/** The rules themselves: may a password be checked now, or how long must the address wait. */
+export function guessRefusal(
+  record: GuessRecord,
+  limits: ThrottleLimits,
+  now: number,
+): GuessRefusal | null {
+  const { fromAddress, forAccount } = record;
+  if (fromAddress.lastAt !== null && fromAddress.count > 0) {
+    const locked = fromAddress.count >= limits.lockAfter;
+    const wait = locked ? limits.lockMs : (limits.waitsMs[fromAddress.count - 1] ?? 0);
+    const left = fromAddress.lastAt + wait - now;
+    if (left > 0) return { reason: locked ? 'locked' : 'slowed', retryAfterMs: left };
+  }
+  if (
+    !record.knownAddress &&
+    forAccount.lastAt !== null &&
+    forAccount.count >= limits.accountCeiling
+  ) {
+    const left = forAccount.lastAt + limits.ceilingSpacingMs - now;
+    if (left > 0) return { reason: 'slowed', retryAfterMs: left };
+  }
+  return null;
+}
+
+/** Where the wrong passwords of one kind of name are kept: the file, or memory. */
+export interface GuessLedger {
+  record(account: string, address: string, now: number): GuessRecord;
+  failed(account: string, address: string, now: number): void;
+}
 
 /** Past this many addresses or names, the oldest is forgotten: memory stays bounded. */
 const MAX_ENTRIES = 10_000;
+/** Wrong tries kept per name or pair: more than any rule looks at in a day. */
+const MAX_KEPT = 1_000;
 
+/**
+ * What the accounts file does not hold: wrong sign-ins per client address (any names), and the
+ * wrong passwords of names that have no account. Both in memory, bounded, forgotten at a
+ * restart.
+ *
+ * Names without an account are counted by the same rules as real ones (`unknownNames`), so
+ * whether "ada" is slowed or locked tells nobody whether "ada" exists.
+ */
 export class SignInThrottle {
   private readonly byAddress = new Map<string, number[]>();
-  private readonly unknownNames = new Map<string, { failures: number; lockedUntil: number }>();
+  readonly unknownNames: GuessLedger;
 
-  constructor(readonly limits: ThrottleLimits) {}
+  constructor(readonly limits: ThrottleLimits) {
+    this.unknownNames = new MemoryLedger(limits);
+  }
 
   /** Milliseconds until `address` may try again; 0 when it may now. */
   addressWait(address: string, now: number): number {
-    const recent = this.recentFailures(address, now);
+    const recent = since(this.byAddress.get(address), now - this.limits.addressWindowMs);
     if (recent.length < this.limits.addressFailures) return 0;
     return (recent[0] ?? now) + this.limits.addressWindowMs - now;
   }
 
   addressFailed(address: string, now: number): void {
-    const recent = this.recentFailures(address, now);
+    const recent = since(this.byAddress.get(address), now - this.limits.addressWindowMs);
     recent.push(now);
-    this.byAddress.delete(address);
-    this.byAddress.set(address, recent);
-    trim(this.byAddress);
-  }
-
-  /** Milliseconds an unknown name stays locked; 0 when not. */
-  unknownNameWait(name: string, now: number): number {
-    const entry = this.unknownNames.get(name.toLowerCase());
-    return entry && entry.lockedUntil > now ? entry.lockedUntil - now : 0;
-  }
-
-  /** A wrong try for a name with no account; returns the lock's length when this one locks. */
-  unknownNameFailed(name: string, now: number): number {
-    const key = name.toLowerCase();
-    const entry = this.unknownNames.get(key) ?? { failures: 0, lockedUntil: 0 };
-    entry.failures += 1;
-    let locked = 0;
-    if (entry.failures >= this.limits.lockAfter) {
-      entry.failures = 0;
-      entry.lockedUntil = now + this.limits.lockMs;
-      locked = this.limits.lockMs;
-    }
-    this.unknownNames.delete(key);
-    this.unknownNames.set(key, entry);
-    trim(this.unknownNames);
-    return locked;
-  }
-
-  private recentFailures(address: string, now: number): number[] {
-    const since = now - this.limits.addressWindowMs;
-    return (this.byAddress.get(address) ?? []).filter((at) => at > since);
+    remember(this.byAddress, address, recent);
   }
 }
 
-function trim<V>(map: Map<string, V>): void {
+/** The rules' record of names without an account, in memory. */
+class MemoryLedger implements GuessLedger {
+  private readonly pairs = new Map<string, number[]>();
+  private readonly names = new Map<string, number[]>();
+
+  constructor(private readonly limits: ThrottleLimits) {}
+
+  record(account: string, address: string, now: number): GuessRecord {
+    const from = now - this.limits.forgetMs;
+    return {
+      fromAddress: tally(since(this.pairs.get(pairKey(account, address)), from)),
+      forAccount: tally(since(this.names.get(account.toLowerCase()), from)),
+      knownAddress: false,
+    };
+  }
+
+  failed(account: string, address: string, now: number): void {
+    const from = now - this.limits.forgetMs;
+    for (const [map, key] of [
+      [this.pairs, pairKey(account, address)],
+      [this.names, account.toLowerCase()],
+    ] as const) {
+      const kept = since(map.get(key), from);
+      kept.push(now);
+      remember(map, key, kept.slice(-MAX_KEPT));
+    }
+  }
+}
+
+const pairKey = (account: string, address: string): string =>
+  `${account.toLowerCase()}\n${address}`;
+
+function since(times: number[] | undefined, from: number): number[] {
+  return (times ?? []).filter((at) => at >= from);
+}
+
+function tally(times: number[]): FailureTally {
+  return { count: times.length, lastAt: times.length === 0 ? null : Math.max(...times) };
+}
+
+/** Sets `key` as the newest entry, forgetting the oldest past MAX_ENTRIES. */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
   while (map.size > MAX_ENTRIES) {
     const oldest = map.keys().next().value;
     if (oldest === undefined) return;

@@ -12,10 +12,19 @@ import {
 } from '../../store/web-accounts/password-hash.js';
 import type { PinHashCost } from '../../store/pin-hash.js';
 import { WebSessionRows } from '../../store/web-accounts/session-rows.js';
+import { SignInFailureRows } from '../../store/web-accounts/sign-in-failure-rows.js';
 import { openWebAccountsDatabase } from '../../store/web-accounts/web-accounts-database.js';
 import type { CustodianAccount, CustodianRole } from '../custodian-roles.js';
+import { AccountGuessLedger } from './account-guess-ledger.js';
 import { HashSlots } from './hash-slots.js';
-import { DEFAULT_THROTTLE, SignInThrottle, type ThrottleLimits } from './sign-in-throttle.js';
+import {
+  DEFAULT_THROTTLE,
+  guessRefusal,
+  SignInThrottle,
+  type GuessLedger,
+  type GuessRefusal,
+  type ThrottleLimits,
+} from './sign-in-throttle.js';
 import {
   ACCOUNT_PATTERN,
   checkAccountName,
@@ -28,17 +37,20 @@ export interface WebAccountView {
   account: string;
   role: CustodianRole;
   disabled: boolean;
-  /** ISO 8601 UTC while locked after wrong passwords; null otherwise. */
+  /**
+   * ISO 8601 UTC while some address is locked out of the account after wrong passwords (the
+   * last such lock to end); null otherwise. The owner elsewhere may still sign in.
+   */
   lockedUntil: string | null;
   createdAt: string;
   passwordChangedAt: string;
 }
 
 /** A session: the token goes in the cookie, only its hash in the database. */
-/** Why a password was not even checked: the account locked, the address throttled, busy. */
+/** Why a password was not even checked: locked out, slowed, the address throttled, busy. */
 export type PasswordCheckRefusal = Extract<
   SignInResult,
-  { ok: false; reason: 'locked' | 'throttled' | 'busy' }
+  { ok: false; reason: 'locked' | 'slowed' | 'throttled' | 'busy' }
 >;
 
 export interface NewSession {
@@ -51,7 +63,12 @@ export type SignInResult =
   | ({ ok: true } & NewSession)
   /** Unknown account or wrong password: the same answer for both. */
   | { ok: false; reason: 'wrong' }
-  | { ok: false; reason: 'locked' | 'throttled'; retryAfterMs: number }
+  /**
+   * locked: this address is locked out of the account; slowed: this address must wait before
+   * its next guess, or the account is past its daily ceiling; throttled: this address made too
+   * many wrong sign-ins, whatever the names.
+   */
+  | { ok: false; reason: 'locked' | 'slowed' | 'throttled'; retryAfterMs: number }
   /** The right password of a disabled account. */
   | { ok: false; reason: 'disabled' }
   /** Too many sign-ins being checked at once. */
@@ -95,6 +112,9 @@ export class WebAccounts {
   private readonly rows: WebAccountRows;
   private readonly sessions: WebSessionRows;
   private readonly events: WebAccountEvents;
+  private readonly guesses: AccountGuessLedger;
+  /** Passwords being checked now, per account and address: one at a time (see `claim`). */
+  private readonly checking = new Set<string>();
   private readonly log: Logger;
   private readonly now: () => number;
   readonly lifetimes: SessionLifetimes;
@@ -117,6 +137,7 @@ export class WebAccounts {
     this.now = options.now ?? Date.now;
     this.lifetimes = options.lifetimes ?? DEFAULT_LIFETIMES;
     this.throttle = new SignInThrottle(options.throttle ?? DEFAULT_THROTTLE);
+    this.guesses = new AccountGuessLedger(new SignInFailureRows(db), this.throttle.limits);
     this.cost = options.passwordCost ?? WEB_PASSWORD_COST;
     this.dummyHash = hashPassword(newToken(), this.cost);
     // An unhandled rejection would stop the process before anyone signs in; a failure shows
@@ -130,7 +151,7 @@ export class WebAccounts {
 
   list(): WebAccountView[] {
     const now = this.now();
-    return this.rows.list().map((row) => view(row, now));
+    return this.rows.list().map((row) => this.view(row, now));
   }
 
   /** The newest changes first: who, what, when. */
@@ -180,7 +201,7 @@ export class WebAccounts {
       this.rows.insert({ account, role, passwordHash, at });
       this.record(actor, 'account.added', account, { role });
     })();
-    return view(this.mustFind(account), this.now());
+    return this.view(this.mustFind(account), this.now());
   }
 
   /**
@@ -230,9 +251,17 @@ export class WebAccounts {
         this.rows.setPassword(account, passwordHash, this.iso());
         this.record(actor, 'password.reset', account, null);
       }
+      // Enabling (even an enabled account: `web-user enable` is the unlock) or a new password
+      // ends every lock and forgets the wrong passwords before it.
+      if (change.disabled === false || passwordHash !== undefined) {
+        const forgotten = this.guesses.clearAccount(account);
+        if (forgotten > 0) {
+          this.record(actor, 'account.unlocked', account, { wrongPasswords: forgotten });
+        }
+      }
       this.endSessions(account);
     })();
-    return view(this.mustFind(account), this.now());
+    return this.view(this.mustFind(account), this.now());
   }
 
   /**
@@ -254,20 +283,21 @@ export class WebAccounts {
         'newPassword must differ from the current one; nothing was changed',
       );
     }
-    // The same limits as a sign-in: a locked account's password is not checked here either (the
-    // right guess would unlock it and lock its owner out), and an address that guesses too often
-    // is refused for a while.
+    // The same limits as a sign-in, from the same record: a borrowed session guessing the
+    // current password is slowed and locked out as a guesser at the sign-in would be.
     const now = this.now();
     const throttled = this.throttle.addressWait(address, now);
     if (throttled > 0) return { ok: false, reason: 'throttled', retryAfterMs: throttled };
-    const lockedFor = Math.max(0, (row.lockedUntil ?? 0) - now);
-    if (lockedFor > 0) return { ok: false, reason: 'locked', retryAfterMs: lockedFor };
-    const ok = await this.slots.run(() => verifyPassword(current, row.passwordHash));
+    const refused = this.refusal(this.guesses, row.account, address, now);
+    if (refused) return refused;
+    const ok = await this.claim(this.guesses, row.account, address, () =>
+      this.slots.run(() => verifyPassword(current, row.passwordHash)),
+    );
+    if (ok === 'claimed') return { ok: false, reason: 'slowed', retryAfterMs: 1000 };
     if (ok === null) return { ok: false, reason: 'busy' };
     if (!ok) {
-      this.throttle.addressFailed(address, now);
-      const locked = this.wrongPassword(row);
-      return locked > 0 ? { ok: false, reason: 'locked', retryAfterMs: locked } : 'wrong';
+      const locked = this.wrongPassword(this.guesses, row.account, address, now);
+      return locked ?? 'wrong';
     }
     const passwordHash = await hashPassword(next, this.cost);
     let session: NewSession | undefined;
@@ -287,29 +317,31 @@ export class WebAccounts {
     if (throttled > 0) return { ok: false, reason: 'throttled', retryAfterMs: throttled };
     this.sessions.deleteExpired(now - this.lifetimes.idleMs, now - this.lifetimes.absoluteMs);
     const row = ACCOUNT_PATTERN.test(name) ? this.rows.find(name) : undefined;
-    const lockedFor = row
-      ? Math.max(0, (row.lockedUntil ?? 0) - now)
-      : this.throttle.unknownNameWait(name, now);
-    if (lockedFor > 0) return { ok: false, reason: 'locked', retryAfterMs: lockedFor };
+    // A name without an account is counted by the same rules, in memory, and its password is
+    // checked against a stand-in hash of the same cost: the answers and the work are the same.
+    const ledger = row ? this.guesses : this.throttle.unknownNames;
+    const account = row?.account ?? name;
+    const refused = this.refusal(ledger, account, address, now);
+    if (refused) return refused;
     const stored = row?.passwordHash ?? (await this.dummyHash);
-    const ok = await this.slots.run(() => verifyPassword(password, stored));
+    const ok = await this.claim(ledger, account, address, () =>
+      this.slots.run(() => verifyPassword(password, stored)),
+    );
+    if (ok === 'claimed') return { ok: false, reason: 'slowed', retryAfterMs: 1000 };
     if (ok === null) return { ok: false, reason: 'busy' };
     if (!ok || !row) {
-      this.throttle.addressFailed(address, now);
-      const locked = row ? this.wrongPassword(row) : this.throttle.unknownNameFailed(name, now);
+      const locked = this.wrongPassword(ledger, account, address, now, row !== undefined);
       this.log.info(
         { account: row?.account, address },
         'web sign-in refused: wrong account or password',
       );
-      return locked > 0
-        ? { ok: false, reason: 'locked', retryAfterMs: locked }
-        : { ok: false, reason: 'wrong' };
+      return locked ?? { ok: false, reason: 'wrong' };
     }
     if (row.disabled) {
       this.log.warn({ account: row.account, address }, 'web sign-in refused: account disabled');
       return { ok: false, reason: 'disabled' };
     }
-    this.rows.clearFailures(row.account);
+    this.guesses.succeeded(row.account, address, now);
     if (needsRehash(row.passwordHash, this.cost)) {
       this.rows.rehash(row.account, await hashPassword(password, this.cost));
     }
@@ -366,18 +398,75 @@ export class WebAccounts {
     return { user, token, csrfToken };
   }
 
-  /** Counts a wrong password; returns the lock's length when this one locks the account. */
-  private wrongPassword(row: WebAccountRow): number {
+  /** Why a password from `address` for `account` is not checked now; null: it is. */
+  private refusal(
+    ledger: GuessLedger,
+    account: string,
+    address: string,
+    now: number,
+  ): (GuessRefusal & { ok: false }) | null {
+    const refused = guessRefusal(ledger.record(account, address, now), this.throttle.limits, now);
+    return refused && { ok: false, ...refused };
+  }
+
+  /**
+   * Runs one password check for the account from the address, unless one is running: the rules
+   * look at the wrong passwords already counted, and a burst of guesses sent together would
+   * otherwise all pass them before the first was counted. Past the ceiling, one check at a
+   * time for the whole account, or many addresses together would pass it the same way.
+   */
+  private async claim<T>(
+    ledger: GuessLedger,
+    account: string,
+    address: string,
+    check: () => Promise<T>,
+  ): Promise<T | 'claimed'> {
+    // JSON arrays: no name, however odd (an unknown one may hold any text), reads as a pair.
+    const name = account.toLowerCase();
+    const keys = [JSON.stringify([name, address]), JSON.stringify([name])];
+    if (keys.some((key) => this.checking.has(key))) return 'claimed';
+    const limits = this.throttle.limits;
+    const record = ledger.record(account, address, this.now());
+    const held = record.forAccount.count >= limits.accountCeiling ? keys : keys.slice(0, 1);
+    for (const key of held) this.checking.add(key);
+    try {
+      return await check();
+    } finally {
+      for (const key of held) this.checking.delete(key);
+    }
+  }
+
+  /**
+   * Counts a wrong password for the account from the address; returns the lock when this one
+   * locks the address out (recorded for a real account, with the address).
+   */
+  private wrongPassword(
+    ledger: GuessLedger,
+    account: string,
+    address: string,
+    now: number,
+    real = true,
+  ): (GuessRefusal & { ok: false }) | null {
+    this.throttle.addressFailed(address, now);
     const limits = this.throttle.limits;
     return this.db.transaction(() => {
-      if (this.rows.addFailure(row.account) < limits.lockAfter) return 0;
-      const until = this.now() + limits.lockMs;
-      this.rows.lock(row.account, until);
-      this.record('sign-in', 'account.locked', row.account, {
-        until: new Date(until).toISOString(),
-        wrongPasswords: limits.lockAfter,
-      });
-      return limits.lockMs;
+      ledger.failed(account, address, now);
+      const record = ledger.record(account, address, now);
+      if (real && record.forAccount.count === limits.accountCeiling) {
+        this.record('sign-in', 'account.slowed', account, {
+          wrongPasswords: limits.accountCeiling,
+          withinHours: limits.forgetMs / 3_600_000,
+        });
+      }
+      if (record.fromAddress.count < limits.lockAfter) return null;
+      if (real) {
+        this.record('sign-in', 'account.locked', account, {
+          address,
+          until: new Date(now + limits.lockMs).toISOString(),
+          wrongPasswords: record.fromAddress.count,
+        });
+      }
+      return { ok: false as const, reason: 'locked' as const, retryAfterMs: limits.lockMs };
     })();
   }
 
@@ -402,23 +491,21 @@ export class WebAccounts {
     return row;
   }
 
+  private view(row: WebAccountRow, now: number): WebAccountView {
+    const lockedUntil = this.guesses.lockedUntil(row.account, now);
+    return {
+      account: row.account,
+      role: row.role,
+      disabled: row.disabled,
+      lockedUntil: lockedUntil === null ? null : new Date(lockedUntil).toISOString(),
+      createdAt: row.createdAt,
+      passwordChangedAt: row.passwordChangedAt,
+    };
+  }
+
   private iso(): string {
     return new Date(this.now()).toISOString();
   }
-}
-
-function view(row: WebAccountRow, now: number): WebAccountView {
-  return {
-    account: row.account,
-    role: row.role,
-    disabled: row.disabled,
-    lockedUntil:
-      row.lockedUntil === null || row.lockedUntil <= now
-        ? null
-        : new Date(row.lockedUntil).toISOString(),
-    createdAt: row.createdAt,
-    passwordChangedAt: row.passwordChangedAt,
-  };
 }
 
 /** Opens the accounts database of config `web.accountsDatabase`. */

@@ -65,6 +65,8 @@ export interface WebListen {
   https?: { cert: Buffer; key: Buffer };
   /** The daemon's custodian socket (custodians.socket), as the command line reaches it. */
   socket: string;
+  /** Reverse proxies whose X-Forwarded-For names the client (web.trustProxy); none: []. */
+  trustProxy: string[];
 }
 
 /** 127.0.0.0/8, ::1 and localhost: addresses only this machine reaches. */
@@ -84,6 +86,13 @@ const invalid = (message: string) => new KeywardenError('CONFIG_INVALID', messag
 export function webListen(config: KeywardenConfig): WebListen {
   const { host, port, tlsCert, tlsKey } = config.web;
   const socket = config.custodians.socket;
+  const trustProxy = [...config.web.trustProxy];
+  trustProxy.forEach((address, index) => {
+    // An address, not a name or a range: a typo must not trust more than was meant.
+    if (isIP(address) === 0) {
+      throw invalid(`web.trustProxy[${index}]: "${address}" is not an IP address`);
+    }
+  });
   if (socket === null) {
     throw invalid(
       'custodians.socket: keywarden web reaches the daemon through its custodian socket; name it (/run/keywarden/custodian.sock)',
@@ -99,7 +108,7 @@ export function webListen(config: KeywardenConfig): WebListen {
         `web.host: ${host} is not a loopback address, and plain HTTP would send passwords and session cookies in clear; set web.tlsCert and web.tlsKey, or listen on 127.0.0.1`,
       );
     }
-    return { host, port, socket };
+    return { host, port, socket, trustProxy };
   }
   const read = (field: string, file: string) => {
     try {
@@ -112,6 +121,7 @@ export function webListen(config: KeywardenConfig): WebListen {
     host,
     port,
     socket,
+    trustProxy,
     https: { cert: read('web.tlsCert', tlsCert), key: read('web.tlsKey', tlsKey) },
   };
 }
@@ -154,6 +164,7 @@ export async function startWebConsole(options: {
       authenticate: parts.authenticate,
       modules: parts.modules,
       secure: listen.https !== undefined,
+      trustProxy: listen.trustProxy,
       ...(listen.https ? { https: listen.https } : {}),
     });
     await app.listen({ host: listen.host, port: listen.port });

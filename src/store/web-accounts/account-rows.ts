@@ -8,9 +8,6 @@ export interface WebAccountRow {
   role: WebRole;
   passwordHash: string;
   disabled: boolean;
-  failedSignIns: number;
-  /** Milliseconds since the epoch; null: not locked. */
-  lockedUntil: number | null;
   createdAt: string;
   passwordChangedAt: string;
 }
@@ -20,15 +17,14 @@ interface RawRow {
   role: WebRole;
   passwordHash: string;
   disabled: number;
-  failedSignIns: number;
-  lockedUntil: number | null;
   createdAt: string;
   passwordChangedAt: string;
 }
 
+// failed_sign_ins and locked_until (migration web/001) are no longer read: wrong passwords are
+// counted per address in web_sign_in_failures (migration web/002, sign-in-failure-rows.ts).
 const COLUMNS = `account, role, password_hash AS passwordHash, disabled,
-  failed_sign_ins AS failedSignIns, locked_until AS lockedUntil, created_at AS createdAt,
-  password_changed_at AS passwordChangedAt`;
+  created_at AS createdAt, password_changed_at AS passwordChangedAt`;
 
 const toRow = (raw: RawRow): WebAccountRow => ({ ...raw, disabled: raw.disabled === 1 });
 
@@ -64,24 +60,16 @@ export class WebAccountRows {
     this.db.prepare('UPDATE web_accounts SET role = ? WHERE account = ?').run(role, account);
   }
 
-  /** Enabling also ends a lockout: the administrator has decided the account may sign in. */
   setDisabled(account: string, disabled: boolean): void {
     this.db
-      .prepare(
-        `UPDATE web_accounts SET disabled = ?,
-           failed_sign_ins = CASE WHEN ? THEN failed_sign_ins ELSE 0 END,
-           locked_until = CASE WHEN ? THEN locked_until ELSE NULL END
-         WHERE account = ?`,
-      )
-      .run(disabled ? 1 : 0, disabled ? 1 : 0, disabled ? 1 : 0, account);
+      .prepare('UPDATE web_accounts SET disabled = ? WHERE account = ?')
+      .run(disabled ? 1 : 0, account);
   }
 
-  /** A new password also ends a lockout and forgets the wrong ones before it. */
   setPassword(account: string, passwordHash: string, at: string): void {
     this.db
       .prepare(
-        `UPDATE web_accounts SET password_hash = ?, password_changed_at = ?,
-           failed_sign_ins = 0, locked_until = NULL WHERE account = ?`,
+        'UPDATE web_accounts SET password_hash = ?, password_changed_at = ? WHERE account = ?',
       )
       .run(passwordHash, at, account);
   }
@@ -91,32 +79,6 @@ export class WebAccountRows {
     this.db
       .prepare('UPDATE web_accounts SET password_hash = ? WHERE account = ?')
       .run(passwordHash, account);
-  }
-
-  /** One more wrong password in a row; returns the count now. */
-  addFailure(account: string): number {
-    const row = this.db
-      .prepare(
-        `UPDATE web_accounts SET failed_sign_ins = failed_sign_ins + 1 WHERE account = ?
-         RETURNING failed_sign_ins AS n`,
-      )
-      .get(account) as { n: number } | undefined;
-    return row?.n ?? 0;
-  }
-
-  lock(account: string, until: number): void {
-    this.db
-      .prepare('UPDATE web_accounts SET failed_sign_ins = 0, locked_until = ? WHERE account = ?')
-      .run(until, account);
-  }
-
-  clearFailures(account: string): void {
-    this.db
-      .prepare(
-        `UPDATE web_accounts SET failed_sign_ins = 0, locked_until = NULL
-         WHERE account = ? AND (failed_sign_ins <> 0 OR locked_until IS NOT NULL)`,
-      )
-      .run(account);
   }
 
   /** Enabled administrators other than `account`: the last one may not be demoted or disabled. */

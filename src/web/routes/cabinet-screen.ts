@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
 import type {
   ScreenFeed,
   ScreenInput,
@@ -22,8 +23,13 @@ export interface CabinetScreenRouteOptions {
    * Off only where the config allows the screen beyond the machine (screen.allowRemote).
    */
   loopbackOnly: boolean;
-  /** Streams open at once; more are refused (a kiosk needs one). */
+  /** Streams open at once; a new one beyond ends the oldest (a kiosk needs one). */
   maxStreams?: number;
+  /**
+   * Whether a connection may use the screen at all (the daemon's check that it is the kiosk
+   * user's, screen.kioskUser); refused: 403, before any route. Unset: every connection may.
+   */
+  admit?: (socket: Socket) => boolean;
 }
 
 /** The kiosk needs one stream; a few more for a reload that overlaps the old page's. */
@@ -73,6 +79,16 @@ export function cabinetScreenRoutes(
     // Its own scope, so the Host check below covers the screen's routes and nobody else's.
     await app.register((scope, _options, done) => {
       if (options.loopbackOnly) scope.addHook('onRequest', refuseOtherHosts);
+      const admit = options.admit;
+      if (admit) {
+        scope.addHook('onRequest', async (request, reply) => {
+          if (admit(request.raw.socket)) return;
+          await reply.code(403).send({
+            error: 'FORBIDDEN',
+            message: "the cabinet screen answers the kiosk's user only",
+          });
+        });
+      }
       servePage(scope, '/cabinet', { title: 'Keywarden cabinet', bundle: 'cabinet' });
       scope.get('/api/cabinet/view', { config: { access: 'public' } }, async (_request, reply) =>
         reply.header('cache-control', 'no-store').send(feed.view()),
@@ -141,10 +157,14 @@ function streamRoute(scope: FastifyInstance, feed: ScreenFeed, maxStreams: numbe
     done();
   });
   scope.get('/api/cabinet/stream', { config: { access: 'public' } }, (request, reply) => {
-    if (open.size >= maxStreams) {
-      return reply
-        .code(503)
-        .send({ error: 'BUSY', message: 'too many screens are watching; try again later' });
+    // Full: the oldest stream ends, not the new one. The kiosk's page reconnects within
+    // seconds, and a newly loaded page must not lose to streams left open by pages long gone
+    // (or by whoever opened eight and sat on them, where screen.kioskUser does not keep others
+    // out): a holder of old streams has to keep opening new ones to stay in.
+    while (open.size >= maxStreams) {
+      const oldest = open.values().next().value;
+      if (oldest === undefined) break;
+      oldest();
     }
     reply.hijack();
     const response = reply.raw;

@@ -6,7 +6,7 @@ const RETRY_MS = 3_000;
 /**
  * The page's one way to the daemon: the view as a stream of Server-Sent Events, and each tap
  * posted as an input. The browser reconnects a dropped stream by itself; a refused one (the
- * daemon restarting, too many streams) it gives up on, so the page asks again a little later.
+ * daemon restarting, a user not the kiosk's) it gives up on, so the page asks again a little later.
  */
 export function watchView(onView: (view: ScreenView) => void, onLost: () => void): () => void {
   let source: EventSource | undefined;

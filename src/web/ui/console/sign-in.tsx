@@ -13,7 +13,8 @@ function explain(error: unknown): string {
     case 'CSRF':
       return 'The page was out of date; it has been refreshed. Please sign in again.';
     default:
-      // LOCKED ("locked for 12 more minutes"), TOO_MANY_ATTEMPTS, DISABLED, BUSY, USAGE.
+      // LOCKED ("locked for 12 more minutes"), SLOWED ("try again in 10 seconds"),
+      // TOO_MANY_ATTEMPTS, DISABLED, BUSY, USAGE.
       return error.message.charAt(0).toUpperCase() + error.message.slice(1) + '.';
   }
 }
