@@ -126,4 +126,29 @@ describe('keywarden web-user', { timeout: 60_000 }, () => {
     );
     expect(missing.err).toContain('no web account "nobody"');
   });
+
+  it('lists an account some address is locked out of as enabled, with until when', async () => {
+    await cli(['web-user', 'add', 'ada', '--role', 'admin', '--password-stdin'], `${PASSWORD}\n`);
+    // A clock that the guesser's waits move on, so it reaches the lock without real waiting.
+    let now = Date.now();
+    const accounts = openWebAccounts(database, { logger: silentLogger(), now: () => now });
+    try {
+      let reason = '';
+      for (let tries = 0; tries < 20 && reason !== 'locked'; tries += 1) {
+        const result = await accounts.signIn('ada', 'not the password', '192.0.2.9');
+        reason = result.ok ? 'in' : result.reason;
+        if (reason === 'slowed' && !result.ok && 'retryAfterMs' in result) {
+          now += result.retryAfterMs;
+        }
+      }
+      expect(reason).toBe('locked');
+    } finally {
+      accounts.close();
+    }
+    expect((await cli(['web-user', 'list'])).out).toMatch(
+      /ada\s+Administrator\s+enabled; an address locked out until \d{4}-/,
+    );
+    // The owner, from another address, still signs in.
+    expect(await signsIn('ada', PASSWORD)).toBe('in as admin');
+  });
 });

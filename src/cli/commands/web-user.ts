@@ -99,7 +99,11 @@ export const webUserCommands: Command[] = [
         (a) => [
           a.account,
           ROLE_LABELS[a.role],
-          a.disabled ? 'disabled' : a.lockedUntil ? `locked until ${a.lockedUntil}` : 'enabled',
+          a.disabled
+            ? 'disabled'
+            : a.lockedUntil
+              ? `enabled; an address locked out until ${a.lockedUntil}`
+              : 'enabled',
           a.passwordChangedAt,
         ],
         'no web accounts yet: add the first administrator with web-user add <name> --role admin',

@@ -22,7 +22,8 @@ const message = (error: unknown): string =>
 
 function state(a: Account): string {
   if (a.disabled) return 'Disabled';
-  if (a.lockedUntil) return `Locked until ${formatInstant(a.lockedUntil)}`;
+  // Only the addresses that guessed wrong are locked out; the owner elsewhere still signs in.
+  if (a.lockedUntil) return `Enabled; an address locked out until ${formatInstant(a.lockedUntil)}`;
   return 'Enabled';
 }
 
