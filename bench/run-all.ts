@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../src/paths.js';
 import { badgeLatency } from './badge-latency.js';
 import { commandFlood } from './command-flood.js';
+import { consoleStreams } from './console-streams.js';
 import { daemonMemory } from './daemon-memory.js';
 import { eventSearch } from './event-search.js';
 import { outboxDrain } from './outbox-drain.js';
@@ -16,6 +17,7 @@ import { writeResults } from './results-file.js';
 const BENCHMARKS: readonly Benchmark[] = [
   badgeLatency,
   commandFlood(),
+  consoleStreams,
   daemonMemory,
   eventSearch,
   outboxDrain,
