@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import { hardwareDir, packageRoot } from '../src/paths.js';
 import { serviceNodeFlags } from './service-node-flags.js';
 
@@ -12,6 +13,18 @@ export interface DaemonChildFiles {
   cabinetId: string;
   badgePath: string;
   fobPath: string;
+}
+
+/** What a benchmark may add to the plain daemon; none of it changes what the others get. */
+export interface DaemonChildExtras {
+  /** Top-level config sections set over the defaults written here (custodians, screen…). */
+  config?: Record<string, unknown>;
+  /** Node options after the unit's (an `--import` of a benchmark's probe). */
+  nodeArgs?: string[];
+  /** Opens a pipe on the child's fd 3, readable as `sideChannel` (a probe's output). */
+  sideChannel?: boolean;
+  /** Every line the daemon logs, as it comes (its JSON log). */
+  onLogLine?: (line: string) => void;
 }
 
 const READY_TIMEOUT_MS = 60_000;
@@ -26,8 +39,17 @@ export class DaemonChild {
   private child: ChildProcess | undefined;
   private readonly configFile: string;
 
-  constructor(files: DaemonChildFiles) {
-    this.configFile = writeConfig(files);
+  constructor(
+    files: DaemonChildFiles,
+    private readonly extras: DaemonChildExtras = {},
+  ) {
+    this.configFile = writeConfig(files, extras.config ?? {});
+  }
+
+  /** The child's fd 3 when `sideChannel` was asked for, while it runs. */
+  get sideChannel(): Readable | undefined {
+    const stream = this.child?.stdio[3];
+    return stream instanceof Readable ? stream : undefined;
   }
 
   /** The running child's process id; undefined before start and after exit. */
@@ -44,10 +66,20 @@ export class DaemonChild {
     const cli = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
     const child = spawn(
       process.execPath,
-      [...serviceNodeFlags(), cli, 'run', '--config', this.configFile, '--no-interactive'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      [
+        ...serviceNodeFlags(),
+        ...(this.extras.nodeArgs ?? []),
+        cli,
+        'run',
+        '--config',
+        this.configFile,
+        '--no-interactive',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe', ...(this.extras.sideChannel ? ['pipe' as const] : [])] },
     );
     this.child = child;
+    const { stdout, stderr } = child;
+    if (!stdout || !stderr) throw new Error('the daemon child has no output pipes');
     const tail: string[] = [];
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
@@ -55,6 +87,7 @@ export class DaemonChild {
         READY_TIMEOUT_MS,
       );
       const onLine = (line: string) => {
+        this.extras.onLogLine?.(line);
         tail.push(line);
         if (tail.length > 10) tail.shift();
         if (line.includes('"msg":"cabinet ready"')) {
@@ -62,8 +95,8 @@ export class DaemonChild {
           resolve();
         }
       };
-      createInterface({ input: child.stdout }).on('line', onLine);
-      createInterface({ input: child.stderr }).on('line', onLine);
+      createInterface({ input: stdout }).on('line', onLine);
+      createInterface({ input: stderr }).on('line', onLine);
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
         reject(new Error(`the daemon exited (${code ?? signal}):\n${tail.join('\n')}`));
@@ -84,7 +117,7 @@ export class DaemonChild {
 }
 
 /** hardware/sim.json with the readers on the given ptys, and a config naming it. */
-function writeConfig(files: DaemonChildFiles): string {
+function writeConfig(files: DaemonChildFiles, extra: Record<string, unknown>): string {
   const profile = JSON.parse(readFileSync(join(hardwareDir(), 'sim.json'), 'utf8')) as {
     readers: { badge: { path: string }; fob: { path: string } };
   };
@@ -105,6 +138,7 @@ function writeConfig(files: DaemonChildFiles): string {
       // Port 0: the simulator's control server must not collide with a running `npm start`.
       sim: { host: '127.0.0.1', port: 0 },
       log: { level: 'info' },
+      ...extra,
     }),
   );
   return configFile;

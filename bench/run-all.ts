@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { packageRoot } from '../src/paths.js';
 import { badgeLatency } from './badge-latency.js';
 import { commandFlood } from './command-flood.js';
+import { consolePeople } from './console-people.js';
+import { consoleStreams } from './console-streams.js';
 import { daemonMemory } from './daemon-memory.js';
 import { eventSearch } from './event-search.js';
 import { outboxDrain } from './outbox-drain.js';
@@ -16,6 +18,8 @@ import { writeResults } from './results-file.js';
 const BENCHMARKS: readonly Benchmark[] = [
   badgeLatency,
   commandFlood(),
+  consolePeople,
+  consoleStreams,
   daemonMemory,
   eventSearch,
   outboxDrain,

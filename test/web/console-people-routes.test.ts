@@ -43,11 +43,12 @@ describe('people: search and paging', () => {
     const first = await call('GET', '/api/people?limit=10');
     expect(first.status).toBe(200);
     expect(first.body.total).toBe(31);
+    expect(first.body.moreThanTotal).toBe(false);
     expect(names(first.body)[0]).toBe('Ana Fixit');
     const last = await call('GET', '/api/people?limit=10&offset=30');
     expect(names(last.body)).toEqual(['Person 30']);
     const beyond = await call('GET', '/api/people?offset=5000');
-    expect(beyond.body).toEqual({ rows: [], total: 31 });
+    expect(beyond.body).toEqual({ rows: [], total: 31, moreThanTotal: false });
   });
 
   it('finds by part of a name or company, and by a whole card only', async () => {

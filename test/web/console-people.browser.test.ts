@@ -86,4 +86,44 @@ describe("the console's people", () => {
     await saveScreenshot(phone, 'console-people-phone');
     await phone.context().close();
   });
+  it('says "of more than 1,000" when the server stops counting, and still pages on', async () => {
+    // Added last: the tests above count the 41 people.
+    const db = new BetterSqlite3(harness.database);
+    const add = db.prepare('INSERT INTO holders (name, created_at) VALUES (?, ?)');
+    db.transaction(() => {
+      for (let i = 1; i <= 1_000; i++) {
+        add.run(`Temp ${String(i).padStart(4, '0')}`, '2026-01-01T00:00:00.000Z');
+      }
+    })();
+    db.close();
+    harness.signIn({ account: 'vic', role: 'viewer' });
+    const page = await openPage(browser, { width: 1280, height: 900 });
+    await page.goto(`${harness.url}/#/people`);
+    await page.getByText('1–25 of more than 1,000').waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('26–50 of more than 1,000').waitFor();
+    // A narrower search is counted exactly again.
+    await page.getByLabel('Name, company or card').fill('temp 09');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('1–25 of 100').waitFor();
+    await page.getByLabel('Name, company or card').fill('');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('1–25 of more than 1,000').waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    // The count is below the table: in the picture.
+    await page.getByRole('navigation', { name: 'Pages' }).scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'console-people-more-than');
+    await page.context().close();
+
+    const phone = await openPage(browser, { width: 390, height: 844 });
+    await phone.goto(`${harness.url}/#/people`);
+    await phone.getByText('1–25 of more than 1,000').waitFor();
+    const overflow = await phone.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.getByRole('navigation', { name: 'Pages' }).scrollIntoViewIfNeeded();
+    await saveScreenshot(phone, 'console-people-more-than-phone');
+    await phone.context().close();
+  });
 });

@@ -126,7 +126,17 @@ export const peopleModule =
         schema: {
           summary: 'Holders matching a search and filters, a page at a time, in name order',
           querystring: SearchQuery,
-          response: { 200: Type.Object({ rows: Type.Array(HolderRow), total: Type.Integer() }) },
+          response: {
+            200: Type.Object({
+              rows: Type.Array(HolderRow),
+              total: Type.Integer({
+                description: 'How many match; with moreThanTotal, more than this many match',
+              }),
+              moreThanTotal: Type.Boolean({
+                description: 'Counting stopped at 1,000 matches (or at the page shown, past them)',
+              }),
+            }),
+          },
         },
       },
       (request) => client(request).holders.search(request.query as Static<typeof SearchQuery>),

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api';
-import { Banner, DataTable, Field, Pager } from '../../shared/components';
+import { Banner, DataTable, Field } from '../../shared/components';
 import {
   formatDate,
   formatInstant,
@@ -245,13 +245,54 @@ function PersonPanel(props: { id: number; onChanged: () => void; onClose: () => 
   );
 }
 
+interface PeoplePage {
+  rows: Row[];
+  total: number;
+  /** The server stopped counting: more than `total` match. */
+  moreThanTotal: boolean;
+}
+
+/**
+ * The pager, saying "of more than 1,000" when the server stopped counting a broad search (an
+ * exact count would read every holder at each page); Next stays available while more follow.
+ */
+function PeoplePager(props: { offset: number; page: PeoplePage; onOffset: (n: number) => void }) {
+  const { offset, page } = props;
+  const last = offset + page.rows.length;
+  const more = page.moreThanTotal ? page.total >= offset + PAGE : last < page.total;
+  const of = page.moreThanTotal
+    ? `more than ${page.total.toLocaleString()}`
+    : page.total.toLocaleString();
+  return (
+    <nav class="pager" aria-label="Pages">
+      <button
+        type="button"
+        disabled={offset === 0}
+        onClick={() => props.onOffset(Math.max(0, offset - PAGE))}
+      >
+        Previous
+      </button>
+      <span aria-live="polite">
+        {page.rows.length === 0
+          ? page.total === 0
+            ? 'none'
+            : `none here, of ${of}`
+          : `${offset + 1}–${last} of ${of}`}
+      </span>
+      <button type="button" disabled={!more} onClick={() => props.onOffset(offset + PAGE)}>
+        Next
+      </button>
+    </nav>
+  );
+}
+
 /** Holders: search, filters and paging done by the server; a person opened below the list. */
 export function People() {
   const [text, setText] = useState('');
   const [filters, setFilters] = useState<Record<string, string>>({});
   const [groups, setGroups] = useState<Array<{ id: number; name: string }>>([]);
   const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<{ rows: Row[]; total: number } | null>(null);
+  const [page, setPage] = useState<PeoplePage | null>(null);
   const [open, setOpen] = useState<number | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [query, setQuery] = useState('');
@@ -347,7 +388,7 @@ export function People() {
               { title: 'Status', cell: (r) => <StatusBadges row={r} /> },
             ]}
           />
-          <Pager offset={offset} limit={PAGE} total={page.total} onOffset={setOffset} />
+          <PeoplePager offset={offset} page={page} onOffset={setOffset} />
         </>
       ) : (
         <p class="loading">Loading…</p>
