@@ -66,10 +66,12 @@ export async function openConsoleStream(
 ): Promise<OpenStream> {
   const abort = new AbortController();
   const headers = { cookie: session.cookie };
-  const reload = async (): Promise<void> => {
+  // As the page does: after a change, the change's seq (pages naming it share one server read).
+  const reload = async (seenSeq: number | undefined): Promise<void> => {
+    const query = seenSeq === undefined ? '' : `?seenSeq=${seenSeq}`;
     const answers = await Promise.all(
       ['/api/overview/slots', '/api/alarms'].map((path) =>
-        fetch(new URL(path, baseUrl), { headers, signal: abort.signal }),
+        fetch(new URL(path + query, baseUrl), { headers, signal: abort.signal }),
       ),
     );
     tally.reloads += 1;
@@ -85,10 +87,11 @@ export async function openConsoleStream(
   }
   let firstReload: (() => void) | undefined;
   const ready = new Promise<void>((resolve) => (firstReload = resolve));
-  void readEvents(response.body, (name) => {
+  void readEvents(response.body, (name, data) => {
     tally.messages += 1;
     if (name !== 'ready' && name !== 'change') return;
-    reload()
+    const seq = name === 'change' ? (JSON.parse(data) as { seq: number }).seq : undefined;
+    reload(seq)
       .catch(() => {
         // Aborted by close(); anything else is a failed reload.
         if (!abort.signal.aborted) tally.failedReloads += 1;
@@ -125,7 +128,7 @@ export async function openScreenStream(screenUrl: string, tally: StreamTally): P
 /** Calls `onEvent` with each message's event name ("message" when it has none) until it ends. */
 async function readEvents(
   body: ReadableStream<Uint8Array>,
-  onEvent: (name: string) => void,
+  onEvent: (name: string, data: string) => void,
 ): Promise<void> {
   const decoder = new TextDecoder();
   let buffer = '';
@@ -138,7 +141,10 @@ async function readEvents(
         buffer = buffer.slice(end + 2);
         // Comments (keep-alives) and the retry line are not messages.
         if (!/^(data|event):/m.test(message)) continue;
-        onEvent(/^event: (.*)$/m.exec(message)?.[1] ?? 'message');
+        onEvent(
+          /^event: (.*)$/m.exec(message)?.[1] ?? 'message',
+          /^data: (.*)$/m.exec(message)?.[1] ?? '',
+        );
       }
     }
   } catch {

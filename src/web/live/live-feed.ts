@@ -17,6 +17,8 @@ export interface LiveFeedOptions {
   maxPerAccount?: number;
   /** A comment line this often keeps proxies and browsers from closing a quiet stream. */
   keepAliveMs?: number;
+  /** Called with the latest event's seq when the log has new events, before the streams hear. */
+  onChange?: (seq: number) => void;
 }
 
 interface Stream {
@@ -137,6 +139,7 @@ export class LiveFeed {
       const last = events.at(-1);
       if (last) {
         this.lastSeq = last.seq;
+        this.options.onChange?.(last.seq);
         const change: LiveChange = {
           seq: last.seq,
           types: [...new Set(events.map((e) => e.type))],

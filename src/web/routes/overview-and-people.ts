@@ -1,5 +1,6 @@
 import type { WebModule } from '../create-web-server.js';
 import type { Authenticate } from '../access-control.js';
+import { SharedReads } from '../live/shared-reads.js';
 import type { ClientFor } from '../web-context.js';
 import { contractorsModule } from './contractors.js';
 import { liveModule } from './live.js';
@@ -15,9 +16,10 @@ export function overviewAndPeopleModules(
   clientFor: ClientFor,
   authenticate: Authenticate,
 ): WebModule[] {
+  const shared = new SharedReads();
   return [
-    overviewModule(clientFor),
-    liveModule({ clientFor, authenticate }),
+    overviewModule(clientFor, shared),
+    liveModule({ clientFor, authenticate, onChange: (seq) => shared.changed(seq) }),
     peopleModule(clientFor),
     contractorsModule(clientFor),
   ];

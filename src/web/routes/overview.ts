@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { WebModule } from '../create-web-server.js';
+import type { SharedReads } from '../live/shared-reads.js';
 import { signedIn } from '../signed-in.js';
 import type { ClientFor } from '../web-context.js';
 
@@ -44,11 +45,22 @@ const AcknowledgeBody = Type.Object(
 const ErrorSchema = Type.Object({ error: Type.String(), message: Type.String() });
 
 /**
+ * `seenSeq`: the live change (its `seq`) the page is re-reading after; pages that name the
+ * latest one share one read of the daemon (shared-reads.ts). Without it, a fresh read.
+ */
+const SeenQuery = Type.Object(
+  { seenSeq: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 53 - 1 })) },
+  { additionalProperties: false },
+);
+const seenSeq = (query: unknown) => (query as Static<typeof SeenQuery>).seenSeq;
+
+/**
  * The overview's data: the slot map (each slot's key, what hangs there, who has it, since
- * when, due when) and the alarms in force, which a custodian acknowledges with a note.
+ * when, due when) and the alarms in force, which a custodian acknowledges with a note. The
+ * pages that re-read them together after a live change share one daemon read (shared-reads.ts).
  */
 export const overviewModule =
-  (clientFor: ClientFor): WebModule =>
+  (clientFor: ClientFor, shared: SharedReads): WebModule =>
   (app) => {
     app.get(
       '/api/overview/slots',
@@ -56,10 +68,14 @@ export const overviewModule =
         config: { access: 'viewer' },
         schema: {
           summary: 'Each slot: its key, what hangs there, who has it since when, due when',
+          querystring: SeenQuery,
           response: { 200: Type.Array(SlotSchema) },
         },
       },
-      (request) => clientFor(signedIn(request)).slots.overview(),
+      (request) =>
+        shared.read('slots', seenSeq(request.query), () =>
+          clientFor(signedIn(request)).slots.overview(),
+        ),
     );
     app.get(
       '/api/alarms',
@@ -67,10 +83,14 @@ export const overviewModule =
         config: { access: 'viewer' },
         schema: {
           summary: 'The alarms in force, newest first, with their acknowledgement',
+          querystring: SeenQuery,
           response: { 200: Type.Array(AlarmSchema) },
         },
       },
-      (request) => clientFor(signedIn(request)).alarms.active(),
+      (request) =>
+        shared.read('alarms', seenSeq(request.query), () =>
+          clientFor(signedIn(request)).alarms.active(),
+        ),
     );
     app.post(
       '/api/alarms/:seq/acknowledge',

@@ -146,11 +146,12 @@ export function Overview() {
   const [failure, setFailure] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
 
-  const load = async () => {
+  // After a live change, the change's seq: the pages re-reading after it share one server read.
+  const load = async (seenSeq?: number) => {
     try {
       const [s, a] = await Promise.all([
-        api.get<Slot[]>('/api/overview/slots'),
-        api.get<Alarm[]>('/api/alarms'),
+        api.get<Slot[]>('/api/overview/slots', { seenSeq }),
+        api.get<Alarm[]>('/api/alarms', { seenSeq }),
       ]);
       setSlots(s);
       setAlarms(a);
@@ -167,7 +168,7 @@ export function Overview() {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(timer);
   }, []);
-  useLive(() => void load());
+  useLive((_types, seq) => void load(seq));
 
   const canAcknowledge = role !== null && roleAllows(role.role, 'custodian');
   const out = slots?.filter((s) => s.status === 'out').length ?? 0;
