@@ -3,6 +3,7 @@ import { eventHash, GENESIS_HASH } from '../contract/event-chain.js';
 import type { RecordingClock } from '../domain/clock.js';
 import type { NewEvent, RecordedEvent } from '../domain/events.js';
 import { eventId } from './event-id.js';
+import { fillEventFilters } from './event-filters.js';
 import { applyProjections } from './projections.js';
 
 export type AckResult = 'acknowledged' | 'stale' | 'ahead';
@@ -109,6 +110,14 @@ export class EventLog {
       prevHash = recorded.hash;
       return recorded;
     });
+  }
+
+  /**
+   * Adds up to `limit` events to the console's search filters (migration 014), after their own
+   * commit; returns how many. Kept out of `append` so a badge's commit writes only its event.
+   */
+  fillSearchFilters(limit: number): number {
+    return fillEventFilters(this.db, limit);
   }
 
   /** Unpublished events after `afterSeq`, oldest first, at most `limit`: the outbox, in pages. */
