@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { cachedStatement } from './statement-cache.js';
+import { cachedStatement, inTransaction } from './statement-cache.js';
 
 /**
  * The console's event-log filters (type, holder, key, time) live in `event_filters`, filled here
@@ -35,5 +35,5 @@ export function fillEventFilters(db: Database, limit: number): number {
         WHERE seq > (SELECT coalesce(max(seq), 0) FROM event_filters)
         ORDER BY seq LIMIT ?`,
   );
-  return db.transaction(() => fill.run(limit).changes).immediate();
+  return inTransaction(db, 'immediate', () => fill.run(limit).changes);
 }

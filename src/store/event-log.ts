@@ -5,6 +5,7 @@ import type { NewEvent, RecordedEvent } from '../domain/events.js';
 import { eventId } from './event-id.js';
 import { fillEventFilters } from './event-filters.js';
 import { applyProjections } from './projections.js';
+import { inTransaction } from './statement-cache.js';
 
 export type AckResult = 'acknowledged' | 'stale' | 'ahead';
 
@@ -66,12 +67,12 @@ export class EventLog {
   /** Commits the events (and their projections) in one immediate transaction. */
   append(events: readonly NewEvent[]): RecordedEvent[] {
     if (events.length === 0) return [];
-    return this.db.transaction(() => this.appendInTransaction(events)).immediate();
+    return inTransaction(this.db, 'immediate', () => this.appendInTransaction(events));
   }
 
   /** Runs `body` in one immediate transaction: reads see one snapshot, writes commit together. */
   transaction<T>(body: () => T): T {
-    return this.db.transaction(body).immediate();
+    return inTransaction(this.db, 'immediate', body);
   }
 
   /** For callers that already hold a transaction (custodian changes written with their event). */
@@ -132,9 +133,9 @@ export class EventLog {
   markPublished(seqs: readonly number[]): void {
     if (seqs.length === 0) return;
     const at = new Date(this.clock.wallMs()).toISOString();
-    this.db.transaction(() => {
+    inTransaction(this.db, 'deferred', () => {
       for (const seq of seqs) this.stmts.mark.run(at, seq);
-    })();
+    });
   }
 
   /** Events not yet acknowledged by the broker. */

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { RecordedEvent } from '../../domain/events.js';
 import { filteredUpTo } from '../event-filters.js';
-import { cachedStatement } from '../statement-cache.js';
+import { cachedStatement, inTransaction } from '../statement-cache.js';
 
 /** Which events to show: every given condition must hold (all checked by src/app). */
 export interface EventFilter {
@@ -105,19 +105,17 @@ type Bounds = Omit<EventFilter, 'limit'> & { afterSeq?: number };
  */
 export function searchEvents(db: Database, given: EventFilter): EventPage {
   const wanted = given.limit + 1;
-  const rows = db
-    .transaction(() => {
-      const bounds: Bounds = given;
-      if (!FILTERS.some((name) => given[name] !== undefined)) {
-        return select(db, UNFILTERED, bounds, wanted);
-      }
-      const upTo = filteredUpTo(db);
-      const newest = select(db, UNFILTERED, { ...bounds, afterSeq: upTo }, wanted);
-      if (newest.length >= wanted) return newest;
-      // event_filters holds nothing above upTo in this snapshot: no bound needed there.
-      return [...newest, ...filtered(db, bounds, wanted - newest.length)];
-    })
-    .deferred();
+  const rows = inTransaction(db, 'deferred', () => {
+    const bounds: Bounds = given;
+    if (!FILTERS.some((name) => given[name] !== undefined)) {
+      return select(db, UNFILTERED, bounds, wanted);
+    }
+    const upTo = filteredUpTo(db);
+    const newest = select(db, UNFILTERED, { ...bounds, afterSeq: upTo }, wanted);
+    if (newest.length >= wanted) return newest;
+    // event_filters holds nothing above upTo in this snapshot: no bound needed there.
+    return [...newest, ...filtered(db, bounds, wanted - newest.length)];
+  });
   return {
     events: rows.slice(0, given.limit).map((r) => ({
       event: JSON.parse(r.payload) as RecordedEvent,
