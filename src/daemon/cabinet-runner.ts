@@ -35,7 +35,8 @@ const PRE_ALARM_BEEP_MS = 150;
 /**
  * The console's event-log filters are filled after the commit, off the badge's path
  * (migration 014): at most one fill a second, so a burst of badges costs one more commit, not
- * one each. Until then the search reads the newest events from the log itself.
+ * one each, and a tick looks whether anything else (a custodian's change, a command) recorded
+ * events meanwhile. Until then the search reads the newest events from the log itself.
  */
 const FILTER_FILL_DELAY_MS = 1_000;
 /** Events per fill: a backlog (events recorded while the daemon was down) goes in short steps. */
@@ -50,6 +51,8 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
   private state: CabinetState;
   private readonly timers = new Set<NodeJS.Timeout>();
   private filterFill: NodeJS.Timeout | undefined;
+  /** A failed fill is logged once, not every second while the database refuses writes. */
+  private filterFillFailing = false;
   /** The database refusing writes: its alarm, and the denials it caused (storage-outage.ts). */
   readonly storage: StorageOutage;
 
@@ -107,10 +110,8 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
     this.state = result.state;
     if (input.kind !== 'tick') this.emit('input', input);
     for (const effect of result.effects) this.apply(effect);
-    if (recorded.length > 0) {
-      this.emit('recorded', recorded);
-      this.scheduleFilterFill();
-    }
+    if (recorded.length > 0) this.emit('recorded', recorded);
+    if (recorded.length > 0 || input.kind === 'tick') this.scheduleFilterFill();
     if (changed && (input.kind !== 'tick' || result.effects.length > 0))
       this.emit('state', this.state);
     return recorded;
@@ -151,12 +152,17 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
     this.filterFill = setTimeout(() => {
       this.filterFill = undefined;
       try {
+        // A read first: when nothing is new, no write lock is taken.
+        if (!this.log.searchFiltersBehind()) return;
         if (this.log.fillSearchFilters(FILTER_FILL_BATCH) === FILTER_FILL_BATCH)
           this.scheduleFilterFill();
+        this.filterFillFailing = false;
       } catch (err) {
         // Nothing is lost: the search reads the events not yet filled from the log itself, and
-        // the next recorded step tries again.
-        this.logger.warn({ err }, 'could not fill the event log search filters');
+        // the next tick tries again.
+        if (!this.filterFillFailing)
+          this.logger.warn({ err }, 'could not fill the event log search filters');
+        this.filterFillFailing = true;
       }
     }, FILTER_FILL_DELAY_MS);
     this.filterFill.unref();

@@ -20,6 +20,16 @@ export function filteredUpTo(db: Database): number {
   ).seq;
 }
 
+/** Whether events were recorded since the last fill: a read, no lock taken. */
+export function filtersBehind(db: Database): boolean {
+  const { behind } = cachedStatement(
+    db,
+    `SELECT (SELECT coalesce(max(seq), 0) FROM events)
+          > (SELECT coalesce(max(seq), 0) FROM event_filters) AS behind`,
+  ).get() as { behind: number };
+  return behind === 1;
+}
+
 /**
  * Adds the oldest events not yet in `event_filters`, at most `limit` (a bounded transaction: the
  * badge path waits for none of it), in one immediate transaction. Returns how many were added;

@@ -3,7 +3,7 @@ import { eventHash, GENESIS_HASH } from '../contract/event-chain.js';
 import type { RecordingClock } from '../domain/clock.js';
 import type { NewEvent, RecordedEvent } from '../domain/events.js';
 import { eventId } from './event-id.js';
-import { fillEventFilters } from './event-filters.js';
+import { fillEventFilters, filtersBehind } from './event-filters.js';
 import { applyProjections } from './projections.js';
 import { inTransaction } from './statement-cache.js';
 
@@ -119,6 +119,11 @@ export class EventLog {
    */
   fillSearchFilters(limit: number): number {
     return fillEventFilters(this.db, limit);
+  }
+
+  /** Whether events were recorded since the search filters' last fill (a read, no lock). */
+  searchFiltersBehind(): boolean {
+    return filtersBehind(this.db);
   }
 
   /** Unpublished events after `afterSeq`, oldest first, at most `limit`: the outbox, in pages. */
