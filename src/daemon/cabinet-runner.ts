@@ -32,6 +32,15 @@ const ALARM_MS = 2_000;
 const AWAITING_MS = 300;
 /** One chirp of the held-open countdown: short enough to tell apart from the alarm itself. */
 const PRE_ALARM_BEEP_MS = 150;
+/**
+ * The console's event-log filters are filled after the commit, off the badge's path
+ * (migration 014): at most one fill a second, so a burst of badges costs one more commit, not
+ * one each, and a tick looks whether anything else (a custodian's change, a command) recorded
+ * events meanwhile. Until then the search reads the newest events from the log itself.
+ */
+const FILTER_FILL_DELAY_MS = 1_000;
+/** Events per fill: a backlog (events recorded while the daemon was down) goes in short steps. */
+const FILTER_FILL_BATCH = 500;
 
 /**
  * The imperative shell around the cabinet flow: feeds it one input at a time, commits the
@@ -41,6 +50,9 @@ const PRE_ALARM_BEEP_MS = 150;
 export class CabinetRunner extends EventEmitter<RunnerEvents> {
   private state: CabinetState;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private filterFill: NodeJS.Timeout | undefined;
+  /** A failed fill is logged once, not every second while the database refuses writes. */
+  private filterFillFailing = false;
   /** The database refusing writes: its alarm, and the denials it caused (storage-outage.ts). */
   readonly storage: StorageOutage;
 
@@ -99,6 +111,7 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
     if (input.kind !== 'tick') this.emit('input', input);
     for (const effect of result.effects) this.apply(effect);
     if (recorded.length > 0) this.emit('recorded', recorded);
+    if (recorded.length > 0 || input.kind === 'tick') this.scheduleFilterFill();
     if (changed && (input.kind !== 'tick' || result.effects.length > 0))
       this.emit('state', this.state);
     return recorded;
@@ -133,10 +146,34 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
     this.emit('state', this.state);
   }
 
+  /** Fills the console's event filters a while after the solenoid moved: see above. */
+  private scheduleFilterFill(): void {
+    if (this.filterFill) return;
+    this.filterFill = setTimeout(() => {
+      this.filterFill = undefined;
+      try {
+        // A read first: when nothing is new, no write lock is taken.
+        if (!this.log.searchFiltersBehind()) return;
+        if (this.log.fillSearchFilters(FILTER_FILL_BATCH) === FILTER_FILL_BATCH)
+          this.scheduleFilterFill();
+        this.filterFillFailing = false;
+      } catch (err) {
+        // Nothing is lost: the search reads the events not yet filled from the log itself, and
+        // the next tick tries again.
+        if (!this.filterFillFailing)
+          this.logger.warn({ err }, 'could not fill the event log search filters');
+        this.filterFillFailing = true;
+      }
+    }, FILTER_FILL_DELAY_MS);
+    this.filterFill.unref();
+  }
+
   /** Everything off, timers cleared: used on stop. */
   shutdown(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    clearTimeout(this.filterFill);
+    this.filterFill = undefined;
     this.outputs.solenoids.lockAll();
     for (const pin of [
       this.outputs.doorLock,

@@ -3,7 +3,9 @@ import { eventHash, GENESIS_HASH } from '../contract/event-chain.js';
 import type { RecordingClock } from '../domain/clock.js';
 import type { NewEvent, RecordedEvent } from '../domain/events.js';
 import { eventId } from './event-id.js';
+import { fillEventFilters, filtersBehind } from './event-filters.js';
 import { applyProjections } from './projections.js';
+import { inTransaction } from './statement-cache.js';
 
 export type AckResult = 'acknowledged' | 'stale' | 'ahead';
 
@@ -65,12 +67,12 @@ export class EventLog {
   /** Commits the events (and their projections) in one immediate transaction. */
   append(events: readonly NewEvent[]): RecordedEvent[] {
     if (events.length === 0) return [];
-    return this.db.transaction(() => this.appendInTransaction(events)).immediate();
+    return inTransaction(this.db, 'immediate', () => this.appendInTransaction(events));
   }
 
   /** Runs `body` in one immediate transaction: reads see one snapshot, writes commit together. */
   transaction<T>(body: () => T): T {
-    return this.db.transaction(body).immediate();
+    return inTransaction(this.db, 'immediate', body);
   }
 
   /** For callers that already hold a transaction (custodian changes written with their event). */
@@ -111,6 +113,19 @@ export class EventLog {
     });
   }
 
+  /**
+   * Adds up to `limit` events to the console's search filters (migration 014), after their own
+   * commit; returns how many. Kept out of `append` so a badge's commit writes only its event.
+   */
+  fillSearchFilters(limit: number): number {
+    return fillEventFilters(this.db, limit);
+  }
+
+  /** Whether events were recorded since the search filters' last fill (a read, no lock). */
+  searchFiltersBehind(): boolean {
+    return filtersBehind(this.db);
+  }
+
   /** Unpublished events after `afterSeq`, oldest first, at most `limit`: the outbox, in pages. */
   unsent(afterSeq: number, limit: number): Array<{ seq: number; type: string; payload: string }> {
     return this.stmts.unsent.all(afterSeq, limit) as Array<{
@@ -123,9 +138,9 @@ export class EventLog {
   markPublished(seqs: readonly number[]): void {
     if (seqs.length === 0) return;
     const at = new Date(this.clock.wallMs()).toISOString();
-    this.db.transaction(() => {
+    inTransaction(this.db, 'deferred', () => {
       for (const seq of seqs) this.stmts.mark.run(at, seq);
-    })();
+    });
   }
 
   /** Events not yet acknowledged by the broker. */

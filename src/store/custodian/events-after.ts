@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { RecordedEvent } from '../../domain/events.js';
-import { cachedStatement } from '../statement-cache.js';
+import { cachedStatement, inTransaction } from '../statement-cache.js';
 
 /**
  * The events recorded after `afterSeq`, oldest first, at most `limit`, and the latest seq of the
@@ -12,17 +12,15 @@ export function eventsAfter(
   afterSeq: number,
   limit: number,
 ): { events: RecordedEvent[]; latestSeq: number } {
-  return db
-    .transaction(() => {
-      const rows = cachedStatement(
-        db,
-        'SELECT payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
-      ).all(afterSeq, limit) as Array<{ payload: string }>;
-      const { seq } = cachedStatement(
-        db,
-        'SELECT coalesce(max(seq), 0) AS seq FROM events',
-      ).get() as { seq: number };
-      return { events: rows.map((r) => JSON.parse(r.payload) as RecordedEvent), latestSeq: seq };
-    })
-    .deferred();
+  return inTransaction(db, 'deferred', () => {
+    const rows = cachedStatement(
+      db,
+      'SELECT payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
+    ).all(afterSeq, limit) as Array<{ payload: string }>;
+    const { seq } = cachedStatement(
+      db,
+      'SELECT coalesce(max(seq), 0) AS seq FROM events',
+    ).get() as { seq: number };
+    return { events: rows.map((r) => JSON.parse(r.payload) as RecordedEvent), latestSeq: seq };
+  });
 }
