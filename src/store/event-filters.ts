@@ -45,5 +45,16 @@ export function fillEventFilters(db: Database, limit: number): number {
         WHERE seq > (SELECT coalesce(max(seq), 0) FROM event_filters)
         ORDER BY seq LIMIT ?`,
   );
-  return inTransaction(db, 'immediate', () => fill.run(limit).changes);
+  // Without a sync of its own: a fill lost to a power cut is a fill to redo (the search reads
+  // the events above the mark from the log), and the WAL keeps commits in order, so a lost fill
+  // is always the newest and the table keeps "every event up to its mark". The badge's next
+  // commit, synchronous=FULL, syncs it along. Set and put back within this one synchronous
+  // call: no other commit of this connection can run in between.
+  const before = db.pragma('synchronous', { simple: true }) as number;
+  db.pragma('synchronous = NORMAL');
+  try {
+    return inTransaction(db, 'immediate', () => fill.run(limit).changes);
+  } finally {
+    db.pragma(`synchronous = ${before}`);
+  }
 }

@@ -160,6 +160,30 @@ describe('the event log search', () => {
     db.close();
   });
 
+  it('fills without a sync of its own, and leaves the connection synchronous=FULL after, even when the fill fails', () => {
+    const { db, log, clock } = cabinet();
+    const synchronous = () => db.pragma('synchronous', { simple: true });
+    expect(synchronous()).toBe(2);
+    record(log, clock, 3, 0);
+    // The settings the fill asks for, in order (a recorder in front of the real pragma).
+    const asked: string[] = [];
+    const pragma = db.pragma.bind(db);
+    db.pragma = ((source: string, options?: { simple?: boolean }) => {
+      asked.push(source);
+      return pragma(source, options);
+    }) as typeof db.pragma;
+    expect(fillEventFilters(db, 5)).toBe(3);
+    expect(asked).toEqual(['synchronous', 'synchronous = NORMAL', 'synchronous = 2']);
+    expect(synchronous()).toBe(2);
+    // A fill that fails puts the setting back too: the badge's next commit is still FULL.
+    record(log, clock, 1, 0);
+    db.exec(`CREATE TEMP TRIGGER refuse_fill BEFORE INSERT ON event_filters
+             BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
+    expect(() => fillEventFilters(db, 5)).toThrow('disk says no');
+    expect(synchronous()).toBe(2);
+    db.close();
+  });
+
   it('loses an event from event_filters when pruning deletes the event', () => {
     const { db, log, clock } = cabinet();
     record(log, clock, 20, 0);
