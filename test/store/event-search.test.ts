@@ -168,10 +168,10 @@ describe('the event log search', () => {
     // The settings the fill asks for, in order (a recorder in front of the real pragma).
     const asked: string[] = [];
     const pragma = db.pragma.bind(db);
-    db.pragma = ((source: string, options?: { simple?: boolean }) => {
+    db.pragma = (source: string, options?: { simple?: boolean }) => {
       asked.push(source);
       return pragma(source, options);
-    }) as typeof db.pragma;
+    };
     expect(fillEventFilters(db, 5)).toBe(3);
     expect(asked).toEqual(['synchronous', 'synchronous = NORMAL', 'synchronous = 2']);
     expect(synchronous()).toBe(2);
