@@ -66,4 +66,19 @@ describe('a burst of sign-ins sent together', () => {
     // The ceiling's own guess, and nothing more until its spacing has passed.
     expect(checked(burst)).toBe(1);
   });
+
+  it('from many addresses, filling the line of hashes: the owner at a known address still signs in', async () => {
+    await withAda();
+    const home = '192.168.1.20';
+    expect(await accounts.signIn('ada', PASSWORD, home)).toMatchObject({ ok: true });
+    // 2 hashes run and 32 wait: a flood from fresh addresses (an IPv6 prefix has plenty) keeps
+    // the line full, and every other sign-in is answered BUSY.
+    const flood = Array.from({ length: 40 }, (_, i) =>
+      accounts.signIn('ada', `flood ${i}`, `2001:db8::${(i + 1).toString(16)}`),
+    );
+    const owner = accounts.signIn('ada', PASSWORD, home);
+    const [answers, own] = await Promise.all([Promise.all(flood), owner]);
+    expect(answers.some((a) => !a.ok && a.reason === 'busy')).toBe(true);
+    expect(own).toMatchObject({ ok: true });
+  });
 });

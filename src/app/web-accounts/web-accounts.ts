@@ -290,8 +290,9 @@ export class WebAccounts {
     if (throttled > 0) return { ok: false, reason: 'throttled', retryAfterMs: throttled };
     const refused = this.refusal(this.guesses, row.account, address, now);
     if (refused) return refused;
+    // Signed in already: a flood of sign-ins does not keep the owner from changing it.
     const ok = await this.claim(this.guesses, row.account, address, () =>
-      this.slots.run(() => verifyPassword(current, row.passwordHash)),
+      this.slots.run(() => verifyPassword(current, row.passwordHash), true),
     );
     if (ok === 'claimed') return { ok: false, reason: 'slowed', retryAfterMs: 1000 };
     if (ok === null) return { ok: false, reason: 'busy' };
@@ -324,8 +325,11 @@ export class WebAccounts {
     const refused = this.refusal(ledger, account, address, now);
     if (refused) return refused;
     const stored = row?.passwordHash ?? (await this.dummyHash);
+    // From where the account signed in before, ahead of the line: a flood of sign-ins from
+    // fresh addresses, which keeps it full, does not keep the owner out.
+    const known = row !== undefined && this.guesses.record(row.account, address, now).knownAddress;
     const ok = await this.claim(ledger, account, address, () =>
-      this.slots.run(() => verifyPassword(password, stored)),
+      this.slots.run(() => verifyPassword(password, stored), known),
     );
     if (ok === 'claimed') return { ok: false, reason: 'slowed', retryAfterMs: 1000 };
     if (ok === null) return { ok: false, reason: 'busy' };
