@@ -46,7 +46,7 @@ export function loopbackClientOwner(
     } catch {
       continue; // no IPv6 on this machine: no tcp6 table
     }
-    for (const row of parseTcpTable(text)) {
+    for (const row of rowsWithPorts(text, ends.clientPort, ends.serverPort)) {
       if (
         row.local.port === ends.clientPort &&
         row.remote.port === ends.serverPort &&
@@ -66,14 +66,41 @@ export function loopbackClientOwner(
  * it cannot read are skipped.
  */
 export function parseTcpTable(text: string, littleEndian = endianness() === 'LE'): TcpSocketRow[] {
+  return text
+    .split('\n')
+    .slice(1)
+    .flatMap((line) => parseTcpRow(line, littleEndian) ?? []);
+}
+
+function parseTcpRow(line: string, littleEndian = endianness() === 'LE'): TcpSocketRow | null {
+  const fields = line.trim().split(/\s+/);
+  const local = endpoint(fields[1], littleEndian);
+  const remote = endpoint(fields[2], littleEndian);
+  const uid = Number(fields[7]);
+  if (!local || !remote || !Number.isInteger(uid) || uid < 0) return null;
+  return { local, remote, uid };
+}
+
+/**
+ * The rows of a table that name both ports, found by searching the text: any local user can make
+ * the table long (two rows per connection of theirs), and parsing every row for every
+ * connection to the screen kept the daemon's one thread from the cabinet.
+ */
+function rowsWithPorts(text: string, clientPort: number, serverPort: number): TcpSocketRow[] {
+  // As the kernel prints a port after its address: four upper-case hex digits, then a space.
+  const [client, server] = [clientPort, serverPort].map(
+    (port) => `:${port.toString(16).toUpperCase().padStart(4, '0')} `,
+  );
+  if (client === undefined || server === undefined) return [];
   const rows: TcpSocketRow[] = [];
-  for (const line of text.split('\n').slice(1)) {
-    const fields = line.trim().split(/\s+/);
-    const local = endpoint(fields[1], littleEndian);
-    const remote = endpoint(fields[2], littleEndian);
-    const uid = Number(fields[7]);
-    if (!local || !remote || !Number.isInteger(uid) || uid < 0) continue;
-    rows.push({ local, remote, uid });
+  for (let at = text.indexOf(client); at !== -1;) {
+    const start = text.lastIndexOf('\n', at) + 1;
+    const newline = text.indexOf('\n', at);
+    const end = newline === -1 ? text.length : newline;
+    const line = text.slice(start, end);
+    const row = start > 0 && line.includes(server) ? parseTcpRow(line) : null;
+    if (row) rows.push(row);
+    at = text.indexOf(client, end);
   }
   return rows;
 }

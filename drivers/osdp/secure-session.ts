@@ -28,8 +28,10 @@ import {
  * same bytes, which is what a resend must be (the reader answers a repeated sequence number with
  * its previous reply). Sending a different command instead breaks the chain on the reader's side.
  *
- * A frame refused for its MAC or its security block leaves the chain as it was; one whose MAC is
- * right but whose encrypted data is not moves it (the sender's chain did). What to do next
+ * One frame is opened per frame sent: a second on the same IV (a copy injected on the bus before
+ * this side sends again) is refused. A frame refused for its MAC or its security block leaves
+ * the chain as it was; one whose MAC is right but whose encrypted data is not moves it (the
+ * sender's chain did). What to do next
  * (OSDP: start a new handshake) is the link's decision. A plaintext frame in a session is refused too (NOT_SECURED):
  * a reader that lost its session answers so, typically NAK; the error carries the frame's code
  * for the link to tell a NAK from anything else, but a card read in plaintext is never parsed.
@@ -127,7 +129,7 @@ export class SecureSession {
       return refused(
         new OsdpError(
           'WRONG_SECURITY_BLOCK',
-          `${from} answers nothing: no command sent yet`,
+          `${from} answers nothing: the last frame sent was already answered, or none was sent yet`,
           where,
         ),
       );
@@ -140,6 +142,9 @@ export class SecureSession {
     }
     // Authentic: the sender's chain moved on, so ours does, whatever the data turns out to be.
     this.lastReceived = mac;
+    // One frame answers each frame sent: a copy injected on the bus before this side sends
+    // again would otherwise open on the same IV (a card read, a command, taken twice).
+    this.lastSent = undefined;
     const encrypted =
       type === SecurityBlockType.COMMAND_MAC_ENCRYPTED ||
       type === SecurityBlockType.REPLY_MAC_ENCRYPTED;

@@ -5,6 +5,7 @@ import {
   awaitOutcome,
   completeRequest,
   insertRequest,
+  pendingRequests,
   type ClearLockoutPayload,
   type Outcome,
   type RequestKind,
@@ -34,7 +35,17 @@ export class DaemonRequests {
     // Checked here too, so a mistake is told at once rather than after the tap.
     refuseWhenManagedCentrally(this.scope.db);
     requireEnabledHolder(this.scope, holderId);
-    return this.send('enrol_card', { holderId }, waitMs);
+    // The next card tapped goes to the oldest wait: a second one armed beside it would see the
+    // card its custodian taps enrolled to the first one's holder. One wait at a time.
+    return this.send('enrol_card', { holderId }, waitMs, () => {
+      const [armed] = pendingRequests(this.scope.db, 'enrol_card', new Date());
+      if (armed) {
+        throw new KeywardenError(
+          'CONFLICT',
+          `an enrolment by ${armed.actor.account} already waits for a card tapped at the cabinet: let it finish or end first; nothing was changed`,
+        );
+      }
+    });
   }
 
   /** End a card's lockout, or the reader's, before its time; the daemon records lockout.cleared. */
@@ -54,12 +65,20 @@ export class DaemonRequests {
     kind: RequestKind,
     payload: Parameters<typeof insertRequest>[2],
     waitMs: number,
+    /** Throws when the request may not be made now; run in the insert's own transaction. */
+    check: () => void = () => undefined,
   ): PendingRequest {
     if (!Number.isInteger(waitMs) || waitMs < 1 || waitMs > MAX_REQUEST_WAIT_MS) {
       throw new KeywardenError('USAGE', 'the wait must be at most 600 seconds');
     }
     const { db, actor } = this.scope;
-    const request = insertRequest(db, kind, payload, actor, new Date(), waitMs);
+    // Immediate: another process checking at the same moment waits for this one's insert.
+    const request = db
+      .transaction(() => {
+        check();
+        return insertRequest(db, kind, payload, actor, new Date(), waitMs);
+      })
+      .immediate();
     return {
       outcome: awaitOutcome(db, request.id, request.expiresAt),
       cancel: () => completeRequest(db, request.id, { cancelled: true }, new Date()),

@@ -13,11 +13,17 @@ export class HashSlots {
     private readonly waiting = 32,
   ) {}
 
-  /** Runs `work` in a slot; null when the line is full. */
-  async run<T>(work: () => Promise<T>): Promise<T | null> {
+  /**
+   * Runs `work` in a slot; null when the line is full. `first`: the front of the line, even a
+   * full one, for a caller a flood of others must not shut out (an account's owner, from an
+   * address it signed in from): few, as the caller decides.
+   */
+  async run<T>(work: () => Promise<T>, first = false): Promise<T | null> {
     if (this.active >= this.running) {
-      if (this.queue.length >= this.waiting) return null;
-      await new Promise<void>((resolve) => this.queue.push(resolve));
+      if (!first && this.queue.length >= this.waiting) return null;
+      await new Promise<void>((resolve) =>
+        first ? this.queue.unshift(resolve) : this.queue.push(resolve),
+      );
     } else {
       this.active += 1;
     }

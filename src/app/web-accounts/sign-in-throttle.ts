@@ -91,6 +91,8 @@ export interface GuessLedger {
   failed(account: string, address: string, now: number): void;
 }
 
+/** How soon an address refused for the checks it has running may try again: they end by then. */
+const CHECKS_RUNNING_RETRY_MS = 1_000;
 /** Past this many addresses or names, the oldest is forgotten: memory stays bounded. */
 const MAX_ENTRIES = 10_000;
 /** Wrong tries kept per name or pair: more than any rule looks at in a day. */
@@ -106,17 +108,34 @@ const MAX_KEPT = 1_000;
  */
 export class SignInThrottle {
   private readonly byAddress = new Map<string, number[]>();
+  /** Passwords being checked now per address: each may be one more wrong sign-in. */
+  private readonly running = new Map<string, number>();
   readonly unknownNames: GuessLedger;
 
   constructor(readonly limits: ThrottleLimits) {
     this.unknownNames = new MemoryLedger(limits);
   }
 
-  /** Milliseconds until `address` may try again; 0 when it may now. */
+  /**
+   * Milliseconds until `address` may try again; 0 when it may now. Its checks still running
+   * count as wrong sign-ins, or a burst of names sent together would all pass the limit before
+   * the first was counted.
+   */
   addressWait(address: string, now: number): number {
     const recent = since(this.byAddress.get(address), now - this.limits.addressWindowMs);
-    if (recent.length < this.limits.addressFailures) return 0;
+    if (recent.length + (this.running.get(address) ?? 0) < this.limits.addressFailures) return 0;
+    if (recent.length < this.limits.addressFailures) return CHECKS_RUNNING_RETRY_MS;
     return (recent[0] ?? now) + this.limits.addressWindowMs - now;
+  }
+
+  /** A password from `address` is being checked until the returned function is called. */
+  checking(address: string): () => void {
+    this.running.set(address, (this.running.get(address) ?? 0) + 1);
+    return () => {
+      const left = (this.running.get(address) ?? 1) - 1;
+      if (left > 0) this.running.set(address, left);
+      else this.running.delete(address);
+    };
   }
 
   addressFailed(address: string, now: number): void {

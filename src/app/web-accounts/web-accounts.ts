@@ -113,8 +113,8 @@ export class WebAccounts {
   private readonly sessions: WebSessionRows;
   private readonly events: WebAccountEvents;
   private readonly guesses: AccountGuessLedger;
-  /** Passwords being checked now, per account and address: one at a time (see `claim`). */
-  private readonly checking = new Set<string>();
+  /** Passwords being checked now, per account and address and per account (see `claim`). */
+  private readonly checking = new Map<string, number>();
   private readonly log: Logger;
   private readonly now: () => number;
   readonly lifetimes: SessionLifetimes;
@@ -290,8 +290,9 @@ export class WebAccounts {
     if (throttled > 0) return { ok: false, reason: 'throttled', retryAfterMs: throttled };
     const refused = this.refusal(this.guesses, row.account, address, now);
     if (refused) return refused;
+    // Signed in already: a flood of sign-ins does not keep the owner from changing it.
     const ok = await this.claim(this.guesses, row.account, address, () =>
-      this.slots.run(() => verifyPassword(current, row.passwordHash)),
+      this.slots.run(() => verifyPassword(current, row.passwordHash), true),
     );
     if (ok === 'claimed') return { ok: false, reason: 'slowed', retryAfterMs: 1000 };
     if (ok === null) return { ok: false, reason: 'busy' };
@@ -324,8 +325,11 @@ export class WebAccounts {
     const refused = this.refusal(ledger, account, address, now);
     if (refused) return refused;
     const stored = row?.passwordHash ?? (await this.dummyHash);
+    // From where the account signed in before, ahead of the line: a flood of sign-ins from
+    // fresh addresses, which keeps it full, does not keep the owner out.
+    const known = row !== undefined && this.guesses.record(row.account, address, now).knownAddress;
     const ok = await this.claim(ledger, account, address, () =>
-      this.slots.run(() => verifyPassword(password, stored)),
+      this.slots.run(() => verifyPassword(password, stored), known),
     );
     if (ok === 'claimed') return { ok: false, reason: 'slowed', retryAfterMs: 1000 };
     if (ok === null) return { ok: false, reason: 'busy' };
@@ -412,8 +416,10 @@ export class WebAccounts {
   /**
    * Runs one password check for the account from the address, unless one is running: the rules
    * look at the wrong passwords already counted, and a burst of guesses sent together would
-   * otherwise all pass them before the first was counted. Past the ceiling, one check at a
-   * time for the whole account, or many addresses together would pass it the same way.
+   * otherwise all pass them before the first was counted. So the checks running count as wrong
+   * passwords: at most one for the account once they would reach its ceiling (or many
+   * addresses together would pass it), none past what the address may try (or one address
+   * guessing many names would).
    */
   private async claim<T>(
     ledger: GuessLedger,
@@ -423,17 +429,30 @@ export class WebAccounts {
   ): Promise<T | 'claimed'> {
     // JSON arrays: no name, however odd (an unknown one may hold any text), reads as a pair.
     const name = account.toLowerCase();
-    const keys = [JSON.stringify([name, address]), JSON.stringify([name])];
-    if (keys.some((key) => this.checking.has(key))) return 'claimed';
-    const limits = this.throttle.limits;
-    const record = ledger.record(account, address, this.now());
-    const held = record.forAccount.count >= limits.accountCeiling ? keys : keys.slice(0, 1);
-    for (const key of held) this.checking.add(key);
+    const pair = JSON.stringify([name, address]);
+    const whole = JSON.stringify([name]);
+    const now = this.now();
+    const forAccount = this.checking.get(whole) ?? 0;
+    const record = ledger.record(account, address, now);
+    const atCeiling = record.forAccount.count + forAccount >= this.throttle.limits.accountCeiling;
+    if (this.checking.has(pair) || (atCeiling && forAccount > 0)) return 'claimed';
+    if (this.throttle.addressWait(address, now) > 0) return 'claimed';
+    const done = [this.hold(pair), this.hold(whole), this.throttle.checking(address)];
     try {
       return await check();
     } finally {
-      for (const key of held) this.checking.delete(key);
+      for (const release of done) release();
     }
+  }
+
+  /** Counts a check running under `key` until the returned function is called. */
+  private hold(key: string): () => void {
+    this.checking.set(key, (this.checking.get(key) ?? 0) + 1);
+    return () => {
+      const left = (this.checking.get(key) ?? 1) - 1;
+      if (left > 0) this.checking.set(key, left);
+      else this.checking.delete(key);
+    };
   }
 
   /**

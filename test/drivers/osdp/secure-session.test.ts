@@ -330,6 +330,35 @@ describe('a secure session', () => {
     expect(cp.open(wire(card))).toMatchObject({ ok: false, error: { code: 'BAD_MAC' } });
   });
 
+  it('attack: opens one reply per command sent; a copy injected before the next command is refused', () => {
+    const { cp, pd } = establish();
+    pd.open(
+      wire(
+        cp.seal({
+          address: ADDRESS,
+          sequence: 1,
+          integrity: 'crc',
+          code: 0x60,
+          data: new Uint8Array(0),
+        }),
+      ),
+    );
+    const card = pd.seal({
+      address: ADDRESS,
+      sequence: 1,
+      integrity: 'crc',
+      code: 0x50,
+      data: unhex('00 01 1a 00 86 43 83 c0'),
+    });
+    expect(cp.open(wire(card)).ok).toBe(true);
+    // Someone on the bus sends the card read again at once: the same card read twice.
+    const again = cp.open(wire(card));
+    expect(!again.ok && [again.error.code, again.error.message]).toEqual([
+      'WRONG_SECURITY_BLOCK',
+      'reply 0x50 from address 3 answers nothing: the last frame sent was already answered, or none was sent yet',
+    ]);
+  });
+
   it('refuses plaintext, command blocks from a reader, and handshake blocks', () => {
     const { cp, pd } = establish();
     pd.open(
