@@ -241,8 +241,11 @@ describe('the demo, end to end in one browser', () => {
     // Moving to another console page (the hash changes, the page stays loaded) cancels it too.
     const moving = await newPage();
     await openPerson(moving, 'Alice Example');
-    await moving.getByRole('button', { name: 'Enrol by tapping at the cabinet' }).click();
+    // A double click arms one wait (the button waits with it), so leaving cancels that one.
+    const enrol = moving.getByRole('button', { name: 'Enrol by tapping at the cabinet' });
+    await enrol.dblclick();
     await waitFor(() => pendingEnrolments() === 1, 'the daemon to wait for a tap');
+    expect(await enrol.isDisabled()).toBe(true);
     await moving.goto(`${web}#/keys`);
     await waitFor(() => pendingEnrolments() === 0, 'leaving the person to cancel the wait');
     await moving.close();

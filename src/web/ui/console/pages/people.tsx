@@ -64,6 +64,7 @@ function PersonPanel(props: { id: number; onChanged: () => void; onClose: () => 
   // the server cancels the enrolment when its request goes away, so a card tapped later is not
   // enrolled for someone no longer on the screen.
   const enrolWait = useRef<AbortController | null>(null);
+  const [enrolling, setEnrolling] = useState(false);
   useEffect(() => () => enrolWait.current?.abort(), [props.id]);
   const act = async (what: () => Promise<string>) => {
     try {
@@ -221,22 +222,30 @@ function PersonPanel(props: { id: number; onChanged: () => void; onClose: () => 
         <button
           type="button"
           class="secondary"
-          onClick={() =>
+          // One wait at a time: a second click while one runs would lose the first one's
+          // cancel handle, and leaving the page would then leave the first wait armed.
+          disabled={enrolling}
+          onClick={() => {
+            if (enrolWait.current !== null) return;
+            const waiting = new AbortController();
+            enrolWait.current = waiting;
+            setEnrolling(true);
             void act(async () => {
               setNote({ kind: 'ok', text: 'Tap the card at the cabinet now (one minute)…' });
-              const waiting = new AbortController();
-              enrolWait.current = waiting;
               let r: { enrolled: boolean; message: string };
               try {
                 r = await api.post(`/api/people/${person.id}/cards/enrol`, {}, waiting.signal);
               } catch (e) {
                 if (waiting.signal.aborted) return 'Enrolment cancelled: no card was enrolled.';
                 throw e;
+              } finally {
+                if (enrolWait.current === waiting) enrolWait.current = null;
+                setEnrolling(false);
               }
               if (!r.enrolled) throw new Error(r.message);
               return r.message;
-            })
-          }
+            });
+          }}
         >
           Enrol by tapping at the cabinet
         </button>
