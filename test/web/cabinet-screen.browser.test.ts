@@ -179,6 +179,6 @@ describe('the cabinet screen', () => {
     expect(await late.getByText('The cabinet is not answering').count()).toBe(0);
     for (const c of holders) c.abort();
     await late.context().close();
-    // A page reconnects after its retry delay (3 s), slower on a loaded machine.
+    // A page reconnects 3 s after it lost its stream, and later on a loaded machine.
   }, 60_000);
 });
