@@ -87,8 +87,8 @@ function PasswordForm(props: { account: string }) {
           this one goes on. There is no other "sign out everywhere".
         </li>
         <li>
-          Wrong current passwords count towards the lock, as at sign-in: five in a row lock the
-          account for 15 minutes.
+          Wrong current passwords count as at sign-in: from the third in a row this address waits
+          before the next try, and the fifth locks it out of the account for 15 minutes.
         </li>
       </ul>
       {note ? <Banner kind={note.kind}>{note.text}</Banner> : null}

@@ -12,8 +12,8 @@ export function GroupsAndSetsPage(props: { canChange: boolean }) {
   return (
     <div class="fit-table">
       <p class="note">
-        Permissions are given to a group or on a key set on the{' '}
-        <a href="#/rules">Rules and access</a> page; the tiers' rules are there too.
+        Permissions are given to a group or on a key set on the <a href="#/access">Access</a> page;
+        the tiers' rules are on <a href="#/rules">Rules and access</a>.
       </p>
       <GroupsSection canChange={props.canChange} />
       <KeySetsSection canChange={props.canChange} />
