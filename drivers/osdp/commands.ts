@@ -218,7 +218,8 @@ function readCommand(kind: CommandName, r: DataReader): Command {
       return { kind };
     case 'ID':
     case 'CAP':
-      r.u8('reply type');
+      // Only the standard reply (0) is defined; a reader NAKs any other, so the simulator does.
+      r.u8('reply type', 0);
       return { kind };
     case 'OUT':
       if (r.remaining === 0) r.fail('outputs', 'are missing');
@@ -226,7 +227,7 @@ function readCommand(kind: CommandName, r: DataReader): Command {
         kind,
         outputs: r.records(OUT_RECORD, 'outputs', () => ({
           output: r.u8('output'),
-          action: inRange(r, 'action', r.u8('action'), 0, 6),
+          action: r.u8('action', 6, 0),
           timer: r.u16('timer'),
         })),
       };
@@ -260,7 +261,7 @@ function readCommand(kind: CommandName, r: DataReader): Command {
       };
     case 'TEXT': {
       const reader = r.u8('reader');
-      const mode = inRange(r, 'mode', r.u8('mode'), 1, 4);
+      const mode = r.u8('mode', 4, 1);
       const seconds = r.u8('seconds');
       const row = r.u8('row');
       const column = r.u8('column');
@@ -272,12 +273,13 @@ function readCommand(kind: CommandName, r: DataReader): Command {
     case 'COMSET':
       return {
         kind,
-        address: inRange(r, 'address', r.u8('address'), 0, 0x7e),
-        baudRate: r.u32('baud rate'),
+        address: r.u8('address', 0x7e, 0),
+        baudRate: readBaudRate(r),
       };
     case 'KEYSET': {
-      const keyType = r.u8('key type');
-      const length = r.u8('key length');
+      // The only key a KEYSET may carry is a 16-byte SCBK: the reader refuses anything else.
+      const keyType = r.u8('key type', KEY_TYPE_SCBK, KEY_TYPE_SCBK);
+      const length = r.u8('key length', 16, 16);
       return { kind, keyType, key: r.bytes(length, 'key') };
     }
     case 'CHLNG':
@@ -289,15 +291,19 @@ function readCommand(kind: CommandName, r: DataReader): Command {
 
 function readLedState(r: DataReader, which: string, maxControl: number): LedState {
   return {
-    control: inRange(r, `${which} control`, r.u8(`${which} control`), 0, maxControl),
+    control: r.u8(`${which} control`, maxControl, 0),
     onTime: r.u8(`${which} on time`),
     offTime: r.u8(`${which} off time`),
-    onColor: inRange(r, `${which} on color`, r.u8(`${which} on color`), 0, 7),
-    offColor: inRange(r, `${which} off color`, r.u8(`${which} off color`), 0, 7),
+    onColor: r.u8(`${which} on color`, 7, 0),
+    offColor: r.u8(`${which} off color`, 7, 0),
   };
 }
 
-function inRange(r: DataReader, field: string, value: number, min: number, max: number): number {
-  if (value < min || value > max) r.fail(field, `is ${value}, not ${min}-${max}`);
-  return value;
+/** A reader asked to move to a speed it cannot take would fall silent: refuse it instead. */
+function readBaudRate(r: DataReader): number {
+  const baudRate = r.u32('baud rate');
+  if (!(OSDP_BAUD_RATES as readonly number[]).includes(baudRate)) {
+    r.fail('baud rate', `is ${baudRate}, not one of ${OSDP_BAUD_RATES.join(', ')}`);
+  }
+  return baudRate;
 }

@@ -18,10 +18,14 @@ export class DataReader {
     return this.data.length - this.at;
   }
 
-  u8(field: string): number {
+  /** One byte; outside min–max it is refused, as the writer refuses to send it. */
+  u8(field: string, max = 0xff, min = 0): number {
     if (this.remaining < 1) this.fail(field, 'is missing');
     const value = this.data[this.at] ?? 0;
     this.at += 1;
+    if (value < min || value > max) {
+      this.fail(field, `is ${value}, not ${min === max ? min : `${min}-${max}`}`);
+    }
     return value;
   }
 

@@ -209,7 +209,8 @@ function readReply(kind: ReplyName, r: DataReader): Reply {
       return { kind, reader, keys: keys.join('') };
     }
     case 'COM':
-      return { kind, address: r.u8('address'), baudRate: r.u32('baud rate') };
+      // 0x7F is the broadcast address: no reader can be told to answer from it.
+      return { kind, address: r.u8('address', 0x7e), baudRate: r.u32('baud rate') };
     case 'CCRYPT':
       return {
         kind,

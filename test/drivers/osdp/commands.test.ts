@@ -129,6 +129,17 @@ describe('malformed command data is refused, naming the command and the field', 
     [0x6b, '00 01 00 00 00 05 41 42', 'TEXT', 'text', 'TEXT data: text needs 5 bytes, 2 left'],
     [0x6b, '00 01 00 00 00 01 07', 'TEXT', 'text', 'TEXT data: text is not printable ASCII'],
     [0x6e, '7f 80 25 00 00', 'COMSET', 'address', 'COMSET data: address is 127, not 0-126'],
+    // The three below were accepted and then could not be sent back (found by the round trip).
+    [0x61, '01', 'ID', 'reply type', 'ID data: reply type is 1, not 0'],
+    [
+      0x6e,
+      '01 00 00 00 00',
+      'COMSET',
+      'baud rate',
+      'COMSET data: baud rate is 0, not one of 9600, 19200, 38400, 57600, 115200, 230400',
+    ],
+    [0x75, '00 00', 'KEYSET', 'key type', 'KEYSET data: key type is 0, not 1'],
+    [0x75, '01 08', 'KEYSET', 'key length', 'KEYSET data: key length is 8, not 16'],
     [
       0x76,
       'b0 b1 b2',
@@ -164,6 +175,20 @@ describe('malformed command data is refused, naming the command and the field', 
           if (!decoded.ok) expect(['UNKNOWN_CODE', 'MALFORMED_DATA']).toContain(decoded.error.code);
         },
       ),
+    );
+  });
+
+  it('round-trips every command it accepts (what the simulator reads, it could have been sent)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0x60, max: 0x80 }),
+        fc.uint8Array({ maxLength: 40 }),
+        (code, data) => {
+          const decoded = decodeCommand(code, data);
+          if (decoded.ok) expect(hex(encodeCommand(decoded.value).data)).toBe(hex(data));
+        },
+      ),
+      { numRuns: 20_000 },
     );
   });
 });

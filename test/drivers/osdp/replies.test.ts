@@ -158,6 +158,9 @@ describe('malformed reply data is refused, naming the reply and the field', () =
     [0x53, '00 02 31 2a', 'keys', 'KEYPAD data: keys hold a byte that is not a key'],
     [0x76, '00 01 02', 'client UID', 'CCRYPT data: client UID needs 8 bytes, 3 left'],
     [0x78, '00', 'R-MAC-I', 'RMAC_I data: R-MAC-I needs 16 bytes, 1 left'],
+    // fast-check found this one (seed -163285092): 0x7F, the broadcast address, was accepted
+    // although no reader may be moved to it and the encoder refuses to send it.
+    [0x54, '7f 00 00 00 00', 'address', 'COM data: address is 127, not 0-126'],
   ])('code %s data "%s"', (code, data, field, message) => {
     const decoded = decodeReply(code, unhex(data));
     expect(decoded.ok).toBe(false);
