@@ -52,6 +52,7 @@ export const layers = [
     name: 'the rest',
     where: [
       'src/app/',
+      'src/bringup/',
       'src/config/',
       'src/contract/',
       'src/daemon/',

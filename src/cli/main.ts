@@ -11,6 +11,7 @@ import { custodianCommands } from './commands/custodian.js';
 import { monitorCommands } from './commands/monitor.js';
 import { outputsOffCommand } from './commands/outputs-off.js';
 import { reportCommands } from './commands/report.js';
+import { selftestCommand } from './commands/selftest.js';
 import { isPermanentStartError, runCommand } from './commands/run.js';
 import { simCommands } from './commands/sim.js';
 import { webCommand } from './commands/web.js';
@@ -23,6 +24,7 @@ export const COMMANDS: Command[] = [
   ...custodianCommands,
   ...configCommands,
   outputsOffCommand,
+  selftestCommand,
   ...simCommands,
   ...monitorCommands,
   ...csvCommands,
