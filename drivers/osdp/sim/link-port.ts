@@ -1,10 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type {
-  PortCallback,
-  PortFactory,
-  PortOptions,
-  SerialPortLike,
-} from '../../serial/serial-port-like.js';
+import type { PortCallback, PortOptions, SerialPortLike } from '../../serial/serial-port-like.js';
 import { SimDisconnectedError } from '../../serial/sim-port.js';
 import type { SimulatedOsdpBus } from './simulated-bus.js';
 
@@ -95,12 +90,14 @@ export class OsdpLinkPort extends EventEmitter implements SerialPortLike {
 }
 
 /**
- * A port factory (as the daemon's readers take) handing out one link port per path on `bus`,
+ * A port factory (as the daemon's readers take: the test checks it is a PortFactory) handing out one link port per path on `bus`,
  * with the speed the opener asks for.
  */
-export function osdpLinkPortFactory(bus: SimulatedOsdpBus): PortFactory & {
+export type OsdpLinkPortFactory = ((options: PortOptions) => OsdpLinkPort) & {
   get(path: string): OsdpLinkPort | undefined;
-} {
+};
+
+export function osdpLinkPortFactory(bus: SimulatedOsdpBus): OsdpLinkPortFactory {
   const ports = new Map<string, OsdpLinkPort>();
   const factory = ({ path, baudRate }: PortOptions): OsdpLinkPort => {
     let port = ports.get(path);
