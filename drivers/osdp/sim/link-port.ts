@@ -70,7 +70,10 @@ export class OsdpLinkPort extends EventEmitter implements SerialPortLike {
     return true;
   }
 
-  /** The adapter pulled out: an open port closes with a disconnected error; opens fail until plug(). */
+  /**
+   * The adapter pulled out: an open port closes with a disconnected error, and opening fails
+   * until plug().
+   */
   unplug(): void {
     this.plugged = false;
     if (!this.opened) return;
@@ -90,8 +93,8 @@ export class OsdpLinkPort extends EventEmitter implements SerialPortLike {
 }
 
 /**
- * A port factory (as the daemon's readers take: the test checks it is a PortFactory) handing out one link port per path on `bus`,
- * with the speed the opener asks for.
+ * A port factory, as the daemon's readers take (the test checks it is a PortFactory), handing
+ * out one link port per path on `bus`, at the speed the opener asks for.
  */
 export type OsdpLinkPortFactory = ((options: PortOptions) => OsdpLinkPort) & {
   get(path: string): OsdpLinkPort | undefined;

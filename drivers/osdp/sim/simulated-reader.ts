@@ -23,7 +23,7 @@ import {
 } from '../replies.js';
 import { sameBytes, SCBK_D } from '../secure-channel.js';
 import type { SecureSession } from '../secure-session.js';
-import { encodeCard, packBits, type WiegandFormat } from '../wiegand.js';
+import { encodeCard, packBits, WIEGAND_FORMATS, type WiegandFormat } from '../wiegand.js';
 import { NakCode, nakCodeFor } from './command-refusal.js';
 import {
   ReaderIndicators,
@@ -120,7 +120,7 @@ const MAX_PENDING_EVENTS = 64;
  * command whole, so what came before the pause was noise or a frame cut off.
  */
 const FRAME_GAP_MS = 100;
-/** How many sent replies are kept, for the replay fault (three back is the same sequence number). */
+/** Replies kept for the replay fault: three back has the same sequence number as the next. */
 const HISTORY = 4;
 
 type Outgoing =
@@ -248,6 +248,9 @@ export class SimulatedOsdpReader extends EventEmitter<SimulatedReaderEvents> {
   /** A card held to the reader: its RAW read is the answer to a coming poll. */
   presentCard(card: CardPresentation): void {
     if ('facility' in card) {
+      if (!WIEGAND_FORMATS.includes(card.format)) {
+        throw invalid('format', `must be one of ${WIEGAND_FORMATS.join(', ')}`);
+      }
       const { bitCount, data } = encodeCard(card.format, card.facility, card.card);
       this.queue({ kind: 'RAW', read: { reader: 0, format: RawFormat.WIEGAND, bitCount, data } });
       return;
@@ -292,7 +295,10 @@ export class SimulatedOsdpReader extends EventEmitter<SimulatedReaderEvents> {
     this.inputs[input] = active;
   }
 
-  /** Power cut: silent, and everything not kept in its memory is gone (not its key, address or speed). */
+  /**
+   * Power cut: silent, and whatever a reader keeps in RAM is gone (its key, address and speed
+   * are kept, as in its non-volatile memory).
+   */
   powerOff(): void {
     this.power = false;
     for (const timer of this.timers) this.clock.clearTimeout(timer);
@@ -341,7 +347,10 @@ export class SimulatedOsdpReader extends EventEmitter<SimulatedReaderEvents> {
     this.oneShot.garbage = Uint8Array.from(bytes);
   }
 
-  /** Lose the secure session (a reader reset by a glitch): the next secured command gets a plaintext NAK. */
+  /**
+   * Lose the secure session (a reader reset by a glitch): the next secured command gets a
+   * plaintext NAK.
+   */
   forgetSession(): void {
     this.session = undefined;
     this.handshake = undefined;
@@ -362,7 +371,7 @@ export class SimulatedOsdpReader extends EventEmitter<SimulatedReaderEvents> {
     } else if (frame.sequence === this.sequence) {
       const last = this.last;
       if (last !== undefined && sameBytes(last.command, frame.bytes)) {
-        this.transmit(last.reply);
+        this.transmit(last.reply, false);
         return;
       }
       this.transmit(reply(plainNak(NakCode.UNEXPECTED_SEQUENCE)), false);

@@ -141,6 +141,17 @@ describe('what a person does at the reader reaches the next poll', () => {
       read: { reader: 0, format: 0, bitCount: 4, data: bytes('b0') },
     });
     expect(() => reader.presentCard({ bits: '10x1' })).toThrow(/bits/);
+    // From a caller without types (a simulator page): refused, naming the field, nothing queued.
+    const card = JSON.parse('{"format":"H99999","facility":1,"card":1}') as {
+      format: 'H10301';
+      facility: number;
+      card: number;
+    };
+    expect(() => reader.presentCard(card)).toThrow(/format/);
+    expect(() => reader.presentCard({ format: 'H10301', facility: 256, card: 1 })).toThrow(
+      /facility/,
+    );
+    expect(reader.pendingEvents).toBe(0);
   });
 
   it('keys typed come back as one KEYPAD reply, # as 0D', () => {
