@@ -387,10 +387,10 @@ export class SimulatedOsdpReader extends EventEmitter<SimulatedReaderEvents> {
     this.transmit(bytes);
     if (comset.address !== this.currentAddress || comset.baudRate !== this.currentBaudRate) {
       // COM went out from the old address at the old speed; only then does the reader move.
+      // The specification does not say whether the sequence restarts there: it goes on, and
+      // a control panel that starts over with 0 is answered too.
       this.currentAddress = comset.address;
       this.currentBaudRate = comset.baudRate;
-      this.sequence = undefined;
-      this.last = undefined;
       this.emit('comset', comset);
     }
   }

@@ -9,10 +9,10 @@ import {
 } from '../../../../drivers/osdp/sim/index.js';
 import { bytes, hex } from '../helpers/hex.js';
 import { TestControlPanel } from './helpers/control-panel.js';
-import { ManualClock } from './helpers/manual-clock.js';
+import { FakeTimers } from '../../gpio/fake-timers.js';
 
 function setUp(options: Partial<SimulatedReaderOptions> = {}) {
-  const clock = new ManualClock();
+  const clock = new FakeTimers();
   const reader = new SimulatedOsdpReader({ address: 0, clock, ...options });
   const cp = new TestControlPanel(reader, options.address ?? 0);
   return { clock, reader, cp };
@@ -335,10 +335,13 @@ describe('COMSET', () => {
     expect(hex(sent.frames[0]?.data ?? new Uint8Array())).toBe('09 00 c2 01 00');
     expect(changes).toEqual([{ address: 9, baudRate: 115200 }]);
     expect([reader.address, reader.baudRate]).toEqual([9, 115200]);
-    expect(cp.command({ kind: 'POLL' }).bytes.length).toBe(0);
+    const stale = cp.frame({ kind: 'POLL' });
+    expect(cp.send(stale).bytes.length).toBe(0);
+    // At the new address, the sequence goes on, or starts over with 0: both are answered.
     cp.address = 9;
-    cp.sequence = 0;
     expect(cp.command({ kind: 'POLL' }).frames[0]?.address).toBe(9);
+    cp.sequence = 0;
+    expect(cp.command({ kind: 'POLL' }).frames[0]?.code).toBe(0x40);
   });
 });
 

@@ -4,12 +4,12 @@ import { readReply } from '../../../../drivers/osdp/read-frame.js';
 import { DEFAULT_GARBAGE, SimulatedOsdpReader } from '../../../../drivers/osdp/sim/index.js';
 import { hex, unhex } from '../helpers/hex.js';
 import { TestControlPanel } from './helpers/control-panel.js';
-import { ManualClock } from './helpers/manual-clock.js';
+import { FakeTimers } from '../../gpio/fake-timers.js';
 
 const RND_A = unhex('b0 b1 b2 b3 b4 b5 b6 b7');
 
 function setUp() {
-  const clock = new ManualClock();
+  const clock = new FakeTimers();
   const reader = new SimulatedOsdpReader({ address: 4, clock });
   const cp = new TestControlPanel(reader, 4);
   cp.command({ kind: 'POLL' });
@@ -116,6 +116,6 @@ describe('fault knobs, each seen on the wire', () => {
     cp.command({ kind: 'POLL' });
     reader.powerOff();
     clock.advance(500);
-    expect([cp.collect(from).bytes.length, clock.pending]).toEqual([0, 0]);
+    expect([cp.collect(from).bytes.length, clock.pendingCount]).toEqual([0, 0]);
   });
 });

@@ -11,7 +11,7 @@ import {
 } from '../../../../drivers/osdp/sim/index.js';
 import { bytes, hex, unhex } from '../helpers/hex.js';
 import { TestControlPanel } from './helpers/control-panel.js';
-import { ManualClock } from './helpers/manual-clock.js';
+import { FakeTimers } from '../../gpio/fake-timers.js';
 
 // SIA OSDP v2.2 annex E with SCBK-D (as libosdp's tests/unit-tests/test-sc-sia-vectors.c lists
 // them, and test/drivers/osdp/secure-channel.test.ts checks them against the core).
@@ -27,7 +27,7 @@ function setUp(options: Partial<SimulatedReaderOptions> = {}) {
     address: 1,
     clientUid: CLIENT_UID,
     random: () => Uint8Array.from(RND_B),
-    clock: new ManualClock(),
+    clock: new FakeTimers(),
     ...options,
   });
   const cp = new TestControlPanel(reader, 1);

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedOsdpReader } from '../../../../drivers/osdp/sim/index.js';
 import { bytes, hex } from '../helpers/hex.js';
 import { TestControlPanel } from './helpers/control-panel.js';
-import { ManualClock } from './helpers/manual-clock.js';
+import { FakeTimers } from '../../gpio/fake-timers.js';
 
 function setUp() {
-  const clock = new ManualClock();
+  const clock = new FakeTimers();
   const reader = new SimulatedOsdpReader({ address: 2, clock });
   const cp = new TestControlPanel(reader, 2);
   return { clock, reader, cp };

@@ -13,10 +13,10 @@ import {
 } from '../../../../drivers/serial/serial-port-like.js';
 import { waitFor } from '../../../support/wait-for.js';
 import { TestControlPanel } from './helpers/control-panel.js';
-import { ManualClock } from './helpers/manual-clock.js';
+import { FakeTimers } from '../../gpio/fake-timers.js';
 
 function twoReaders() {
-  const clock = new ManualClock();
+  const clock = new FakeTimers();
   const front = new SimulatedOsdpReader({ address: 1, clock });
   const back = new SimulatedOsdpReader({ address: 2, clock });
   const bus = new SimulatedOsdpBus([front, back]);
