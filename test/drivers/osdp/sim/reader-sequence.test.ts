@@ -1,5 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { encodeFrame } from '../../../../drivers/osdp/frame.js';
+import { FrameDecoder } from '../../../../drivers/osdp/frame-decoder.js';
 import { SimulatedOsdpReader } from '../../../../drivers/osdp/sim/index.js';
+import { busNoise, frameFields } from '../helpers/frames.js';
 import { bytes, hex } from '../helpers/hex.js';
 import { TestControlPanel } from './helpers/control-panel.js';
 import { FakeTimers } from '../../gpio/fake-timers.js';
@@ -80,5 +84,28 @@ describe('reading the bus', () => {
     cp.send(bytes('53 02 40 00 04'));
     clock.advance(200);
     expect(cp.command({ kind: 'POLL' }).frames[0]?.code).toBe(0x40);
+  });
+});
+
+describe('whatever arrives on the bus', () => {
+  it('never throws, and puts only whole reply frames on the line', () => {
+    const anything = fc.array(
+      fc.oneof(
+        busNoise(64),
+        frameFields(40).map((fields) => encodeFrame({ ...fields, address: fields.address % 4 })),
+      ),
+      { maxLength: 12 },
+    );
+    fc.assert(
+      fc.property(anything, (chunks) => {
+        const { reader, cp } = setUp();
+        reader.presentCard({ format: 'H10301', facility: 1, card: 2 });
+        for (const chunk of chunks) cp.send(chunk);
+        const outputs = new FrameDecoder().push(cp.collect().bytes);
+        expect(
+          outputs.every((o) => o.kind === 'frame' && o.frame.reply && o.frame.address === 2),
+        ).toBe(true);
+      }),
+    );
   });
 });
