@@ -1,0 +1,63 @@
+import { expect, it } from 'vitest';
+import { loadSchema } from '../../src/contract/schemas.js';
+import {
+  ALARM_EVENT_TYPES,
+  alarmEventPayload,
+  discoveryConfigs,
+  discoveryFilter,
+  doorStatePayload,
+  homeAssistantStateTopics,
+} from '../../src/mqtt/home-assistant-discovery.js';
+import { topicsFor } from '../../src/mqtt/topics.js';
+
+/** The pure half of the Home Assistant discovery; home-assistant.test.ts runs it on a broker. */
+
+it('offers the event entity every alarm type the alarms state may list', () => {
+  const schema = loadSchema('alarms') as {
+    properties: { alarms: { items: { properties: { type: { enum: string[] } } } } };
+  };
+  const listed = schema.properties.alarms.items.properties.type.enum;
+  expect([...ALARM_EVENT_TYPES].sort()).toEqual([...listed].sort());
+});
+
+it('builds one config topic per entity under the prefix and node id, whatever the prefix', () => {
+  const topics = topicsFor('site/keys', 'cab-7');
+  const configs = discoveryConfigs(
+    'ha/disc',
+    topics,
+    homeAssistantStateTopics('site/keys', 'cab-7'),
+    { cabinetId: 'cab-7', model: 'rpi-8slot', version: '1.2.3', slotCount: 2 },
+  );
+  expect(configs.map((c) => c.topic)).toEqual([
+    'ha/disc/binary_sensor/keywarden_cab-7/door_lock/config',
+    'ha/disc/binary_sensor/keywarden_cab-7/door/config',
+    'ha/disc/binary_sensor/keywarden_cab-7/slot_1_key/config',
+    'ha/disc/binary_sensor/keywarden_cab-7/slot_2_key/config',
+    'ha/disc/sensor/keywarden_cab-7/active_alarms/config',
+    'ha/disc/event/keywarden_cab-7/alarm/config',
+  ]);
+  expect(JSON.parse(configs[3]?.payload ?? '')).toMatchObject({
+    name: 'Slot 2 key',
+    state_topic: 'site/keys/cab-7/inventory',
+    value_template: '{{ value_json.slots[1].state }}',
+    availability_topic: 'site/keys/cab-7/status',
+    device: { model: 'rpi-8slot', sw_version: '1.2.3' },
+  });
+  expect(discoveryFilter('ha/disc', 'cab-7')).toBe('ha/disc/+/keywarden_cab-7/+/config');
+});
+
+it('writes the door state and an alarm event as the configs read them', () => {
+  expect(JSON.parse(doorStatePayload({ open: true, unlocked: false }))).toEqual({
+    door: 'open',
+    lock: 'locked',
+  });
+  expect(JSON.parse(doorStatePayload({ open: false, unlocked: true }))).toEqual({
+    door: 'closed',
+    lock: 'unlocked',
+  });
+  expect(
+    JSON.parse(
+      alarmEventPayload({ type: 'key.forced', slot: 4, since: '2026-12-07T10:00:00.000Z' }),
+    ),
+  ).toEqual({ event_type: 'key.forced', slot: 4, since: '2026-12-07T10:00:00.000Z' });
+});
