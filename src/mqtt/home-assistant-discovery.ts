@@ -53,10 +53,14 @@ export interface HomeAssistantDevice {
   slotCount: number;
 }
 
-/** The cabinet's own topics Home Assistant reads besides status, inventory and alarms. */
+/**
+ * The cabinet's own topics Home Assistant reads besides the status and the alarms. The key
+ * presence is here rather than read from the inventory, which names the holders of the keys
+ * out: Home Assistant's broker user needs no access to it.
+ */
 export interface HomeAssistantStateTopics {
-  /** Retained: `{"door": "open"|"closed", "lock": "locked"|"unlocked"}`. */
-  door: string;
+  /** Retained: the door, its lock and each slot (`CabinetSnapshot`, `statePayload`). */
+  state: string;
   /** Not retained: one message per alarm raised, for the event entity. */
   alarm: string;
 }
@@ -66,7 +70,7 @@ export function homeAssistantStateTopics(
   cabinetId: string,
 ): HomeAssistantStateTopics {
   const base = `${topicPrefix}/${cabinetId}/ha`;
-  return { door: `${base}/door`, alarm: `${base}/alarm` };
+  return { state: `${base}/state`, alarm: `${base}/alarm` };
 }
 
 /** The discovery node id: every config topic of this cabinet has it as its third level. */
@@ -87,11 +91,21 @@ export interface DiscoveryConfig {
 
 type Component = 'binary_sensor' | 'sensor' | 'event';
 
-/** The door state payload (retained on `HomeAssistantStateTopics.door`). */
-export function doorStatePayload(door: { open: boolean; unlocked: boolean }): string {
+/** What the state topic tells of the cabinet. */
+export interface CabinetSnapshot {
+  doorOpen: boolean;
+  /** The door's lock driven open (a session, an emergency release). */
+  unlocked: boolean;
+  /** Whether a key is in each slot; index i is slot i + 1. */
+  occupied: readonly boolean[];
+}
+
+/** The state payload (retained on `HomeAssistantStateTopics.state`). */
+export function statePayload(cabinet: CabinetSnapshot): string {
   return JSON.stringify({
-    door: door.open ? 'open' : 'closed',
-    lock: door.unlocked ? 'unlocked' : 'locked',
+    door: cabinet.doorOpen ? 'open' : 'closed',
+    lock: cabinet.unlocked ? 'unlocked' : 'locked',
+    slots: cabinet.occupied.map((occupied) => (occupied ? 'occupied' : 'empty')),
   });
 }
 
@@ -104,7 +118,7 @@ export function alarmEventPayload(alarm: ActiveAlarm): string {
 /** Every entity's retained discovery config, in a fixed order. */
 export function discoveryConfigs(
   discoveryPrefix: string,
-  topics: Pick<Topics, 'status' | 'inventory' | 'alarms'>,
+  topics: Pick<Topics, 'status' | 'alarms'>,
   state: HomeAssistantStateTopics,
   device: HomeAssistantDevice,
 ): DiscoveryConfig[] {
@@ -138,9 +152,8 @@ export function discoveryConfigs(
     config('binary_sensor', `slot_${i + 1}_key`, {
       name: `Slot ${i + 1} key`,
       device_class: 'presence',
-      state_topic: topics.inventory,
-      // The inventory lists every slot in order: index i is slot i + 1.
-      value_template: `{{ value_json.slots[${i}].state }}`,
+      state_topic: state.state,
+      value_template: `{{ value_json.slots[${i}] }}`,
       payload_on: 'occupied',
       payload_off: 'empty',
     }),
@@ -150,7 +163,7 @@ export function discoveryConfigs(
       name: 'Door lock',
       // Device class lock: on means unlocked.
       device_class: 'lock',
-      state_topic: state.door,
+      state_topic: state.state,
       value_template: '{{ value_json.lock }}',
       payload_on: 'unlocked',
       payload_off: 'locked',
@@ -158,7 +171,7 @@ export function discoveryConfigs(
     config('binary_sensor', 'door', {
       name: 'Door',
       device_class: 'door',
-      state_topic: state.door,
+      state_topic: state.state,
       value_template: '{{ value_json.door }}',
       payload_on: 'open',
       payload_off: 'closed',

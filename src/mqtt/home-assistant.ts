@@ -5,8 +5,9 @@ import {
   alarmEventPayload,
   discoveryConfigs,
   discoveryFilter,
-  doorStatePayload,
+  statePayload,
   homeAssistantNodeId,
+  type CabinetSnapshot,
   type HomeAssistantDevice,
   type HomeAssistantStateTopics,
 } from './home-assistant-discovery.js';
@@ -19,7 +20,7 @@ export interface HomeAssistantSettings {
 
 /** What Home Assistant is shown of the cabinet, read at each change. */
 export interface CabinetView {
-  door(): { open: boolean; unlocked: boolean };
+  snapshot(): CabinetSnapshot;
   /** The alarms the retained alarms state lists now. */
   alarms(): readonly ActiveAlarm[];
 }
@@ -27,7 +28,7 @@ export interface CabinetView {
 /**
  * Home Assistant's MQTT discovery on the cabinet's link (docs/mqtt.md, "Home Assistant").
  *
- * Enabled, the discovery configs and the door state are retained states of the link (published
+ * Enabled, the discovery configs and the cabinet's state are retained states of the link (published
  * when they change and after every reconnect), and each alarm raised is announced once to the
  * event entity. Enabled or not, the cabinet reads back the retained configs under its own node
  * id: the broker is the memory of what an earlier run published, so a config this run does not
@@ -68,7 +69,7 @@ export class HomeAssistantDiscovery {
     const { client, retained } = this.link;
     if (this.settings.enabled) {
       for (const [topic, payload] of this.configs) retained.track(topic, () => payload);
-      retained.track(this.stateTopics.door, () => doorStatePayload(this.view.door()));
+      retained.track(this.stateTopics.state, () => statePayload(this.view.snapshot()));
       retained.refresh(); // already connected: the link's connect has gone by
     }
     // After the link's own connect listener: the configs go out before anything refers to them.
@@ -156,9 +157,9 @@ export class HomeAssistantDiscovery {
     const message = 'cleared a Home Assistant config this cabinet no longer publishes';
     if (first) this.logger.info({ topic }, message);
     else this.logger.debug({ topic }, message);
-    // Turned off: the door state goes with the configs that read it (the alarm topic retains
+    // Turned off: the state goes with the configs that read it (the alarm topic retains
     // nothing).
-    if (first && !this.settings.enabled) client.publish(this.stateTopics.door, '', retain, failed);
+    if (first && !this.settings.enabled) client.publish(this.stateTopics.state, '', retain, failed);
   }
 }
 

@@ -5,8 +5,8 @@ import {
   alarmEventPayload,
   discoveryConfigs,
   discoveryFilter,
-  doorStatePayload,
   homeAssistantStateTopics,
+  statePayload,
 } from '../../src/mqtt/home-assistant-discovery.js';
 import { topicsFor } from '../../src/mqtt/topics.js';
 
@@ -38,22 +38,25 @@ it('builds one config topic per entity under the prefix and node id, whatever th
   ]);
   expect(JSON.parse(configs[3]?.payload ?? '')).toMatchObject({
     name: 'Slot 2 key',
-    state_topic: 'site/keys/cab-7/inventory',
-    value_template: '{{ value_json.slots[1].state }}',
+    state_topic: 'site/keys/cab-7/ha/state',
+    value_template: '{{ value_json.slots[1] }}',
     availability_topic: 'site/keys/cab-7/status',
     device: { model: 'rpi-8slot', sw_version: '1.2.3' },
   });
   expect(discoveryFilter('ha/disc', 'cab-7')).toBe('ha/disc/+/keywarden_cab-7/+/config');
 });
 
-it('writes the door state and an alarm event as the configs read them', () => {
-  expect(JSON.parse(doorStatePayload({ open: true, unlocked: false }))).toEqual({
+it('writes the state and an alarm event as the configs read them', () => {
+  const snapshot = { doorOpen: true, unlocked: false, occupied: [true, false, true] };
+  expect(JSON.parse(statePayload(snapshot))).toEqual({
     door: 'open',
     lock: 'locked',
+    slots: ['occupied', 'empty', 'occupied'],
   });
-  expect(JSON.parse(doorStatePayload({ open: false, unlocked: true }))).toEqual({
+  expect(JSON.parse(statePayload({ doorOpen: false, unlocked: true, occupied: [] }))).toEqual({
     door: 'closed',
     lock: 'unlocked',
+    slots: [],
   });
   expect(
     JSON.parse(

@@ -231,7 +231,7 @@ describe('Home Assistant discovery', () => {
     expect(found.get(topicOf('binary_sensor', 'door_lock'))).toEqual({
       name: 'Door lock',
       device_class: 'lock',
-      state_topic: `${PREFIX}/ha/door`,
+      state_topic: `${PREFIX}/ha/state`,
       value_template: '{{ value_json.lock }}',
       payload_on: 'unlocked',
       payload_off: 'locked',
@@ -330,8 +330,8 @@ describe('Home Assistant discovery', () => {
       for (const topic of [
         `${DISCOVERY}/lock/${NODE}/door_lock/set`,
         `${DISCOVERY}/binary_sensor/${NODE}/door_lock/set`,
-        `${PREFIX}/ha/door/set`,
-        `${PREFIX}/ha/door`,
+        `${PREFIX}/ha/state/set`,
+        `${PREFIX}/ha/state`,
         `${PREFIX}/ha/alarm`,
       ]) {
         for (const payload of ['UNLOCK', 'OPEN', '{"door":"open","lock":"unlocked"}'])
@@ -339,7 +339,7 @@ describe('Home Assistant discovery', () => {
       }
       // Our lock's config replaced by one that asks for commands, and a lock added under our
       // node id: the cabinet puts its own back and clears the other.
-      const forged = { ...ours, command_topic: `${PREFIX}/ha/door/set`, optimistic: true };
+      const forged = { ...ours, command_topic: `${PREFIX}/ha/state/set`, optimistic: true };
       await attacker.publishAsync(topicOf('binary_sensor', 'door_lock'), JSON.stringify(forged), {
         qos: 1,
         retain: true,

@@ -51,11 +51,15 @@ export class EventDelivery implements Service {
       homeAssistantStateTopics(config.mqtt.topicPrefix, config.cabinetId),
       { cabinetId: config.cabinetId, model: profile.model, version, slotCount: profile.slotCount },
       {
-        door: () => {
+        snapshot: () => {
           const state = runner.current;
-          // The flow drives the lock open for a session and for an emergency release, and
-          // only then (src/domain/flow/step-draft.ts).
-          return { open: state.door.open, unlocked: !!state.session || !!state.emergency };
+          return {
+            doorOpen: state.door.open,
+            // The flow drives the lock open for a session and for an emergency release, and
+            // only then (src/domain/flow/step-draft.ts).
+            unlocked: !!state.session || !!state.emergency,
+            occupied: state.slots.map((slot) => slot.occupied),
+          };
         },
         alarms: () => this.activeAlarms(),
       },
