@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { loadSchema } from '../../src/contract/schemas.js';
 import {
@@ -9,6 +11,7 @@ import {
   statePayload,
 } from '../../src/mqtt/home-assistant-discovery.js';
 import { topicsFor } from '../../src/mqtt/topics.js';
+import { packageRoot } from '../../src/paths.js';
 
 /** The pure half of the Home Assistant discovery; home-assistant.test.ts runs it on a broker. */
 
@@ -63,4 +66,32 @@ it('writes the state and an alarm event as the configs read them', () => {
       alarmEventPayload({ type: 'key.forced', slot: 4, since: '2026-12-07T10:00:00.000Z' }),
     ),
   ).toEqual({ event_type: 'key.forced', slot: 4, since: '2026-12-07T10:00:00.000Z' });
+});
+
+/** The JSON block after `<!-- example:<name> -->` in docs/mqtt.md. */
+function docExample(name: string): unknown {
+  const doc = readFileSync(join(packageRoot(), 'docs', 'mqtt.md'), 'utf8');
+  const match = new RegExp(`<!-- example:${name} -->\\s*\`\`\`json\\n([\\s\\S]*?)\\n\`\`\``).exec(
+    doc,
+  );
+  if (!match?.[1]) throw new Error(`docs/mqtt.md has no <!-- example:${name} --> block`);
+  return JSON.parse(match[1]);
+}
+
+it("docs/mqtt.md's examples are what the cabinet of its examples publishes", () => {
+  const cabinetId = 'store-3-cabinet-a';
+  const [doorLock] = discoveryConfigs(
+    'homeassistant',
+    topicsFor('keywarden/v1', cabinetId),
+    homeAssistantStateTopics('keywarden/v1', cabinetId),
+    { cabinetId, model: 'rpi-8slot', version: '0.1.0', slotCount: 8 },
+  );
+  expect(doorLock?.topic).toBe(
+    `homeassistant/binary_sensor/keywarden_${cabinetId}/door_lock/config`,
+  );
+  expect(docExample('ha-door-lock')).toEqual(JSON.parse(doorLock?.payload ?? ''));
+  const occupied = [true, false, true, true, true, true, true, true];
+  expect(docExample('ha-state')).toEqual(
+    JSON.parse(statePayload({ doorOpen: false, unlocked: false, occupied })),
+  );
 });
