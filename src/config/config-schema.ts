@@ -147,6 +147,28 @@ export const ConfigSchema = Type.Object(
         maximum: 3600000,
         default: 60000,
       }),
+      homeAssistant: section(
+        'Home Assistant',
+        'Optional MQTT discovery for Home Assistant on the same broker: read-only entities ' +
+          '(door, lock, keys, alarms); nothing Home Assistant sends is acted on.',
+        {
+          enabled: Type.Boolean({
+            title: 'Home Assistant discovery',
+            description:
+              'Publish retained discovery configs so Home Assistant shows the cabinet as a ' +
+              'device. Turned off again: the configs this cabinet published are cleared.',
+            default: false,
+          }),
+          discoveryPrefix: Type.String({
+            title: 'Discovery prefix',
+            description:
+              "Home Assistant's MQTT discovery prefix; no wildcards ('+', '#'), no empty " +
+              "levels, no leading '$'.",
+            pattern: '^[^#+/$][^#+/]*(/[^#+/]+)*$',
+            default: 'homeassistant',
+          }),
+        },
+      ),
     }),
     cabinet: section('Cabinet behaviour', 'Timings of a cabinet session and of the door alarms.', {
       sessionSeconds: Type.Integer({
