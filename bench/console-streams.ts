@@ -64,6 +64,17 @@ const PASSWORD = 'bench streams password';
 type Phase = 'none' | 'streams';
 
 /**
+ * KEYWARDEN_BENCH_CPU_PROF=<dir>: the daemon and the console write V8 CPU profiles there
+ * (`node --cpu-prof`, at their exit), to see where each spends its time while streams are
+ * open. The profiler's own sampling costs CPU: figures from such a run are not the figure.
+ */
+function cpuProfileArgs(name: 'daemon' | 'console'): string[] {
+  const dir = process.env.KEYWARDEN_BENCH_CPU_PROF;
+  if (!dir) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`];
+}
+
+/**
  * Issue 12's figure: badge frame to solenoid p99 with 20 live console streams open, within
  * 10 % of the same figure with none, measured in the same run. The daemon (built CLI, the
  * unit's node options) on pty badge and fob readers, and the console (`keywarden web`, its own
@@ -150,7 +161,11 @@ async function startRig(dir: string, database: string, cleanups: Array<() => unk
         },
         screen: { port: screenPort },
       },
-      nodeArgs: ['--import', join(packageRoot(), 'dist', 'bench', 'solenoid-stamps.js')],
+      nodeArgs: [
+        ...cpuProfileArgs('daemon'),
+        '--import',
+        join(packageRoot(), 'dist', 'bench', 'solenoid-stamps.js'),
+      ],
       sideChannel: true,
       onLogLine: (line) => {
         if (line.includes('"msg":"cabinet screen served at /cabinet"')) screenServed = true;
@@ -181,7 +196,7 @@ async function startRig(dir: string, database: string, cleanups: Array<() => unk
     }),
   );
   await addAccounts(accountsDatabase);
-  const web = await WebChild.start(webConfig);
+  const web = await WebChild.start(webConfig, cpuProfileArgs('console'));
   cleanups.unshift(() => web.stop());
   return {
     badge,
