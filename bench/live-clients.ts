@@ -1,8 +1,10 @@
 /**
  * Live streams as browsers hold them, played by plain HTTP clients. To the server a browser's
- * EventSource is exactly this: one long GET with the session cookie, read as it comes; what
- * the page does on each message is two more GETs (the overview's slots and alarms), done here
- * too, so the console asks the daemon as much as twenty open overview pages would.
+ * EventSource is exactly this: one long GET with the session cookie, read as it comes. What the
+ * overview page does is done here too: its first read as it opens (two GETs, the slots and the
+ * alarms) beside the stream, and at each message the parse of the overview the message carries
+ * (src/web/ui/console/pages/overview.tsx), so the console and the daemon work as much as for
+ * twenty open overview pages.
  */
 
 /** A signed-in console session: its cookie, as the browser sends it. */
@@ -42,12 +44,14 @@ function sessionCookie(headers: Headers): string {
 export interface StreamTally {
   /** Messages received (`ready`, `change`, screen views). */
   messages: number;
-  /** Page reloads done (each two GETs), and those with an answer other than 200. */
-  reloads: number;
-  failedReloads: number;
+  /** Overviews received in `ready` and `change` messages (each parsed, as the page does). */
+  views: number;
+  /** Pages' own reads done (each two GETs), and those with an answer other than 200. */
+  reads: number;
+  failedReads: number;
 }
 
-export const emptyTally = (): StreamTally => ({ messages: 0, reloads: 0, failedReloads: 0 });
+export const emptyTally = (): StreamTally => ({ messages: 0, views: 0, reads: 0, failedReads: 0 });
 
 /** One open stream; `close` aborts it as closing the tab would. */
 export interface OpenStream {
@@ -55,9 +59,10 @@ export interface OpenStream {
 }
 
 /**
- * The overview page's live stream (GET /api/live): resolves once the server has said `ready`
- * and the page's first reload (what `ready` asks for) is done, so the stream is counted as
- * open only when it is.
+ * The overview page's live stream (GET /api/live) and what the page does beside it: its own
+ * first read, then the overview each message carries. Resolves once the server has said
+ * `ready` (with the overview) and the first read is done, so the stream is counted as open only
+ * when it is.
  */
 export async function openConsoleStream(
   baseUrl: string,
@@ -66,39 +71,37 @@ export async function openConsoleStream(
 ): Promise<OpenStream> {
   const abort = new AbortController();
   const headers = { cookie: session.cookie };
-  // As the page does: after a change, the change's seq (pages naming it share one server read).
-  const reload = async (seenSeq: number | undefined): Promise<void> => {
-    const query = seenSeq === undefined ? '' : `?seenSeq=${seenSeq}`;
+  // As the page does as it opens, before its stream is ready: the slots and alarms, together.
+  const firstRead = async (): Promise<void> => {
     const answers = await Promise.all(
       ['/api/overview/slots', '/api/alarms'].map((path) =>
-        fetch(new URL(path + query, baseUrl), { headers, signal: abort.signal }),
+        fetch(new URL(path, baseUrl), { headers, signal: abort.signal }),
       ),
     );
-    tally.reloads += 1;
+    tally.reads += 1;
     for (const answer of answers) {
-      if (answer.status !== 200) tally.failedReloads += 1;
-      await answer.arrayBuffer();
+      if (answer.status !== 200) tally.failedReads += 1;
+      await answer.json();
     }
   };
+  const reading = firstRead();
   const response = await fetch(new URL('/api/live', baseUrl), { headers, signal: abort.signal });
   if (response.status !== 200 || !response.body) {
     abort.abort();
     throw new Error(`GET /api/live as ${session.account}: ${response.status}`);
   }
-  let firstReload: (() => void) | undefined;
-  const ready = new Promise<void>((resolve) => (firstReload = resolve));
+  let readied: (() => void) | undefined;
+  const ready = new Promise<void>((resolve) => (readied = resolve));
   void readEvents(response.body, (name, data) => {
     tally.messages += 1;
     if (name !== 'ready' && name !== 'change') return;
-    const seq = name === 'change' ? (JSON.parse(data) as { seq: number }).seq : undefined;
-    reload(seq)
-      .catch(() => {
-        // Aborted by close(); anything else is a failed reload.
-        if (!abort.signal.aborted) tally.failedReloads += 1;
-      })
-      .finally(() => firstReload?.());
+    // What the page shows: the overview in the message (a message without one fails the run).
+    const view = JSON.parse(data) as { slots?: unknown; alarms?: unknown };
+    if (Array.isArray(view.slots) && Array.isArray(view.alarms)) tally.views += 1;
+    else tally.failedReads += 1;
+    readied?.();
   });
-  await ready;
+  await Promise.all([ready, reading]);
   return { close: () => abort.abort() };
 }
 

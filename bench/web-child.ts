@@ -27,12 +27,15 @@ export class WebChild {
     return serviceNodeFlags(readFileSync(join(packageRoot(), WEB_SERVICE_UNIT), 'utf8'));
   }
 
-  /** Spawns it and resolves once it logs where it listens. */
-  static async start(configFile: string): Promise<WebChild> {
+  /**
+   * Spawns it and resolves once it logs where it listens. `nodeArgs` come after the unit's (a
+   * benchmark's `--cpu-prof`).
+   */
+  static async start(configFile: string, nodeArgs: string[] = []): Promise<WebChild> {
     const cli = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
     const child = spawn(
       process.execPath,
-      [...WebChild.nodeFlags(), cli, 'web', '--config', configFile],
+      [...WebChild.nodeFlags(), ...nodeArgs, cli, 'web', '--config', configFile],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },

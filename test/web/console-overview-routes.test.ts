@@ -155,7 +155,10 @@ describe('the live stream', () => {
     await readUntil(/event: ready/);
     cabinet.record({ type: 'door.forced', data: {} });
     await readUntil(/event: change\ndata: .*door\.forced/);
-    expect(text).toMatch(/"types":\["door\.forced"\]/);
+    // The change carries what the overview shows: the alarm now in force.
+    expect(text).toMatch(
+      /event: change\ndata: \{"seq":\d+,"slots":\[.*"alarms":\[\{"seq":\d+,"type":"door\.forced"/,
+    );
 
     harness.signIn(null);
     // The stream ends at the next poll, and nothing more reaches it.

@@ -37,6 +37,11 @@ describe("the console's overview", () => {
   it('updates live when a key is taken, with no reload, and shows an overdue key', async () => {
     harness.signIn({ account: 'maria', role: 'custodian' });
     const page = await openPage(browser);
+    // The page's own reads of the overview: its first one only; the stream brings the rest.
+    const reads: string[] = [];
+    page.on('request', (request) => {
+      if (/\/api\/(overview\/slots|alarms)/.test(request.url())) reads.push(request.url());
+    });
     await page.goto(`${harness.url}/`);
     const van = page.locator('.slot', { hasText: 'Van keys' });
     await van.getByText('Hanging here').waitFor();
@@ -47,6 +52,7 @@ describe("the console's overview", () => {
       new Date(Date.now() - 60_000).toISOString(),
     );
     await van.getByText('Out with Alice <b>Example</b>').waitFor();
+    expect(reads).toHaveLength(2);
     // The name is text: no element was made from it.
     expect(await page.locator('.slot b').count()).toBe(0);
     await van.locator('.is-overdue').waitFor();

@@ -4,21 +4,20 @@ import { roleAllows } from '../../app/custodian-roles.js';
 import type { Logger } from '../../log/logger.js';
 import type { Authenticate } from '../access-control.js';
 import type { ClientFor, WebUser } from '../web-context.js';
+import { OverviewSnapshots, type OverviewSnapshot } from './overview-snapshot.js';
 
 export interface LiveFeedOptions {
   clientFor: ClientFor;
   /** Who the request's session belongs to now: a stream whose session ended is closed. */
   authenticate: Authenticate;
   logger: Pick<Logger, 'warn'>;
-  /** How often the log is read for all streams together. */
+  /** How often the log's end is read for all streams together. */
   intervalMs?: number;
   /** Streams open at once in this process, and per account: each holds a connection. */
   maxStreams?: number;
   maxPerAccount?: number;
   /** A comment line this often keeps proxies and browsers from closing a quiet stream. */
   keepAliveMs?: number;
-  /** Called with the latest event's seq when the log has new events, before the streams hear. */
-  onChange?: (seq: number) => void;
 }
 
 interface Stream {
@@ -26,41 +25,37 @@ interface Stream {
   response: ServerResponse;
   account: string;
   user: WebUser;
-  /** Told `ready`: from here on it hears every change (its page re-reads once then). */
+  /** Told `ready` (with the overview): from here on it hears every change of it. */
   ready: boolean;
 }
 
-/** What a stream's page is told at each poll that found something: re-read what changed. */
-export interface LiveChange {
-  /** The latest event seen: the page's own reads are at least this fresh. */
-  seq: number;
-  /** The types of the events since the last message, each once. */
-  types: string[];
-}
-
-/** The most events read per poll; a longer backlog is read on the next polls. */
-const BATCH = 500;
-
-/**
- * A page opens its stream, waits for `ready` (the feed has its place in the log), then reads
- * what it shows: nothing recorded after that read is missed.
- *
- * The live pages' one reader of the event log, per web server process: every ~500 ms, while at
- * least one stream is open, ONE `events.after` in the name of a signed-in stream's user, and a
- * `change` message to every stream naming the event types that came (the page re-reads what
- * they touch). A stream whose session has ended (signed out, expired) is closed at the next
- * poll; the number of streams is bounded, in all and per account, so pages cannot exhaust the
- * server's connections or the daemon's socket.
- */
 /** What one stream may have waiting unread before it is closed. */
 const MAX_BUFFERED_BYTES = 256 * 1024;
 
+/**
+ * The live pages' one follower of the cabinet, per web server process. Every ~500 ms, while at
+ * least one stream is open, it asks the daemon for the event log's latest seq only (one small
+ * read: no event is read or sent); when that moved, it reads what the overview shows (the slot
+ * map and the alarms in force, asked together) ONCE for every stream, and when that differs from
+ * what the streams were last told, writes it to each of them as one `change` message, serialised
+ * once (the same Buffer for every stream). The pages read nothing from the daemon at a change:
+ * twenty open overviews cost the daemon what one does. A new stream is told `ready` with the
+ * overview as last read, which holds everything up to the seq it names (read after that seq was
+ * seen); anything later is announced by a later change, so no page ever shows less than it
+ * asked for.
+ *
+ * What every viewer sees of the overview is the same, so it is read in the name of one of the
+ * streams' signed-in users: sharing changes who asked the daemon, never who may see the answer.
+ * A stream whose session has ended (signed out, expired, the account disabled) is closed at the
+ * next poll, before anything more is written to it; the number of streams is bounded, in all
+ * and per account, so pages cannot exhaust the server's connections.
+ */
 export class LiveFeed {
   private readonly streams = new Set<Stream>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
-  private lastSeq: number | null = null;
   private lastKeepAlive = Date.now();
+  private readonly snapshots = new OverviewSnapshots();
   private readonly intervalMs: number;
   private readonly maxStreams: number;
   private readonly maxPerAccount: number;
@@ -93,8 +88,9 @@ export class LiveFeed {
   add(user: WebUser, request: FastifyRequest, response: ServerResponse): void {
     const stream: Stream = { request, response, account: user.account, user, ready: false };
     this.streams.add(stream);
-    // The feed already follows the log: every later event reaches this stream.
-    if (this.lastSeq !== null) this.markReady(stream);
+    // The feed already follows the cabinet: this stream starts from what it last read.
+    const latest = this.snapshots.latest;
+    if (latest) this.markReady(stream, latest);
     response.on('close', () => this.remove(stream));
     this.timer ??= setInterval(() => void this.poll(), this.intervalMs);
   }
@@ -118,8 +114,8 @@ export class LiveFeed {
   private stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    // A later stream starts from the log's end then, not from an old position.
-    this.lastSeq = null;
+    // A later stream starts from a fresh read, not from an old one.
+    this.snapshots.forget();
   }
 
   /** One poll: sessions first (a stream never hears anything after its session ended). */
@@ -131,27 +127,18 @@ export class LiveFeed {
       const reader = [...this.streams][0];
       if (!reader) return;
       const client = this.options.clientFor(reader.user);
-      if (this.lastSeq === null) {
-        this.lastSeq = (await client.events.after(Number.MAX_SAFE_INTEGER, 1)).latestSeq;
+      const changed = await this.snapshots.follow(client);
+      for (const stream of this.streams) {
+        if (!stream.ready) this.markReady(stream, this.snapshots.latest as OverviewSnapshot);
       }
-      for (const stream of this.streams) if (!stream.ready) this.markReady(stream);
-      const { events } = await client.events.after(this.lastSeq, BATCH);
-      const last = events.at(-1);
-      if (last) {
-        this.lastSeq = last.seq;
-        this.options.onChange?.(last.seq);
-        const change: LiveChange = {
-          seq: last.seq,
-          types: [...new Set(events.map((e) => e.type))],
-        };
-        this.broadcast(`event: change\ndata: ${JSON.stringify(change)}\n\n`);
-      } else if (Date.now() - this.lastKeepAlive >= this.keepAliveMs) {
-        this.broadcast(': still here\n\n');
+      if (changed) this.broadcast(changed.change);
+      else if (Date.now() - this.lastKeepAlive >= this.keepAliveMs) {
+        this.broadcast(KEEP_ALIVE);
       }
     } catch (error) {
       // The daemon restarting: the pages keep their streams and are told when it answers again.
-      this.options.logger.warn({ err: error }, 'the live feed could not read the event log');
-      this.broadcast(`event: unavailable\ndata: {}\n\n`);
+      this.options.logger.warn({ err: error }, 'the live feed could not read the cabinet');
+      this.broadcast(UNAVAILABLE);
     } finally {
       this.polling = false;
     }
@@ -166,18 +153,21 @@ export class LiveFeed {
     }
   }
 
-  private markReady(stream: Stream): void {
+  private markReady(stream: Stream, snapshot: OverviewSnapshot): void {
     stream.ready = true;
-    stream.response.write('event: ready\ndata: {}\n\n');
+    stream.response.write(snapshot.ready);
   }
 
-  private broadcast(text: string): void {
+  private broadcast(message: Buffer): void {
     this.lastKeepAlive = Date.now();
     for (const stream of [...this.streams]) {
       if (!stream.ready) continue;
       // A page that stops reading is let go rather than buffered for without end.
       if (stream.response.writableLength > MAX_BUFFERED_BYTES) this.end(stream);
-      else stream.response.write(text);
+      else stream.response.write(message);
     }
   }
 }
+
+const KEEP_ALIVE = Buffer.from(': still here\n\n');
+const UNAVAILABLE = Buffer.from('event: unavailable\ndata: {}\n\n');

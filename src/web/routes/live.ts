@@ -5,9 +5,10 @@ import { CONTENT_SECURITY_POLICY } from '../security-headers.js';
 import { signedIn } from '../signed-in.js';
 
 /**
- * GET /api/live: a Server-Sent Events stream telling a console page when the cabinet's records
- * changed (`event: change`, the event types), so it re-reads what it shows without a reload.
- * One poller of the event log serves every stream of the process (live-feed.ts).
+ * GET /api/live: a Server-Sent Events stream that keeps a console overview up to date without a
+ * reload: `ready`, then `change` whenever what it shows changed, each carrying the slot map and
+ * the alarms in force (`{seq, slots, alarms}`, live/overview-snapshot.ts). One follower of the
+ * cabinet serves every stream of the process, one daemon read per change (live-feed.ts).
  */
 export const liveModule =
   (options: Omit<LiveFeedOptions, 'logger'>): WebModule =>
@@ -22,7 +23,8 @@ export const liveModule =
       {
         config: { access: 'viewer' },
         schema: {
-          summary: 'Server-Sent Events: "change" with the event types recorded since the last',
+          summary:
+            'Server-Sent Events: "ready", then "change": {seq, slots, alarms} as they change',
           response: { 503: Type.Object({ error: Type.String(), message: Type.String() }) },
         },
       },

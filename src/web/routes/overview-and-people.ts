@@ -1,6 +1,5 @@
 import type { WebModule } from '../create-web-server.js';
 import type { Authenticate } from '../access-control.js';
-import { SharedReads } from '../live/shared-reads.js';
 import type { ClientFor } from '../web-context.js';
 import { contractorsModule } from './contractors.js';
 import { liveModule } from './live.js';
@@ -16,10 +15,9 @@ export function overviewAndPeopleModules(
   clientFor: ClientFor,
   authenticate: Authenticate,
 ): WebModule[] {
-  const shared = new SharedReads();
   return [
-    overviewModule(clientFor, shared),
-    liveModule({ clientFor, authenticate, onChange: (seq) => shared.changed(seq) }),
+    overviewModule(clientFor),
+    liveModule({ clientFor, authenticate }),
     peopleModule(clientFor),
     contractorsModule(clientFor),
   ];

@@ -1,24 +1,20 @@
 import { useEffect, useRef } from 'preact/hooks';
 
 /**
- * Calls `onChange` when the server's live stream (GET /api/live) says the records changed,
- * and once when the stream is ready (so nothing recorded between the page's first read and
- * the stream's start is missed). The browser reconnects a dropped stream by itself. `seq` (the
- * change's latest event) lets pages re-reading after the same change share one server read.
+ * Calls `onView` with what the server's live stream (GET /api/live) carries: the overview as
+ * the stream starts (`ready`), then again each time it changed (`change`), so the page reads
+ * nothing itself to stay up to date. The browser reconnects a dropped stream by itself, and
+ * the next `ready` brings the overview as it is then.
  */
-export function useLive(onChange: (types: string[], seq?: number) => void): void {
-  const callback = useRef(onChange);
-  callback.current = onChange;
+export function useLive<T>(onView: (view: T) => void): void {
+  const callback = useRef(onView);
+  callback.current = onView;
   useEffect(() => {
     const source = new EventSource('/api/live');
-    source.addEventListener('ready', () => callback.current(['*']));
-    source.addEventListener('change', (event) => {
-      const { types, seq } = JSON.parse((event as MessageEvent<string>).data) as {
-        types: string[];
-        seq: number;
-      };
-      callback.current(types, seq);
-    });
+    const take = (event: Event) =>
+      callback.current(JSON.parse((event as MessageEvent<string>).data) as T);
+    source.addEventListener('ready', take);
+    source.addEventListener('change', take);
     return () => source.close();
   }, []);
 }

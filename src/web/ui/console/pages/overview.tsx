@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api';
 import { Banner } from '../../shared/components';
 import { formatInstant, formatRelative } from '../../shared/format';
@@ -138,6 +138,13 @@ function AlarmItem(props: { alarm: Alarm; canAcknowledge: boolean; onDone: () =>
   );
 }
 
+/** What the live stream carries at `ready` and at each change (the server's LiveOverview). */
+interface LiveView {
+  seq: number;
+  slots: Slot[];
+  alarms: Alarm[];
+}
+
 /** The cabinet at a glance: the slot map and the alarms in force, kept live. */
 export function Overview() {
   const [slots, setSlots] = useState<Slot[] | null>(null);
@@ -145,20 +152,28 @@ export function Overview() {
   const [role, setRole] = useState<SessionState['user']>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
+  // Live views shown so far: a read of the page's own that a live view overtook is dropped,
+  // since the view may be the fresher of the two (the next change brings anything it lacks).
+  const views = useRef(0);
 
-  // After a live change, the change's seq: the pages re-reading after it share one server read.
-  const load = async (seenSeq?: number) => {
+  const show = (s: Slot[], a: Alarm[]) => {
+    setSlots(s);
+    setAlarms(a);
+    setNow(Date.now());
+    setFailure(null);
+  };
+  // The page's own read: the first paint before the stream is ready (or if it is refused), and
+  // right after an acknowledgement.
+  const load = async () => {
+    const before = views.current;
     try {
       const [s, a] = await Promise.all([
-        api.get<Slot[]>('/api/overview/slots', { seenSeq }),
-        api.get<Alarm[]>('/api/alarms', { seenSeq }),
+        api.get<Slot[]>('/api/overview/slots'),
+        api.get<Alarm[]>('/api/alarms'),
       ]);
-      setSlots(s);
-      setAlarms(a);
-      setNow(Date.now());
-      setFailure(null);
+      if (views.current === before) show(s, a);
     } catch (error) {
-      setFailure((error as Error).message);
+      if (views.current === before) setFailure((error as Error).message);
     }
   };
   useEffect(() => {
@@ -168,7 +183,10 @@ export function Overview() {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(timer);
   }, []);
-  useLive((_types, seq) => void load(seq));
+  useLive<LiveView>((view) => {
+    views.current += 1;
+    show(view.slots, view.alarms);
+  });
 
   const canAcknowledge = role !== null && roleAllows(role.role, 'custodian');
   const out = slots?.filter((s) => s.status === 'out').length ?? 0;
