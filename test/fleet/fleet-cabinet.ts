@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SimGpioDriver } from '../../drivers/gpio/sim-gpio.js';
 import { loadProfile } from '../../src/config/profile.js';
 import { Daemon } from '../../src/daemon/daemon.js';
-import { silentLogger } from '../../src/log/logger.js';
+import { silentLogger, type Logger } from '../../src/log/logger.js';
 import { hardwareDir } from '../../src/paths.js';
 import type { TestSigner } from '../support/command-signer.js';
 import { testConfig } from '../support/test-config.js';
@@ -23,6 +23,8 @@ export async function startFleetCabinet(options: {
   signer: TestSigner;
   protocolVersion?: 4 | 5;
   resendAfterSeconds?: number;
+  /** Default: silent. */
+  logger?: Logger;
 }): Promise<Daemon> {
   const dir = mkdtempSync(join(tmpdir(), 'keywarden-fleet-'));
   const daemon = new Daemon({
@@ -40,7 +42,7 @@ export async function startFleetCabinet(options: {
       commands: { keys: [options.signer.configKey] },
     }),
     profile: loadProfile('sim', hardwareDir()),
-    logger: silentLogger(),
+    logger: options.logger ?? silentLogger(),
     gpio: new SimGpioDriver({ logger: silentLogger() }),
   });
   await daemon.start();
