@@ -1,13 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../src/paths.js';
 import { startMosquitto, type Broker } from '../support/mosquitto.js';
 import { passwordFile, temporaryDir } from '../support/mosquitto-users.js';
 import { startMosquittoWithListener, testCerts, tlsListener } from '../support/tls-certs.js';
 
-/** The shipped files, read as they are (docs/mosquitto/). */
+/** The shipped files, read as they are (docs/mosquitto/; from dist/ too, for the benchmark). */
 export const shipped = (name: string): string =>
-  readFileSync(fileURLToPath(new URL(`../../docs/mosquitto/${name}`, import.meta.url)), 'utf8');
+  readFileSync(join(packageRoot(), 'docs', 'mosquitto', name), 'utf8');
 
 export const CENTRAL_PASSWORD = 'central-secret';
 const SITE_PASSWORD = 'site-3-secret';
@@ -36,9 +36,13 @@ export async function startBridgedBrokers(): Promise<BridgedBrokers> {
     (port) => tlsListener(port, certs, { requireCertificate: false }),
     {
       persistence: true,
-      extraConfig: ['allow_anonymous false', `password_file ${users}`, `acl_file ${acl}`].join(
-        '\n',
-      ),
+      // As keywarden-fleet.conf: the central server's session may hold a whole backlog.
+      extraConfig: [
+        'allow_anonymous false',
+        `password_file ${users}`,
+        `acl_file ${acl}`,
+        'max_queued_messages 100000',
+      ].join('\n'),
     },
   );
   const bridge = withSettings(shipped('site-bridge.conf'), {
