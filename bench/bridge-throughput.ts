@@ -60,7 +60,7 @@ export const bridgeThroughput: Benchmark = {
       const k = (n: number) => Math.round(n).toLocaleString('en');
       return {
         lines: [
-          `site broker → bridge (MQTT 5, TLS, QoS 1) → central broker, both Mosquitto, loopback`,
+          `site broker → bridge (MQTT 3.1.1, TLS, QoS 1) → central broker, both Mosquitto, loopback`,
           `live: ${k(LIVE)} events in ${k(live.ms)} ms: ${k(live.rate)} events/s at the central ` +
             `server (${k(live.siteRate ?? 0)} events/s at the site broker, no bridge)`,
           `after a central outage: ${k(OUTAGE)} events queued at the site broker, stored ` +
