@@ -27,7 +27,8 @@ export class CentralInbox {
   /** Other messages (bridge states, statuses), in order. */
   readonly other: Array<{ topic: string; payload: string; retain: boolean }> = [];
   private readonly acked = new Map<string, number>();
-  private ackTimer: NodeJS.Timeout | undefined;
+  private ackPending = false;
+  private closed = false;
 
   private constructor(
     client: MqttClient,
@@ -67,7 +68,7 @@ export class CentralInbox {
   }
 
   async close(): Promise<void> {
-    clearTimeout(this.ackTimer);
+    this.closed = true;
     await this.client.endAsync(true);
   }
 
@@ -98,14 +99,17 @@ export class CentralInbox {
   }
 
   /**
-   * Acknowledges each cabinet's highest gap-free seq at most every 100 ms while events arrive,
-   * even when it did not move: a duplicate means the cabinet did not get the last acknowledgement
-   * (lost with a broker), so it is sent again.
+   * Acknowledges each cabinet's highest gap-free seq once per batch of messages read together
+   * (setImmediate: after the socket's current data is handled), even when it did not move: a
+   * duplicate means the cabinet did not get the last acknowledgement (lost with a broker), so
+   * it is sent again.
    */
   private scheduleAck(): void {
-    if (this.ackTimer !== undefined) return;
-    this.ackTimer = setTimeout(() => {
-      this.ackTimer = undefined;
+    if (this.ackPending) return;
+    this.ackPending = true;
+    setImmediate(() => {
+      this.ackPending = false;
+      if (this.closed) return;
       for (const [cabinetId, seqs] of this.events) {
         let gapFree = this.acked.get(cabinetId) ?? 0;
         while (seqs.has(gapFree + 1)) gapFree++;
@@ -115,6 +119,6 @@ export class CentralInbox {
           qos: 1,
         });
       }
-    }, 100);
+    });
   }
 }

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as deadline } from 'node:timers/promises';
 import { temporaryDir } from './mosquitto-users.js';
 import { accepts, freePort } from './ports.js';
 import { waitFor } from './wait-for.js';
@@ -138,13 +137,10 @@ function launch(name: string, command: string, args: string[], env: NodeJS.Proce
 async function end(running: Child): Promise<void> {
   if (!live.has(running)) return;
   running.child.kill('SIGTERM');
-  const cancel = new AbortController();
-  const timeout = deadline(STOP_TIMEOUT_MS, 'timeout' as const, { signal: cancel.signal }).catch(
-    () => 'exited' as const,
-  );
-  const outcome = await Promise.race([running.exited, timeout]);
-  cancel.abort();
-  if (outcome === 'timeout') {
+  const gone = await waitFor(() => !live.has(running), `${running.name} to exit`, STOP_TIMEOUT_MS)
+    .then(() => true)
+    .catch(() => false);
+  if (!gone) {
     running.child.kill('SIGKILL');
     await running.exited;
   }
