@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { packageRoot } from '../src/paths.js';
 import { badgeLatency } from './badge-latency.js';
+import { bridgeThroughput } from './bridge-throughput.js';
 import { commandFlood } from './command-flood.js';
 import { consolePeople } from './console-people.js';
 import { consoleStreams } from './console-streams.js';
@@ -17,6 +18,7 @@ import { writeResults } from './results-file.js';
 /** Every benchmark, run in this order. Adding one is adding it here. */
 const BENCHMARKS: readonly Benchmark[] = [
   badgeLatency,
+  bridgeThroughput,
   commandFlood(),
   consolePeople,
   consoleStreams,

@@ -3,7 +3,7 @@ import type { JsonSchema } from './json-schema.js';
 import { omittableDefaults } from './schema-defaults.js';
 import { CONFIG_VERSION } from './config-version.js';
 import { CUSTODIAN_ROLES } from '../app/custodian-roles.js';
-import { IntegerConst, NullableInteger, StringEnum } from './schema-kinds.js';
+import { IntegerConst, IntegerEnum, NullableInteger, StringEnum } from './schema-kinds.js';
 
 /**
  * The config file's one source of truth: its JSON Schema (TypeBox), from which the types
@@ -128,6 +128,15 @@ export const ConfigSchema = Type.Object(
           "no leading '$'. The cabinet id follows it.",
         pattern: '^[^#+/$][^#+/]*(/[^#+/]+)*$',
         default: 'keywarden/v1',
+      }),
+      protocolVersion: IntegerEnum([5, 4], {
+        title: 'MQTT protocol version',
+        description:
+          '5: MQTT 5. 4: MQTT 3.1.1 (its protocol level is 4), for a broker without MQTT 5 ' +
+          "such as RabbitMQ 3.10's MQTT plugin: replies go to the cabinet's reply topic without " +
+          'correlation data, and retained messages on the ack topic are not held back ' +
+          '(docs/mqtt.md, "Other brokers").',
+        default: 5,
       }),
       reconnectMs: Type.Integer({
         title: 'First reconnect wait (ms)',

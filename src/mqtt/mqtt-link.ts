@@ -150,7 +150,8 @@ export class MqttLink {
     // Retain handling 2: the broker sends none of the retained messages it holds for a filter.
     // The cabinet listens only for what the server says now (acknowledgements, commands); a
     // retained command, stored by whoever published it, would otherwise be delivered again at
-    // every connect (the command intake also ignores any message flagged retained).
+    // every connect (the command intake also ignores any message flagged retained). MQTT 3.1.1
+    // has no retain handling: there the intake's check is what keeps a retained command out.
     const topics: Record<string, { qos: 1; rh: 2 }> = {};
     for (const filter of filters) topics[filter] = { qos: 1, rh: 2 };
     const map = { ...topics, resubscribe: true } as ISubscriptionMap;
