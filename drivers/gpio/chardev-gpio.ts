@@ -46,9 +46,10 @@ export function consumerFor(spec: PinSpec): string {
  * Lines are found by chip label and line name, never by number, so kernels that renumber chips
  * (Pi 5, 6.6.47) or sysfs bases (6.6) change nothing. A line another process holds is refused.
  *
- * When the daemon dies, its pipes close: each gpioset applies what it had read, then releases.
- * Raspberry Pi kernels keep a released output at its last level, so ExecStopPost's
- * `outputs-off` still drives everything off after a crash, exactly as with sysfs.
+ * When the daemon dies, its tools die with it (systemGpioTools starts them with a parent-death
+ * signal) and their lines are released. Raspberry Pi kernels keep a released output at its
+ * last level, so ExecStopPost's `outputs-off` still drives everything off after a crash,
+ * exactly as with sysfs.
  */
 export class ChardevGpioDriver implements GpioDriver {
   private readonly tools: GpioTools;
@@ -126,7 +127,7 @@ export class ChardevGpioDriver implements GpioDriver {
       ...(debounceMs > 0 ? ['--debounce-period', `${debounceMs}ms`] : []),
       ...polarity,
       '--format',
-      '%e %o',
+      '%E %o',
       `${line.offset}`,
     ]);
     const pin = new ChardevInput(
@@ -294,7 +295,12 @@ class ChardevOutput implements OutputPin {
     this.set(false);
   }
 
+  /**
+   * `exit` makes gpioset release its line and end, after the `set` before it. Not EOF: an
+   * interactive gpioset ignores the end of its input and keeps the line (libgpiod 2.0-2.2).
+   */
   release(): void {
+    this.line.process.write('exit\n');
     this.line.process.end();
     this.line.terminateLater();
   }
@@ -387,13 +393,14 @@ class ChardevInput implements InputPin {
   }
 
   private event(text: string): void {
-    // '%e %o': 1 = rising, 2 = falling, already in logical terms with --active-low.
-    const match = /^\s*(1|2|rising|falling)\s+\d+\s*$/.exec(text);
+    // '%E %o': the edge as a word ('%e' is a digit whose meaning changed between versions),
+    // already in logical terms with --active-low.
+    const match = /^\s*(rising|falling)\s+\d+\s*$/.exec(text);
     if (!match) {
       this.log.warn({ name: this.spec.name, text }, 'unexpected gpiomon output');
       return;
     }
-    const on = match[1] === '1' || match[1] === 'rising';
+    const on = match[1] === 'rising';
     if (on === this.last || this.isClosed()) return;
     this.last = on;
     this.log.debug({ name: this.spec.name, on }, 'input changed');

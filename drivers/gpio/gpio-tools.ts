@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 /*
  * The GPIO character device (/dev/gpiochipN) is driven through ioctls that plain Node cannot
@@ -40,11 +42,28 @@ export interface GpioTools {
 /** Start-up look-ups are quick (a few ms); a hung tool must not hang the daemon's start. */
 const RUN_TIMEOUT_MS = 5_000;
 
-/** libgpiod's tools found on PATH (/usr/bin on Debian). */
-export function systemGpioTools(): GpioTools {
+/**
+ * util-linux's setpriv (Essential on Debian) sets a parent-death signal and then runs the tool:
+ * a line holder must not outlive a daemon killed outside systemd (which would end it with the
+ * unit's other processes anyway), or it would keep the line, at whatever level, for ever.
+ */
+const SETPRIV = '/usr/bin/setpriv';
+
+/**
+ * libgpiod's tools found on PATH (/usr/bin on Debian), or in `binDir` (tests put stand-ins
+ * there to exercise the real pipes and exits).
+ */
+export function systemGpioTools(options: { binDir?: string; setpriv?: string } = {}): GpioTools {
+  const command = (tool: GpioToolName) =>
+    options.binDir === undefined ? tool : join(options.binDir, tool);
+  const setpriv = options.setpriv ?? SETPRIV;
+  const withParentDeath = existsSync(setpriv);
   return {
     run(tool, args) {
-      const result = spawnSync(tool, args, { encoding: 'utf8', timeout: RUN_TIMEOUT_MS });
+      const result = spawnSync(command(tool), args, {
+        encoding: 'utf8',
+        timeout: RUN_TIMEOUT_MS,
+      });
       return {
         status: result.status,
         stdout: result.stdout ?? '',
@@ -53,12 +72,14 @@ export function systemGpioTools(): GpioTools {
       };
     },
     start(tool, args) {
-      return startTool(tool, args);
+      return withParentDeath
+        ? startTool(setpriv, ['--pdeathsig', 'TERM', '--', command(tool), ...args])
+        : startTool(command(tool), args);
     },
   };
 }
 
-function startTool(tool: GpioToolName, args: readonly string[]): ToolProcess {
+function startTool(tool: string, args: readonly string[]): ToolProcess {
   const child = spawn(tool, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const lineListeners: Array<(line: string) => void> = [];
   const exitListeners: Array<(status: number | null, stderr: string) => void> = [];

@@ -163,8 +163,8 @@ describe('ChardevGpioDriver inputs', () => {
     const input = driver.input({ bcm: 27, name: 'door.sensor' });
     const seen: boolean[] = [];
     const unsubscribe = input.onChange((on) => seen.push(on));
-    tools.processes[0]?.emit('1 27');
-    tools.processes[0]?.emit('1 27');
+    tools.processes[0]?.emit('rising 27');
+    tools.processes[0]?.emit('rising 27');
     await Promise.resolve();
     unsubscribe();
     tools.edge(dev, 27, 0);

@@ -83,7 +83,7 @@ export class FakeGpioTools implements GpioTools {
     if (line.level === level) return;
     line.level = level;
     const logical = line.activeLow ? 1 - level : level;
-    line.monitor?.emit(`${logical === 1 ? 1 : 2} ${offset}`);
+    line.monitor?.emit(`${logical === 1 ? 'rising' : 'falling'} ${offset}`);
   }
 
   run(tool: GpioToolName, args: readonly string[]): ToolResult {
@@ -242,11 +242,9 @@ export class FakeToolProcess implements ToolProcess {
     for (const command of text.split('\n').filter(Boolean)) this.command(command);
   }
 
+  /** EOF: an interactive gpioset ignores it and keeps holding its line, as libgpiod 2's does. */
   end(): void {
-    if (this.stdinClosed) return;
     this.stdinClosed = true;
-    // EOF: an interactive gpioset releases its line and exits.
-    if (this.tool === 'gpioset') this.exit(0);
   }
 
   kill(signal: NodeJS.Signals = 'SIGTERM'): void {
@@ -291,6 +289,8 @@ export class FakeToolProcess implements ToolProcess {
       if (Number(id) !== line.offset) return;
       this.tools.drive(this.request.chip, line, value === '1' ? 1 : 0);
       this.tools.log.push(`set ${this.request.chip} ${line.offset} ${line.level}`);
+    } else if (verb === 'exit') {
+      this.exit(0);
     } else if (verb === 'get') {
       const logical = line.activeLow ? 1 - line.level : line.level;
       this.emit(`gpioset> "${line.offset}"=${logical === 1 ? 'active' : 'inactive'}`);
