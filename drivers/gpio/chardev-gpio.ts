@@ -102,19 +102,23 @@ export class ChardevGpioDriver implements GpioDriver {
     const debounceMs = options.debounceMs ?? DEFAULT_INPUT_DEBOUNCE_MS;
     const polarity = spec.activeLow === true ? ['--active-low'] : [];
     // The level now, before gpiomon holds the line (gpioget cannot read a held line).
-    const level = parseLevel(
-      runTool(this.tools, 'gpioget', [
-        '--consumer',
-        consumerFor(spec),
-        '--chip',
-        this.chip.name,
-        ...polarity,
+    let level: boolean | undefined;
+    try {
+      level = parseLevel(
+        runTool(this.tools, 'gpioget', [
+          '--consumer',
+          consumerFor(spec),
+          '--chip',
+          this.chip.name,
+          ...polarity,
+          `${line.offset}`,
+        ]),
         `${line.offset}`,
-      ]),
-      `${line.offset}`,
-    );
+      );
+    } finally {
+      if (level === undefined) this.claims.release(spec);
+    }
     if (level === undefined) {
-      this.claims.release(spec);
       throw new DriverError('GPIO_UNAVAILABLE', `cannot read ${this.where(spec, line)}`);
     }
     const monitor = this.start(spec, 'gpiomon', [
@@ -178,7 +182,7 @@ export class ChardevGpioDriver implements GpioDriver {
         this.log.error({ err, name: pin.spec.name }, 'could not drive output off on close');
       }
     }
-    // Closing stdin lets each gpioset apply its last `set` before it releases the line.
+    // Each gpioset reads its off `set` before its `exit`: the pipe keeps them in order.
     for (const pin of this.outputs) pin.release();
     for (const pin of this.inputs) pin.release();
     this.log.info({ outputs: this.outputs.length, inputs: this.inputs.length }, 'GPIO closed');

@@ -146,12 +146,11 @@ describe('ChardevGpioDriver inputs', () => {
     driver.input({ bcm: 27, name: 'door.sensor' }, { debounceMs: 50 });
     driver.input({ bcm: 5, name: 'slot1.keyPresent' });
     driver.input({ bcm: 6, name: 'tamper' }, { debounceMs: 0 });
-    const args = tools.processes.map((p) => p.request);
-    expect(args.map((a) => a.offset)).toEqual([27, 5, 6]);
-    const runs = tools.processes.map((p) => p.tool);
-    expect(runs).toEqual(['gpiomon', 'gpiomon', 'gpiomon']);
-    const all = tools.processes.map((p) => p.request);
-    expect(all).toHaveLength(3);
+    expect(tools.processes.map((p) => [p.tool, p.request.offset])).toEqual([
+      ['gpiomon', 27],
+      ['gpiomon', 5],
+      ['gpiomon', 6],
+    ]);
     expect(startArgs(tools, 0)).toContain('--debounce-period 50ms');
     expect(startArgs(tools, 1)).toContain(`--debounce-period ${DEFAULT_INPUT_DEBOUNCE_MS}ms`);
     expect(startArgs(tools, 2)).not.toContain('--debounce-period');
@@ -171,6 +170,20 @@ describe('ChardevGpioDriver inputs', () => {
     tools.edge(dev, 27, 1);
     await Promise.resolve();
     expect(seen).toEqual([true]);
+  });
+
+  it('a failed first read frees the pin for a retry, and says why', () => {
+    const { tools, driver } = setUp();
+    const realRun = tools.run.bind(tools);
+    tools.run = (tool, args) =>
+      tool === 'gpioget'
+        ? { status: 1, stdout: '', stderr: 'gpioget: Permission denied' }
+        : realRun(tool, args);
+    expect(failure(() => driver.input({ bcm: 27, name: 'door.sensor' })).message).toContain(
+      'Permission denied',
+    );
+    tools.run = realRun;
+    expect(driver.input({ bcm: 27, name: 'door.sensor' }).read()).toBe(false);
   });
 
   it('refuses a busy input before anything is started', () => {
