@@ -36,4 +36,12 @@ export interface GpioDriver {
   input(spec: PinSpec, options?: { debounceMs?: number }): InputPin;
   /** Drives every output off, then releases all pins. Safe to call more than once. */
   close(): void;
+  /**
+   * For a driver whose claims finish in other processes (chardev): resolves once every claimed
+   * line is confirmed held, rejects naming the first pin that could not be. Absent when
+   * claiming is synchronous.
+   */
+  ready?(): Promise<void>;
+  /** After close(): resolves once every line is released and its last value applied. */
+  released?(): Promise<void>;
 }

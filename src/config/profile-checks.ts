@@ -75,7 +75,7 @@ function checkPins(raw: RawProfile): Problem[] {
   for (const { path, pin } of pinsWithPaths(raw)) {
     const bcm = bcmOf(pin);
     // The simulator models cabinets bigger than a Pi header, so only real GPIO is limited.
-    if (raw.gpio.driver === 'onoff' && bcm > HEADER_BCM_MAX) {
+    if (raw.gpio.driver !== 'sim' && bcm > HEADER_BCM_MAX) {
       problems.push({
         path,
         message: `BCM pin ${bcm} is not on the 40-pin header (0-${HEADER_BCM_MAX})`,

@@ -137,11 +137,14 @@ export const ProfileSchema = Type.Object(
     }),
     gpio: Type.Object(
       {
-        driver: StringEnum(['sim', 'onoff'], {
+        driver: StringEnum(['sim', 'onoff', 'chardev'], {
           title: 'GPIO driver',
           description:
-            "'onoff' drives the Raspberry Pi header through sysfs; 'sim' is the in-process " +
-            'simulator used for the demo and tests.',
+            "'chardev' drives the Raspberry Pi header through the kernel's GPIO character " +
+            "device (/dev/gpiochipN) with libgpiod 2's tools (Debian package gpiod, Trixie and " +
+            "later): chip found by label, lines by name, immune to the kernels' renumbering. " +
+            "'onoff' drives it through sysfs (/sys/class/gpio, deprecated; Bookworm). 'sim' is " +
+            'the in-process simulator used for the demo and tests. See hardware/README.md.',
         }),
         chipLabels: Type.Optional(
           Type.Array(
@@ -153,9 +156,11 @@ export const ProfileSchema = Type.Object(
             {
               title: 'GPIO chip labels',
               description:
-                'onoff only: labels of the header GPIO chip (/sys/class/gpio/gpiochip*/label), ' +
-                'tried in order. The chip base found at run time is added to each BCM number, ' +
-                'because kernel 6.6+ offsets sysfs numbers (512 on a Pi 4, 571 on a Pi 5).',
+                'onoff and chardev: labels of the header GPIO chip, tried in order (default ' +
+                'pinctrl-bcm2835, pinctrl-bcm2711, pinctrl-rp1). onoff reads them from ' +
+                '/sys/class/gpio/gpiochip*/label and adds the chip base found at run time to ' +
+                'each BCM number, because kernel 6.6+ offsets sysfs numbers (512 on a Pi 4, 571 ' +
+                'on a Pi 5); chardev finds the /dev/gpiochipN carrying the label (gpiodetect).',
               minItems: 1,
             },
           ),

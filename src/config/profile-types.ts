@@ -51,7 +51,7 @@ export interface HardwareProfile {
   file: string;
   model: string;
   description: string;
-  gpio: { driver: 'sim' | 'onoff'; chipLabels?: string[] };
+  gpio: { driver: 'sim' | 'onoff' | 'chardev'; chipLabels?: string[] };
   slotCount: number;
   /** Index i is slot number i + 1. */
   slots: SlotSpec[];

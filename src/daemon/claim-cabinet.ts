@@ -1,10 +1,9 @@
 import type { GpioDriver } from '../../drivers/gpio/gpio.js';
-import { loadOnoff, OnoffGpioDriver } from '../../drivers/gpio/onoff-gpio.js';
-import { SimGpioDriver } from '../../drivers/gpio/sim-gpio.js';
 import type { KeywardenConfig } from '../config/config.js';
 import type { HardwareProfile } from '../config/profile.js';
 import type { Logger } from '../log/logger.js';
 import { acquireCabinetLock, type CabinetLock } from './cabinet-lock.js';
+import { createGpio } from './create-gpio.js';
 import { fromDriverError } from './driver-errors.js';
 import { claimHardware, type CabinetHardware } from './hardware.js';
 
@@ -33,9 +32,12 @@ export interface ClaimOptions {
 export async function claimCabinet(options: ClaimOptions): Promise<CabinetClaim> {
   const { config, profile, logger } = options;
   const lock = acquireCabinetLock(config.database);
+  let gpio: GpioDriver | undefined;
   try {
-    const gpio = options.gpio ?? (await createGpio(profile, logger));
+    gpio = options.gpio ?? (await createGpio(profile.gpio, logger));
     const hardware = claimHardware(gpio, profile, logger);
+    // The chardev driver's lines are requested by child processes: wait until each is held.
+    await gpio.ready?.();
     logger.child({ module: 'daemon' }).info(
       {
         profile: profile.model,
@@ -46,17 +48,11 @@ export async function claimCabinet(options: ClaimOptions): Promise<CabinetClaim>
     );
     return { lock, gpio, hardware };
   } catch (error) {
+    // Pins claimed before the failure are driven off and released.
+    if (gpio !== options.gpio) gpio?.close();
     lock.release();
     throw fromDriverError(error, 'PROFILE_INVALID');
   }
-}
-
-async function createGpio(profile: HardwareProfile, logger: Logger): Promise<GpioDriver> {
-  if (profile.gpio.driver === 'sim') return new SimGpioDriver({ logger });
-  const options = { Gpio: await loadOnoff(), logger };
-  return new OnoffGpioDriver(
-    profile.gpio.chipLabels ? { ...options, chipLabels: profile.gpio.chipLabels } : options,
-  );
 }
 
 /**

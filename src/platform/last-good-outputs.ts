@@ -83,8 +83,8 @@ export function readLastGoodOutputs(file: string): LastGoodOutputs {
   const bad = (what: string) => new Error(`${file}: ${what}`);
   if (typeof parsed !== 'object' || parsed === null) throw bad('not an object');
   if (typeof parsed.model !== 'string') throw bad('"model" must be a string');
-  if (parsed.driver !== 'sim' && parsed.driver !== 'onoff')
-    throw bad('"driver" must be sim or onoff');
+  if (parsed.driver !== 'sim' && parsed.driver !== 'onoff' && parsed.driver !== 'chardev')
+    throw bad('"driver" must be sim, onoff or chardev');
   if (typeof parsed.database !== 'string') throw bad('"database" must be a string');
   if (!Array.isArray(parsed.outputs) || !parsed.outputs.every(isPinSpec)) {
     throw bad('"outputs" must be a list of pins ({ bcm, name, activeLow? })');

@@ -81,6 +81,18 @@ describe('profile validation errors name the file and the field', () => {
     ]);
   });
 
+  it('chardev is a driver, and its pins must be on the header too', () => {
+    const json = rpiProfileJson();
+    json.gpio = { driver: 'chardev', chipLabels: ['pinctrl-rp1'] };
+    expect(validateProfile(json, FILE)).toEqual([]);
+    json.door = { lock: 16, sensor: 28 };
+    expect(validateProfile(json, FILE)).toEqual([
+      'hardware/bad.json: door.sensor: BCM pin 28 is not on the 40-pin header (0-27)',
+    ]);
+    json.gpio = { driver: 'gpiod' };
+    expect(validateProfile(json, FILE)[0]).toMatch(/^hardware\/bad.json: gpio.driver: .*chardev/);
+  });
+
   it('reports every problem, not just the first', () => {
     const json = rpiProfileJson();
     delete json.model;

@@ -45,6 +45,7 @@ describe('the shipped systemd unit', () => {
         'DeviceAllow=char-ttyACM rw',
         'DeviceAllow=char-ttyAMA rw',
         'DeviceAllow=char-ttyS rw',
+        'DeviceAllow=char-gpiochip rw',
       ]),
     );
     expect(settings.find((s) => s.startsWith('WatchdogSec='))).toMatch(/^WatchdogSec=\d+s$/);

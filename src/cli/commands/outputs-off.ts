@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadOnoff, OnoffGpioDriver } from '../../../drivers/gpio/onoff-gpio.js';
 import { isKeywardenError } from '../../errors.js';
 import { acquireCabinetLock, type CabinetLock } from '../../daemon/cabinet-lock.js';
+import { createGpio } from '../../daemon/create-gpio.js';
 import { createLogger } from '../../log/logger.js';
 import {
   LAST_GOOD_OUTPUTS_FILE,
@@ -133,11 +133,10 @@ async function driveOff(
   }
   try {
     const logger = createLogger({ level: logLevel });
-    const Gpio = await loadOnoff();
     for (const list of real) {
-      const base = { Gpio, logger };
-      const gpio = new OnoffGpioDriver(
-        list.chipLabels ? { ...base, chipLabels: list.chipLabels } : base,
+      const gpio = await createGpio(
+        { driver: list.driver, ...(list.chipLabels ? { chipLabels: list.chipLabels } : {}) },
+        logger,
       );
       // Claiming an output drives it off; the write says so once more, and close() a third time.
       for (const pin of list.outputs) {
@@ -148,7 +147,15 @@ async function driveOff(
           io.err(`keywarden outputs-off: ${pin.name}: ${(error as Error).message}`);
         }
       }
+      try {
+        await gpio.ready?.();
+      } catch (error) {
+        io.err(`keywarden outputs-off: ${(error as Error).message}`);
+      }
       gpio.close();
+      // chardev: each line's gpioset applies the off level, then releases; systemd ends the
+      // unit's processes once this command returns, so wait for that first.
+      await gpio.released?.();
       io.out(`${list.model}: every output driven off`);
     }
   } finally {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 export interface FakeChip {
   base: number;
   label: string;
+  /** Number of lines; 54 when not given. */
+  ngpio?: number;
 }
 
 /**
@@ -15,12 +17,12 @@ export function fakeSysfs(chips: FakeChip[]): { root: string; cleanup: () => voi
   const root = mkdtempSync(join(tmpdir(), 'keywarden-sysfs-'));
   writeFileSync(join(root, 'export'), '');
   writeFileSync(join(root, 'unexport'), '');
-  for (const { base, label } of chips) {
+  for (const { base, label, ngpio = 54 } of chips) {
     const dir = join(root, `gpiochip${base}`);
     mkdirSync(dir);
     writeFileSync(join(dir, 'base'), `${base}\n`);
     writeFileSync(join(dir, 'label'), `${label}\n`);
-    writeFileSync(join(dir, 'ngpio'), '54\n');
+    writeFileSync(join(dir, 'ngpio'), `${ngpio}\n`);
   }
   return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
