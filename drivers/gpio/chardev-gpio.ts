@@ -20,6 +20,12 @@ export interface ChardevGpioDriverOptions {
   logger: DriverLogger;
   /** How long ready() waits for every line to be confirmed held. */
   readyTimeoutMs?: number;
+  /**
+   * A line's tool ended while the driver was open: that output can no longer be driven off, or
+   * that input no longer reports (a door or a key moving unseen). Called once per tool; the
+   * daemon treats it as fatal, so it stops, `outputs-off` runs and systemd starts it again.
+   */
+  onFault?: (error: DriverError) => void;
 }
 
 /** Every line this driver requests carries this consumer prefix, as gpioinfo shows it. */
@@ -60,12 +66,14 @@ export class ChardevGpioDriver implements GpioDriver {
   private readonly inputs: ChardevInput[] = [];
   private readonly exits: Array<Promise<void>> = [];
   private readonly readyTimeoutMs: number;
+  private readonly fault: (error: DriverError) => void;
   private closed = false;
 
   constructor(options: ChardevGpioDriverOptions) {
     this.tools = options.tools;
     this.log = options.logger.child({ module: 'gpio.chardev' });
     this.readyTimeoutMs = options.readyTimeoutMs ?? 5_000;
+    this.fault = options.onFault ?? (() => undefined);
     checkToolVersion(this.tools);
     this.chip = findChardevHeaderChip(this.tools, options.chipLabels);
     this.log.info({ chip: this.chip.name, label: this.chip.label }, 'header GPIO chip');
@@ -92,6 +100,7 @@ export class ChardevGpioDriver implements GpioDriver {
       holder,
       this.log,
       () => this.closed,
+      this.fault,
     );
     this.outputs.push(pin);
     return pin;
@@ -142,6 +151,7 @@ export class ChardevGpioDriver implements GpioDriver {
       monitor,
       this.log,
       () => this.closed,
+      this.fault,
     );
     this.inputs.push(pin);
     return pin;
@@ -245,10 +255,13 @@ class LineProcess {
     log: DriverLogger,
     name: string,
     isClosed: () => boolean,
+    fault: (error: DriverError) => void,
   ) {
     process.onExit((status, stderr) => {
       this.exited = `exited (status ${status ?? 'killed'})${stderr ? `: ${stderr}` : ''}`;
-      if (!isClosed()) log.error({ name, status, stderr }, 'GPIO line released unexpectedly');
+      if (isClosed()) return;
+      log.error({ name, status, stderr }, 'GPIO line released unexpectedly');
+      fault(new DriverError('GPIO_UNAVAILABLE', `${this.where}: ${this.exited}`));
     });
   }
 
@@ -277,8 +290,9 @@ class ChardevOutput implements OutputPin {
     holder: ToolProcess,
     private readonly log: DriverLogger,
     private readonly isClosed: () => boolean,
+    fault: (error: DriverError) => void,
   ) {
-    this.line = new LineProcess(holder, where, log, spec.name, isClosed);
+    this.line = new LineProcess(holder, where, log, spec.name, isClosed, fault);
   }
 
   get state(): boolean {
@@ -369,8 +383,9 @@ class ChardevInput implements InputPin {
     monitor: ToolProcess,
     private readonly log: DriverLogger,
     private readonly isClosed: () => boolean,
+    fault: (error: DriverError) => void,
   ) {
-    this.line = new LineProcess(monitor, where, log, spec.name, isClosed);
+    this.line = new LineProcess(monitor, where, log, spec.name, isClosed, fault);
     monitor.onLine((text) => this.event(text));
   }
 

@@ -16,7 +16,18 @@ export async function createGpio(
     case 'sim':
       return new SimGpioDriver({ logger });
     case 'chardev':
-      return new ChardevGpioDriver({ tools: systemGpioTools(), logger, ...labels });
+      return new ChardevGpioDriver({
+        tools: systemGpioTools(),
+        logger,
+        ...labels,
+        // Fail secure: a line we no longer hold is an output we cannot drive off or an input
+        // we no longer see. Thrown outside any caller, it reaches the crash guard, which drives
+        // every output off and exits; systemd restarts the daemon, which claims its lines again.
+        onFault: (error) =>
+          process.nextTick(() => {
+            throw error;
+          }),
+      });
     case 'onoff':
       return new OnoffGpioDriver({ Gpio: await loadOnoff(), logger, ...labels });
   }

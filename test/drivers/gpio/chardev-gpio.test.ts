@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ChardevGpioDriver } from '../../../drivers/gpio/chardev-gpio.js';
 import { DEFAULT_INPUT_DEBOUNCE_MS } from '../../../drivers/gpio/onoff-gpio.js';
 import { isDriverError } from '../../../drivers/errors.js';
@@ -91,6 +91,29 @@ describe('ChardevGpioDriver outputs', () => {
     };
     driver.output({ bcm: 17, name: 'slot1.solenoid' });
     await expect(driver.ready()).rejects.toThrow(/'slot1\.solenoid'.*Device or resource busy/);
+  });
+
+  it('a tool that ends while the driver is open is a fault, reported once per line', async () => {
+    const tools = new FakeGpioTools(PI5_NEW);
+    const faults: string[] = [];
+    const driver = new ChardevGpioDriver({
+      tools,
+      logger: silentLogger(),
+      onFault: (error) => faults.push(`${error.code}: ${error.message}`),
+    });
+    driver.output({ bcm: 17, name: 'slot1.solenoid' });
+    driver.input({ bcm: 27, name: 'door.sensor' });
+    await driver.ready();
+    expect(faults).toEqual([]);
+    const monitor = tools.processes.find((p) => p.tool === 'gpiomon');
+    expect(monitor).toBeDefined();
+    monitor?.die('killed by OOM');
+    await vi.waitFor(() => expect(faults).toHaveLength(1));
+    expect(faults[0]).toMatch(/^GPIO_UNAVAILABLE: .*door\.sensor.*killed by OOM/);
+    // Closing ends every tool on purpose: no fault for those.
+    await driver.close();
+    await driver.released();
+    expect(faults).toHaveLength(1);
   });
 
   it('a holder that dies makes writes fail loudly instead of silently', async () => {
