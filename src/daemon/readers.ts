@@ -1,3 +1,4 @@
+import type { BadgeSource } from '../../drivers/badge-source.js';
 import { BadgeReader, type BadgeReaderOptions } from '../../drivers/serial/badge-reader.js';
 import { FobReader } from '../../drivers/serial/fob-reader.js';
 import { ReaderPort } from '../../drivers/serial/reader-port.js';
@@ -8,7 +9,11 @@ import type { Logger } from '../log/logger.js';
 import { fromDriverError } from './driver-errors.js';
 
 export interface CabinetReaders {
-  badge: BadgeReader;
+  /**
+   * An interface, not the serial BadgeReader: an OSDP reader on its bus is a badge source too,
+   * and the services that listen (reader-inputs.ts) must not care which the profile chose.
+   */
+  badge: BadgeSource;
   fob: FobReader;
   start(): void;
   stop(): Promise<void>;
