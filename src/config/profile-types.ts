@@ -11,9 +11,8 @@ import type { READER_PROTOCOLS } from './profile-schema.js';
 export type ReaderProtocol = (typeof READER_PROTOCOLS)[number];
 
 /** How a card read's bits become the card string (docs/osdp.md, "Card numbers"). */
-export type OsdpCardFormat =
-  | { kind: 'wiegand'; format: 'H10301' | 'H10304' }
-  | { kind: 'raw'; bits: number; as: 'decimal' | 'hex' };
+export type { OsdpCardFormat } from '../../drivers/osdp/osdp-card-number.js';
+import type { OsdpCardFormat } from '../../drivers/osdp/osdp-card-number.js';
 
 /** 'badge': the cabinet's badge reader; 'polled': kept online and supervised, never decided. */
 export type OsdpReaderRole = 'badge' | 'polled';
