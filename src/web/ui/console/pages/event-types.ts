@@ -25,6 +25,7 @@ export const EVENT_TYPES = [
   'storage.failed',
   'reader.offline',
   'reader.online',
+  'reader.tampered',
   'reader.card_flood',
   'cabinet.tamper',
   'power.failed',
