@@ -52,10 +52,12 @@ export function readerInputsService(options: ReaderInputsOptions): Service {
       fob.on('online', () => runner.handle({ kind: 'reader', reader: 'fob', online: true }));
       // Like a real fob reader, the simulated one reports every occupied slot when it connects.
       if (sim) fob.on('online', () => sim.announceFobs());
+      runner.useSignalFeedback(readers.feedback);
       readers.start();
       options.logger.info({ sinceStartMs: sinceProcessStart() }, 'readers started');
     },
     async stop() {
+      runner.useSignalFeedback(undefined);
       sim?.off('keypad', enter);
       await readers.stop();
     },
