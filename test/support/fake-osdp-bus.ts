@@ -14,6 +14,8 @@ export class FakeOsdpBus extends EventEmitter<OsdpBusEvents> implements OsdpBus 
   started = false;
   portEvents: string[] = [];
   private held: (() => void)[] | undefined;
+  /** The reply to a command while online; ACK unless a test says otherwise. */
+  answer: (address: number, command: Command) => Reply = () => ({ kind: 'ACK' });
 
   constructor(readonly options?: OsdpBusOptions) {
     super();
@@ -39,11 +41,12 @@ export class FakeOsdpBus extends EventEmitter<OsdpBusEvents> implements OsdpBus 
   send(address: number, command: Command): Promise<Reply> {
     this.sent.push({ address, command });
     if (!this.online.has(address)) return Promise.reject(new Error(`reader ${address} offline`));
+    const reply = this.answer(address, command);
     if (this.held) {
       const held = this.held;
-      return new Promise((resolve) => held.push(() => resolve({ kind: 'ACK' })));
+      return new Promise((resolve) => held.push(() => resolve(reply)));
     }
-    return Promise.resolve({ kind: 'ACK' });
+    return Promise.resolve(reply);
   }
 
   /** Replies wait until release(). */
