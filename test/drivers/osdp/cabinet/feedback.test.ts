@@ -88,7 +88,7 @@ describe('sending the signals to the badge reader', () => {
     return { bus, feedback };
   };
 
-  it('goes to the badge reader between polls', async () => {
+  it('goes to the badge reader between polls', () => {
     const { bus, feedback } = rig();
     bus.online.add(2);
     expect(feedback.show('alarm')).toBe(true);
