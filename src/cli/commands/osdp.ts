@@ -1,11 +1,7 @@
 import type { Reply } from '../../../drivers/osdp/replies.js';
 import { wholeNumber } from '../../app/values.js';
 import { OSDP_PROFILE_BAUD_RATES } from '../../config/profile-checks.js';
-import {
-  openOsdpMaintenance,
-  type OsdpMaintenance,
-  type OsdpMaintenanceOptions,
-} from '../../daemon/osdp-maintenance.js';
+import type { OsdpMaintenance, OsdpMaintenanceOptions } from '../../daemon/osdp-maintenance.js';
 import { KeywardenError } from '../../errors.js';
 import { createLogger } from '../../log/logger.js';
 import { requireOption, type Command, type CommandIo } from '../command.js';
@@ -33,9 +29,12 @@ export interface OsdpCommandParts {
 
 export function osdpCommands(parts: OsdpCommandParts = {}): Command[] {
   const waitMs = parts.onlineWaitMs ?? ONLINE_WAIT_MS;
-  const open = (args: Parameters<Command['run']>[0]): OsdpMaintenance => {
+  const open = async (args: Parameters<Command['run']>[0]): Promise<OsdpMaintenance> => {
     const { config, profile } = loadSetup(args);
     const logger = createLogger({ level: 'warn' });
+    // Loaded here, not with the CLI: the serial library must not load for every command (the
+    // daemon's start takes the cabinet lock before it touches serialport or MQTT).
+    const { openOsdpMaintenance } = await import('../../daemon/osdp-maintenance.js');
     return openOsdpMaintenance({
       config,
       profile,
@@ -50,7 +49,7 @@ export function osdpCommands(parts: OsdpCommandParts = {}): Command[] {
       summary: "which of the profile's OSDP readers answer, secured or not, and what they are",
       usage: 'osdp status [--config <file>]   (with the daemon stopped)',
       async run(args, io) {
-        const session = open(args);
+        const session = await open(args);
         try {
           return await status(session, waitMs, io);
         } finally {
@@ -71,7 +70,7 @@ export function osdpCommands(parts: OsdpCommandParts = {}): Command[] {
       },
       async run(args, io) {
         const request = comsetRequest(args.values);
-        const session = open(args);
+        const session = await open(args);
         try {
           return await comset(session, request, waitMs, io);
         } finally {
