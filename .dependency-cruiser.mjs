@@ -39,7 +39,11 @@ export const layers = [
     mustNotImport: ['src/store/', 'src/daemon/'],
     // `keywarden run` starts the daemon and `keywarden outputs-off` drives its outputs off: the
     // two commands whose whole job is the composition root.
-    exceptFrom: ['src/cli/commands/run.ts', 'src/cli/commands/outputs-off.ts'],
+    exceptFrom: [
+      'src/cli/commands/run.ts',
+      'src/cli/commands/outputs-off.ts',
+      'src/cli/commands/osdp.ts',
+    ],
     packages: true,
   },
   {

@@ -1,16 +1,17 @@
 import { EventEmitter } from 'node:events';
 import type { Transform } from 'node:stream';
+import type { BadgeSource, BadgeSourceEvents } from '../badge-source.js';
 import { DriverError } from '../errors.js';
 import type { DriverLogger } from '../logger.js';
 import { parseAsciiBadgeLine, type AsciiBadgeFormat } from './ascii-badge.js';
 import { feedFreshParser } from './fresh-parser.js';
-import type { Garbled, ReaderGarbled } from './garbled.js';
+import type { Garbled } from './garbled.js';
 import { GarbledLog } from './garbled-log.js';
-import { isKeypadLine, parseKeypadLine, type KeypadEntry } from './keypad-line.js';
+import { isKeypadLine, parseKeypadLine } from './keypad-line.js';
 import { LineReader } from './line-reader.js';
 import { PresentationDebouncer } from './presentation-debouncer.js';
 import { Rdm6300Parser, type Rdm6300Read } from './rdm6300-parser.js';
-import type { ReaderOffline, ReaderPort } from './reader-port.js';
+import type { ReaderPort } from './reader-port.js';
 
 export type BadgeProtocol = 'rdm6300' | 'ascii-line';
 
@@ -25,18 +26,10 @@ export interface BadgeReaderOptions {
   logger: DriverLogger;
 }
 
-export interface BadgeRead {
-  card: string;
-}
+export type { BadgeRead } from '../badge-source.js';
 
-export interface BadgeReaderEvents {
-  badge: [read: BadgeRead];
-  /** A keypad entry on the same line (ascii-line readers; format in keypad-line.ts). */
-  keypad: [entry: KeypadEntry];
-  garbled: [info: ReaderGarbled];
-  online: [];
-  offline: [info: ReaderOffline];
-}
+/** The badge source's events; a serial line never emits 'tampered'. */
+export type BadgeReaderEvents = BadgeSourceEvents;
 
 /**
  * A badge reader: bytes from its port become one `'badge'` per card presentation.
@@ -45,7 +38,7 @@ export interface BadgeReaderEvents {
  * broadcast in clear and trivially cloned, so an RDM6300 read proves possession of the
  * number, not of the card.
  */
-export class BadgeReader extends EventEmitter<BadgeReaderEvents> {
+export class BadgeReader extends EventEmitter<BadgeReaderEvents> implements BadgeSource {
   private readonly port: ReaderPort;
   private readonly log: DriverLogger;
   private readonly debouncer: PresentationDebouncer;

@@ -1,3 +1,4 @@
+import { cardNumberRefusal } from '../../drivers/osdp/osdp-card-number.js';
 import { parseAsciiBadgeLine } from '../../drivers/serial/ascii-badge.js';
 import type { ReaderSpec } from '../config/profile-types.js';
 import { KeywardenError } from '../errors.js';
@@ -32,5 +33,7 @@ export function readerRefusal(card: string, reader: ReaderSpec): string | undefi
     }
     case 'fob-line':
       return 'is a fob reader and sends no badges';
+    case 'osdp':
+      return cardNumberRefusal(card, reader.osdp?.cardFormats ?? []);
   }
 }

@@ -9,6 +9,7 @@ import { configCommands } from './commands/config.js';
 import { csvCommands } from './commands/csv.js';
 import { custodianCommands } from './commands/custodian.js';
 import { monitorCommands } from './commands/monitor.js';
+import { osdpCommands } from './commands/osdp.js';
 import { outputsOffCommand } from './commands/outputs-off.js';
 import { reportCommands } from './commands/report.js';
 import { selftestCommand } from './commands/selftest.js';
@@ -25,6 +26,7 @@ export const COMMANDS: Command[] = [
   ...configCommands,
   outputsOffCommand,
   selftestCommand,
+  ...osdpCommands(),
   ...simCommands,
   ...monitorCommands,
   ...csvCommands,

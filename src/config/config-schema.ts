@@ -438,6 +438,20 @@ export const ConfigSchema = Type.Object(
           minLength: 1,
         }),
       ),
+      osdpKeyFile: Type.Optional(
+        Type.String({
+          title: 'OSDP key file',
+          description:
+            "The OSDP readers' Secure Channel base key (SCBK): 32 hex digits (16 bytes) in a " +
+            "file of mode 0600 owned by the daemon, kept out of the database with the config's " +
+            'other secrets. Needed when the profile\'s osdp.secure is "on" or "install"; never ' +
+            'made by Keywarden (`umask 077; openssl rand -hex 16 > osdp-key`). A missing, ' +
+            'malformed or group/world-readable file stops the start (exit 78). Unset: ' +
+            "'osdp-key' beside the database.",
+          minLength: 1,
+          examples: ['/etc/keywarden/osdp-key'],
+        }),
+      ),
     }),
     sim: section(
       'Simulator',

@@ -144,12 +144,15 @@ function complete(raw: ConfigSettings, file: string): KeywardenConfig {
   if (web.tlsKey !== undefined) web.tlsKey = at(web.tlsKey);
   const sim = { ...raw.sim };
   if (sim.stateFile !== undefined) sim.stateFile = at(sim.stateFile);
+  const readers = { ...raw.readers };
+  if (readers.osdpKeyFile !== undefined) readers.osdpKeyFile = at(readers.osdpKeyFile);
   return {
     file: resolve(file),
     ...raw,
     profile: isProfileName(raw.profile) ? raw.profile : at(raw.profile),
     database: raw.database === ':memory:' ? raw.database : at(raw.database),
     mqtt,
+    readers,
     sim,
     web,
     custodians: {

@@ -1,10 +1,17 @@
 import { HEADER_BCM_MAX } from '../../drivers/gpio/pin-claims.js';
 import { forbiddenCharacterProblem } from '../domain/values/free-text.js';
 import type { Problem } from './problems.js';
-import type { RawPin, RawProfile } from './profile-schema.js';
+import type { RawCardFormat, RawPin, RawProfile } from './profile-schema.js';
 
 /** A contact input as written in a profile file. */
 export type RawContactInput = NonNullable<NonNullable<RawProfile['inputs']>['tamper']>;
+
+/**
+ * The speeds an OSDP bus may run at (OSDP v2.2's list up to 115200; 230400 is left out, few
+ * readers take it and RS-485 HATs on the Pi's UART are not rated for it). Here rather than in
+ * the schema because the daemon loads no schema tool before its outputs are off.
+ */
+export const OSDP_PROFILE_BAUD_RATES = [9600, 19200, 38400, 57600, 115200] as const;
 
 /** The optional inputs present in a profile, in a fixed order. */
 export const OPTIONAL_INPUTS = ['tamper', 'powerFail', 'emergency'] as const;
@@ -103,6 +110,105 @@ function checkReaders(raw: RawProfile): Problem[] {
         message: `only applies to protocol ascii-line, not ${reader.protocol}`,
       });
     }
+    problems.push(...checkOsdp(reader, `readers.${role}`));
   }
   return problems;
+}
+
+type RawReader = RawProfile['readers']['badge'] | RawProfile['readers']['fob'];
+
+/** An OSDP bus: its settings present exactly when the protocol is osdp, and coherent. */
+function checkOsdp(reader: RawReader, path: string): Problem[] {
+  if (reader.protocol !== 'osdp') {
+    return reader.osdp === undefined
+      ? []
+      : [
+          {
+            path: `${path}.osdp`,
+            message: `only applies to protocol osdp, not ${reader.protocol}`,
+          },
+        ];
+  }
+  const problems: Problem[] = [];
+  if (!(OSDP_PROFILE_BAUD_RATES as readonly number[]).includes(reader.baudRate)) {
+    problems.push({
+      path: `${path}.baudRate`,
+      message: `is ${reader.baudRate}, but an OSDP bus runs at ${OSDP_PROFILE_BAUD_RATES.join(', ')}`,
+    });
+  }
+  if (reader.silenceMs !== undefined) {
+    // Polled readers answer every poll: the bus itself declares one offline after 8 s.
+    problems.push({
+      path: `${path}.silenceMs`,
+      message: 'does not apply to protocol osdp (a reader is offline after 8 s without a reply)',
+    });
+  }
+  const bus = reader.osdp;
+  if (bus === undefined) {
+    return [...problems, { path: `${path}.osdp`, message: 'is required for protocol osdp' }];
+  }
+  return [
+    ...problems,
+    ...checkOsdpReaders(bus.readers, `${path}.osdp.readers`),
+    ...checkCardFormats(bus.cardFormats ?? [], `${path}.osdp.cardFormats`),
+  ];
+}
+
+function checkOsdpReaders(
+  readers: NonNullable<RawReader['osdp']>['readers'],
+  path: string,
+): Problem[] {
+  const problems: Problem[] = [];
+  const addresses = new Map<number, number>();
+  const names = new Map<string, number>();
+  readers.forEach((reader, i) => {
+    const sameAddress = addresses.get(reader.address);
+    if (sameAddress === undefined) addresses.set(reader.address, i);
+    else
+      problems.push({
+        path: `${path}[${i}].address`,
+        message: `${reader.address} is already used by ${path}[${sameAddress}]`,
+      });
+    const sameName = names.get(reader.name);
+    if (sameName === undefined) names.set(reader.name, i);
+    else
+      problems.push({
+        path: `${path}[${i}].name`,
+        message: `"${reader.name}" is already used by ${path}[${sameName}]`,
+      });
+  });
+  const badges = readers.flatMap((r, i) => ((r.role ?? 'badge') === 'badge' ? [i] : []));
+  if (badges.length !== 1) {
+    problems.push({
+      path,
+      message:
+        badges.length === 0
+          ? 'has no reader with role "badge": the cabinet needs exactly one'
+          : `has ${badges.length} readers with role "badge" (${badges.map((i) => `[${i}]`).join(', ')}): the cabinet takes cards from exactly one; make the others "polled"`,
+    });
+  }
+  return problems;
+}
+
+/** The bit count decides the format: a second format of the same length could never be used. */
+function checkCardFormats(formats: readonly RawCardFormat[], path: string): Problem[] {
+  const problems: Problem[] = [];
+  const lengths = new Map<number, number>();
+  formats.forEach((format, i) => {
+    const bits = cardFormatBits(format);
+    const first = lengths.get(bits);
+    if (first === undefined) lengths.set(bits, i);
+    else
+      problems.push({
+        path: `${path}[${i}]`,
+        message: `reads ${bits} bits like ${path}[${first}], which comes first and always wins`,
+      });
+  });
+  return problems;
+}
+
+export function cardFormatBits(format: RawCardFormat): number {
+  if (format === 'H10301') return 26;
+  if (format === 'H10304') return 37;
+  return format.bits;
 }

@@ -53,7 +53,131 @@ function pin(title: string, description: string) {
   });
 }
 
-export const READER_PROTOCOLS = ['rdm6300', 'ascii-line', 'fob-line'] as const;
+export const READER_PROTOCOLS = ['rdm6300', 'ascii-line', 'fob-line', 'osdp'] as const;
+
+/** A card format as written in a profile: a Wiegand format's name, or raw bits of one length. */
+export type RawCardFormat = 'H10301' | 'H10304' | { bits: number; as: 'decimal' | 'hex' };
+
+function cardFormat() {
+  // A type list rather than anyOf, as for pins: `pattern` only applies to strings and
+  // properties/required only to objects, so a mistake gives one readable error.
+  return Type.Unsafe<RawCardFormat>({
+    title: 'Card format',
+    description:
+      '"H10301" (26-bit: facility 0-255, card 0-65535), "H10304" (37-bit: facility 0-65535, ' +
+      'card 0-524287), or { "bits": <length>, "as": "decimal" | "hex" } for any other bit count ' +
+      'taken whole as one number (docs/osdp.md, "Card numbers").',
+    type: ['string', 'object'],
+    pattern: '^(H10301|H10304)$',
+    properties: {
+      bits: {
+        title: 'Bit count',
+        description: 'The number of bits the reader sends for this kind of card.',
+        type: 'integer',
+        minimum: 1,
+        maximum: 64,
+      },
+      as: {
+        title: 'Written as',
+        description:
+          'How the bits, read as one number (first bit the most significant), are written in the ' +
+          'card string: "decimal" digits, or "hex" digits padded to the bit count.',
+        type: 'string',
+        enum: ['decimal', 'hex'],
+      },
+    },
+    required: ['bits', 'as'],
+    additionalProperties: false,
+  });
+}
+
+function osdpBus() {
+  return Type.Object(
+    {
+      readers: Type.Array(
+        Type.Object(
+          {
+            address: Type.Integer({
+              title: 'Address',
+              description:
+                "The reader's OSDP address on the bus, 0-126 (127 is broadcast), as set on the " +
+                'reader or with `keywarden osdp comset`.',
+              minimum: 0,
+              maximum: 126,
+            }),
+            name: Type.String({
+              title: 'Name',
+              description: 'For logs and `keywarden osdp status`, e.g. "front".',
+              pattern: '^[a-z0-9][a-z0-9-]{0,31}$',
+            }),
+            role: Type.Optional(
+              StringEnum(['badge', 'polled'], {
+                title: 'Role',
+                description:
+                  '"badge": the cabinet\'s badge reader (exactly one): its cards and keys are ' +
+                  'decided, it shows the feedback and its offline and tamper raise alarms. ' +
+                  '"polled": another reader on the same bus (a second door not used yet, a ' +
+                  'reader on the bench): kept online and supervised in the log, its cards and ' +
+                  'keys never decided.',
+                default: 'badge',
+              }),
+            ),
+          },
+          {
+            title: 'OSDP reader',
+            description: 'One reader (peripheral device) on the bus.',
+            additionalProperties: false,
+          },
+        ),
+        {
+          title: 'Readers on the bus',
+          description: 'Every reader on this RS-485 bus, polled in turn; addresses unique.',
+          minItems: 1,
+          maxItems: 16,
+        },
+      ),
+      cardFormats: Type.Optional(
+        Type.Array(cardFormat(), {
+          title: 'Card formats',
+          description:
+            'How a card read becomes the card number holders are enrolled with, tried in order by ' +
+            "bit count: the first format of the read's length decodes it. A read of a length " +
+            'no format has is refused (garbled), never guessed.',
+          minItems: 1,
+          maxItems: 8,
+          default: ['H10301', 'H10304'],
+        }),
+      ),
+      secure: Type.Optional(
+        StringEnum(['off', 'install', 'on'], {
+          title: 'Secure Channel',
+          description:
+            '"on": every reader only with the cabinet\'s key (config readers.osdpKeyFile); ' +
+            '"install": as "on", and a reader still on the public default key is moved to the ' +
+            'cabinet\'s key once (set it back to "on" after installing); "off": plaintext, for ' +
+            'readers without Secure Channel (anyone on the wires can read and forge cards).',
+          default: 'on',
+        }),
+      ),
+      feedback: Type.Optional(
+        StringEnum(['reader', 'pi', 'both'], {
+          title: 'Feedback',
+          description:
+            'Where granted, denied, awaiting PIN and alarms show: "reader" on the badge reader\'s ' +
+            'LED and buzzer instead of the Pi\'s indicator pins, "pi" on the pins only, "both".',
+          default: 'both',
+        }),
+      ),
+    },
+    {
+      title: 'OSDP bus',
+      description:
+        'protocol osdp only, and required there: the readers on the RS-485 bus and how their ' +
+        'reads and the feedback are handled (docs/osdp.md, "In the cabinet").',
+      additionalProperties: false,
+    },
+  );
+}
 
 function reader<const P extends readonly (typeof READER_PROTOCOLS)[number][]>(
   title: string,
@@ -84,13 +208,15 @@ function reader<const P extends readonly (typeof READER_PROTOCOLS)[number][]>(
             'ascii-line only, and required there: how the card number on a line is written.',
         }),
       ),
+      osdp: Type.Optional(osdpBus()),
       silenceMs: Type.Optional(
         Type.Integer({
           title: 'Silence timeout (ms)',
           description:
             'For a reader that sends something periodically (a heartbeat, a repeated inventory): ' +
             'after this long without a byte it is offline (the reader.offline alarm) until its ' +
-            'next byte. 0 disables it: most readers are silent when nothing happens.',
+            'next byte. 0 disables it: most readers are silent when nothing happens. Not for ' +
+            'osdp, whose readers are polled and offline after 8 s without a reply.',
           minimum: 0,
           maximum: 3_600_000,
           default: 0,
@@ -261,6 +387,7 @@ export const ProfileSchema = Type.Object(
         badge: reader('Badge reader', 'Reads the card of the person at the cabinet.', [
           'rdm6300',
           'ascii-line',
+          'osdp',
         ]),
         fob: reader('Fob reader', 'Reports which key fob is in which slot.', ['fob-line']),
       },

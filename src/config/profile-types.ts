@@ -10,6 +10,29 @@ import type { READER_PROTOCOLS } from './profile-schema.js';
 
 export type ReaderProtocol = (typeof READER_PROTOCOLS)[number];
 
+/** How a card read's bits become the card string (docs/osdp.md, "Card numbers"). */
+export type { OsdpCardFormat } from '../../drivers/osdp/osdp-card-number.js';
+import type { OsdpCardFormat } from '../../drivers/osdp/osdp-card-number.js';
+
+/** 'badge': the cabinet's badge reader; 'polled': kept online and supervised, never decided. */
+export type OsdpReaderRole = 'badge' | 'polled';
+
+export interface OsdpReaderEntry {
+  address: number;
+  name: string;
+  role: OsdpReaderRole;
+}
+
+/** An OSDP bus (protocol osdp), every default filled in. */
+export interface OsdpBusSpec {
+  readers: OsdpReaderEntry[];
+  /** In order: the first of a read's bit count decodes it. */
+  cardFormats: OsdpCardFormat[];
+  secure: 'off' | 'install' | 'on';
+  /** Where the runner's signals show: the badge reader, the Pi's indicator pins, or both. */
+  feedback: 'reader' | 'pi' | 'both';
+}
+
 export interface ReaderSpec {
   /** Device path such as /dev/serial0, or 'sim:<name>' for the simulator's in-process port. */
   path: string;
@@ -19,6 +42,8 @@ export interface ReaderSpec {
   lineFormat?: 'decimal' | 'hex';
   /** Offline after this long without a byte (readers with a heartbeat); absent: never. */
   silenceMs?: number;
+  /** protocol osdp only (and always there). */
+  osdp?: OsdpBusSpec;
 }
 
 /** An optional contact input (profile `inputs`). */

@@ -1,13 +1,15 @@
 import { join, resolve } from 'node:path';
 import { validate as validateProfileFile } from './generated/profile-validator.js';
 import { bcmOf, checkProfile, type RawContactInput } from './profile-checks.js';
-import type { RawPin, RawProfile } from './profile-schema.js';
+import type { RawCardFormat, RawPin, RawProfile } from './profile-schema.js';
 import { problemsOf, type GeneratedValidator } from './schema-problems.js';
 import { readJsonFile } from './read-json-file.js';
 import { formatProblem, throwIfProblems } from './problems.js';
 import type {
   ContactInputSpec,
   HardwareProfile,
+  OsdpBusSpec,
+  OsdpCardFormat,
   PinSpec,
   ProfileInputs,
   ReaderSpec,
@@ -17,6 +19,10 @@ export type {
   ContactInputSpec,
   EmergencyReleases,
   HardwareProfile,
+  OsdpBusSpec,
+  OsdpCardFormat,
+  OsdpReaderEntry,
+  OsdpReaderRole,
   ProfileInputs,
   PinSpec,
   ReaderProtocol,
@@ -121,7 +127,9 @@ function pinSpec(pin: RawPin, name: string): PinSpec {
   return { bcm: bcmOf(pin), activeLow, name };
 }
 
-function readerSpec(reader: ReaderSpec): ReaderSpec {
+type RawReader = RawProfile['readers']['badge'] | RawProfile['readers']['fob'];
+
+function readerSpec(reader: RawReader): ReaderSpec {
   const spec: ReaderSpec = {
     path: reader.path,
     baudRate: reader.baudRate,
@@ -129,5 +137,25 @@ function readerSpec(reader: ReaderSpec): ReaderSpec {
   };
   if (reader.lineFormat !== undefined) spec.lineFormat = reader.lineFormat;
   if (reader.silenceMs !== undefined) spec.silenceMs = reader.silenceMs;
+  if (reader.osdp !== undefined) spec.osdp = osdpBusSpec(reader.osdp);
   return spec;
+}
+
+function osdpBusSpec(raw: NonNullable<RawReader['osdp']>): OsdpBusSpec {
+  return {
+    readers: raw.readers.map((r) => ({
+      address: r.address,
+      name: r.name,
+      role: r.role ?? 'badge',
+    })),
+    cardFormats: (raw.cardFormats ?? ['H10301', 'H10304']).map(cardFormat),
+    secure: raw.secure ?? 'on',
+    feedback: raw.feedback ?? 'both',
+  };
+}
+
+function cardFormat(raw: RawCardFormat): OsdpCardFormat {
+  return typeof raw === 'string'
+    ? { kind: 'wiegand', format: raw }
+    : { kind: 'raw', bits: raw.bits, as: raw.as };
 }

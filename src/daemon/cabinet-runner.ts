@@ -19,6 +19,17 @@ export interface CabinetOutputs {
   buzzer: OutputPin;
 }
 
+/**
+ * Somewhere else the cabinet's signals show: an OSDP badge reader's LED and buzzer
+ * (drivers/osdp/cabinet/feedback.ts), as the profile's `osdp.feedback` says.
+ */
+export interface SignalFeedback {
+  /** False when it could not show the signal (its reader offline, behind): the pins do then. */
+  show(signal: Signal): boolean;
+  /** A signal it showed is not shown on the Pi's indicator pins too. */
+  readonly replacesPins: boolean;
+}
+
 interface RunnerEvents {
   recorded: [events: RecordedEvent[]];
   input: [input: CabinetInput];
@@ -55,6 +66,7 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
   private filterFillFailing = false;
   /** The database refusing writes: its alarm, and the denials it caused (storage-outage.ts). */
   readonly storage: StorageOutage;
+  private feedback: SignalFeedback | undefined;
 
   constructor(
     initial: CabinetState,
@@ -66,6 +78,14 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
     super();
     this.state = initial;
     this.storage = new StorageOutage({ log, clock: ctx.clock, logger });
+  }
+
+  /**
+   * Where else the signals show from now on (undefined: the pins only). Set by the readers'
+   * service once its reader exists; the runner is made before the readers.
+   */
+  useSignalFeedback(feedback: SignalFeedback | undefined): void {
+    this.feedback = feedback;
   }
 
   get current(): CabinetState {
@@ -212,6 +232,10 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
   }
 
   private signal(signal: Signal): void {
+    const shownElsewhere = this.showElsewhere(signal);
+    // The end of a session always reaches the pins: the green one may have been lit while the
+    // reader was away, and switching a pin off is never wrong.
+    if (shownElsewhere && signal !== 'session_ended') return;
     switch (signal) {
       case 'granted':
         this.outputs.green.write(true);
@@ -238,6 +262,19 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
         const never: never = signal;
         throw new Error(`unhandled signal ${String(never)}`);
       }
+    }
+  }
+
+  /** True when the feedback showed the signal and replaces the pins. */
+  private showElsewhere(signal: Signal): boolean {
+    const feedback = this.feedback;
+    if (feedback === undefined) return false;
+    try {
+      return feedback.show(signal) && feedback.replacesPins;
+    } catch (err) {
+      // The signal is a courtesy to the person at the reader: it must never stop a step.
+      this.logger.warn({ err, signal }, 'signal feedback failed; shown on the pins');
+      return false;
     }
   }
 

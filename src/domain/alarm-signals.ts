@@ -17,6 +17,7 @@ const SIGNALLING: Record<AlarmType, AlarmSignalling> = {
   'key.unknown_fob': { sounds: true },
   'reader.offline': { sounds: true },
   'cabinet.tamper': { sounds: true },
+  'reader.tampered': { sounds: true },
   'power.failed': { sounds: true },
   // Only the central server can act on a backlog: nobody at the cabinet needs the noise.
   'storage.backlog': { sounds: false },

@@ -3,7 +3,7 @@ import type { CabinetState } from './cabinet-state.js';
 import { badge, cancelEntry, pinEntered, reasonCodeEntered } from './flow/badge-entry.js';
 import { door } from './flow/door.js';
 import { endDueLockouts } from './flow/lockouts.js';
-import { power, readerStatus, tamper } from './flow/readers-tamper-power.js';
+import { power, readerStatus, readerTamper, tamper } from './flow/readers-tamper-power.js';
 import { reconcileSlots } from './flow/reconcile-slots.js';
 import { screenPick } from './flow/screen-pick.js';
 import {
@@ -82,6 +82,9 @@ export function step(state: CabinetState, input: CabinetInput, ctx: StepContext)
       break;
     case 'reader':
       readerStatus(draft, input.reader, input.online, input.reason);
+      break;
+    case 'reader_tamper':
+      readerTamper(draft, input.reader, input.active, input.reason);
       break;
     case 'tamper':
       tamper(draft, input.active);

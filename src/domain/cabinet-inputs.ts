@@ -47,6 +47,11 @@ export type CabinetInput =
   | { kind: 'clock_stepped'; fromMs: number; toMs: number; deltaMs: number }
   /** A serial reader went away (unplugged, port closed, silent) or came back. */
   | { kind: 'reader'; reader: ReaderName; online: boolean; reason?: string }
+  /**
+   * A reader reports being tampered with (an OSDP reader's tamper switch, its Secure Channel
+   * broken) or, `active` false, its tamper switch normal again.
+   */
+  | { kind: 'reader_tamper'; reader: ReaderName; active: boolean; reason: string }
   /** The profile's tamper switch became active (true) or returned to normal. */
   | { kind: 'tamper'; active: boolean }
   /** The profile's power-fail input: `failed` true while the supply is lost. */

@@ -127,6 +127,8 @@ export type AlarmType =
   | 'key.missing'
   | 'reader.offline'
   | 'reader.card_flood'
+  /** An OSDP reader's tamper switch, or its Secure Channel broken (a forged or replayed reply). */
+  | 'reader.tampered'
   | 'cabinet.tamper'
   | 'power.failed'
   /** Raised by the shell, not the flow: too many events wait for the central server. */
@@ -143,7 +145,7 @@ export interface ActiveAlarm {
   type: AlarmType;
   /** The slot concerned, for the key alarms. */
   slot?: number;
-  /** The reader concerned, for `reader.offline`. */
+  /** The reader concerned, for `reader.offline` and `reader.tampered`. */
   reader?: ReaderName;
   /** Wall time it was raised (ISO 8601). */
   since: string;

@@ -220,6 +220,7 @@ export type NewEvent =
     }
   | { type: 'reader.offline'; data: { reader: ReaderName; reason: string } }
   | { type: 'reader.online'; data: { reader: ReaderName } }
+  | { type: 'reader.tampered'; data: { reader: ReaderName; reason: string } }
   | { type: 'cabinet.tamper'; data: Record<string, never> }
   | { type: 'power.failed'; data: Record<string, never> }
   | { type: 'power.restored'; data: Record<string, never> }
@@ -411,6 +412,7 @@ export function isAlarm(type: EventType): boolean {
     case 'key.missing':
     case 'reader.offline':
     case 'reader.card_flood':
+    case 'reader.tampered':
     case 'cabinet.tamper':
     case 'power.failed':
       return true;

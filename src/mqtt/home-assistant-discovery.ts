@@ -29,6 +29,7 @@ export const ALARM_EVENT_TYPES = [
   'key.duplicate_fob',
   'key.missing',
   'reader.offline',
+  'reader.tampered',
   'reader.card_flood',
   'cabinet.tamper',
   'power.failed',

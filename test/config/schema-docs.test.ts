@@ -47,6 +47,8 @@ describe('schemas document themselves', () => {
       'pins.pepperFile',
       'readers.badgePath',
       'readers.fobPath',
+      // Unset: beside the database; only read when the profile's OSDP bus is secured.
+      'readers.osdpKeyFile',
       'sim.stateFile',
       'commands.keys[].id',
       'commands.keys[].publicKey',

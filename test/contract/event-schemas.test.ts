@@ -151,6 +151,11 @@ beforeAll(() => {
   // The tamper switch and the power-fail input, active then back to normal; an emergency
   // input releasing the door only.
   send({ kind: 'tamper', active: true }, { kind: 'tamper', active: false });
+  // An OSDP badge reader's tamper switch, then its Secure Channel broken (reader.tampered).
+  send(
+    { kind: 'reader_tamper', reader: 'badge', active: true, reason: 'tamper switch' },
+    { kind: 'reader_tamper', reader: 'badge', active: false, reason: 'tamper switch' },
+  );
   send({ kind: 'power', failed: true }, { kind: 'power', failed: false });
   send({ kind: 'emergency_start', source: 'input', releases: 'door' });
   send({ kind: 'emergency_end', source: 'input' });
@@ -399,6 +404,7 @@ describe('every event the code records matches docs/schemas/event.json', () => {
       'power.failed',
       'reader.card_flood',
       'reader.offline',
+      'reader.tampered',
       'storage.backlog',
       'storage.corrupt',
       'storage.failed',

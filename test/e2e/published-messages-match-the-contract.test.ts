@@ -278,7 +278,7 @@ it('the orderly stop: cabinet.stopped and the offline status match too, and ever
   // Not raised by this session (test/contract/event-schemas covers each): the storage alarms
   // (test/faults/database-disk-full raises storage.full for real); the reader alarms (the
   // simulated ports are the daemon's own; test/daemon/reader-unplugged-is-an-alarm.pty raises
-  // them on ptys); the lockout events, since a lockout would stall this session for 10 s
+  // them on ptys; reader.tampered needs an OSDP reader, test/contract/event-schemas records it); the lockout events, since a lockout would stall this session for 10 s
   // (test/e2e/custodian-requests-reach-the-daemon clears one through the daemon); the
   // policy's PIN (pin.locked, pin.reset), tier, loan-limit and expiry events, whose demo data
   // this session does not set up (test/daemon/pin-typed-at-the-keypad runs the PIN path in the
@@ -313,6 +313,7 @@ it('the orderly stop: cabinet.stopped and the offline status match too, and ever
     'reader.card_flood',
     'reader.offline',
     'reader.online',
+    'reader.tampered',
     'storage.backlog',
     'storage.corrupt',
     'storage.failed',

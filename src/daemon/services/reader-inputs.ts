@@ -19,8 +19,9 @@ export interface ReaderInputsOptions {
 }
 
 /**
- * The badge and fob readers as flow inputs: cards, keypad entries, fob reports, and each reader
- * going away or coming back (an event, and while away the `reader.offline` alarm). The last
+ * The badge and fob readers as flow inputs: cards, keypad entries, fob reports, each reader
+ * going away or coming back (an event, and while away the `reader.offline` alarm), and an OSDP
+ * badge reader's tamper reports (`reader.tampered`). The last
  * input to start, once every decision it causes can be recorded and published.
  */
 export function readerInputsService(options: ReaderInputsOptions): Service {
@@ -41,16 +42,22 @@ export function readerInputsService(options: ReaderInputsOptions): Service {
         runner.handle({ kind: 'reader', reader: 'badge', online: false, reason }),
       );
       badge.on('online', () => runner.handle({ kind: 'reader', reader: 'badge', online: true }));
+      // Only a reader that can tell (OSDP): its tamper switch, or its Secure Channel broken.
+      badge.on('tampered', ({ active, reason }) =>
+        runner.handle({ kind: 'reader_tamper', reader: 'badge', active, reason }),
+      );
       fob.on('offline', ({ reason }) =>
         runner.handle({ kind: 'reader', reader: 'fob', online: false, reason }),
       );
       fob.on('online', () => runner.handle({ kind: 'reader', reader: 'fob', online: true }));
       // Like a real fob reader, the simulated one reports every occupied slot when it connects.
       if (sim) fob.on('online', () => sim.announceFobs());
+      runner.useSignalFeedback(readers.feedback);
       readers.start();
       options.logger.info({ sinceStartMs: sinceProcessStart() }, 'readers started');
     },
     async stop() {
+      runner.useSignalFeedback(undefined);
       sim?.off('keypad', enter);
       await readers.stop();
     },

@@ -24,6 +24,23 @@ export function readerStatus(
   }
 }
 
+/**
+ * A reader's own tamper report: `reader.tampered` while it lasts, one per reader, cleared when
+ * the reader reports its switch normal. A broken Secure Channel raises it too and nothing but a
+ * normal tamper report (or a restart) clears it: someone forged or replayed a frame on the bus,
+ * and a person should look at the wiring.
+ */
+export function readerTamper(
+  draft: StepDraft,
+  reader: ReaderName,
+  active: boolean,
+  reason: string,
+): void {
+  const raised = draft.alarms.some((a) => a.type === 'reader.tampered' && a.reader === reader);
+  if (active && !raised) draft.record({ type: 'reader.tampered', data: { reader, reason } });
+  else if (!active && raised) draft.clearAlarm('reader.tampered', undefined, reader);
+}
+
 /** The tamper switch: `cabinet.tamper` while active, cleared when it returns to normal. */
 export function tamper(draft: StepDraft, active: boolean): void {
   const raised = draft.alarms.some((a) => a.type === 'cabinet.tamper');

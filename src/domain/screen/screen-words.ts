@@ -138,6 +138,8 @@ export function alarmText(alarm: ActiveAlarm): string | null {
       return `The ${alarm.reader ?? 'badge'} reader is offline.`;
     case 'cabinet.tamper':
       return 'The cabinet has been tampered with.';
+    case 'reader.tampered':
+      return `The ${alarm.reader ?? 'badge'} reader has been tampered with.`;
     case 'power.failed':
       return 'Mains power is lost.';
     case 'storage.full':

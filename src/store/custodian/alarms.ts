@@ -23,12 +23,12 @@ export const MAX_ACTIVE_ALARMS = 200;
 
 /**
  * The event types read to replay the alarms. The same list as the partial index events_alarms
- * (migrations/012_console_people.sql): SQLite uses it only for this very condition.
+ * (migrations/015_reader_tampered_alarm.sql): SQLite uses it only for this very condition.
  */
 const ALARM_EVENTS_CONDITION = `type IN ('key.forced', 'key.wrong_slot', 'key.unknown_fob',
   'door.forced', 'key.overdue', 'door.held_open', 'key.swapped', 'key.duplicate_fob',
-  'key.missing', 'reader.offline', 'reader.card_flood', 'cabinet.tamper', 'power.failed',
-  'storage.backlog', 'alarm.cleared', 'alarm.acknowledged', 'cabinet.started')`;
+  'key.missing', 'reader.offline', 'reader.card_flood', 'reader.tampered', 'cabinet.tamper',
+  'power.failed', 'storage.backlog', 'alarm.cleared', 'alarm.acknowledged', 'cabinet.started')`;
 
 const LAST_START_SQL = `SELECT coalesce(max(seq), 0) AS seq FROM events
   WHERE ${ALARM_EVENTS_CONDITION} AND type = 'cabinet.started'`;

@@ -26,6 +26,7 @@ export const EVENT_TYPES = [
   'reader.offline',
   'reader.online',
   'reader.card_flood',
+  'reader.tampered',
   'cabinet.tamper',
   'power.failed',
   'power.restored',

@@ -32,6 +32,7 @@ export const EVENT_WORDS: Record<EventTypeName, string> = {
   'storage.failed': 'Storage failed',
   'reader.offline': 'Reader offline',
   'reader.online': 'Reader back online',
+  'reader.tampered': 'Reader tampered with',
   'reader.card_flood': 'Flood of unknown cards',
   'cabinet.tamper': 'Cabinet tampered with',
   'power.failed': 'Power failed',
