@@ -57,6 +57,7 @@ export const layers = [
       'src/daemon/',
       'src/import/',
       'src/log/',
+      'src/maintenance/',
       'src/mqtt/',
       'src/platform/',
       'src/present/',

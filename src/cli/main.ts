@@ -8,6 +8,7 @@ import { parseCommandArgs, type Command, type CommandIo } from './command.js';
 import { configCommands } from './commands/config.js';
 import { csvCommands } from './commands/csv.js';
 import { custodianCommands } from './commands/custodian.js';
+import { doctorCommand } from './commands/doctor.js';
 import { monitorCommands } from './commands/monitor.js';
 import { outputsOffCommand } from './commands/outputs-off.js';
 import { reportCommands } from './commands/report.js';
@@ -29,6 +30,7 @@ export const COMMANDS: Command[] = [
   ...reportCommands,
   webCommand,
   ...webUserCommands,
+  doctorCommand,
 ];
 
 export async function main(argv: string[], io: CommandIo): Promise<number> {
