@@ -5,6 +5,7 @@ import { isKeywardenError } from '../errors.js';
 import { locateCommand, wantsHelp } from './argv.js';
 import { exitQuietlyWhenReaderLeaves } from './closed-pipe.js';
 import { parseCommandArgs, type Command, type CommandIo } from './command.js';
+import { backupCommand } from './commands/backup.js';
 import { configCommands } from './commands/config.js';
 import { csvCommands } from './commands/csv.js';
 import { custodianCommands } from './commands/custodian.js';
@@ -12,6 +13,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { monitorCommands } from './commands/monitor.js';
 import { outputsOffCommand } from './commands/outputs-off.js';
 import { reportCommands } from './commands/report.js';
+import { restoreCommand } from './commands/restore.js';
 import { isPermanentStartError, runCommand } from './commands/run.js';
 import { simCommands } from './commands/sim.js';
 import { webCommand } from './commands/web.js';
@@ -31,6 +33,8 @@ export const COMMANDS: Command[] = [
   webCommand,
   ...webUserCommands,
   doctorCommand,
+  backupCommand,
+  restoreCommand,
 ];
 
 export async function main(argv: string[], io: CommandIo): Promise<number> {
