@@ -103,10 +103,14 @@ function checkReader(
   }
   if (!mayReadWrite(stat, machine.user)) {
     const group = machine.groupName(stat.gid) ?? `gid ${stat.gid}`;
+    // Joining the device's group is the fix only when that group is the serial one: joining
+    // root's or tty's to reach one reader would give far more than the reader.
     return fail(
       check,
       `${reader.path} is not readable and writable by ${machine.user.name} (mode ${(stat.mode & 0o777).toString(8)}, group ${group})`,
-      `sudo usermod -aG ${group} ${machine.user.name}, or a udev rule giving the device to group dialout (docs/operations.md)`,
+      group === 'dialout'
+        ? `sudo usermod -aG dialout ${machine.user.name}, then log in again`
+        : `give the device to group dialout (mode 0660) with a udev rule (docs/operations.md, "Checking a cabinet"), and put ${machine.user.name} in dialout`,
     );
   }
   if (!stat.isCharacterDevice()) {

@@ -77,7 +77,8 @@ function buildSite(options: {
   writeFileSync(status, 'Name:\tnode\nNoNewPrivs:\t0\nSeccomp:\t0\n');
   const machine: DoctorMachine = {
     user: { name: 'installer', uid: 1234, gids: [1234] },
-    groupName: (gid) => ({ 1234: 'installer', 20: 'dialout', 997: 'gpio' })[gid] ?? `group${gid}`,
+    groupName: (gid) =>
+      ({ 0: 'root', 1234: 'installer', 20: 'dialout', 997: 'gpio' })[gid] ?? `group${gid}`,
     sysfsGpio: sysfs,
     timesyncFlag: join(dir, 'run-systemd-timesync-synchronized'),
     procStatus: status,
@@ -121,7 +122,7 @@ describe('keywarden doctor on a misconfigured machine', () => {
         "Fix: sudo usermod -aG dialout,gpio installer, then log in again (the service gets them from the unit's SupplementaryGroups=)",
     );
     expect(lineOf(results, 'badge reader')).toMatch(
-      /^FAIL {2}badge reader: .*ttyAMA0 is not readable and writable by installer \(mode 660, group .*\)\. Fix: sudo usermod -aG /,
+      /^FAIL {2}badge reader: .*ttyAMA0 is not readable and writable by installer \(mode 660, group \w+\)\. Fix: give the device to group dialout \(mode 0660\) with a udev rule/,
     );
     expect(lineOf(results, 'fob reader')).toMatch(
       /^FAIL {2}fob reader: .*ttyUSB-unplugged does not exist\. Fix: plug the fob reader in, or set readers\.fob\.path in .*profile\.json/,
