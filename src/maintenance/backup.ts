@@ -14,7 +14,8 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { KeywardenError } from '../errors.js';
 import { currentVersion } from '../store/migrations.js';
-import { writeBackupIdentity } from './backup-identity.js';
+import { BACKUP_TABLE, writeBackupIdentity } from './backup-identity.js';
+import { assertSqliteHeader } from './backup-file.js';
 import { canonical, refuseLiveFile, refuseUnlessRegularFile } from './live-files.js';
 import { giveBackToOwner, syncDirectory } from './file-owner.js';
 
@@ -60,6 +61,14 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
     throw new KeywardenError(
       'USAGE',
       `--to ${to}: the directory ${dirname(target)} does not exist`,
+    );
+  }
+  if (existsSync(target) && !isKeywardenBackup(target)) {
+    // Replacing a previous backup is the point of a nightly job; replacing any other file (a
+    // typo, or a path someone slipped into a root cron line) is not.
+    throw new KeywardenError(
+      'USAGE',
+      `--to ${to} exists and is not a Keywarden backup; remove it or name another file`,
     );
   }
   const temporary = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -115,6 +124,25 @@ function finishCopy(file: string, options: BackupOptions): Omit<BackupResult, 'f
     return { schemaVersion, events: events.n, lastSeq: events.last };
   } finally {
     db.close();
+  }
+}
+
+/** An SQLite file carrying the identity table `keywarden backup` writes. */
+function isKeywardenBackup(file: string): boolean {
+  try {
+    assertSqliteHeader(file);
+    const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    try {
+      return (
+        db
+          .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
+          .get(BACKUP_TABLE) !== undefined
+      );
+    } finally {
+      db.close();
+    }
+  } catch {
+    return false;
   }
 }
 

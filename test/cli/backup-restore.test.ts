@@ -5,6 +5,7 @@ import {
   linkSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statfsSync,
   statSync,
   symlinkSync,
@@ -100,6 +101,11 @@ describe('keywarden backup', () => {
     );
 
     const to = join(site.dir, 'cabinet-monday.db');
+    writeFileSync(to, '');
+    expect((await runCli(['backup', '--config', site.configFile, '--to', to])).code).toBe(2);
+    rmSync(to);
+    expect((await runCli(['backup', '--config', site.configFile, '--to', to])).code).toBe(0);
+    // The nightly job: the next backup replaces the previous one.
     const made = await runCli(['backup', '--config', site.configFile, '--to', to]);
     expect(made.err).toBe('');
     expect(made.code).toBe(0);
@@ -154,6 +160,12 @@ describe('keywarden backup', () => {
       expect(result.code, to).toBe(2);
       expect(result.err).toMatch(/--to .* is the cabinet's live database .* name another file/);
     }
+    const precious = join(site.dir, 'precious.txt');
+    writeFileSync(precious, 'not a backup');
+    const overwrite = await runCli(['backup', '--config', site.configFile, '--to', precious]);
+    expect(overwrite.code).toBe(2);
+    expect(overwrite.err).toMatch(/--to .*precious\.txt exists and is not a Keywarden backup/);
+    expect(readFileSync(precious, 'utf8')).toBe('not a backup');
     const dir = await runCli(['backup', '--config', site.configFile, '--to', site.dir]);
     expect(dir.code).toBe(2);
     expect(dir.err).toMatch(/--to .* is not a regular file/);
