@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import {
   startMosquittoWithListener,
   testCerts,
   tlsListener,
+  type TestCerts,
   type TlsBroker,
 } from '../support/tls-certs.js';
 
@@ -89,6 +91,87 @@ function buildSite(options: {
     brokerTimeoutMs: 5_000,
   };
   return { dir, configFile, database, machine };
+}
+
+/**
+ * A server certificate for 127.0.0.1 signed by the test CA that expired in 2020: `openssl ca`
+ * is the one openssl 3.0 command that takes explicit validity dates.
+ */
+function expiredServerCert(certs: TestCerts): { cert: string; key: string } {
+  const dir = temporaryDir('keywarden-expired-');
+  const file = (name: string): string => join(dir, name);
+  writeFileSync(
+    file('ca.cnf'),
+    [
+      '[req]',
+      'distinguished_name = dn',
+      'prompt = no',
+      '[dn]',
+      '[ca]',
+      'default_ca = this',
+      '[this]',
+      `database = ${file('index.txt')}`,
+      `new_certs_dir = ${dir}`,
+      `serial = ${file('serial')}`,
+      'default_md = sha256',
+      'policy = any',
+      '[any]',
+      'commonName = supplied',
+      '[server]',
+      'basicConstraints = critical, CA:false',
+      'extendedKeyUsage = serverAuth',
+      'subjectAltName = IP:127.0.0.1',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(file('index.txt'), '');
+  writeFileSync(file('serial'), '01\n');
+  const openssl = (...args: string[]): void => {
+    execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  };
+  openssl(
+    'genpkey',
+    '-algorithm',
+    'EC',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-out',
+    file('server.key'),
+  );
+  openssl(
+    'req',
+    '-new',
+    '-config',
+    file('ca.cnf'),
+    '-key',
+    file('server.key'),
+    '-out',
+    file('server.csr'),
+    '-subj',
+    '/CN=127.0.0.1',
+  );
+  openssl(
+    'ca',
+    '-batch',
+    '-notext',
+    '-config',
+    file('ca.cnf'),
+    '-cert',
+    certs.ca,
+    '-keyfile',
+    join(certs.dir, 'ca.key'),
+    '-in',
+    file('server.csr'),
+    '-out',
+    file('server.crt'),
+    '-startdate',
+    '20200101000000Z',
+    '-enddate',
+    '20200102000000Z',
+    '-extensions',
+    'server',
+  );
+  return { cert: file('server.crt'), key: file('server.key') };
 }
 
 const lineOf = (results: CheckResult[], check: string): string => {
@@ -176,6 +259,29 @@ describe('keywarden doctor on a misconfigured machine', () => {
       const fixed = await runDoctor({ configFile: right.configFile, machine: right.machine });
       expect(lineOf(fixed, 'broker')).toMatch(
         /^ok {4}broker: mqtts:\/\/127\.0\.0\.1:\d+ accepted a connection/,
+      );
+    } finally {
+      await tls.broker.stop();
+    }
+  });
+
+  it("says to renew the certificate when the broker's has expired", async () => {
+    const certs = testCerts();
+    const expired = expiredServerCert(certs);
+    const tls: TlsBroker = await startMosquittoWithListener((port) =>
+      tlsListener(
+        port,
+        { ...certs, serverCert: expired.cert, serverKey: expired.key },
+        {
+          requireCertificate: false,
+        },
+      ),
+    );
+    try {
+      const site = buildSite({ brokerUrl: tls.tlsUrl, mqtt: { ca: certs.ca } });
+      const results = await runDoctor({ configFile: site.configFile, machine: site.machine });
+      expect(lineOf(results, 'broker')).toMatch(
+        /^FAIL {2}broker: mqtts:\/\/127\.0\.0\.1:\d+: TLS refused the broker's certificate \(CERT_HAS_EXPIRED: .*\)\. Fix: renew the expired certificate/,
       );
     } finally {
       await tls.broker.stop();
