@@ -1,6 +1,3 @@
-import { realMachine } from '../../maintenance/doctor-machine.js';
-import { anyFailed, formatCheck } from '../../maintenance/doctor-report.js';
-import { runDoctor } from '../../maintenance/doctor.js';
 import type { Command } from '../command.js';
 import { configPath } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -16,6 +13,13 @@ export const doctorCommand: Command = {
   usage: 'doctor [--config <file>] [--json]',
   options: { json: { type: 'boolean' } },
   async run(args, io) {
+    // Loaded here only: the checks bring the MQTT client, which `keywarden run` loads late on
+    // purpose (a refused second daemon must not load it: test/daemon/one-daemon-per-cabinet).
+    const [{ runDoctor }, { realMachine }, { anyFailed, formatCheck }] = await Promise.all([
+      import('../../maintenance/doctor.js'),
+      import('../../maintenance/doctor-machine.js'),
+      import('../../maintenance/doctor-report.js'),
+    ]);
     const results = await runDoctor({ configFile: configPath(args), machine: realMachine() });
     if (args.values.json === true) io.out(JSON.stringify(results, null, 2));
     else for (const result of results) io.out(formatCheck(result));
