@@ -62,6 +62,7 @@ export const layers = [
       'src/daemon/',
       'src/import/',
       'src/log/',
+      'src/maintenance/',
       'src/mqtt/',
       'src/platform/',
       'src/present/',

@@ -10,6 +10,7 @@ import { eventSearch } from './event-search.js';
 import { outboxDrain } from './outbox-drain.js';
 import { permissionSync } from './permission-sync.js';
 import { policyDecision } from './policy-decision.js';
+import { sdCardWrites } from './sd-card-writes.js';
 import { startUp } from './start-up.js';
 import type { Benchmark, BenchmarkResult } from './benchmark.js';
 import { describeMachine, machineFacts } from './machine.js';
@@ -27,6 +28,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   outboxDrain,
   permissionSync,
   policyDecision,
+  sdCardWrites,
   startUp,
 ];
 

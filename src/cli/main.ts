@@ -5,14 +5,17 @@ import { isKeywardenError } from '../errors.js';
 import { locateCommand, wantsHelp } from './argv.js';
 import { exitQuietlyWhenReaderLeaves } from './closed-pipe.js';
 import { parseCommandArgs, type Command, type CommandIo } from './command.js';
+import { backupCommand } from './commands/backup.js';
 import { configCommands } from './commands/config.js';
 import { csvCommands } from './commands/csv.js';
 import { custodianCommands } from './commands/custodian.js';
+import { doctorCommand } from './commands/doctor.js';
 import { monitorCommands } from './commands/monitor.js';
 import { osdpCommands } from './commands/osdp.js';
 import { outputsOffCommand } from './commands/outputs-off.js';
 import { reportCommands } from './commands/report.js';
 import { selftestCommand } from './commands/selftest.js';
+import { restoreCommand } from './commands/restore.js';
 import { isPermanentStartError, runCommand } from './commands/run.js';
 import { simCommands } from './commands/sim.js';
 import { webCommand } from './commands/web.js';
@@ -33,6 +36,9 @@ export const COMMANDS: Command[] = [
   ...reportCommands,
   webCommand,
   ...webUserCommands,
+  doctorCommand,
+  backupCommand,
+  restoreCommand,
 ];
 
 export async function main(argv: string[], io: CommandIo): Promise<number> {
