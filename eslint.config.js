@@ -17,7 +17,7 @@ export default defineConfig(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['vitest.config.ts'] },
+        projectService: { allowDefaultProject: ['vitest.config.ts', 'vitest.install.config.ts'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

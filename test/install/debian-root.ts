@@ -1,0 +1,165 @@
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Where the pristine root is kept between runs on one machine (CI starts without it). */
+const CACHE = '/var/cache/keywarden-test/bookworm-amd64.tar';
+const MIRROR = 'http://deb.debian.org/debian';
+
+const ROOT_ENV = {
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  LANG: 'C.UTF-8',
+  // Node carries its own CA list: npm is told to use the system's, as behind such a proxy.
+  npm_config_cafile: '/etc/ssl/certs/ca-certificates.crt',
+};
+
+export interface RunResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * A Debian 12 root made by debootstrap (minbase plus systemd, as a Raspberry Pi OS Lite image
+ * has it), with this source tree copied to /src inside, and commands run in it by chroot with
+ * /proc, /sys and /dev mounted. The host's network and resolv.conf are shared: the installer
+ * fetches from the Debian mirror and the npm registry as it would on a Pi.
+ */
+export class DebianRoot {
+  private mounted: string[] = [];
+
+  private constructor(readonly dir: string) {}
+
+  static async create(dir: string, source: string): Promise<DebianRoot> {
+    unmountUnder(dir);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    if (existsSync(CACHE)) {
+      await must(exec('tar', ['-xf', CACHE, '-C', dir]), 'unpack the root');
+    } else {
+      await must(
+        exec('debootstrap', [
+          '--variant=minbase',
+          '--include=systemd,systemd-sysv,dbus',
+          'bookworm',
+          dir,
+          MIRROR,
+        ]),
+        'debootstrap',
+      );
+      mkdirSync(join(CACHE, '..'), { recursive: true });
+      await must(exec('tar', ['-cf', CACHE, '-C', dir, '.']), 'cache the root');
+    }
+    const root = new DebianRoot(dir);
+    copyFileSync('/etc/resolv.conf', join(dir, 'etc/resolv.conf'));
+    // A site whose TLS goes through an inspecting proxy (this machine's does) gives its CA to
+    // the system store; ca-certificates, which the installer installs, takes it from here.
+    const localCas = '/usr/local/share/ca-certificates';
+    if (existsSync(localCas)) {
+      mkdirSync(join(dir, localCas), { recursive: true });
+      for (const file of readdirSync(localCas)) {
+        copyFileSync(join(localCas, file), join(dir, localCas, file));
+      }
+    }
+    // The tree as a user would have cloned it: without what a build or a run left behind.
+    mkdirSync(join(dir, 'src'));
+    await must(
+      exec('bash', [
+        '-c',
+        `tar -C "${source}" --exclude=./node_modules --exclude=./.git --exclude=./dist ` +
+          `--exclude=./bench/results --exclude='./drivers/peer-credentials/build' -cf - . | tar -C "${dir}/src" -xf -`,
+      ]),
+      'copy the source',
+    );
+    root.mount();
+    return root;
+  }
+
+  /**
+   * Runs a shell command in the root as root, with a clean environment. Asynchronous: an
+   * install takes minutes, and the test worker must keep answering vitest meanwhile.
+   */
+  run(command: string, env: Record<string, string> = {}): Promise<RunResult> {
+    const vars = Object.entries({ ...ROOT_ENV, ...env }).map(([k, v]) => `${k}=${v}`);
+    const child = spawn('chroot', [this.dir, '/usr/bin/env', '-i', ...vars, 'bash', '-c', command]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    return new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+    });
+  }
+
+  read(path: string): string {
+    return readFileSync(join(this.dir, path), 'utf8');
+  }
+
+  exists(path: string): boolean {
+    return existsSync(join(this.dir, path));
+  }
+
+  list(path: string): string[] {
+    return existsSync(join(this.dir, path)) ? readdirSync(join(this.dir, path)) : [];
+  }
+
+  close(): void {
+    for (const point of this.mounted.reverse()) spawnSync('umount', ['-l', point]);
+    this.mounted = [];
+    unmountUnder(this.dir);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private mount(): void {
+    for (const [type, what, where] of [
+      ['proc', 'proc', 'proc'],
+      ['sysfs', 'sysfs', 'sys'],
+      ['bind', '/dev', 'dev'],
+      ['bind', '/dev/pts', 'dev/pts'],
+    ] as const) {
+      const point = join(this.dir, where);
+      mkdirSync(point, { recursive: true });
+      const args = type === 'bind' ? ['--bind', what, point] : ['-t', type, what, point];
+      mustSync(spawnSync('mount', args, { encoding: 'utf8' }), `mount ${where}`);
+      this.mounted.push(point);
+    }
+  }
+}
+
+function mustSync(result: SpawnSyncReturns<string>, what: string): void {
+  if (result.status !== 0) {
+    throw new Error(`${what} failed (${result.status}): ${result.stderr || result.error?.message}`);
+  }
+}
+
+async function must(running: Promise<RunResult>, what: string): Promise<void> {
+  const result = await running;
+  if (result.status !== 0) throw new Error(`${what} failed (${result.status}): ${result.stderr}`);
+}
+
+function exec(command: string, args: string[]): Promise<RunResult> {
+  const child = spawn(command, args);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
+}
+
+/**
+ * Detaches whatever is still mounted inside the root (a run killed before its cleanup), deepest
+ * first: removing the root with the host's /dev bound inside would delete the host's devices.
+ */
+function unmountUnder(dir: string): void {
+  const points = readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[1] ?? '')
+    .filter((point) => point === dir || point.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const point of points)
+    mustSync(spawnSync('umount', ['-l', point], { encoding: 'utf8' }), `umount ${point}`);
+}

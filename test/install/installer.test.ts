@@ -1,0 +1,122 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DebianRoot } from './debian-root.js';
+
+const SOURCE = join(import.meta.dirname, '../..');
+let root: DebianRoot;
+let first: { status: number; stdout: string; stderr: string };
+
+beforeAll(async () => {
+  root = await DebianRoot.create('/tmp/keywarden-install-root', SOURCE);
+  first = await root.run(
+    'cd /src && systemd/install.sh --node-source npm --badge-usb 1a86:7523 --profile sim',
+  );
+});
+afterAll(() => root?.close());
+
+describe('systemd/install.sh in a fresh Debian 12 root', () => {
+  it('installs, and says what to do next', () => {
+    expect(first.stderr).not.toMatch(/npm ERR!/);
+    expect(first.status, first.stderr.slice(-3000)).toBe(0);
+    expect(first.stdout).toMatch(/Keywarden is installed in \/opt\/keywarden \(v20\./);
+    expect(first.stdout).toMatch(/sudo -u keywarden keywarden selftest/);
+  });
+
+  it('gives a working command line, as the keywarden user, on the node it installed', async () => {
+    const help = await root.run('runuser -u keywarden -- keywarden --help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/selftest/);
+    expect(root.read('usr/local/bin/keywarden')).toContain('/opt/keywarden-node/bin/node');
+    const check = await root.run('runuser -u keywarden -- keywarden config check');
+    expect(check.stdout + check.stderr).toMatch(/valid \(cabinet /);
+  });
+
+  it('makes the users, groups and directories with their modes', async () => {
+    expect((await root.run('id -nG keywarden')).stdout.trim().split(' ').sort()).toEqual(
+      ['dialout', 'keywarden', 'keywarden-custodians'].sort(),
+    );
+    expect((await root.run('getent passwd keywarden')).stdout).toMatch(
+      /:\/var\/lib\/keywarden:\/usr\/sbin\/nologin$/m,
+    );
+    expect(
+      (
+        await root.run(
+          'stat -c "%U:%G %a" /etc/keywarden /var/lib/keywarden /etc/keywarden/config.json',
+        )
+      ).stdout,
+    ).toBe('root:keywarden 750\nkeywarden:keywarden 750\nroot:keywarden 640\n');
+    // The program belongs to root: the daemon's user cannot change its own code.
+    expect((await root.run('find /opt/keywarden ! -user root | head -3')).stdout).toBe('');
+  });
+
+  it('writes the config skeleton and the udev rule for the readers it was given', () => {
+    const config = JSON.parse(root.read('etc/keywarden/config.json')) as Record<string, unknown>;
+    expect(config).toMatchObject({
+      version: 1,
+      profile: 'sim',
+      database: '/var/lib/keywarden/cabinet.db',
+      readers: { badgePath: '/dev/keywarden-badge' },
+    });
+    const rules = root.read('etc/udev/rules.d/99-keywarden.rules');
+    expect(rules).toContain(
+      'SUBSYSTEM=="tty", ATTRS{idVendor}=="1a86", ATTRS{idProduct}=="7523", SYMLINK+="keywarden-badge"',
+    );
+    expect(rules).toMatch(/^# fob: /m);
+  });
+
+  it('enables the unit, pointed at the node it installed', async () => {
+    expect(root.list('etc/systemd/system/multi-user.target.wants')).toContain('keywarden.service');
+    const dropIn = root.read('etc/systemd/system/keywarden.service.d/node.conf');
+    expect(dropIn).toMatch(/^ExecStart=$/m);
+    expect(dropIn).toMatch(/^ExecStart=\/opt\/keywarden-node\/bin\/node --max-semi-space-size=2/m);
+    expect(dropIn).toMatch(/^ExecStopPost=\/opt\/keywarden-node\/bin\/node .* outputs-off$/m);
+    const verify = await root.run(
+      'systemd-analyze verify --man=no /etc/systemd/system/keywarden.service',
+    );
+    expect(verify.stderr).not.toMatch(/Unknown|Invalid|Missing/);
+  });
+
+  it('runs the daemon on the simulated cabinet as the keywarden user', async () => {
+    const run = await root.run(
+      'runuser -u keywarden -- timeout -s INT 8 keywarden run --no-interactive; echo "exit $?"',
+    );
+    expect(run.stdout + run.stderr).toMatch(/outputs claimed and off/);
+    expect(root.exists('var/lib/keywarden/cabinet.db')).toBe(true);
+  });
+
+  it('refuses a wrong option before changing anything', async () => {
+    const bad = await root.run('cd /src && systemd/install.sh --badge-usb 1a86-7523');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--badge-usb: '1a86-7523' is not vid:pid/);
+    expect(root.read('etc/udev/rules.d/99-keywarden.rules')).toContain('1a86');
+  });
+
+  it('runs again as an upgrade: the config and the database stay, nothing is duplicated', async () => {
+    const config = root.read('etc/keywarden/config.json');
+    const again = await root.run('cd /src && systemd/install.sh --node-source npm');
+    expect(again.status, again.stderr.slice(-3000)).toBe(0);
+    expect(again.stdout).toMatch(/config: \/etc\/keywarden\/config.json exists, left as it is/);
+    expect(root.read('etc/keywarden/config.json')).toBe(config);
+    expect(root.exists('var/lib/keywarden/cabinet.db')).toBe(true);
+    expect((await root.run('grep -c "^keywarden:" /etc/passwd')).stdout.trim()).toBe('1');
+    expect(root.exists('opt/keywarden.old') || root.exists('opt/keywarden.new')).toBe(false);
+  });
+
+  it('uninstalls, keeping the config and the database unless purged', async () => {
+    const out = await root.run('/src/systemd/install.sh --uninstall');
+    expect(out.status).toBe(0);
+    expect(root.exists('opt/keywarden')).toBe(false);
+    expect(root.exists('usr/local/bin/keywarden')).toBe(false);
+    expect(root.exists('etc/systemd/system/keywarden.service')).toBe(false);
+    expect(root.list('etc/systemd/system/multi-user.target.wants')).not.toContain(
+      'keywarden.service',
+    );
+    expect(root.exists('etc/keywarden/config.json')).toBe(true);
+    expect(root.exists('var/lib/keywarden/cabinet.db')).toBe(true);
+    const purge = await root.run('/src/systemd/install.sh --uninstall --purge');
+    expect(purge.status).toBe(0);
+    expect(root.exists('etc/keywarden')).toBe(false);
+    expect(root.exists('var/lib/keywarden')).toBe(false);
+    expect((await root.run('id keywarden')).status).not.toBe(0);
+  });
+});
