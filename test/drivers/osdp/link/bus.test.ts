@@ -105,6 +105,24 @@ describe('OSDP bus: a plaintext reader', () => {
     bus.stop();
   });
 
+  it('does not take a late reply for the answer to the next command (libosdp #110)', () => {
+    const { bus, clock, reader, wire, recorded } = oneReader();
+    bus.start();
+    advanceUntil(clock, () => bus.isOnline(0), 'online');
+    reader.toReport.push({ kind: 'RAW', read: CARD });
+    // Timeout at 200, resend answered at 212, next POLL at 250 (answered at 262): the first
+    // answer lands at 255, while that next POLL (another sequence number) is outstanding.
+    reader.delayNextMs = 255;
+    const from = wire.length;
+    clock.advance(1000);
+    expect(wire[from + 2]?.frame.sequence).not.toBe(wire[from]?.frame.sequence);
+    expect(recorded.card).toHaveLength(1);
+    expect(recorded.garbled.map((g) => g.reason)).toEqual(['wrong sequence']);
+    // The next POLL still got its own answer: nothing was resent for it.
+    expect(reader.repeats).toBe(1);
+    bus.stop();
+  });
+
   it('takes a duplicated reply once', () => {
     const { bus, clock, reader, recorded } = oneReader();
     bus.start();

@@ -52,6 +52,8 @@ export class ScriptedReader {
   readonly keysets: Uint8Array[] = [];
   /** Transforms its next reply's bytes (one shot), to corrupt or replace it. */
   tamperNext: ((reply: Buffer) => Buffer) | undefined;
+  /** Commands it answers with NAK (unknown command), as a reader without them would. */
+  readonly refuse = new Set<Command['kind']>();
   /** Its next reply comes this late (one shot), instead of the bench's usual delay. */
   delayNextMs: number | undefined;
   /** Every reply it sent, in order (for replays). */
@@ -141,6 +143,7 @@ export class ScriptedReader {
   }
 
   private respond(command: Command): Reply {
+    if (this.refuse.has(command.kind)) return nak(NAK_UNKNOWN_COMMAND);
     switch (command.kind) {
       case 'POLL':
         return this.toReport.shift() ?? { kind: 'ACK' };
