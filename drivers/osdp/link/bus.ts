@@ -128,6 +128,8 @@ class Bus extends EventEmitter<OsdpBusEvents> implements OsdpBus {
   receive(bytes: Uint8Array): void {
     if (!this.running) return;
     for (const output of this.decoder.push(bytes)) {
+      // A listener may have stopped the bus while the previous frame was handled.
+      if (!this.running) return;
       if (output.kind === 'error') {
         this.garbled(output.error.message, output.error.details.address);
         continue;

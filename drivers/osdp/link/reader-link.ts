@@ -92,6 +92,13 @@ export class ReaderLink {
   private readySince: number | undefined;
   /** KEYSET was acknowledged: the next session on the reader's own key completes the keying. */
   private keying = false;
+  /**
+   * The reader proved it holds its own key (a session on it) since the bus was made. From then
+   * on install mode never falls back to SCBK-D for it: someone on the line who makes our
+   * handshake fail and then accepts SCBK-D in the reader's place would otherwise receive the
+   * own key in a KEYSET encrypted under a key anyone can derive.
+   */
+  private ownKeyProven = false;
   private busyCount = 0;
   private lastStatus: { tamper: boolean; powerFailure: boolean } | undefined;
   private readonly log: DriverLogger;
@@ -359,12 +366,12 @@ export class ReaderLink {
       this.log.error({ mode }, 'reader does not offer Secure Channel: it stays offline');
       return this.retryLater(now);
     }
-    if (mode === 'install' && this.summary?.defaultKey === true) {
-      return this.challenge('default');
-    }
-    if (mode === 'on' && this.summary?.defaultKey === true) {
+    if (this.summary?.defaultKey === true) {
+      if (this.mayUseDefaultKey()) return this.challenge('default');
       this.log.error(
-        'reader says it has the default key and install mode is off: it will not be re-keyed',
+        this.spec.secure === 'on'
+          ? 'reader says it has the default key and install mode is off: it will not be re-keyed'
+          : 'reader says it has the default key but proved it had its own: not re-keyed (restart the daemon to commission a replaced reader)',
       );
     }
     this.challenge('own');
@@ -406,6 +413,7 @@ export class ReaderLink {
       this.step = { name: 'keyset' };
       return;
     }
+    if (step.key === 'own') this.ownKeyProven = true;
     if (this.keying) {
       this.keying = false;
       this.log.info('reader now holds its own key');
@@ -415,13 +423,17 @@ export class ReaderLink {
   }
 
   private handshakeFailed(key: KeyChoice, error: OsdpError, now: number): void {
-    if (this.spec.secure === 'install' && key === 'own' && !this.keying) {
+    if (key === 'own' && this.mayUseDefaultKey()) {
       this.log.info({ err: error }, 'handshake with the reader key failed: trying the default key');
       return this.challenge('default');
     }
     this.keying = false;
     this.log.error({ err: error }, 'secure channel handshake failed: reader stays offline');
     this.retryLater(now);
+  }
+
+  private mayUseDefaultKey(): boolean {
+    return this.spec.secure === 'install' && !this.keying && !this.ownKeyProven;
   }
 
   private afterKeyset(reply: Reply, now: number): void {

@@ -134,6 +134,34 @@ describe('OSDP bus: Secure Channel', () => {
     bus.stop();
   });
 
+  it('in install mode, never hands the own key to whoever answers in place of a reader that proved it had it', () => {
+    // The real reader (own key) and an impostor in factory state at the same address: the
+    // impostor takes over the line, says it has the default key and would accept SCBK-D. A
+    // KEYSET now would send the cabinet's key encrypted under a session anyone can derive.
+    const real = new ScriptedReader({ address: 3, secure: { scbk: SCBK } });
+    const impostor = new ScriptedReader({
+      address: 3,
+      secure: { installMode: true },
+      saysDefaultKey: true,
+    });
+    impostor.silent = true;
+    const { bus, clock, wire, recorded } = bench([spec('install')], [real, impostor]);
+    bus.start();
+    advanceUntil(clock, () => bus.isOnline(3), 'online');
+    const from = wire.length;
+    real.silent = true;
+    impostor.silent = false;
+    clock.advance(60_000);
+    const after = wire.slice(from);
+    expect(keysets(after)).toEqual([]);
+    expect(challenges(after).length).toBeGreaterThan(0);
+    expect(challenges(after).every((w) => w.frame.security?.data[0] === 1)).toBe(true);
+    expect(impostor.keysets).toEqual([]);
+    expect(recorded.keyed).toEqual([]);
+    expect(recorded.offline).toHaveLength(1);
+    bus.stop();
+  });
+
   it('refuses a reply with a bad MAC unread, raises tampered, and secures the reader again after a pause', () => {
     const { bus, clock, pd, wire, recorded } = secured('on', { secure: { scbk: SCBK } });
     bus.start();
