@@ -41,7 +41,7 @@ export function bench(
   let randomCounter = 0;
   const target: { bus?: OsdpBus } = {};
   const deliver = (bytes: Uint8Array, after: number): void => {
-    clock.setTimeout(() => target.bus?.receive(bytes), after);
+    clock.schedule(() => target.bus?.receive(bytes), after);
   };
   const bus = createOsdpBus({
     readers: specs,

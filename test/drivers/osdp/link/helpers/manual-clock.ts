@@ -13,11 +13,14 @@ export class ManualBusClock implements BusClock {
     return this.time;
   }
 
-  setTimeout(callback: () => void, ms: number): unknown {
+  /** Records a timer for `advance` to fire (a fake: nothing waits in real time). */
+  schedule(callback: () => void, ms: number): number {
     this.nextId += 1;
     this.timers.set(this.nextId, { at: this.time + Math.max(0, ms), callback });
     return this.nextId;
   }
+
+  readonly setTimeout: BusClock['setTimeout'] = (callback, ms) => this.schedule(callback, ms);
 
   clearTimeout(handle: unknown): void {
     this.timers.delete(handle as number);
