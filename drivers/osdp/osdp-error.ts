@@ -38,7 +38,17 @@ export type OsdpErrorCode =
   /** A handshake step failed: wrong reply, cryptogram mismatch, the reader refused ours. */
   | 'HANDSHAKE_FAILED'
   /** The caller handed the core something out of range (a programming error: thrown). */
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  /** The bus (drivers/osdp/link): the reader is offline, so a command for it was not sent. */
+  | 'READER_OFFLINE'
+  /** The bus: no valid reply to a command after its resends. */
+  | 'NO_REPLY'
+  /** The bus: the reader's secure session broke (tampered, or the reader lost it) mid-command. */
+  | 'SESSION_LOST'
+  /** The bus: the reader answered a command with a refusal (a NAK) where it had to comply. */
+  | 'COMMAND_REFUSED'
+  /** The bus was stopped (or its port went away) with the command still pending. */
+  | 'BUS_STOPPED';
 
 export interface OsdpErrorDetails {
   /** Position in the decoder's input stream (bytes pushed before), where the trouble starts. */

@@ -87,6 +87,18 @@ export class ReaderPort extends EventEmitter<ReaderPortEvents> {
     return this.state === 'online' && this.connection?.silent !== true;
   }
 
+  /**
+   * Puts bytes on the line (a protocol that talks to its reader, like OSDP). False when no port
+   * is open: the bytes are dropped, as a cable that is unplugged would drop them, and the
+   * protocol's own timeout notices. A write error reaches the port's 'error' listener.
+   */
+  write(bytes: Uint8Array): boolean {
+    const connection = this.connection;
+    if (connection === null || this.state !== 'online') return false;
+    connection.port.write(Buffer.from(bytes));
+    return true;
+  }
+
   /** Starts opening the port; returns at once. Outcomes arrive as 'online'/'offline'. */
   start(): void {
     if (this.state !== 'idle' && this.state !== 'stopped') return;

@@ -61,6 +61,12 @@ export interface OsdpBusEvents {
   keyed: [info: { address: number }];
   /** Bytes or frames that could not be used (garbage, bad CRC, a reply nobody asked for). */
   garbled: [info: { address?: number; reason: string }];
+  /**
+   * (Added with the bus.) A reader answered COMSET with COM: from now on the bus talks to it at
+   * `to`, and `send`/`isOnline` take the new address. When `baudRate` differs from the port's,
+   * the caller reopens the port at it (see changeReaderComms in comset.ts).
+   */
+  readdressed: [info: { from: number; to: number; baudRate: number }];
 }
 
 export interface OsdpBus extends EventEmitter<OsdpBusEvents> {
@@ -97,4 +103,9 @@ export interface OsdpBusOptions {
   replyTimeoutMs?: number;
   /** Offline after this long without a valid reply; 8000 ms by the specification. */
   offlineAfterMs?: number;
+  /**
+   * (Added with the bus.) Each reader is polled at most this often: a cycle over all readers
+   * starts no sooner than this after the previous one started. 50 ms by default.
+   */
+  pollIntervalMs?: number;
 }
