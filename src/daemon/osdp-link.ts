@@ -1,11 +1,12 @@
 import type { OsdpBus, OsdpBusOptions } from '../../drivers/osdp/link/bus-api.js';
+import { createOsdpBus } from '../../drivers/osdp/link/bus.js';
+import { connectBusToPort, writeToPort } from '../../drivers/osdp/link/port-glue.js';
 import type { ReaderPort } from '../../drivers/serial/reader-port.js';
-import { KeywardenError } from '../errors.js';
 
 /**
  * The OSDP link (drivers/osdp/link/: the bus over the pure core, and its glue to a serial port)
  * as the daemon takes it: injected, so everything above the bus (the badge reader, the feedback,
- * the CLI's COMSET) is written and tested against the bus's API with a fake bus.
+ * the CLI's COMSET) can also be tested against the bus's API with a fake bus.
  */
 export interface OsdpLink {
   /** drivers/osdp/link/bus.ts */
@@ -16,24 +17,8 @@ export interface OsdpLink {
   portWriter(port: ReaderPort): (bytes: Uint8Array) => void;
 }
 
-/** Until the link is built in, an OSDP profile is refused at start with a clear reason. */
-const UNWIRED: OsdpLink = {
-  createOsdpBus() {
-    throw new KeywardenError(
-      'CONFIG_INVALID',
-      'readers.badge.protocol osdp: this build has no OSDP link (drivers/osdp/link/)',
-    );
-  },
-  connectBusToPort() {
-    return () => undefined;
-  },
-  portWriter() {
-    return () => undefined;
-  },
-};
-
-/** The link the daemon and the CLI use; the one place to swap in the real one. */
-export const osdpLink: OsdpLink = UNWIRED;
+/** The real link: the bus of drivers/osdp/link/ on a drivers/serial ReaderPort. */
+export const osdpLink: OsdpLink = { createOsdpBus, connectBusToPort, portWriter: writeToPort };
 
 export interface OpenOsdpBus {
   bus: OsdpBus;

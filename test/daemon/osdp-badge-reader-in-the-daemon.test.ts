@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OsdpBadgeReader } from '../../drivers/osdp/cabinet/osdp-badge-reader.js';
 import type { OsdpBusOptions } from '../../drivers/osdp/link/bus-api.js';
 import type { ReaderPort } from '../../drivers/serial/reader-port.js';
@@ -183,16 +183,25 @@ describe('the daemon builds an OSDP badge reader from the profile', () => {
     expect(error.message).not.toContain(KEY.slice(0, 8));
   });
 
-  it('without the link built in, an OSDP profile is a config error, not a silent RDM6300', () => {
-    const error = refusal(() =>
-      createReaders(
-        osdpProfile({ secure: 'off' }),
-        testConfig(),
-        new SimPortRegistry().factory,
-        silentLogger(),
-      ),
+  it('with the real link, an OSDP profile makes an OSDP reader that polls its port, never an RDM6300', async () => {
+    const ports = new SimPortRegistry();
+    const readers = createReaders(
+      osdpProfile({ secure: 'off' }),
+      testConfig(),
+      ports.factory,
+      silentLogger(),
     );
-    expect(isKeywardenError(error, 'CONFIG_INVALID')).toBe(true);
+    expect(readers.badge).toBeInstanceOf(OsdpBadgeReader);
+    readers.start();
+    try {
+      // The bus's first frame on the wire: an ID command, marked and framed (53 …).
+      const device = ports.get(osdpProfile({ secure: 'off' }).readers.badge.path);
+      await vi.waitFor(() => expect(device.written.length).toBeGreaterThan(0));
+      const first = device.written[0];
+      expect([first?.[0], first?.[1]]).toEqual([0xff, 0x53]);
+    } finally {
+      await readers.stop();
+    }
   });
 });
 
