@@ -5,14 +5,16 @@ import {
   findHeaderChip,
   type HeaderChip,
 } from '../../drivers/gpio/header-chip.js';
+import { describeGpio } from '../../drivers/gpio/gpio-report.js';
 import type { HardwareProfile, PinSpec } from '../config/profile.js';
 import { mayReadWrite, type DoctorMachine } from './doctor-machine.js';
 import { fail, ok, warn, type CheckResult } from './doctor-report.js';
 
 /**
- * The GPIO situation as the profile's driver will meet it: the header chip found by label
- * with its base, the export file usable, every configured pin not already exported. This reads
- * sysfs only; a character-device driver's check replaces this one function.
+ * The GPIO situation as the profile's driver will meet it. onoff: the header chip found by
+ * label in sysfs with its base, the export file usable, every configured pin not already
+ * exported. chardev: libgpiod's tools, the header chip by label and each configured line free
+ * (drivers/gpio/gpio-report.ts), sysfs not needed.
  */
 export function checkGpio(
   profile: HardwareProfile,
@@ -20,6 +22,7 @@ export function checkGpio(
   daemonRunning: boolean,
 ): CheckResult[] {
   if (profile.gpio.driver === 'sim') return [ok('gpio', 'simulated (profile gpio.driver "sim")')];
+  if (profile.gpio.driver === 'chardev') return checkChardev(profile, machine, daemonRunning);
   const root = machine.sysfsGpio;
   if (!existsSync(root)) {
     return [
@@ -63,6 +66,45 @@ export function checkGpio(
     );
   }
   results.push(checkPinsFree(profile, chip, root, daemonRunning));
+  return results;
+}
+
+function checkChardev(
+  profile: HardwareProfile,
+  machine: DoctorMachine,
+  daemonRunning: boolean,
+): CheckResult[] {
+  const report = describeGpio({
+    driver: 'chardev',
+    pins: pinsOf(profile),
+    tools: machine.gpioTools,
+    sysfsRoot: machine.sysfsGpio,
+    ...(profile.gpio.chipLabels ? { chipLabels: profile.gpio.chipLabels } : {}),
+  });
+  const results: CheckResult[] = [];
+  if (report.chip) {
+    results.push(
+      ok(
+        'gpio',
+        `header chip ${report.chip.name} "${report.chip.label}" (driver chardev, libgpiod ${report.toolsVersion ?? '?'}.x)`,
+      ),
+    );
+  }
+  // Each problem already says what and its fix, after the last ": ".
+  for (const problem of report.problems) {
+    const at = problem.lastIndexOf(': ');
+    const [what, fix] =
+      at < 0 ? [problem, 'see docs/gpio.md'] : [problem.slice(0, at), problem.slice(at + 2)];
+    results.push(fail('gpio', what, fix));
+  }
+  const held = report.pins.filter((pin) => pin.state === 'keywarden').length;
+  if (report.problems.length === 0) {
+    results.push(
+      held > 0 && daemonRunning
+        ? ok('gpio pins', `${held} of ${report.pins.length} lines held by the running daemon`)
+        : ok('gpio pins', `all ${report.pins.length} configured lines free`),
+    );
+  }
   return results;
 }
 

@@ -1,3 +1,4 @@
+import { systemGpioTools, type GpioTools } from '../../drivers/gpio/gpio-tools.js';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statfsSync, type Stats } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -25,6 +26,8 @@ export interface DoctorMachine {
   statfs(path: string): { freeBytes: number; totalBytes: number };
   /** How long the broker gets to answer a connect. */
   brokerTimeoutMs: number;
+  /** libgpiod's tools, for a profile on the chardev driver. */
+  gpioTools: GpioTools;
 }
 
 export type ProgramOutcome = { missing: true } | { missing: false; code: number; stdout: string };
@@ -47,6 +50,7 @@ export function realMachine(): DoctorMachine {
       return { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
     },
     brokerTimeoutMs: 5_000,
+    gpioTools: systemGpioTools(),
   };
 }
 

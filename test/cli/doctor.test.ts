@@ -10,6 +10,8 @@ import { openDatabase } from '../../src/store/database.js';
 import { startMosquitto, type Broker } from '../support/mosquitto.js';
 import { passwordFile, temporaryDir } from '../support/mosquitto-users.js';
 import { runCli } from '../support/run-cli.js';
+import { FakeGpioTools } from '../drivers/gpio/fake-gpio-tools.js';
+import { layout } from '../drivers/gpio/pi-layouts.js';
 import {
   startMosquittoWithListener,
   testCerts,
@@ -39,6 +41,8 @@ function buildSite(options: {
   brokerUrl: string;
   mqtt: Record<string, unknown>;
   healthy?: boolean;
+  gpioDriver?: 'chardev';
+  gpioTools?: FakeGpioTools;
 }): Site {
   const dir = temporaryDir('keywarden-doctor-');
   const profile = JSON.parse(readFileSync(join(ROOT, 'hardware', 'rpi-8slot.json'), 'utf8')) as {
@@ -50,6 +54,7 @@ function buildSite(options: {
   chmodSync(badge, 0o660); // owned by the test's user and group, not the installer's
   profile.readers.badge.path = badge;
   profile.readers.fob.path = join(dir, 'ttyUSB-unplugged');
+  if (options.gpioDriver) profile.gpio.driver = options.gpioDriver;
   writeFileSync(join(dir, 'profile.json'), JSON.stringify(profile));
 
   const sysfs = join(dir, 'sys-class-gpio');
@@ -89,6 +94,7 @@ function buildSite(options: {
       command === 'timedatectl' ? { missing: false, code: 0, stdout: 'no\n' } : { missing: true },
     statfs: () => ({ freeBytes: 10 * MiB, totalBytes: 29_000 * MiB }),
     brokerTimeoutMs: 5_000,
+    gpioTools: options.gpioTools ?? new FakeGpioTools(layout('Pi 4, kernel 6.6')),
   };
   return { dir, configFile, database, machine };
 }
@@ -188,6 +194,27 @@ describe('keywarden doctor on a misconfigured machine', () => {
     });
   });
   afterAll(() => broker.stop());
+
+  it('on the chardev driver, asks libgpiod for the chip and names a line another program holds', async () => {
+    const pi5 = layout('Pi 5, kernel 6.6.47 and later');
+    const tools = new FakeGpioTools(pi5);
+    tools.hold(pi5.header.dev, 17, 'gpio-fan');
+    const site = buildSite({
+      brokerUrl: broker.url,
+      mqtt: { allowPlainText: true, username: 'doctor-cab', password: 'right-password' },
+      gpioDriver: 'chardev',
+      gpioTools: tools,
+    });
+    const lines = (await runDoctor({ configFile: site.configFile, machine: site.machine }))
+      .map(formatCheck)
+      .filter((line) => /^\S+ +gpio( pins)?:/.test(line));
+    expect(lines[0]).toMatch(
+      /ok .*header chip gpiochip0 "pinctrl-rp1" \(driver chardev, libgpiod 2\.x\)/,
+    );
+    expect(lines.join('\n')).toMatch(/FAIL .*BCM 17\) is held by 'gpio-fan'.*free it/);
+    // Not the sysfs driver's complaints: chardev does not need /sys/class/gpio/export.
+    expect(lines.join('\n')).not.toMatch(/export/);
+  });
 
   it('names every fault with its fix, one line each', async () => {
     const site = buildSite({
