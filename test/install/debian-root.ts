@@ -1,5 +1,15 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Where the pristine root is kept between runs on one machine (CI starts without it). */
@@ -30,10 +40,9 @@ export class DebianRoot {
 
   private constructor(readonly dir: string) {}
 
-  static async create(dir: string, source: string): Promise<DebianRoot> {
-    unmountUnder(dir);
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
+  /** A new root in a fresh directory of its own under /tmp: two runs never share one. */
+  static async create(source: string): Promise<DebianRoot> {
+    const dir = mkdtempSync(join(tmpdir(), 'keywarden-install-root-'));
     if (existsSync(CACHE)) {
       await must(exec('tar', ['-xf', CACHE, '-C', dir]), 'unpack the root');
     } else {
@@ -48,7 +57,10 @@ export class DebianRoot {
         'debootstrap',
       );
       mkdirSync(join(CACHE, '..'), { recursive: true });
-      await must(exec('tar', ['-cf', CACHE, '-C', dir, '.']), 'cache the root');
+      // Written aside and renamed: a run starting meanwhile never unpacks half a tarball.
+      const partial = `${CACHE}.${process.pid}.tmp`;
+      await must(exec('tar', ['-cf', partial, '-C', dir, '.']), 'cache the root');
+      renameSync(partial, CACHE);
     }
     const root = new DebianRoot(dir);
     copyFileSync('/etc/resolv.conf', join(dir, 'etc/resolv.conf'));
@@ -108,6 +120,9 @@ export class DebianRoot {
     for (const point of this.mounted.reverse()) spawnSync('umount', ['-l', point]);
     this.mounted = [];
     unmountUnder(this.dir);
+    // Never recurse into a mount: with the host's /dev bound inside, that deletes its devices.
+    if (mountsUnder(this.dir).length > 0)
+      throw new Error(`${this.dir}: still mounted, not removed`);
     rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -155,11 +170,14 @@ function exec(command: string, args: string[]): Promise<RunResult> {
  * first: removing the root with the host's /dev bound inside would delete the host's devices.
  */
 function unmountUnder(dir: string): void {
-  const points = readFileSync('/proc/mounts', 'utf8')
+  for (const point of mountsUnder(dir))
+    mustSync(spawnSync('umount', ['-l', point], { encoding: 'utf8' }), `umount ${point}`);
+}
+
+function mountsUnder(dir: string): string[] {
+  return readFileSync('/proc/mounts', 'utf8')
     .split('\n')
     .map((line) => line.split(' ')[1] ?? '')
     .filter((point) => point === dir || point.startsWith(`${dir}/`))
     .sort((a, b) => b.length - a.length);
-  for (const point of points)
-    mustSync(spawnSync('umount', ['-l', point], { encoding: 'utf8' }), `umount ${point}`);
 }

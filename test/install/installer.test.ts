@@ -7,7 +7,7 @@ let root: DebianRoot;
 let first: { status: number; stdout: string; stderr: string };
 
 beforeAll(async () => {
-  root = await DebianRoot.create('/tmp/keywarden-install-root', SOURCE);
+  root = await DebianRoot.create(SOURCE);
   first = await root.run(
     'cd /src && systemd/install.sh --node-source npm --badge-usb 1a86:7523 --profile sim',
   );
