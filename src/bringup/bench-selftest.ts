@@ -24,6 +24,7 @@ export interface BenchSelftestOptions {
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_INTERRUPTED = 130;
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
  * `keywarden selftest`: the options checked before any pin is touched, the cabinet claimed as
@@ -60,8 +61,16 @@ export async function runBenchSelftest(options: BenchSelftestOptions): Promise<n
     opened.allOff();
     prompter.close();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Outside systemd no ExecStopPost drives the outputs off after us: a hang-up (the SSH
+  // session dropped), a kill or a crash (a GPIO tool gone) must leave every output off here.
+  const onCrash = (error: unknown) => {
+    opened.allOff();
+    io.err(`keywarden selftest: ${(error as Error).message ?? String(error)}: every output off`);
+    process.exit(EXIT_FAILED);
+  };
+  for (const signal of STOP_SIGNALS) process.once(signal, onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
   let results: StepResult[];
   let stoppedBy: string | undefined;
   try {
@@ -72,8 +81,9 @@ export async function runBenchSelftest(options: BenchSelftestOptions): Promise<n
     results = run.results;
     if (run.inputEnded) stoppedBy = interrupted ? 'interrupted' : 'standard input ended';
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
     prompter.close();
     await opened.close();
   }

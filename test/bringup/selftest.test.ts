@@ -142,6 +142,27 @@ describe('keywarden selftest on the bench', () => {
     expect(bench.switchedOn).toEqual([]);
   });
 
+  it('a hang-up in the middle of a pulse drives every output off at once and stops', async () => {
+    bench.react((prompt) => {
+      if (prompt.startsWith('Slot 1:')) bench.answer('n');
+    });
+    let onAfterHangUp: string[] | undefined;
+    bench.gpio.onOutput((event) => {
+      if (event.name !== 'slot1.solenoid' || !event.on || onAfterHangUp) return;
+      // The SSH session drops while the coil is energised.
+      process.emit('SIGHUP');
+      onAfterHangUp = bench.gpio
+        .outputs()
+        .filter((pin) => pin.on)
+        .map((pin) => pin.name);
+    });
+    const code = await bench.run('--only', 'solenoids', '--slot', '1,2', '--pulse-ms', '2000');
+    expect(onAfterHangUp).toEqual([]);
+    expect(code).toBe(130);
+    expect(bench.out.at(-1)).toBe('stopped before the end (interrupted): 2 steps not run');
+    expect(bench.gpio.outputs().filter((pin) => pin.on)).toEqual([]);
+  });
+
   it('refuses to run beside the daemon, touching no output', async () => {
     const lock = acquireCabinetLock(`${bench.dir}/cabinet.db`);
     try {
