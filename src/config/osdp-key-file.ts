@@ -9,7 +9,8 @@ import { KeywardenError } from '../errors.js';
  *
  * Unlike the pepper it is never made here: a reader keyed with a key the daemon invented at a
  * first start, then lost with a reinstall, would have to be reset at the reader by hand. The
- * installer makes it once, backs it up, and every start reads the same one. Refused (exit 78)
+ * person commissioning the cabinet makes it once (docs/osdp.md, "The key file"; systemd/
+ * install.sh does not), backs it up, and every start reads the same one. Refused (exit 78)
  * if missing, not a regular file (a link could point anywhere), readable by anyone but its
  * owner, or not 32 hex digits. Messages never repeat the file's content.
  */
