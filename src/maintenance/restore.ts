@@ -4,6 +4,7 @@ import {
   constants,
   copyFileSync,
   existsSync,
+  fchmodSync,
   fchownSync,
   fstatSync,
   fsyncSync,
@@ -134,6 +135,7 @@ function placeCopy(
   );
   try {
     copyInto(checked, fd);
+    fchmodSync(fd, 0o600); // whatever the umask
     if (process.getuid?.() === 0) fchownSync(fd, owner.uid, owner.gid);
     fsyncSync(fd);
     copyPlaced?.(temporary);

@@ -96,6 +96,7 @@ describe('keywarden restore, run as root, never follows a link the daemon user p
       otherCabinet: false,
     });
     expect(result.replacedKeptAt).toBeDefined();
+    expect(statSync(site.database).mode & 0o777).toBe(0o600);
     for (const file of [site.database, lockFileOf(site.database)]) {
       const { uid, gid } = statSync(file);
       expect([file, uid, gid]).toEqual([file, DAEMON_UID, DAEMON_UID]);
