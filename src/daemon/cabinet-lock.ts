@@ -1,8 +1,21 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { KeywardenError } from '../errors.js';
+import { giveToOwner } from '../maintenance/file-owner.js';
 
 /**
  * One daemon per cabinet. Two daemons on one database would both record, both drive the same
@@ -52,6 +65,13 @@ export function acquireCabinetLock(
   if (database === ':memory:') return { database, file: undefined, release: () => undefined };
   const file = lockFileOf(database);
   mkdirSync(dirname(file), { recursive: true });
+  // SQLite would follow a link planted there (as root, to any file): never a lock file.
+  if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() === true) {
+    throw new KeywardenError(
+      'CABINET_LOCK_FAILED',
+      `${file}: the cabinet lock file is a symbolic link; move it away`,
+    );
+  }
   let db: Database;
   try {
     // No busy timeout (better-sqlite3 waits 5 s by default): a held lock is an answer, not
@@ -98,6 +118,27 @@ export function acquireCabinetLock(
   };
 }
 
+/**
+ * The lock taken by a maintenance command (`restore`, `osdp status|comset`), which the
+ * installer may run as root before the daemon ever ran: a lock file it creates is given to the
+ * database's owner (or its directory's), or the daemon, not root, could not open it afterwards.
+ */
+export function acquireMaintenanceLock(database: string): CabinetLock {
+  const file = lockFileOf(database);
+  const existed =
+    database === ':memory:' || lstatSync(file, { throwIfNoEntry: false }) !== undefined;
+  const lock = acquireCabinetLock(database);
+  if (!existed) {
+    try {
+      giveToOwner(file, statSync(existsSync(database) ? database : dirname(database)));
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+  return lock;
+}
+
 /** The holder as its sidecar names it, or undefined when missing or unreadable. */
 export function readOwner(database: string): LockOwner | undefined {
   try {
@@ -117,7 +158,17 @@ function writeOwner(database: string, owner: LockOwner): void {
   // Written whole then renamed, so a reader never sees half a sidecar.
   const temporary = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, `${JSON.stringify(owner)}\n`);
+    // Never through a name someone else made (as root, a planted link would be followed).
+    const fd = openSync(
+      temporary,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      0o644,
+    );
+    try {
+      writeSync(fd, `${JSON.stringify(owner)}\n`);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temporary, file);
   } catch {
     rmSync(temporary, { force: true });

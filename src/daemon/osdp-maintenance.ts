@@ -5,7 +5,7 @@ import type { KeywardenConfig } from '../config/config.js';
 import type { HardwareProfile, OsdpBusSpec } from '../config/profile.js';
 import { KeywardenError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { acquireCabinetLock, type CabinetLock } from './cabinet-lock.js';
+import { acquireMaintenanceLock, type CabinetLock } from './cabinet-lock.js';
 import { openOsdpBus, osdpLink, type OsdpLink } from './osdp-link.js';
 import { osdpReaderSpecs } from './osdp-readers.js';
 
@@ -49,7 +49,8 @@ export function openOsdpMaintenance(options: OsdpMaintenanceOptions): OsdpMainte
   const spec = reader.osdp;
   // The key before the lock: a config error says so whether or not the daemon runs.
   const readers = osdpReaderSpecs(spec, config);
-  const lock: CabinetLock = acquireCabinetLock(config.database);
+  // Run as root before the daemon ever ran, it must not leave a lock the daemon cannot open.
+  const lock: CabinetLock = acquireMaintenanceLock(config.database);
   try {
     const port = new ReaderPort({
       name: 'osdp',

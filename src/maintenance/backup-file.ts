@@ -77,12 +77,26 @@ interface SchemaObject {
   sql: string | null;
 }
 
+/**
+ * Tables SQLite makes and fills itself, whose rows say nothing about the schema: AUTOINCREMENT's
+ * counters and ANALYZE's statistics (which the daemon's PRAGMA optimize may add). Everything else
+ * is compared, `sqlite_`-named or not: SQLite runs a trigger or view of any name, so a name
+ * prefix must never hide one (its own autoindexes are compared like any index, and match).
+ */
+const SQLITE_OWN_TABLES = new Set([
+  'sqlite_sequence',
+  'sqlite_stat1',
+  'sqlite_stat2',
+  'sqlite_stat3',
+  'sqlite_stat4',
+]);
+
 function schemaOf(db: Database): SchemaObject[] {
   return (
     db
       .prepare('SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name')
       .all() as SchemaObject[]
-  ).filter((o) => !o.name.startsWith('sqlite_'));
+  ).filter((o) => !(o.type === 'table' && SQLITE_OWN_TABLES.has(o.name)));
 }
 
 /** Versions 1..N each once, named as this Keywarden names them; N is returned. */

@@ -1,20 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import {
-  chmodSync,
   closeSync,
-  copyFileSync,
   constants,
+  copyFileSync,
   existsSync,
+  fchmodSync,
+  fchownSync,
+  fstatSync,
   fsyncSync,
+  lstatSync,
+  mkdtempSync,
   openSync,
+  readSync,
   renameSync,
   rmSync,
   statfsSync,
   statSync,
+  writeSync,
 } from 'node:fs';
-import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { acquireCabinetLock, lockFileOf, type CabinetLock } from '../daemon/cabinet-lock.js';
+import { acquireMaintenanceLock, type CabinetLock } from '../daemon/cabinet-lock.js';
 import { isKeywardenError, KeywardenError } from '../errors.js';
 import { BACKUP_TABLE } from './backup-identity.js';
 import {
@@ -23,7 +30,7 @@ import {
   NotRestorable,
   type InspectedBackup,
 } from './backup-file.js';
-import { matchOwner, syncDirectory } from './file-owner.js';
+import { syncDirectory } from './file-owner.js';
 import { refuseLiveFile, refuseUnlessRegularFile } from './live-files.js';
 
 export interface RestoreOptions {
@@ -35,6 +42,11 @@ export interface RestoreOptions {
   now?: () => Date;
   /** Free bytes where the database lives (injected by tests). */
   freeBytes?: (dir: string) => number;
+  /**
+   * Called with the name of the checked copy in the database's directory once it is written
+   * and before it is renamed into place: tests play the daemon's user there.
+   */
+  copyPlaced?: (temporary: string) => void;
 }
 
 export interface RestoreResult {
@@ -49,9 +61,13 @@ const SPARE_BYTES = 64 * 1024 * 1024;
 /**
  * Puts a backup in the database's place, with the daemon stopped: the cabinet's lock is taken
  * and held throughout, so a daemon started meanwhile is refused rather than opening a file
- * being replaced. The backup is copied beside the database first and every check runs on the
- * copy; the replaced database (with its -wal, whose commits it may still need) is renamed
- * aside, never deleted; then the checked copy is renamed into place.
+ * being replaced. The backup is copied into a private directory root alone can enter and every
+ * check runs there; the checked bytes are then written beside the database through one handle,
+ * given to the database's owner and synced through that handle, and renamed into place only
+ * while the name still is that file. The database's directory belongs to the daemon's user,
+ * so as root nothing there is ever opened, changed or chowned by a name that user could have
+ * swapped for a link. The replaced database (with its -wal, whose commits it may still need)
+ * is renamed aside, never deleted.
  */
 export function restoreDatabase(options: RestoreOptions): RestoreResult {
   const { database, from } = options;
@@ -64,10 +80,9 @@ export function restoreDatabase(options: RestoreOptions): RestoreResult {
   if (!existsSync(from)) throw new KeywardenError('USAGE', `--from ${from}: no such file`);
   refuseLiveFile(from, database, '--from');
   refuseUnlessRegularFile(from, '--from');
-  const lockExisted = existsSync(lockFileOf(database));
   let lock: CabinetLock;
   try {
-    lock = acquireCabinetLock(database);
+    lock = acquireMaintenanceLock(database);
   } catch (error) {
     if (isKeywardenError(error, 'CABINET_IN_USE')) {
       throw new Error(
@@ -81,10 +96,12 @@ export function restoreDatabase(options: RestoreOptions): RestoreResult {
   const dir = dirname(database);
   const owner = statSync(existsSync(database) ? database : dir);
   const temporary = `${database}.restore-${randomBytes(4).toString('hex')}.tmp`;
+  // mkdtemp: a new directory, mode 0700, in the sticky temporary directory.
+  const checking = mkdtempSync(join(tmpdir(), 'keywarden-restore-'));
   try {
-    if (!lockExisted) matchOwner(lockFileOf(database), owner);
-    const backup = checkedCopy(from, temporary, dir, options);
-    matchOwner(temporary, owner);
+    const checked = join(checking, 'cabinet.db');
+    const backup = checkedCopy(from, checked, [dir, checking], options);
+    placeCopy(checked, temporary, owner, options.copyPlaced);
     const replacedKeptAt = existsSync(database) ? setAside(database, options.now) : undefined;
     try {
       renameSync(temporary, database);
@@ -95,15 +112,80 @@ export function restoreDatabase(options: RestoreOptions): RestoreResult {
     syncDirectory(dir);
     return { backup, replacedKeptAt };
   } finally {
-    rmSync(temporary, { force: true });
+    removeName(temporary);
+    rmSync(checking, { recursive: true, force: true });
     lock.release();
+  }
+}
+
+/**
+ * The checked file written to `temporary` through one handle (O_EXCL | O_NOFOLLOW: a name made
+ * by nobody else), chowned and synced through it; then the name must still be that file.
+ */
+function placeCopy(
+  checked: string,
+  temporary: string,
+  owner: { uid: number; gid: number },
+  copyPlaced: ((temporary: string) => void) | undefined,
+): void {
+  const fd = openSync(
+    temporary,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    0o600,
+  );
+  try {
+    copyInto(checked, fd);
+    fchmodSync(fd, 0o600); // whatever the umask
+    if (process.getuid?.() === 0) fchownSync(fd, owner.uid, owner.gid);
+    fsyncSync(fd);
+    copyPlaced?.(temporary);
+    const written = fstatSync(fd);
+    const named = lstatSync(temporary, { throwIfNoEntry: false });
+    if (
+      named === undefined ||
+      !named.isFile() ||
+      named.dev !== written.dev ||
+      named.ino !== written.ino
+    ) {
+      throw new Error(
+        `refused: ${temporary} was replaced by another process while the backup was put in place; nothing was restored`,
+      );
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function copyInto(source: string, target: number): void {
+  const input = openSync(source, 'r');
+  const buffer = Buffer.alloc(1024 * 1024);
+  try {
+    for (;;) {
+      const read = readSync(input, buffer, 0, buffer.length, null);
+      if (read === 0) return;
+      for (let written = 0; written < read;) {
+        written += writeSync(target, buffer, written, read - written);
+      }
+    }
+  } finally {
+    closeSync(input);
+  }
+}
+
+/** Unlinks the name whatever it now is (a planted link goes, not what it points to). */
+function removeName(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // A directory planted there by the daemon's user is theirs to remove; the restore's own
+    // outcome (or error) is what the operator must see.
   }
 }
 
 function checkedCopy(
   from: string,
   temporary: string,
-  dir: string,
+  dirs: string[],
   options: RestoreOptions,
 ): InspectedBackup {
   const refuse = (why: string): never => {
@@ -118,14 +200,15 @@ function checkedCopy(
   // Before a byte is copied: a file that would fill the disk is refused (a sparse file claims
   // terabytes and costs nothing to make).
   const size = statSync(from).size;
-  const free = (options.freeBytes ?? freeBytesOf)(dir);
-  if (size + SPARE_BYTES > free) {
-    refuse(
-      `it is ${megabytes(size)} MiB; ${dir} has ${megabytes(free)} MiB free, and ${megabytes(SPARE_BYTES)} MiB must stay free`,
-    );
+  for (const dir of dirs) {
+    const free = (options.freeBytes ?? freeBytesOf)(dir);
+    if (size + SPARE_BYTES > free) {
+      refuse(
+        `it is ${megabytes(size)} MiB; ${dir} has ${megabytes(free)} MiB free, and ${megabytes(SPARE_BYTES)} MiB must stay free`,
+      );
+    }
   }
   copyFileSync(from, temporary, constants.COPYFILE_EXCL);
-  chmodSync(temporary, 0o600);
   let inspected: InspectedBackup;
   const db = new BetterSqlite3(temporary, { fileMustExist: true });
   try {
@@ -150,12 +233,6 @@ function checkedCopy(
     db.exec(`DROP TABLE IF EXISTS ${BACKUP_TABLE}`);
   } finally {
     db.close();
-  }
-  const fd = openSync(temporary, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
   return inspected;
 }
