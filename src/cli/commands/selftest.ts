@@ -1,6 +1,5 @@
 import type { GpioDriver } from '../../../drivers/gpio/gpio.js';
-import { realPortFactory, type PortFactory } from '../../../drivers/serial/serial-port-like.js';
-import { runBenchSelftest } from '../../bringup/bench-selftest.js';
+import type { PortFactory } from '../../../drivers/serial/serial-port-like.js';
 import type { Command } from '../command.js';
 import { loadSetup } from '../context.js';
 
@@ -25,13 +24,16 @@ export function selftestCommandWith(deps: SelftestDeps = {}): Command {
     },
     async run(args, io) {
       const { config, profile } = loadSetup(args);
+      // Loaded here, not at the CLI's start: it brings the readers and serialport, which every
+      // other command (the daemon's start above all) must not wait for.
+      const { runBenchSelftest } = await import('../../bringup/bench-selftest.js');
       return runBenchSelftest({
         config,
         profile,
         values: args.values,
         io,
         input: io.stdin ?? process.stdin,
-        portFactory: deps.portFactory ?? realPortFactory,
+        portFactory: deps.portFactory ?? (await realPorts()),
         ...(deps.gpio ? { gpio: deps.gpio } : {}),
       });
     },
@@ -39,3 +41,9 @@ export function selftestCommandWith(deps: SelftestDeps = {}): Command {
 }
 
 export const selftestCommand = selftestCommandWith();
+
+/** serialport, loaded only when the self test runs (as above). */
+async function realPorts(): Promise<PortFactory> {
+  const { realPortFactory } = await import('../../../drivers/serial/serial-port-like.js');
+  return realPortFactory;
+}

@@ -160,7 +160,7 @@ describe('a line holder does not outlive the daemon', () => {
       '-e',
       `const { systemGpioTools } = await import(${JSON.stringify(BUILT_TOOLS)});
        systemGpioTools({ binDir: ${JSON.stringify(bin)} }).start('gpioset', ['17=0']);
-       setInterval(() => {}, 1000);`,
+       process.stdin.resume(); // stays alive on its open stdin pipe until killed`,
     ]);
     const pidFile = join(bin, 'gpioset.pid');
     await waitFor(
