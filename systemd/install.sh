@@ -90,7 +90,7 @@ uninstall() {
   if [ "$purge" = yes ]; then
     step "purging $CONFIG_DIR, $STATE and the users"
     rm -rf "$CONFIG_DIR" "$STATE" /var/lib/keywarden-web
-    for user in keywarden-web keywarden; do
+    for user in keywarden-web keywarden keywarden-build; do
       if id "$user" >/dev/null 2>&1; then userdel "$user"; fi
     done
     if getent group keywarden-custodians >/dev/null; then groupdel keywarden-custodians; fi
@@ -243,25 +243,75 @@ install -d -o root -g keywarden -m 0750 "$CONFIG_DIR"
 
 # --- The program -----------------------------------------------------------------------------
 
-step "building Keywarden in $PREFIX.new (as the keywarden user, not root)"
+# The build runs npm's install scripts, which are other people's code: it runs neither as root
+# nor as keywarden. The daemon's user (whose daemon may be running now) must never be able to
+# touch files that root later runs (`sudo keywarden restore`, the unit's ExecStopPost), so the
+# build gets a throwaway system user of its own (no login, no supplementary groups, removed
+# after) and a directory only that user and root can reach. What it leaves is then checked and
+# handed to root with no group or world write bit before it replaces the running program.
+BUILD_USER=keywarden-build
+build_home=
+remove_build_user() {
+  if id "$BUILD_USER" >/dev/null 2>&1; then
+    userdel "$BUILD_USER"
+  fi
+  if getent group "$BUILD_USER" >/dev/null; then groupdel "$BUILD_USER"; fi
+  if [ -n "$build_home" ]; then rm -rf "$build_home"; fi
+}
+step "building Keywarden in $PREFIX.new (as the throwaway user $BUILD_USER, not root or keywarden)"
 rm -rf "$PREFIX.new"
-install -d -o keywarden -g keywarden -m 0755 "$PREFIX.new"
+# Left over by an interrupted run: start from a new user, never one someone else may have shaped.
+remove_build_user
+trap 'remove_build_user; rm -rf "$PREFIX.new"' EXIT
+useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+  "$BUILD_USER"
+# 0700, kept through the copy (--no-overwrite-dir: the archive's "." would make it 0755).
+install -d -o "$BUILD_USER" -g "$BUILD_USER" -m 0700 "$PREFIX.new"
 tar -C "$SOURCE" --exclude=./node_modules --exclude=./.git --exclude=./dist --exclude=./bench/results \
-  -cf - . | tar -C "$PREFIX.new" -xf -
-chown -R keywarden:keywarden "$PREFIX.new"
+  -cf - . | tar -C "$PREFIX.new" --no-same-owner --no-same-permissions --no-overwrite-dir -xf -
+chown -R "$BUILD_USER:$BUILD_USER" "$PREFIX.new"
 build_home=$(mktemp -d)
-chown keywarden:keywarden "$build_home"
+chown "$BUILD_USER:$BUILD_USER" "$build_home"
 node_dir=$(dirname "$(dirname "$node_bin")")
+# Each step in a PID namespace of its own: when it ends, the kernel kills whatever it left
+# running (a daemon started by an install script), so nothing of the build's user is still
+# there to race the checks and the change of owner below.
 as_builder() {
-  runuser -u keywarden -- env HOME="$build_home" PATH="$(dirname "$node_bin"):$PATH" \
+  unshare --pid --fork --kill-child -- runuser -u "$BUILD_USER" -- env HOME="$build_home" PATH="$(dirname "$node_bin"):$PATH" \
     npm_config_nodedir="$node_dir" npm_config_update_notifier=false npm_config_fund=false \
     npm_config_audit=false ${npm_config_cafile:+npm_config_cafile="$npm_config_cafile"} \
     ${npm_config_registry:+npm_config_registry="$npm_config_registry"} "$@"
 }
+echo "build user: $(as_builder id -un) (groups: $(as_builder id -Gn))," \
+  "in $PREFIX.new ($(stat -c '%U:%G %a' "$PREFIX.new"))"
 (cd "$PREFIX.new" && as_builder "$npm_bin" ci --no-progress && as_builder "$npm_bin" run build &&
   as_builder "$npm_bin" prune --omit=dev --no-progress)
-rm -rf "$build_home"
+remove_build_user
+
+step "checking the build and handing it to root"
+# Before chown: a hard link to a file outside the tree would carry that file's ownership change
+# with it, and a symlink pointing out of the tree would make root run or read what it names.
+# (node-gyp hard-links its output inside the tree: a file is refused only when some of its links
+# are not in the tree, that is when the tree holds fewer of its names than its link count.)
+hard_linked=$(find "$PREFIX.new" ! -type d -links +1 -printf '%i %n %p\n' |
+  awk '{ seen[$1]++; links[$1] = $2; name[$1] = $3 }
+    END { for (i in seen) if (seen[i] < links[i]) { print name[i]; exit } }')
+[ -z "$hard_linked" ] || die "the build left a file hard-linked from outside the program, refused: $hard_linked"
+while IFS= read -r -d '' link; do
+  target=$(readlink -m -- "$link")
+  case "$target" in
+    "$PREFIX.new"/*) ;;
+    *) die "the build left a symlink pointing outside the program, refused: $link -> $(readlink -- "$link")" ;;
+  esac
+done < <(find "$PREFIX.new" -type l -print0)
 chown -R root:root "$PREFIX.new"
+chmod -R go-w "$PREFIX.new"
+chmod 0755 "$PREFIX.new"
+special=$(find "$PREFIX.new" -perm /6000 ! -type l -print -quit)
+[ -z "$special" ] || die "the build left a setuid or setgid file, refused: $special"
+writable=$(find "$PREFIX.new" \( ! -user root -o ! -group root -o -perm /022 \) ! -type l -print -quit)
+[ -z "$writable" ] || die "a file of the build is still not root's alone: $writable"
+trap - EXIT
 
 was_active=no
 if have_systemd && systemctl is-active --quiet keywarden.service; then was_active=yes; fi

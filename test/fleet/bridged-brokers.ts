@@ -4,13 +4,14 @@ import { packageRoot } from '../../src/paths.js';
 import { startMosquitto, type Broker } from '../support/mosquitto.js';
 import { passwordFile, temporaryDir } from '../support/mosquitto-users.js';
 import { startMosquittoWithListener, testCerts, tlsListener } from '../support/tls-certs.js';
+import { CABINET } from './fleet-cabinet.js';
 
 /** The shipped files, read as they are (docs/mosquitto/; from dist/ too, for the benchmark). */
 export const shipped = (name: string): string =>
   readFileSync(join(packageRoot(), 'docs', 'mosquitto', name), 'utf8');
 
 export const CENTRAL_PASSWORD = 'central-secret';
-const SITE_PASSWORD = 'site-3-secret';
+export const SITE_PASSWORD = 'site-3-secret';
 
 export interface BridgedBrokers {
   /** The central broker: a TLS listener for the bridge, a plain loopback one for the server. */
@@ -24,13 +25,19 @@ export interface BridgedBrokers {
  * Two real Mosquitto processes, both persistent as keywarden-fleet.conf makes them: the central
  * one with the shipped ACL (acl.strict plus the site's block from acl.site-bridge) and users
  * `central` and `site-3`, and a site broker running the shipped bridge configuration, in which
- * only what points at a real machine is replaced (the central's address, its CA, the password).
+ * only what points at a real machine is replaced (the central's address, its CA, the password)
+ * and the placeholder cabinet blocks of both files name the site's cabinets (`cabinets`).
  */
-export async function startBridgedBrokers(): Promise<BridgedBrokers> {
+export async function startBridgedBrokers(
+  cabinets: readonly string[] = [CABINET],
+): Promise<BridgedBrokers> {
   const certs = testCerts();
   const aclDir = temporaryDir('keywarden-central-acl-');
   const acl = join(aclDir, 'acl');
-  writeFileSync(acl, `${shipped('acl.strict')}\n${shipped('acl.site-bridge')}`);
+  writeFileSync(
+    acl,
+    `${shipped('acl.strict')}\n${forCabinets(shipped('acl.site-bridge'), cabinets)}`,
+  );
   const users = passwordFile({ central: CENTRAL_PASSWORD, 'site-3': SITE_PASSWORD });
   const { broker: central, tlsPort } = await startMosquittoWithListener(
     (port) => tlsListener(port, certs, { requireCertificate: false }),
@@ -45,7 +52,7 @@ export async function startBridgedBrokers(): Promise<BridgedBrokers> {
       ].join('\n'),
     },
   );
-  const bridge = withSettings(shipped('site-bridge.conf'), {
+  const bridge = withSettings(forCabinets(shipped('site-bridge.conf'), cabinets), {
     address: `127.0.0.1:${tlsPort}`,
     remote_password: SITE_PASSWORD,
     bridge_cafile: certs.ca,
@@ -79,4 +86,29 @@ export function withSettings(config: string, settings: Record<string, string>): 
     text = text.replace(line, `${option} ${value}`);
   }
   return text;
+}
+
+/** The placeholder ids of the shipped files' per-cabinet blocks. */
+const PLACEHOLDER = /CABINET-ID-\d+/;
+/** The lines of one cabinet's block, in both files: 5 topics up, cmd/+ and ack down. */
+const BLOCK_LINES = 7;
+
+/**
+ * The shipped site-bridge.conf or acl.site-bridge as an installer fills it in for a site: the
+ * placeholder blocks (the uncommented lines naming CABINET-ID-n) replaced, where the first one
+ * stood, by a copy of the CABINET-ID-1 block for each of the site's cabinets. Throws when the
+ * block is not the expected shape, so a change in the shipped files fails here.
+ */
+export function forCabinets(text: string, cabinets: readonly string[]): string {
+  const lines = text.split('\n');
+  const isBlockLine = (line: string): boolean => !line.startsWith('#') && PLACEHOLDER.test(line);
+  const block = lines.filter((line) => isBlockLine(line) && line.includes('CABINET-ID-1/'));
+  if (block.length !== BLOCK_LINES) {
+    throw new Error(`the CABINET-ID-1 block has ${block.length} lines, not ${BLOCK_LINES}`);
+  }
+  const first = lines.findIndex(isBlockLine);
+  const filled = cabinets.flatMap((id) => block.map((line) => line.replace(PLACEHOLDER, id)));
+  const before = lines.slice(0, first);
+  const after = lines.slice(first).filter((line) => !isBlockLine(line));
+  return [...before, ...filled, ...after].join('\n');
 }

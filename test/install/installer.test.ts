@@ -22,6 +22,26 @@ describe('systemd/install.sh in a fresh Debian 12 root', () => {
     expect(first.stdout).toMatch(/sudo -u keywarden keywarden selftest/);
   });
 
+  it('builds as a throwaway user, not keywarden, and removes that user after', async () => {
+    // The daemon's user (whose daemon may be running during an upgrade) never builds what root
+    // later runs: the build has a user of its own, in no group but its own, in a directory only
+    // that user and root can reach.
+    expect(first.stdout).toMatch(
+      /^build user: keywarden-build \(groups: keywarden-build\), in \/opt\/keywarden\.new \(keywarden-build:keywarden-build 700\)$/m,
+    );
+    expect((await root.run('id keywarden-build')).status).not.toBe(0);
+    expect((await root.run('getent group keywarden-build')).status).not.toBe(0);
+  });
+
+  it('leaves nothing in the program writable by anyone but root, and no setuid file', async () => {
+    expect((await root.run('find /opt/keywarden -perm /022 ! -type l | head -3')).stdout).toBe('');
+    expect(
+      (await root.run('find /opt/keywarden ! -user root -o ! -group root | head -3')).stdout,
+    ).toBe('');
+    expect((await root.run('find /opt/keywarden -perm /6000 ! -type l | head -3')).stdout).toBe('');
+    expect((await root.run('stat -c "%U:%G %a" /opt/keywarden')).stdout).toBe('root:root 755\n');
+  });
+
   it('gives a working command line, as the keywarden user, on the node it installed', async () => {
     const help = await root.run('runuser -u keywarden -- keywarden --help');
     expect(help.status).toBe(0);
@@ -93,6 +113,8 @@ describe('systemd/install.sh in a fresh Debian 12 root', () => {
 
   it('runs again as an upgrade: the config and the database stay, nothing is duplicated', async () => {
     const config = root.read('etc/keywarden/config.json');
+    // A world-writable file and directory in the source do not stay writable once installed.
+    await root.run('chmod 0666 /src/README.md && chmod 0777 /src/docs');
     const again = await root.run('cd /src && systemd/install.sh --node-source npm');
     expect(again.status, again.stderr.slice(-3000)).toBe(0);
     expect(again.stdout).toMatch(/config: \/etc\/keywarden\/config.json exists, left as it is/);
@@ -100,6 +122,12 @@ describe('systemd/install.sh in a fresh Debian 12 root', () => {
     expect(root.exists('var/lib/keywarden/cabinet.db')).toBe(true);
     expect((await root.run('grep -c "^keywarden:" /etc/passwd')).stdout.trim()).toBe('1');
     expect(root.exists('opt/keywarden.old') || root.exists('opt/keywarden.new')).toBe(false);
+    expect(again.stdout).toMatch(/^build user: keywarden-build /m);
+    expect((await root.run('id keywarden-build')).status).not.toBe(0);
+    expect(
+      (await root.run('stat -c "%a" /opt/keywarden/README.md /opt/keywarden/docs')).stdout,
+    ).toBe('644\n755\n');
+    expect((await root.run('find /opt/keywarden -perm /022 ! -type l | head -3')).stdout).toBe('');
   });
 
   it('uninstalls, keeping the config and the database unless purged', async () => {
