@@ -23,7 +23,10 @@ import { waitFor } from '../support/wait-for.js';
  * between faults. What must hold: no solenoid ever energised but Bob's slot on a grant for his
  * card, the event log without a gap, no crash, and Bob's card working once the faults stop.
  */
-const ROUNDS = FULL_RUN ? 60 : 12;
+// A third of the faults break the secure session, and the bus answers a streak of broken
+// sessions with a back-off doubling to 30 s (as it should against an attacker): 60 rounds took
+// over 5 minutes alone on an idle machine. 24 keep the full run near 2.5 minutes.
+const ROUNDS = FULL_RUN ? 24 : 12;
 const FORGED_POLLS = 20;
 
 let cabinet: OsdpCabinet;
@@ -99,10 +102,18 @@ it('no release but for a valid card, no gap in the events, no crash, and the car
     // session that includes the handshake back-off, 1 s doubling).
     const before = replies;
     await waitFor(() => replies >= before + 3, 'the bus to talk to the reader again', 45_000);
-    // A grant's session ends with the door used, so the next card starts afresh.
+    // A grant's session ends with the door used, so the next card starts afresh. The door may
+    // relock between reading the stream and opening it (its unlock window ran out while the bus
+    // was busy with the fault): then the session has already ended by itself.
     if (cabinet.stream.lastState?.door.unlocked) {
-      await simPost(url, '/door', { action: 'open' });
-      await simPost(url, '/door', { action: 'close' });
+      const opened = await simPost(url, '/door', { action: 'open' }).then(
+        () => true,
+        (error: Error) => {
+          if (/the door is locked/.test(error.message)) return false;
+          throw error;
+        },
+      );
+      if (opened) await simPost(url, '/door', { action: 'close' });
     }
   }
   // The line cut and back, once, in the middle of it all.
