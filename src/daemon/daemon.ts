@@ -11,7 +11,7 @@ import type { SimCabinet } from '../sim/sim-cabinet.js';
 import type { EventLog } from '../store/event-log.js';
 import type { CabinetRunner } from './cabinet-runner.js';
 import type { CabinetClaim } from './claim-cabinet.js';
-import { DEMO_CARDS } from './demo-data.js';
+import { demoCardsFor, type DemoCards } from './demo-data.js';
 import type { CabinetHardware } from './hardware.js';
 import { ServiceManagerLink } from './service-manager.js';
 import { ServiceSet } from './service-set.js';
@@ -46,7 +46,7 @@ export interface DaemonOptions {
 export class Daemon {
   readonly clock: FlooredClock;
   /** The demo holders' cards, which the simulator's terminal names (`badge alice`). */
-  readonly demoCards = DEMO_CARDS;
+  readonly demoCards: DemoCards;
   private readonly logger: Logger;
   private readonly systemd: ServiceManagerLink;
   private readonly services: ServiceSet;
@@ -62,6 +62,7 @@ export class Daemon {
       options.clock ?? createSystemClock({ syncCheck: options.config.clock.syncCheck }),
     );
     this.logger = options.logger.child({ module: 'daemon' });
+    this.demoCards = demoCardsFor(options.profile);
     this.systemd = new ServiceManagerLink({ logger: options.logger });
     this.services = new ServiceSet(this.logger);
   }

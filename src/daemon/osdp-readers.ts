@@ -32,7 +32,8 @@ export function osdpReaderSpecs(spec: OsdpBusSpec, config: KeywardenConfig): Osd
   }));
 }
 
-function cabinetKey(config: KeywardenConfig, mode: 'on' | 'install'): Uint8Array {
+/** The cabinet's own key, from its key file (never made here). */
+export function cabinetKey(config: KeywardenConfig, mode: 'on' | 'install'): Uint8Array {
   const file = osdpKeyFile(config.database, config.readers.osdpKeyFile);
   if (file === null) {
     throw new KeywardenError(

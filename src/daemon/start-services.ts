@@ -14,6 +14,7 @@ import { CustodianRequests } from './custodian-requests.js';
 import type { DaemonContext } from './daemon-context.js';
 import { KeypadEntries } from './keypad-entries.js';
 import { createReaders } from './readers.js';
+import { readersConfig, simulatedOsdpLine, type SimulatedOsdpLine } from './simulated-osdp-line.js';
 import type { ServiceManagerLink } from './service-manager.js';
 import type { ServiceSet } from './service-set.js';
 import { brokerLinkService } from './services/broker-link.js';
@@ -34,6 +35,7 @@ import { remoteCommandsService } from './services/remote-commands.js';
 import { simulatorService, type RunningSimulator } from './services/simulator.js';
 import { startReconciliationService } from './services/start-reconciliation.js';
 import { openDemoConsole } from './services/demo-console.js';
+import { demoCardsFor } from './demo-data.js';
 import { demoWebModules, webServerService, type RunningWebServer } from './services/web-server.js';
 
 /** What a started daemon shows its callers (tests, the benchmark, the simulator's terminal). */
@@ -115,12 +117,22 @@ export async function startServices(
   ]);
 
   const ports = new SimPortRegistry();
+  const readerConfig = readersConfig(config, profile, setup.demo);
+  const osdpLine = simulatedOsdpLine(profile, readerConfig);
   const simulator =
     claim.gpio instanceof SimGpioDriver
-      ? await services.start(simulatorService(context, { gpio: claim.gpio, ports, db, runner }))
+      ? await services.start(
+          simulatorService(context, {
+            gpio: claim.gpio,
+            ports,
+            db,
+            runner,
+            osdpReader: osdpLine?.badgeReader,
+          }),
+        )
       : undefined;
   await services.start(pinInputsService(claim.hardware, runner, daemonLogger));
-  const readers = createReaders(profile, config, portFactory(ports), logger);
+  const readers = createReaders(profile, readerConfig, portFactory(ports, osdpLine), logger);
   const reconciliation = await services.start(
     startReconciliationService({ fobReader: readers.fob, runner, logger: daemonLogger }),
   );
@@ -171,7 +183,8 @@ export async function startServices(
   );
   let web: RunningWebServer | undefined;
   if (setup.demo && simulator) {
-    const demoPages = demoWebModules({ sim: simulator.cabinet, db, runner, screen });
+    const cards = demoCardsFor(profile);
+    const demoPages = demoWebModules({ sim: simulator.cabinet, cards, db, runner, screen });
     const socketDeps = { db, eventLog, clock, requests, recordedElsewhere };
     const demoConsole = await openDemoConsole(context, socketDeps, context.profile.slotCount);
     web = await services.start(
@@ -192,8 +205,16 @@ export async function startServices(
   return { runner, eventLog, mqtt, simulator, screen, web };
 }
 
-/** Reader paths starting `sim:` are the simulator's in-process ports; the rest are devices. */
-function portFactory(simPorts: SimPortRegistry): PortFactory {
-  return (options) =>
-    isSimPath(options.path) ? simPorts.factory(options) : realPortFactory(options);
+/**
+ * Reader paths starting `sim:` are the simulator's in-process ports (the simulated OSDP line's
+ * for its path); the rest are devices.
+ */
+function portFactory(
+  simPorts: SimPortRegistry,
+  osdpLine: SimulatedOsdpLine | undefined,
+): PortFactory {
+  return (options) => {
+    if (osdpLine !== undefined && options.path === osdpLine.path) return osdpLine.ports(options);
+    return isSimPath(options.path) ? simPorts.factory(options) : realPortFactory(options);
+  };
 }

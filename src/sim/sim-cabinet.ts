@@ -4,6 +4,9 @@ import type { SimGpioDriver, SimOutputEvent } from '../../drivers/gpio/sim-gpio.
 import { formatFobLine } from '../../drivers/serial/fob-line.js';
 import { isSimPath, type SimPortRegistry } from '../../drivers/serial/sim-port.js';
 import type { HardwareProfile } from '../config/profile.js';
+import type { SimulatedOsdpReader } from '../../drivers/osdp/sim/simulated-reader.js';
+import { h10301Card } from './osdp-card.js';
+import { OsdpReaderPanel, type OsdpReaderView } from './osdp-reader-panel.js';
 import { encodeBadge } from './reader-frames.js';
 
 export interface SimSlotView {
@@ -21,6 +24,8 @@ export interface SimSnapshot {
   readers: { badge: string; fob: string };
   /** The profile's optional contacts that exist, each true while active. */
   inputs: Partial<Record<ContactName, boolean>>;
+  /** The badge reader, when it is a simulated OSDP reader: its LED, buzzer and link. */
+  osdpReader?: OsdpReaderView;
 }
 
 /** The optional contacts a profile may have (`inputs` in the profile). */
@@ -51,15 +56,24 @@ export class SimCabinet extends EventEmitter<SimEvents> {
   private readonly contacts: Partial<Record<ContactName, boolean>> = {};
 
   private readonly readers: HardwareProfile['readers'];
+  private readonly osdp: OsdpReaderPanel | undefined;
 
-  /** `readerPaths` are the paths the daemon really opened (the config may override the profile). */
+  /**
+   * `readerPaths` are the paths the daemon really opened (the config may override the profile).
+   * `osdpReader` is the simulated OSDP reader on the badge reader's in-process link, when the
+   * profile's badge reader is one: cards and keys are then presented to it, and the cabinet
+   * reads them off the bus as from a real reader.
+   */
   constructor(
     private readonly profile: HardwareProfile,
     private readonly gpio: SimGpioDriver,
     private readonly ports: SimPortRegistry,
     readerPaths: { badge?: string | undefined; fob?: string | undefined } = {},
+    osdpReader?: SimulatedOsdpReader,
   ) {
     super();
+    this.osdp = osdpReader && new OsdpReaderPanel(osdpReader);
+    this.osdp?.on('changed', () => this.emit('changed'));
     const { badge, fob } = profile.readers;
     this.readers = {
       badge: { ...badge, path: readerPaths.badge ?? badge.path },
@@ -91,19 +105,34 @@ export class SimCabinet extends EventEmitter<SimEvents> {
 
   /**
    * Keys typed on the reader's keypad, in the wire format of hardware/README.md (`1234#` or
-   * `K1234#` for a PIN, `*` to clear). The simulated badge reader speaks RDM6300, which has no
-   * keypad, so the entry goes through the same parser and straight to the daemon.
+   * `K1234#` for a PIN, `*` to clear). The simulated RDM6300 reader has no keypad, so the entry
+   * goes through the same parser and straight to the daemon; a simulated OSDP reader sends the
+   * keys in its KEYPAD reply to the next poll, which the cabinet reads as a real reader's.
    */
   keypad(keys: string): void {
     const text = keys.trim();
     const line = parseKeypadLine(text.startsWith('K') ? text : `K${text}`);
     if (!line.ok) throw new SimRefusal(`keypad: ${line.reason}`);
+    if (this.osdp) return this.osdp.reader.typeKeys(text.replace(/^K/, ''));
     this.emit('keypad', line.entry);
   }
 
   badge(card: string): void {
+    // The card is held to the OSDP reader: its RAW read answers the next poll.
+    if (this.osdp) return this.osdp.reader.presentCard(h10301Card(card));
     const reader = this.readers.badge;
     this.simPort(reader.path, 'badge').inject(encodeBadge(card, reader));
+  }
+
+  /** Pulls the simulated OSDP reader's cable, or plugs it back in. */
+  setReaderConnected(connected: boolean): void {
+    if (!this.osdp) throw new SimRefusal('the badge reader is not a simulated OSDP reader');
+    this.osdp.setConnected(connected);
+  }
+
+  /** Stops watching the OSDP reader (the daemon stops). */
+  close(): void {
+    this.osdp?.close();
   }
 
   openDoor(force = false): void {
@@ -182,6 +211,7 @@ export class SimCabinet extends EventEmitter<SimEvents> {
       })),
       readers: { badge: readers.badge.path, fob: readers.fob.path },
       inputs: { ...this.contacts },
+      ...(this.osdp && { osdpReader: this.osdp.view() }),
     };
   }
 

@@ -86,6 +86,10 @@ export class SimHttpServer {
         else if (action === 'force') this.sim.openDoor(true);
         else if (action === 'close') this.sim.closeDoor();
         else throw new HttpError(400, 'action: must be "open", "force" or "close"');
+      } else if (path === '/reader') {
+        if (typeof body.connected !== 'boolean')
+          throw new HttpError(400, 'connected: must be true or false');
+        this.sim.setReaderConnected(body.connected);
       } else if (inputMatch) {
         const name = inputMatch[1] as ContactName;
         if (!CONTACT_NAMES.includes(name))

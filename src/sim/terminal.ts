@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createInterface, type Interface } from 'node:readline';
 import type { RecordedEvent } from '../domain/events.js';
+import type { OsdpReaderView } from './osdp-reader-panel.js';
 import { SimRefusal, type SimCabinet } from './sim-cabinet.js';
 
 /** The demo holders' cards (`npm start`): Alice's, Bob's, and Carol's, who has left. */
@@ -36,6 +37,7 @@ const HELP = `Commands (the simulated cabinet):
   open | force | close           open the door (needs a grant), force it open, close it
   take <slot> [force]            take the key from a slot (force: from a locked slot)
   insert <slot> [tag]            put a fob in a slot (default: the one taken from it)
+  reader unplug | plug           pull the OSDP badge reader's cable, or plug it back
   state                          door, slots and outputs
   events [n]                     the last n recorded events (default 10)
   help | quit`;
@@ -69,6 +71,14 @@ export class Terminal extends EventEmitter<{ quit: [] }> {
     this.print(
       `Simulated cabinet ready. Demo cards: alice ${cards.alice}, bob ${cards.bob}, carol (disabled).`,
     );
+    const reader = cabinet.sim?.snapshot().osdpReader;
+    if (reader) {
+      this.print(
+        `The badge reader is a simulated OSDP reader (address ${reader.address}, Secure Channel) ` +
+          `on an in-process link: a card is sent as its 26 H10301 bits, ${describeH10301('alice', cards.alice)}, ` +
+          `${describeH10301('bob', cards.bob)}, ${describeH10301('carol', cards.carol)}.`,
+      );
+    }
     if (cabinet.webUrl) {
       this.print(`In a browser: ${cabinet.webUrl}sim draws this cabinet live.`);
       this.print(`  ${cabinet.webUrl}cabinet is the cabinet's own screen.`);
@@ -118,6 +128,9 @@ export class Terminal extends EventEmitter<{ quit: [] }> {
         case 'return':
           sim.insert(Number(args[0]), args[1]);
           return;
+        case 'reader':
+          if (args[0] !== 'unplug' && args[0] !== 'plug') return this.print('reader unplug | plug');
+          return sim.setReaderConnected(args[0] === 'plug');
         case 'state':
           return this.printState();
         case 'events':
@@ -151,6 +164,7 @@ export class Terminal extends EventEmitter<{ quit: [] }> {
         `green ${onOff(s.indicators.green)} red ${onOff(s.indicators.red)} buzzer ${onOff(s.indicators.buzzer)}; ` +
         `outbox ${this.cabinet.eventLog.depth()} waiting`,
     );
+    if (s.osdpReader) this.print(describeReader(s.osdpReader));
     for (const slot of s.slots) {
       this.print(
         `  slot ${String(slot.slot).padStart(2)}: ${slot.tag ?? '(empty)'.padEnd(10)}  ${slot.solenoid ? 'RELEASED' : 'locked'}`,
@@ -161,6 +175,19 @@ export class Terminal extends EventEmitter<{ quit: [] }> {
   private print(text: string): void {
     this.output.write(`\r${text}\n`);
   }
+}
+
+/** `alice facility 42 card 1001`, from the card string the cabinet makes of an H10301 read. */
+function describeH10301(name: string, card: string): string {
+  return `${name} facility ${Number(card.slice(0, 3))} card ${Number(card.slice(3))}`;
+}
+
+function describeReader(reader: OsdpReaderView): string {
+  const link = !reader.connected
+    ? 'unplugged'
+    : `${reader.answering ? 'answering' : 'not answering'}, ${reader.secured ? 'secured' : 'not secured'}`;
+  const led = `${reader.led.color}${reader.led.flashing ? ' blinking' : ''}`;
+  return `OSDP reader ${reader.address}: ${link}; LED ${led}, buzzer ${onOff(reader.buzzer)}`;
 }
 
 function onOff(on: boolean): string {

@@ -15,6 +15,8 @@ import { freePort } from '../support/ports.js';
  *
  * - `keywarden` is the built CLI (run `npm run build` first) with $KEYWARDEN_CONFIG set to the
  *   demo cabinet's config; `--config config/demo.json` in an example names that config too;
+ * - a block whose first line starts `# against the OSDP demo` runs against a demo cabinet of its
+ *   own on the OSDP profile (`npm run start:osdp`), whose config `config/demo-osdp.json` names;
  * - `sudo -u <user>` runs the rest of the line as the test's user;
  * - `http://127.0.0.1:8089`, the simulator's default address, is the test daemon's address;
  * - the working directory and $HOME are the cabinet's temp directory.
@@ -34,15 +36,19 @@ sudo() { if [ "$1" = "-u" ]; then shift 2; fi; "$@"; }
 trap 'echo "this line failed: $BASH_COMMAND" >&2' ERR
 `;
 
-let daemon: DaemonProcess | undefined;
+/** The first line of a block to run against the OSDP demo instead. */
+const OSDP_MARK = /^#\s*against the OSDP demo\b/;
+
+const daemons: DaemonProcess[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
-  await daemon?.stop();
-  daemon = undefined;
+  await Promise.all(daemons.splice(0).map((d) => d.stop()));
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function demoCabinet(): Promise<{ dir: string; config: string; simUrl: string }> {
+type DemoCabinet = { dir: string; config: string; simUrl: string };
+
+async function demoCabinet(profile: 'sim' | 'sim-osdp'): Promise<DemoCabinet> {
   const dir = mkdtempSync(join(tmpdir(), 'keywarden-docs-'));
   dirs.push(dir);
   const config = join(dir, 'config.json');
@@ -51,7 +57,7 @@ async function demoCabinet(): Promise<{ dir: string; config: string; simUrl: str
     JSON.stringify({
       version: 1,
       cabinetId: 'docs-test',
-      profile: 'sim',
+      profile,
       database: join(dir, 'demo.db'),
       // No broker: events wait in the outbox, as in a demo without Mosquitto.
       mqtt: { url: 'mqtt://127.0.0.1:1', allowPlainText: true },
@@ -59,7 +65,8 @@ async function demoCabinet(): Promise<{ dir: string; config: string; simUrl: str
       sim: { host: '127.0.0.1', port: await freePort() },
     }),
   );
-  daemon = new DaemonProcess(config, {}, [], ['--demo']);
+  const daemon = new DaemonProcess(config, {}, [], ['--demo']);
+  daemons.push(daemon);
   await daemon.start();
   return { dir, config, simUrl: daemon.simUrl() };
 }
@@ -70,6 +77,7 @@ function runBlock(
 ): Promise<{ code: number | null; output: string }> {
   const script = block.script
     .replaceAll('http://127.0.0.1:8089', cabinet.simUrl)
+    .replaceAll('config/demo-osdp.json', cabinet.config)
     .replaceAll('config/demo.json', cabinet.config);
   return new Promise((resolve) => {
     const child = spawn('bash', ['-c', PREAMBLE + script], {
@@ -96,8 +104,11 @@ describe('the docs’ shell examples run against the demo cabinet', () => {
       }
       const runnable = blocks.filter((b) => b.skip === undefined);
       if (runnable.length === 0) return;
-      const cabinet = await demoCabinet();
+      const cabinets = new Map<'sim' | 'sim-osdp', DemoCabinet>();
       for (const block of runnable) {
+        const profile = OSDP_MARK.test(block.script.trimStart()) ? 'sim-osdp' : 'sim';
+        const cabinet = cabinets.get(profile) ?? (await demoCabinet(profile));
+        cabinets.set(profile, cabinet);
         const { code, output } = await runBlock(block, cabinet);
         expect(code, `${doc}:${block.line} exited ${code}:\n${output}`).toBe(0);
       }

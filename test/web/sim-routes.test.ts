@@ -230,6 +230,25 @@ describe('the simulator web API', () => {
     expect(sim.snapshot().door.open).toBe(false);
   });
 
+  it('refuses to unplug a reader that is not a simulated OSDP one, and a bad reader body', async () => {
+    await start();
+    const notOsdp = await post('/api/sim/reader', { connected: false });
+    expect(notOsdp.status).toBe(409);
+    expect(notOsdp.body).toContain('not a simulated OSDP reader');
+    for (const body of [{ connected: 'no' }, { connected: false, bytes: '53 00' }, {}]) {
+      const answer = await post('/api/sim/reader', body);
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect((JSON.parse(answer.body) as { message: string }).message).toMatch(/body/);
+    }
+    const foreign = await post(
+      '/api/sim/reader',
+      { connected: false },
+      { origin: 'http://evil.example' },
+    );
+    expect(foreign.status).toBe(403);
+    expect(sim.snapshot().osdpReader).toBeUndefined();
+  });
+
   it('holds a bounded number of live streams', async () => {
     await start({ maxStreams: 2 });
     const open = [await holdStream(), await holdStream()];

@@ -84,6 +84,20 @@ export const simCommands: Command[] = [
     },
   },
   {
+    path: ['sim', 'reader'],
+    summary: "pull the simulated OSDP badge reader's cable (unplug), or plug it back",
+    usage: 'sim reader unplug|plug [--url …]',
+    positionals: ['action'],
+    options: URL_OPT,
+    async run(args, io) {
+      const action = args.positionals[0];
+      if (action !== 'unplug' && action !== 'plug')
+        throw new KeywardenError('USAGE', `action: must be unplug or plug, not ${String(action)}`);
+      await call(args, 'POST', '/reader', { connected: action === 'plug' });
+      io.out(`reader: ${action === 'plug' ? 'plugged in' : 'unplugged'}`);
+    },
+  },
+  {
     path: ['sim', 'door'],
     summary: 'open, force or close the simulated door',
     usage: 'sim door open|force|close [--url …]',

@@ -6,7 +6,7 @@ import { usePinPepper } from '../../store/pin-pepper.js';
 import { ensureSlots } from '../../store/slots.js';
 import { sinceProcessStart } from '../claim-cabinet.js';
 import type { DaemonContext } from '../daemon-context.js';
-import { DEMO_ACTOR, seedDemo } from '../demo-data.js';
+import { DEMO_ACTOR, demoCardsFor, seedDemo } from '../demo-data.js';
 import type { Service } from '../service.js';
 
 /** The open database and the append-only event log in it. */
@@ -43,7 +43,8 @@ export function cabinetDatabaseService(
           // Also here, where the cards are seeded, for whoever builds a Daemon without `run`.
           refuseDemoOnRealGpio(profile);
           const app = CustodianApp.open(opened, eventLog, DEMO_ACTOR);
-          if (seedDemo(opened, app)) logger.info('demo holders and keys seeded');
+          if (seedDemo(opened, app, demoCardsFor(profile)))
+            logger.info('demo holders and keys seeded');
         }
         db = opened;
         return { db, eventLog };

@@ -1,4 +1,5 @@
 import type { SimGpioDriver } from '../../../drivers/gpio/sim-gpio.js';
+import type { SimulatedOsdpReader } from '../../../drivers/osdp/sim/simulated-reader.js';
 import type { SimPortRegistry } from '../../../drivers/serial/sim-port.js';
 import type { RecordedEvent } from '../../domain/events.js';
 import type { SimCabinet } from '../../sim/sim-cabinet.js';
@@ -20,6 +21,8 @@ export interface SimulatorParts {
   ports: SimPortRegistry;
   db: Database;
   runner: CabinetRunner;
+  /** The simulated OSDP badge reader, when the profile's badge reader is one on a `sim:` path. */
+  osdpReader: SimulatedOsdpReader | undefined;
 }
 
 /**
@@ -31,6 +34,7 @@ export function simulatorService(
   options: SimulatorParts,
 ): Service<RunningSimulator> {
   let http: SimHttpServer | undefined;
+  let simulated: SimCabinet | undefined;
   const forward = (events: RecordedEvent[]) => http?.recorded(events);
   return {
     name: 'simulator',
@@ -45,10 +49,14 @@ export function simulatorService(
           import('../../sim/sim-http.js'),
           import('../../sim/sim-state-file.js'),
         ]);
-      const cabinet = new SimCabinet(profile, options.gpio, options.ports, {
-        badge: config.readers.badgePath,
-        fob: config.readers.fobPath,
-      });
+      const cabinet = new SimCabinet(
+        profile,
+        options.gpio,
+        options.ports,
+        { badge: config.readers.badgePath, fob: config.readers.fobPath },
+        options.osdpReader,
+      );
+      simulated = cabinet;
       const { stateFile } = config.sim;
       // A state file is the simulated cabinet's memory of where the keys physically are; without
       // one it hangs every key the loans say is in.
@@ -80,6 +88,7 @@ export function simulatorService(
     async stop() {
       options.runner.off('recorded', forward);
       await http?.close();
+      simulated?.close();
     },
   };
 }

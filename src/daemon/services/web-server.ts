@@ -9,7 +9,7 @@ import type { WebModule } from '../../web/create-web-server.js';
 import type { DemoBadge } from '../../web/ui/sim/sim-view.js';
 import type { CabinetRunner } from '../cabinet-runner.js';
 import type { DaemonContext } from '../daemon-context.js';
-import { DEMO_CARDS } from '../demo-data.js';
+import type { DemoCards } from '../demo-data.js';
 import type { Service } from '../service.js';
 
 /** Where the web server listens, if it could. */
@@ -100,15 +100,18 @@ export function webServerService(
 }
 
 /** The demo holders' cards, as the simulator page offers them (seeded by demo-data.ts). */
-export const DEMO_BADGES: readonly DemoBadge[] = [
-  { name: 'Alice Example', card: DEMO_CARDS.alice, note: 'slots 1–6' },
-  { name: 'Bob Example', card: DEMO_CARDS.bob, note: 'slots 5–10' },
-  { name: 'Carol Example', card: DEMO_CARDS.carol, note: 'disabled: refused' },
-];
+export function demoBadges(cards: DemoCards): readonly DemoBadge[] {
+  return [
+    { name: 'Alice Example', card: cards.alice, note: 'slots 1–6' },
+    { name: 'Bob Example', card: cards.bob, note: 'slots 5–10' },
+    { name: 'Carol Example', card: cards.carol, note: 'disabled: refused' },
+  ];
+}
 
 /** The demo's modules: the simulator page over the running simulated cabinet. */
 export function demoWebModules(parts: {
   sim: SimCabinet;
+  cards: DemoCards;
   db: Database;
   runner: CabinetRunner;
   screen: ScreenFeed;
@@ -125,7 +128,7 @@ export function demoWebModules(parts: {
       simModule({
         sim,
         listenHost,
-        demoBadges: DEMO_BADGES,
+        demoBadges: demoBadges(parts.cards),
         keys: () =>
           listKeys({ db }).flatMap((key) =>
             key.tag === null ? [] : [{ tag: key.tag, label: key.label, homeSlot: key.homeSlot }],

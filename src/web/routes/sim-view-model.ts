@@ -33,6 +33,9 @@ export function simStateView(
     slots,
     keysOutside: keys.filter((key) => !hanging.has(key.tag.toUpperCase())),
     inputs: { ...snapshot.inputs },
+    ...(snapshot.osdpReader && {
+      reader: { ...snapshot.osdpReader, led: { ...snapshot.osdpReader.led } },
+    }),
   };
 }
 

@@ -53,6 +53,7 @@ const InsertBody = Type.Object(
   { tag: Type.Optional(Type.String({ pattern: '^[0-9A-Fa-f]{4,32}$' })) },
   { additionalProperties: false },
 );
+const ReaderBody = Type.Object({ connected: Type.Boolean() }, { additionalProperties: false });
 const KeypadBody = Type.Object(
   { keys: Type.String({ minLength: 1, maxLength: 20, pattern: '^(K?[0-9]{1,16}#|\\*)$' }) },
   { additionalProperties: false },
@@ -213,6 +214,13 @@ function simRoutes(app: FastifyInstance, options: SimModuleOptions): void {
       schema: { params: SlotParams, body: InsertBody },
     },
     (request, reply) => act(reply, () => sim.insert(request.params.slot, request.body.tag), view),
+  );
+  // The simulated OSDP reader's cable: what a person at the cabinet could pull (a 409 when the
+  // badge reader is not a simulated OSDP reader).
+  app.post<{ Body: Static<typeof ReaderBody> }>(
+    '/api/sim/reader',
+    { config: { access: 'public', ownOriginChecks: true }, schema: { body: ReaderBody } },
+    (request, reply) => act(reply, () => sim.setReaderConnected(request.body.connected), view),
   );
   app.post<{ Body: Static<typeof KeypadBody> }>(
     '/api/sim/keypad',

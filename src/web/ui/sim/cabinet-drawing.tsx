@@ -1,4 +1,4 @@
-import type { SimSlotState, SimStateView } from './sim-view';
+import type { SimReaderView, SimSlotState, SimStateView } from './sim-view';
 
 const CELL_W = 96;
 const CELL_H = 128;
@@ -41,9 +41,13 @@ export function CabinetDrawing({
       <Led x={MARGIN + 30} y={MARGIN + 30} on={indicators.green} colour="green" label="green" />
       <Led x={MARGIN + 110} y={MARGIN + 30} on={indicators.red} colour="red" label="red" />
       <Buzzer x={MARGIN + 190} y={MARGIN + 30} on={indicators.buzzer} />
-      <text x={MARGIN + bodyW - 16} y={MARGIN + 36} class="brand" text-anchor="end">
-        Keywarden sim
-      </text>
+      {state.reader ? (
+        <Reader x={MARGIN + bodyW - 96} y={MARGIN + 10} reader={state.reader} />
+      ) : (
+        <text x={MARGIN + bodyW - 16} y={MARGIN + 36} class="brand" text-anchor="end">
+          Keywarden sim
+        </text>
+      )}
       {state.slots.map((slot, i) => (
         <Slot
           key={slot.slot}
@@ -80,7 +84,48 @@ function summary(state: SimStateView): string {
     `The simulated cabinet: ${doorText}; ${keys} of ${state.slots.length} slots hold a key` +
     (released.length > 0 ? `; released: slot ${released.join(', ')}` : '') +
     (lit ? `; ${lit}` : '') +
-    (indicators.buzzer ? '; buzzer sounding' : '')
+    (indicators.buzzer ? '; buzzer sounding' : '') +
+    (state.reader ? `; ${readerSummary(state.reader)}` : '')
+  );
+}
+
+function readerSummary(reader: SimReaderView): string {
+  if (!reader.connected) return 'OSDP reader unplugged';
+  const led = reader.led.color === 'black' ? 'dark' : reader.led.color;
+  return (
+    `OSDP reader ${reader.secured ? 'secured' : 'not secured'}, LED ${led}` +
+    (reader.led.flashing ? ' blinking' : '') +
+    (reader.buzzer ? ', beeping' : '')
+  );
+}
+
+/** The OSDP badge reader on the cabinet's front: its LED in the colour the cabinet set. */
+function Reader(props: { x: number; y: number; reader: SimReaderView }) {
+  const { x, y, reader } = props;
+  const led = reader.connected ? reader.led : { color: 'black', flashing: false };
+  return (
+    <g class={`osdp-reader${reader.connected ? '' : ' unplugged'}`}>
+      <rect x={x} y={y} width="80" height="40" rx="8" class="reader-body" />
+      <circle
+        cx={x + 18}
+        cy={y + 20}
+        r="9"
+        class={`reader-led led-${led.color}${led.flashing ? ' flashing' : ''}`}
+      />
+      <text x={x + 34} y={y + 17} class="reader-label">
+        OSDP
+      </text>
+      <text x={x + 34} y={y + 32} class="reader-state">
+        {!reader.connected ? 'unplugged' : reader.secured ? 'secured' : 'offline'}
+      </text>
+      {reader.buzzer && (
+        <path
+          class="reader-beep"
+          d={`M${x + 84} ${y + 12}q6 8 0 16M${x + 89} ${y + 7}q11 13 0 26`}
+          fill="none"
+        />
+      )}
+    </g>
   );
 }
 

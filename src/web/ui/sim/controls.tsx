@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { DemoBadge, SimStateView } from './sim-view';
+import type { DemoBadge, SimReaderView, SimStateView } from './sim-view';
 
 /** Runs one action at the cabinet: the page shows its outcome in the status line. */
 export type Act = (what: string, path: string, body: Record<string, unknown>) => void;
@@ -42,10 +42,62 @@ export function BadgePanel({ badges, act }: { badges: readonly DemoBadge[]; act:
           autocomplete="off"
           spellcheck={false}
           maxLength={32}
-          placeholder="e.g. 100086F444"
+          placeholder={badges[0] ? `e.g. ${badges[0].card}` : undefined}
         />
         <button type="submit">Present</button>
       </form>
+    </section>
+  );
+}
+
+/**
+ * The simulated OSDP badge reader: its link to the cabinet, the LED and buzzer the cabinet set
+ * on it, and its cable, to pull (the cabinet has it offline after 8 s) and plug back.
+ */
+export function ReaderPanel({ reader, act }: { reader: SimReaderView; act: Act }) {
+  const link = !reader.connected
+    ? 'unplugged'
+    : !reader.answering
+      ? 'not answering'
+      : reader.secured
+        ? 'answering, Secure Channel'
+        : 'answering, not secured';
+  return (
+    <section class="panel" aria-labelledby="reader-heading">
+      <h2 id="reader-heading">OSDP reader {reader.address}</h2>
+      <ul class="facts">
+        <li>
+          Link: <strong class={reader.answering ? undefined : 'bad'}>{link}</strong>
+        </li>
+        <li>
+          LED:{' '}
+          <strong>
+            {reader.led.color === 'black' ? 'off' : reader.led.color}
+            {reader.led.flashing ? ', blinking' : ''}
+          </strong>
+        </li>
+        <li>
+          Buzzer: <strong>{reader.buzzer ? 'sounding' : 'silent'}</strong>
+        </li>
+      </ul>
+      <div class="buttons">
+        {reader.connected ? (
+          <button
+            type="button"
+            class="danger"
+            onClick={() => act("unplug the reader's cable", 'reader', { connected: false })}
+          >
+            Unplug reader
+          </button>
+        ) : (
+          <button
+            type="button"
+            onClick={() => act("plug the reader's cable in", 'reader', { connected: true })}
+          >
+            Plug reader in
+          </button>
+        )}
+      </div>
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { act as postAction, loadSimPage, openSimStream } from './sim-api';
 import { CabinetDrawing } from './cabinet-drawing';
-import { BadgePanel, DoorPanel, KeypadPanel, type Act } from './controls';
+import { BadgePanel, DoorPanel, KeypadPanel, ReaderPanel, type Act } from './controls';
 import { EventList } from './event-list';
 import { SlotList } from './slot-list';
 import type { DemoBadge, SimEventView, SimStateView } from './sim-view';
@@ -66,7 +66,8 @@ export function SimPage() {
         <h1>Keywarden simulator</h1>
         <p>
           A simulated key cabinet. What you do here reaches the daemon as its hardware would: card
-          frames, door contact, key switches and fob reports.
+          frames{state?.reader ? ' (from an OSDP reader, over Secure Channel)' : ''}, door contact,
+          key switches and fob reports.
         </p>
         <nav aria-label="Demo pages">
           <a href="/cabinet">Cabinet screen</a> · <a href="/">Console</a>
@@ -86,6 +87,7 @@ export function SimPage() {
         </div>
         <div class="sim-controls">
           <BadgePanel badges={badges} act={act} />
+          {state?.reader && <ReaderPanel reader={state.reader} act={act} />}
           {state && <DoorPanel state={state} act={act} />}
           <KeypadPanel act={act} />
         </div>

@@ -32,6 +32,24 @@ export interface DemoBadge {
 
 export type SimContactName = 'tamper' | 'powerFail' | 'emergency';
 
+/** The colours an OSDP reader's LED can show (the LED command's colour numbers 0-7). */
+export type ReaderLedColor =
+  'black' | 'red' | 'green' | 'amber' | 'blue' | 'magenta' | 'cyan' | 'white';
+
+/** The simulated OSDP badge reader (OSDP profiles only): what the cabinet shows on it. */
+export interface SimReaderView {
+  address: number;
+  /** Its cable is in. */
+  connected: boolean;
+  /** It answered the cabinet's polls within the last second. */
+  answering: boolean;
+  /** A Secure Channel session with the cabinet is open. */
+  secured: boolean;
+  /** LED 0: its lit colour, and whether it blinks. */
+  led: { color: ReaderLedColor; flashing: boolean };
+  buzzer: boolean;
+}
+
 export interface SimStateView {
   door: {
     open: boolean;
@@ -45,6 +63,8 @@ export interface SimStateView {
   /** Registered keys hanging in no slot: what "put back" may choose from. */
   keysOutside: SimKeyView[];
   inputs: Partial<Record<SimContactName, boolean>>;
+  /** The badge reader, when it is a simulated OSDP reader. */
+  reader?: SimReaderView;
 }
 
 /** One recorded event, in a line. */
