@@ -19,7 +19,7 @@ const SETTINGS = {
   /** The lookups are badge-latency's subject; here a cabinet-sized directory is enough. */
   holders: 10_000,
   slotCount: 12,
-  cards: 500,
+  cards: 300,
   warmup: 20,
   baudRate: 115_200,
   address: 1,
