@@ -51,7 +51,7 @@ export class OsdpSimLine {
     if (onCommand) {
       // Before the simulated bus's listener: the command is seen as it arrives.
       port.on('data', (chunk: Buffer) => {
-        const code = replyCode(chunk);
+        const code = frameCode(chunk);
         if (code !== undefined) onCommand(code, performance.now());
       });
     }
@@ -64,7 +64,7 @@ export class OsdpSimLine {
         if (written !== bytes.length) {
           throw new Error(`short write to pty: ${written} of ${bytes.length} bytes`);
         }
-        onSent?.({ at, bytes, code: replyCode(bytes) });
+        onSent?.({ at, bytes, code: frameCode(bytes) });
       },
     });
     return new OsdpSimLine(port, fd, detach);
@@ -81,7 +81,7 @@ export class OsdpSimLine {
  * The code of the one frame in `bytes` (after the optional 0xFF mark); undefined if `bytes` is
  * not exactly one whole frame.
  */
-export function replyCode(bytes: Uint8Array): number | undefined {
+export function frameCode(bytes: Uint8Array): number | undefined {
   const start = bytes[0] === MARK ? 1 : 0;
   const parsed = parseFrame(bytes.subarray(start), 0);
   return parsed.ok ? parsed.value.code : undefined;
