@@ -18,6 +18,13 @@ export interface BenchCabinetOptions {
   /** Fob tag of the key at home in slot i+1, at index i. */
   keyTags: readonly string[];
   sessionSeconds: number;
+  /**
+   * The profile's `readers.badge` in place of sim.json's serial reader (an OSDP bus), given the
+   * path of the pty's device end; the reader on the other end is then the benchmark's.
+   */
+  badgeReader?: (devicePath: string) => Record<string, unknown>;
+  /** Set over the config's `readers` section (the OSDP key file). */
+  readersConfig?: Record<string, unknown>;
 }
 
 /**
@@ -30,6 +37,8 @@ export class BenchCabinet {
     readonly daemon: Daemon,
     readonly gpio: SimGpioDriver,
     readonly badge: PtyWriter,
+    /** The badge pty's peer end: where the reader (an OSDP bus's simulator) is plugged in. */
+    readonly badgePeerPath: string,
     private readonly fob: PtyWriter,
     private readonly keyTags: readonly string[],
     private readonly cleanups: Array<() => Promise<unknown>>,
@@ -51,7 +60,11 @@ export class BenchCabinet {
       cleanups.unshift(() => fob.close());
 
       const logger = silentLogger();
-      const profile = benchProfile(badgePair.devicePath, fobPair.devicePath);
+      const profile = benchProfile(
+        badgePair.devicePath,
+        fobPair.devicePath,
+        options.badgeReader?.(badgePair.devicePath),
+      );
       const config = parseConfig(
         {
           version: 1,
@@ -60,7 +73,7 @@ export class BenchCabinet {
           database: options.database,
           mqtt: { url: broker.url, allowPlainText: true, reconnectMs: 300 },
           cabinet: { sessionSeconds: options.sessionSeconds },
-          readers: { reopenIntervalMs: 200 },
+          readers: { reopenIntervalMs: 200, ...options.readersConfig },
           // Port 0: the simulator's control server must not collide with a running `npm start`.
           sim: { host: '127.0.0.1', port: 0 },
           log: { level: 'info' },
@@ -75,7 +88,15 @@ export class BenchCabinet {
       // Registered before start: a start that fails halfway still releases what it opened.
       cleanups.unshift(() => daemon.stop('benchmark done'));
       await daemon.start();
-      return new BenchCabinet(daemon, gpio, badge, fob, options.keyTags, cleanups);
+      return new BenchCabinet(
+        daemon,
+        gpio,
+        badge,
+        badgePair.peerPath,
+        fob,
+        options.keyTags,
+        cleanups,
+      );
     } catch (err) {
       await runAll(cleanups);
       throw err;
@@ -111,13 +132,20 @@ async function runAll(steps: ReadonlyArray<() => Promise<unknown>>): Promise<voi
   }
 }
 
-/** hardware/sim.json with both readers moved onto ptys (the sim: ports have no wire to time). */
-function benchProfile(badgePath: string, fobPath: string): HardwareProfile {
+/**
+ * hardware/sim.json with both readers moved onto ptys (the sim: ports have no wire to time),
+ * the badge reader replaced by `badge` when given.
+ */
+function benchProfile(
+  badgePath: string,
+  fobPath: string,
+  badge?: Record<string, unknown>,
+): HardwareProfile {
   const file = join(hardwareDir(), 'sim.json');
   const json = JSON.parse(readFileSync(file, 'utf8')) as {
-    readers: { badge: { path: string }; fob: { path: string } };
+    readers: { badge: Record<string, unknown>; fob: { path: string } };
   };
-  json.readers.badge.path = badgePath;
+  json.readers.badge = badge ?? { ...json.readers.badge, path: badgePath };
   json.readers.fob.path = fobPath;
   return parseProfile(json, file);
 }

@@ -7,6 +7,8 @@ import { consolePeople } from './console-people.js';
 import { consoleStreams } from './console-streams.js';
 import { daemonMemory } from './daemon-memory.js';
 import { eventSearch } from './event-search.js';
+import { osdpCardLatency } from './osdp-card-latency.js';
+import { osdpPollCycle } from './osdp-poll-cycle.js';
 import { outboxDrain } from './outbox-drain.js';
 import { permissionSync } from './permission-sync.js';
 import { policyDecision } from './policy-decision.js';
@@ -25,6 +27,8 @@ const BENCHMARKS: readonly Benchmark[] = [
   consoleStreams,
   daemonMemory,
   eventSearch,
+  osdpCardLatency,
+  osdpPollCycle,
   outboxDrain,
   permissionSync,
   policyDecision,
