@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { PassThrough } from 'node:stream';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -6,6 +8,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { FleetMonitor, type MonitorNotice } from '../../src/reference-server/fleet-monitor.js';
 import type { BrokerTopics } from '../../src/reference-server/topics.js';
 import { TestSigner } from '../support/command-signer.js';
+import { CLI } from '../support/daemon-process.js';
 import { waitFor } from '../support/wait-for.js';
 import { CentralInbox } from './central-inbox.js';
 import { CABINET, record, recordedIds, startFleetCabinet } from './fleet-cabinet.js';
@@ -154,6 +157,45 @@ export function mqtt311Cabinet(c: Mqtt311Case): void {
       expect(arrived().filter((n) => n.kind === 'conflict')).toEqual([]);
     } finally {
       await monitor.stop();
+    }
+  });
+
+  it('the built `keywarden monitor` prints each event once (with --rabbitmq on RabbitMQ)', async () => {
+    const flags = c.monitorTopics === 'dots-as-levels' ? ['--rabbitmq'] : [];
+    const args = ['monitor', '--url', broker.url, '--json', '--watch-only', ...flags];
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines: Array<Record<string, unknown>> = [];
+    createInterface({ input: child.stdout }).on('line', (line) =>
+      lines.push(JSON.parse(line) as Record<string, unknown>),
+    );
+    const printed = () =>
+      lines.flatMap((l) => (l.kind === 'event' ? [l.event as { seq: number; type: string }] : []));
+    try {
+      // Subscribed once it prints an event: one more every quarter second until then.
+      let recordedAt = 0;
+      await waitFor(
+        () => {
+          if (printed().length > 0) return true;
+          if (Date.now() - recordedAt >= 250) {
+            record(cabinet, 1, 'F00D');
+            recordedAt = Date.now();
+          }
+          return false;
+        },
+        'the monitor printing an event',
+        15_000,
+      );
+      const first = printed()[0]?.seq ?? 0;
+      record(cabinet, 3, 'D00D');
+      const last = cabinet.eventLog.lastSeq();
+      await waitFor(() => printed().some((e) => e.seq === last), 'the last event printed', 15_000);
+      expect(printed().map((e) => e.seq)).toEqual(
+        Array.from({ length: last - first + 1 }, (_, i) => first + i),
+      );
+      expect(new Set(printed().map((e) => e.type))).toEqual(new Set(['key.unknown_fob']));
+      expect(lines.filter((l) => l.kind === 'invalid' || l.kind === 'problem')).toEqual([]);
+    } finally {
+      child.kill('SIGTERM');
     }
   });
 
