@@ -110,7 +110,7 @@ export function mqtt311Cabinet(c: Mqtt311Case): void {
       await waitFor(
         () => events().filter((e) => e.seq >= from).length === last - from + 1,
         'every new event at the monitor',
-        15_000,
+        30_000,
       );
       expect(
         events()
@@ -129,7 +129,7 @@ export function mqtt311Cabinet(c: Mqtt311Case): void {
       await forger.publishAsync(`${BASE}/event/end`, payload, { qos: 1 });
       const arrived = () => notices.slice(before);
       const ended = (n: MonitorNotice) => n.kind === 'invalid' && n.topic === `${BASE}/event/end`;
-      await waitFor(() => arrived().some(ended), 'the end marker at the monitor', 15_000);
+      await waitFor(() => arrived().some(ended), 'the end marker at the monitor', 30_000);
 
       const invalid = arrived().flatMap((n) =>
         n.kind === 'invalid' && !ended(n) ? [`${n.topic}: ${n.problems.join('; ')}`] : [],
@@ -158,7 +158,7 @@ export function mqtt311Cabinet(c: Mqtt311Case): void {
     } finally {
       await monitor.stop();
     }
-  });
+  }, 90_000);
 
   it('the built `keywarden monitor` prints each event once (with --rabbitmq on RabbitMQ)', async () => {
     const flags = c.monitorTopics === 'dots-as-levels' ? ['--rabbitmq'] : [];
@@ -183,12 +183,12 @@ export function mqtt311Cabinet(c: Mqtt311Case): void {
           return false;
         },
         'the monitor printing an event',
-        15_000,
+        30_000,
       );
       const first = printed()[0]?.seq ?? 0;
       record(cabinet, 3, 'D00D');
       const last = cabinet.eventLog.lastSeq();
-      await waitFor(() => printed().some((e) => e.seq === last), 'the last event printed', 15_000);
+      await waitFor(() => printed().some((e) => e.seq === last), 'the last event printed', 30_000);
       expect(printed().map((e) => e.seq)).toEqual(
         Array.from({ length: last - first + 1 }, (_, i) => first + i),
       );
@@ -197,7 +197,7 @@ export function mqtt311Cabinet(c: Mqtt311Case): void {
     } finally {
       child.kill('SIGTERM');
     }
-  });
+  }, 90_000);
 
   it('keeps the retained status, and the broker publishes the last will when the link drops', async () => {
     const watcher = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0 });
