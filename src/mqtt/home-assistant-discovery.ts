@@ -79,11 +79,6 @@ export function homeAssistantNodeId(cabinetId: string): string {
   return `keywarden_${cabinetId}`;
 }
 
-/** Matches every config topic this cabinet may have published, whatever the component or slot. */
-export function discoveryFilter(discoveryPrefix: string, cabinetId: string): string {
-  return `${discoveryPrefix}/+/${homeAssistantNodeId(cabinetId)}/+/config`;
-}
-
 export interface DiscoveryConfig {
   topic: string;
   /** The retained payload: compact JSON. */

@@ -1,12 +1,9 @@
-import type { ISubscriptionGrant, ISubscriptionMap } from 'mqtt';
 import type { ActiveAlarm } from '../domain/cabinet-state.js';
 import type { Logger } from '../log/logger.js';
 import {
   alarmEventPayload,
   discoveryConfigs,
-  discoveryFilter,
   statePayload,
-  homeAssistantNodeId,
   type CabinetSnapshot,
   type HomeAssistantDevice,
   type HomeAssistantStateTopics,
@@ -26,26 +23,37 @@ export interface CabinetView {
 }
 
 /**
+ * The retained topics the cabinet published for Home Assistant, kept in its own database
+ * (src/store/home-assistant-topics.ts): the memory of what an earlier run left on the broker.
+ */
+export interface PublishedTopics {
+  list(): string[];
+  /** Called before the topics are first published. */
+  add(topics: readonly string[]): void;
+  /** Called once the broker acknowledged a topic's clearing. */
+  remove(topic: string): void;
+}
+
+/**
  * Home Assistant's MQTT discovery on the cabinet's link (docs/mqtt.md, "Home Assistant").
  *
  * Enabled, the discovery configs and the cabinet's state are retained states of the link (published
  * when they change and after every reconnect), and each alarm raised is announced once to the
- * event entity. Enabled or not, the cabinet reads back the retained configs under its own node
- * id: the broker is the memory of what an earlier run published, so a config this run does not
- * publish (every one once turned off, a slot the profile no longer has) is cleared with an empty
- * retained message, and one of ours that someone replaced is published again. Nothing read
- * there reaches the cabinet: the entities are read-only and no config names a command topic.
+ * event entity. Every topic is written to `PublishedTopics` before it is first published; at
+ * each connection, enabled or not, those this run does not publish (every one once turned off, a
+ * slot the profile no longer has, a former discovery prefix) are cleared with an empty retained
+ * message and forgotten once the broker has it. The cabinet subscribes to nothing under the
+ * discovery prefix: what others publish there can make it publish nothing, and the clears are
+ * bounded by what it published itself.
  */
 export class HomeAssistantDiscovery {
-  /** Topic → payload of every config this run publishes; empty when turned off. */
+  /** Every retained topic this run publishes, configs first; empty when turned off. */
+  private readonly ours: ReadonlySet<string>;
   private readonly configs: ReadonlyMap<string, string>;
-  private readonly filter: string;
-  private readonly configTopicPrefix: string;
-  private readonly nodeId: string;
   /** Alarms already announced (and still active), so each is announced once. */
   private readonly announced = new Set<string>();
-  /** Stale configs cleared on this connection: the first is logged at info, the rest at debug. */
-  private clearedThisConnection = 0;
+  /** Clears sent and not yet acknowledged, so that one is not sent twice at once. */
+  private readonly clearing = new Set<string>();
 
   constructor(
     private readonly link: MqttLink,
@@ -53,6 +61,7 @@ export class HomeAssistantDiscovery {
     private readonly stateTopics: HomeAssistantStateTopics,
     device: HomeAssistantDevice,
     private readonly view: CabinetView,
+    private readonly published: PublishedTopics,
     private readonly logger: Logger,
   ) {
     const { discoveryPrefix, enabled } = settings;
@@ -60,27 +69,24 @@ export class HomeAssistantDiscovery {
       ? discoveryConfigs(discoveryPrefix, link.topics, stateTopics, device)
       : [];
     this.configs = new Map(configs.map((c) => [c.topic, c.payload]));
-    this.filter = discoveryFilter(discoveryPrefix, device.cabinetId);
-    this.configTopicPrefix = `${discoveryPrefix}/`;
-    this.nodeId = homeAssistantNodeId(device.cabinetId);
+    this.ours = new Set(enabled ? [...this.configs.keys(), stateTopics.state] : []);
   }
 
   start(): void {
     const { client, retained } = this.link;
     if (this.settings.enabled) {
+      this.remember();
       for (const [topic, payload] of this.configs) retained.track(topic, () => payload);
       retained.track(this.stateTopics.state, () => statePayload(this.view.snapshot()));
       retained.refresh(); // already connected: the link's connect has gone by
     }
     // After the link's own connect listener: the configs go out before anything refers to them.
     client.on('connect', this.connected);
-    client.on('message', this.received);
     if (client.connected) this.connected();
   }
 
   stop(): void {
     this.link.client.off('connect', this.connected);
-    this.link.client.off('message', this.received);
   }
 
   /** The cabinet's state changed: announces each alarm raised since the last look, once. */
@@ -108,67 +114,59 @@ export class HomeAssistantDiscovery {
   }
 
   private readonly connected = (): void => {
-    this.clearedThisConnection = 0;
-    // Retain handling 0: the broker sends the retained configs it holds under this node id at
-    // every subscription, so each connection looks again (a broker restored from a backup).
-    const map = { [this.filter]: { qos: 1, rh: 0 }, resubscribe: true } as ISubscriptionMap;
-    this.link.client.subscribe(map, (err, granted) => {
-      if (!err && !refused(granted)) return;
-      // A broker whose ACL keeps the cabinet out of the discovery prefix: nothing to clear
-      // that it could have published, unless the ACL changed since.
-      const log = { err, filter: this.filter };
-      const message = 'cannot read the Home Assistant configs back to clear stale ones';
-      if (this.settings.enabled) this.logger.warn(log, message);
-      else this.logger.debug(log, message);
-    });
+    this.clearStale();
     this.refresh();
   };
 
-  private readonly received = (topic: string, payload: Buffer): void => {
-    // An empty payload is a config cleared (by us or by whoever may): nothing to do.
-    if (payload.length === 0 || !this.isConfigTopic(topic)) return;
-    const ours = this.configs.get(topic);
-    if (ours === payload.toString('utf8')) return;
-    if (ours !== undefined) {
-      this.logger.info({ topic }, 'a Home Assistant config differs from ours: publishing it again');
-      this.link.retained.invalidate(topic);
-      this.link.retained.refresh();
-      return;
+  /**
+   * Lists this run's topics before they are published, so a later run can clear them. A
+   * database that cannot be written does not keep discovery off: it is logged, and what this
+   * run adds may then outlive a later turning off.
+   */
+  private remember(): void {
+    try {
+      this.published.add([...this.ours]);
+    } catch (err) {
+      this.logger.warn({ err }, 'cannot record the Home Assistant topics: they may not be cleared');
     }
-    this.clear(topic);
-  };
-
-  /** `<discoveryPrefix>/<component>/<nodeId>/<objectId>/config`, this cabinet's node id. */
-  private isConfigTopic(topic: string): boolean {
-    if (!topic.startsWith(this.configTopicPrefix)) return false;
-    const levels = topic.slice(this.configTopicPrefix.length).split('/');
-    return levels.length === 4 && levels[1] === this.nodeId && levels[3] === 'config';
   }
 
-  private clear(topic: string): void {
-    const { client } = this.link;
-    const first = this.clearedThisConnection === 0;
-    this.clearedThisConnection++;
-    const retain = { qos: 1, retain: true } as const;
-    const failed = (err: Error | undefined) => {
-      if (err) this.logger.warn({ err, topic }, 'could not clear a Home Assistant config');
-    };
-    client.publish(topic, '', retain, failed);
-    const message = 'cleared a Home Assistant config this cabinet no longer publishes';
-    if (first) this.logger.info({ topic }, message);
-    else this.logger.debug({ topic }, message);
-    // Turned off: the state goes with the configs that read it (the alarm topic retains
-    // nothing).
-    if (first && !this.settings.enabled) client.publish(this.stateTopics.state, '', retain, failed);
+  /** Clears what an earlier run published and this one does not; the configs before the state. */
+  private clearStale(): void {
+    let stale: string[];
+    try {
+      stale = this.published.list().filter((topic) => !this.ours.has(topic));
+    } catch (err) {
+      this.logger.warn({ err }, 'cannot read which Home Assistant topics to clear');
+      return;
+    }
+    stale.sort((a, b) => Number(!a.endsWith('/config')) - Number(!b.endsWith('/config')));
+    const todo = stale.filter((topic) => !this.clearing.has(topic));
+    if (todo.length === 0) return;
+    this.logger.info(
+      { topics: todo.length },
+      'clearing the Home Assistant topics this cabinet no longer publishes',
+    );
+    for (const topic of todo) {
+      this.clearing.add(topic);
+      this.link.client.publish(topic, '', { qos: 1, retain: true }, (err) => {
+        this.clearing.delete(topic);
+        if (err) {
+          // Still listed: cleared at the next connection.
+          this.logger.warn({ err, topic }, 'could not clear a Home Assistant topic');
+          return;
+        }
+        try {
+          this.published.remove(topic);
+        } catch (error) {
+          this.logger.warn({ err: error, topic }, 'cannot record a Home Assistant topic cleared');
+        }
+      });
+    }
   }
 }
 
 /** One alarm, as long as it stays raised: raised again later, it has another `since`. */
 function alarmKey(alarm: ActiveAlarm): string {
   return JSON.stringify([alarm.type, alarm.slot ?? null, alarm.reader ?? null, alarm.since]);
-}
-
-/** MQTT 3.1.1 refuses with 0x80, MQTT 5 with a reason code of 0x80 or more. */
-function refused(granted: ISubscriptionGrant[] | undefined): boolean {
-  return (granted ?? []).some((grant) => grant.qos >= 0x80);
 }

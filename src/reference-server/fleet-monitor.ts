@@ -6,6 +6,7 @@ import { topicsFor } from '../mqtt/topics.js';
 import { CabinetTracker, type TrackerNotice } from './cabinet-tracker.js';
 import type { CommandSigner } from './command-signer.js';
 import { checkPublished, type ContractCheck } from './contract-check.js';
+import type { BrokerTopics } from './topics.js';
 
 export interface FleetMonitorOptions {
   /** Broker URL: mqtt://, mqtts://, ws:// or wss://. */
@@ -28,6 +29,13 @@ export interface FleetMonitorOptions {
   gapTimeoutMs?: number;
   /** Wait before asking again for the same gap; doubles up to 5 minutes. */
   replayRetryMs?: number;
+  /**
+   * How the broker delivers topics (src/reference-server/topics.ts): `dots-as-levels` on
+   * RabbitMQ, whose MQTT plugin delivers `…/event/key.checked_in` as `…/event/key/checked_in`.
+   * Default `as-published` (Mosquitto and MQTT's own rule). Never guessed from what arrives:
+   * anyone who may publish under the prefix could steer a guess.
+   */
+  brokerTopics?: BrokerTopics;
   /** Check every message against docs/schemas (default true). */
   validate?: boolean;
   /** Return false to drop a message as if it never arrived (fault injection in tests). */
@@ -73,6 +81,7 @@ export class FleetMonitor extends EventEmitter<{ notice: [MonitorNotice] }> {
   private readonly now: () => number;
   private readonly gapTimer: NodeJS.Timeout;
   private validating: boolean;
+  private readonly brokerTopics: BrokerTopics;
 
   constructor(options: FleetMonitorOptions) {
     super();
@@ -80,6 +89,7 @@ export class FleetMonitor extends EventEmitter<{ notice: [MonitorNotice] }> {
     this.prefix = options.prefix ?? 'keywarden/v1';
     this.now = options.now ?? Date.now;
     this.validating = options.validate !== false;
+    this.brokerTopics = options.brokerTopics ?? 'as-published';
     this.client = mqtt.connect(options.url, {
       protocolVersion: 5,
       reconnectPeriod: 1_000,
@@ -165,7 +175,7 @@ export class FleetMonitor extends EventEmitter<{ notice: [MonitorNotice] }> {
   private check(topic: string, payload: Buffer): ContractCheck {
     if (this.validating) {
       try {
-        return checkPublished(this.prefix, topic, payload);
+        return checkPublished(this.prefix, topic, payload, true, this.brokerTopics);
       } catch (err) {
         this.validating = false;
         this.notice({
@@ -174,7 +184,7 @@ export class FleetMonitor extends EventEmitter<{ notice: [MonitorNotice] }> {
         });
       }
     }
-    return checkPublished(this.prefix, topic, payload, false);
+    return checkPublished(this.prefix, topic, payload, false, this.brokerTopics);
   }
 
   private onEvent(cabinetId: string, event: RecordedEvent): void {

@@ -1,9 +1,14 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { PassThrough } from 'node:stream';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Daemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/log/logger.js';
+import { FleetMonitor, type MonitorNotice } from '../../src/reference-server/fleet-monitor.js';
+import type { BrokerTopics } from '../../src/reference-server/topics.js';
 import { TestSigner } from '../support/command-signer.js';
+import { CLI } from '../support/daemon-process.js';
 import { waitFor } from '../support/wait-for.js';
 import { CentralInbox } from './central-inbox.js';
 import { CABINET, record, recordedIds, startFleetCabinet } from './fleet-cabinet.js';
@@ -24,6 +29,8 @@ export interface Mqtt311Case {
    * Mosquitto does; RabbitMQ 3.10 sends them only to a subscription without wildcards.
    */
   retainedToWildcards: boolean;
+  /** How the broker delivers topics: `keywarden monitor --rabbitmq` gives dots-as-levels. */
+  monitorTopics: BrokerTopics;
   /** Extra checks on the running broker (e.g. that the cabinet really connected as 3.1.1). */
   protocolEvidence?: (broker: Mqtt311Broker) => void | Promise<void>;
 }
@@ -78,6 +85,119 @@ export function mqtt311Cabinet(c: Mqtt311Case): void {
     expect(inbox.events.get(CABINET)).toEqual(recordedIds(cabinet));
     expect(inbox.eventTopics).toContain(c.eventTopic);
   });
+
+  it('keywarden monitor reads each event once; a forged topic is reported unless the broker made it ours', async () => {
+    const monitor = new FleetMonitor({
+      url: broker.url,
+      brokerTopics: c.monitorTopics,
+      // Beside the inbox, which stays the one that acknowledges.
+      acknowledge: false,
+      mqtt: { protocolVersion: c.centralProtocol },
+    });
+    const notices: MonitorNotice[] = [];
+    monitor.on('notice', (n) => notices.push(n));
+    const forger = await mqtt.connectAsync(broker.url, {
+      protocolVersion: c.centralProtocol,
+      reconnectPeriod: 0,
+    });
+    watchers.push(forger);
+    try {
+      await monitor.ready();
+      const from = cabinet.eventLog.lastSeq() + 1;
+      record(cabinet, 5, 'CAFE');
+      const last = cabinet.eventLog.lastSeq();
+      const events = () => notices.flatMap((n) => (n.kind === 'event' ? [n.event] : []));
+      await waitFor(
+        () => events().filter((e) => e.seq >= from).length === last - from + 1,
+        'every new event at the monitor',
+        30_000,
+      );
+      expect(
+        events()
+          .filter((e) => e.seq >= from)
+          .map((e) => e.type),
+      ).toEqual(Array.from({ length: last - from + 1 }, () => 'key.unknown_fob'));
+      expect(notices.filter((n) => n.kind === 'invalid')).toEqual([]);
+
+      // Someone who may publish under the prefix sends the last event again, on both spellings
+      // of its topic, and on both spellings of a topic naming another type; then an end marker.
+      const event = events().find((e) => e.seq === last);
+      const payload = JSON.stringify(event);
+      const before = notices.length;
+      for (const type of ['key.unknown_fob', 'key/unknown_fob', 'key/checked_in', 'key.checked_in'])
+        await forger.publishAsync(`${BASE}/event/${type}`, payload, { qos: 1 });
+      await forger.publishAsync(`${BASE}/event/end`, payload, { qos: 1 });
+      const arrived = () => notices.slice(before);
+      const ended = (n: MonitorNotice) => n.kind === 'invalid' && n.topic === `${BASE}/event/end`;
+      await waitFor(() => arrived().some(ended), 'the end marker at the monitor', 30_000);
+
+      const invalid = arrived().flatMap((n) =>
+        n.kind === 'invalid' && !ended(n) ? [`${n.topic}: ${n.problems.join('; ')}`] : [],
+      );
+      const mismatch = 'type: "key.unknown_fob" does not match the topic (key.checked_in)';
+      if (c.monitorTopics === 'dots-as-levels') {
+        // The broker delivers both spellings alike: the event's are the same event (a duplicate,
+        // as any resend), and both of the other type's are reported.
+        expect(invalid).toEqual([
+          `${BASE}/event/key/checked_in: ${mismatch}`,
+          `${BASE}/event/key/checked_in: ${mismatch}`,
+        ]);
+      } else {
+        // Delivered as published: only the contract's spelling is an event topic.
+        const notOurs = `not a topic of the contract under keywarden/v1/`;
+        expect(invalid).toEqual([
+          `${BASE}/event/key/unknown_fob: ${notOurs}`,
+          `${BASE}/event/key/checked_in: ${notOurs}`,
+          `${BASE}/event/key.checked_in: ${mismatch}`,
+        ]);
+      }
+      // Never shown twice: the event is printed once, the copies are duplicates of its id.
+      expect(events().filter((e) => e.seq === last)).toHaveLength(1);
+      expect(arrived().filter((n) => n.kind === 'duplicate').length).toBeGreaterThanOrEqual(1);
+      expect(arrived().filter((n) => n.kind === 'conflict')).toEqual([]);
+    } finally {
+      await monitor.stop();
+    }
+  }, 90_000);
+
+  it('the built `keywarden monitor` prints each event once (with --rabbitmq on RabbitMQ)', async () => {
+    const flags = c.monitorTopics === 'dots-as-levels' ? ['--rabbitmq'] : [];
+    const args = ['monitor', '--url', broker.url, '--json', '--watch-only', ...flags];
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines: Array<Record<string, unknown>> = [];
+    createInterface({ input: child.stdout }).on('line', (line) =>
+      lines.push(JSON.parse(line) as Record<string, unknown>),
+    );
+    const printed = () =>
+      lines.flatMap((l) => (l.kind === 'event' ? [l.event as { seq: number; type: string }] : []));
+    try {
+      // Subscribed once it prints an event: one more every quarter second until then.
+      let recordedAt = 0;
+      await waitFor(
+        () => {
+          if (printed().length > 0) return true;
+          if (Date.now() - recordedAt >= 250) {
+            record(cabinet, 1, 'F00D');
+            recordedAt = Date.now();
+          }
+          return false;
+        },
+        'the monitor printing an event',
+        30_000,
+      );
+      const first = printed()[0]?.seq ?? 0;
+      record(cabinet, 3, 'D00D');
+      const last = cabinet.eventLog.lastSeq();
+      await waitFor(() => printed().some((e) => e.seq === last), 'the last event printed', 30_000);
+      expect(printed().map((e) => e.seq)).toEqual(
+        Array.from({ length: last - first + 1 }, (_, i) => first + i),
+      );
+      expect(new Set(printed().map((e) => e.type))).toEqual(new Set(['key.unknown_fob']));
+      expect(lines.filter((l) => l.kind === 'invalid' || l.kind === 'problem')).toEqual([]);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 90_000);
 
   it('keeps the retained status, and the broker publishes the last will when the link drops', async () => {
     const watcher = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0 });

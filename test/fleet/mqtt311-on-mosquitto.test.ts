@@ -15,6 +15,7 @@ describe('the cabinet on MQTT 3.1.1, Mosquitto', () => {
       return mosquitto;
     },
     centralProtocol: 5,
+    monitorTopics: 'as-published',
     retainedToWildcards: true,
     eventTopic: 'keywarden/v1/test-cab/event/key.unknown_fob',
     protocolEvidence() {

@@ -22,6 +22,7 @@ describe('the cabinet on RabbitMQ 3.10 (MQTT 3.1.1)', () => {
       return rabbit;
     },
     centralProtocol: 4,
+    monitorTopics: 'dots-as-levels',
     retainedToWildcards: false,
     // RabbitMQ maps MQTT topics onto AMQP routing keys, '/' to '.', and back, '.' to '/': the
     // dot inside an event type comes out as a topic level. The payload's `type` is intact.

@@ -6,7 +6,6 @@ import {
   ALARM_EVENT_TYPES,
   alarmEventPayload,
   discoveryConfigs,
-  discoveryFilter,
   homeAssistantStateTopics,
   statePayload,
 } from '../../src/mqtt/home-assistant-discovery.js';
@@ -46,7 +45,6 @@ it('builds one config topic per entity under the prefix and node id, whatever th
     availability_topic: 'site/keys/cab-7/status',
     device: { model: 'rpi-8slot', sw_version: '1.2.3' },
   });
-  expect(discoveryFilter('ha/disc', 'cab-7')).toBe('ha/disc/+/keywarden_cab-7/+/config');
 });
 
 it('writes the state and an alarm event as the configs read them', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -8,6 +8,8 @@ import { SimGpioDriver } from '../../drivers/gpio/sim-gpio.js';
 import { loadProfile } from '../../src/config/profile.js';
 import type { HardwareProfile } from '../../src/config/profile-types.js';
 import { Daemon } from '../../src/daemon/daemon.js';
+import { openDatabase } from '../../src/store/database.js';
+import { SqliteHomeAssistantTopics } from '../../src/store/home-assistant-topics.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { ALARM_EVENT_TYPES } from '../../src/mqtt/home-assistant-discovery.js';
 import { hardwareDir } from '../../src/paths.js';
@@ -34,7 +36,8 @@ const seen: Array<{ topic: string; payload: string }> = [];
 const sim12 = loadProfile('sim', hardwareDir());
 
 beforeAll(async () => {
-  broker = await startMosquitto();
+  // Subscriptions logged: the test reads what the cabinet subscribed to.
+  broker = await startMosquitto({ extraConfig: 'log_type subscribe' });
   watcher = mqtt.connect(broker.url, { protocolVersion: 5 });
   watcher.on('message', (topic, payload) => seen.push({ topic, payload: payload.toString() }));
   await new Promise<void>((resolve) => watcher.once('connect', () => resolve()));
@@ -89,6 +92,35 @@ async function stopCabinet(daemon: Daemon): Promise<void> {
         .some((m) => m.topic === `${PREFIX}/status` && m.payload.includes('"offline"')),
     'the offline status at the watcher',
   );
+}
+
+/** The topic filters the cabinet subscribed to, from Mosquitto's log, since the broker started. */
+function cabinetSubscriptions(): string[] {
+  const log = readFileSync(join(broker.dir, 'mosquitto.log'), 'utf8');
+  const mine = new RegExp(`^\\d+: keywarden-${CABINET} \\d (.+)$`);
+  return log.split('\n').flatMap((line) => mine.exec(line)?.slice(1) ?? []);
+}
+
+/** What the database remembers having published for Home Assistant. */
+function remembered(database: string): string[] {
+  const db = openDatabase(database, { readonly: true });
+  try {
+    return new SqliteHomeAssistantTopics(db).list();
+  } finally {
+    db.close();
+  }
+}
+
+/** Publishes `payload` on each topic as someone other than the cabinet. */
+async function forge(topics: string[], payload: (topic: string) => string, retain = true) {
+  const attacker = mqtt.connect(broker.url, { protocolVersion: 5 });
+  await new Promise<void>((resolve) => attacker.once('connect', () => resolve()));
+  try {
+    for (const topic of topics)
+      await attacker.publishAsync(topic, payload(topic), { qos: 1, retain });
+  } finally {
+    await attacker.endAsync(true);
+  }
 }
 
 /**
@@ -205,15 +237,26 @@ const EXPECTED_TOPICS = [
 ];
 
 describe('Home Assistant discovery', () => {
-  it('is off by default: nothing is published under the discovery prefix', async () => {
+  it('is off by default: nothing published, nothing subscribed, a forged config unanswered', async () => {
     const before = seen.length;
-    const daemon = await startCabinet(freshDatabase());
+    const database = freshDatabase();
+    const daemon = await startCabinet(database);
+    // Someone publishes a config under this cabinet's node id: the cabinet, which reads nothing
+    // under the discovery prefix, does not answer it.
+    const forged = topicOf('lock', 'door_lock');
+    await forge([forged], () => '{"name":"Door","command_topic":"x/set"}');
     await stopCabinet(daemon);
     const published = seen.slice(before).map((m) => m.topic);
     expect(published).toContain(`${PREFIX}/inventory`);
-    expect(published.filter((t) => t.startsWith(`${DISCOVERY}/`) || t.includes('/ha/'))).toEqual(
-      [],
-    );
+    const haTopics = (t: string) => t.startsWith(`${DISCOVERY}/`) || t.includes('/ha/');
+    // The forged config, and nothing from the cabinet (an answer would be an empty message).
+    expect(seen.slice(before).filter((m) => haTopics(m.topic))).toEqual([
+      { topic: forged, payload: '{"name":"Door","command_topic":"x/set"}' },
+    ]);
+    expect(cabinetSubscriptions()).toContain(`${PREFIX}/ack`);
+    expect(cabinetSubscriptions().filter((f) => f.startsWith(`${DISCOVERY}/`))).toEqual([]);
+    expect(remembered(database)).toEqual([]);
+    await forge([forged], () => '');
     expect(await retained(`${DISCOVERY}/#`)).toEqual(new Map());
   });
 
@@ -323,46 +366,81 @@ describe('Home Assistant discovery', () => {
     const cabinet = () => JSON.stringify(daemon.sim?.snapshot());
     const cabinetBefore = cabinet();
     const ours = (await configs()).get(topicOf('binary_sensor', 'door_lock'));
-    const attacker = mqtt.connect(broker.url, { protocolVersion: 5 });
-    await new Promise<void>((resolve) => attacker.once('connect', () => resolve()));
-    try {
-      // What Home Assistant would send to a lock, on every topic it could guess.
-      for (const topic of [
+    // What Home Assistant would send to a lock, on every topic it could guess.
+    for (const payload of ['UNLOCK', 'OPEN', '{"door":"open","lock":"unlocked"}']) {
+      const topics = [
         `${DISCOVERY}/lock/${NODE}/door_lock/set`,
         `${DISCOVERY}/binary_sensor/${NODE}/door_lock/set`,
         `${PREFIX}/ha/state/set`,
-        `${PREFIX}/ha/state`,
         `${PREFIX}/ha/alarm`,
-      ]) {
-        for (const payload of ['UNLOCK', 'OPEN', '{"door":"open","lock":"unlocked"}'])
-          await attacker.publishAsync(topic, payload, { qos: 1 });
-      }
-      // Our lock's config replaced by one that asks for commands, and a lock added under our
-      // node id: the cabinet puts its own back and clears the other.
-      const forged = { ...ours, command_topic: `${PREFIX}/ha/state/set`, optimistic: true };
-      await attacker.publishAsync(topicOf('binary_sensor', 'door_lock'), JSON.stringify(forged), {
-        qos: 1,
-        retain: true,
-      });
-      await attacker.publishAsync(topicOf('lock', 'door_lock'), JSON.stringify(forged), {
-        qos: 1,
-        retain: true,
-      });
-    } finally {
-      await attacker.endAsync(true);
+      ];
+      await forge(topics, () => payload, false);
     }
-    await waitFor(async () => {
-      const now = await configs();
-      return (
-        !now.has(topicOf('lock', 'door_lock')) &&
-        JSON.stringify(now.get(topicOf('binary_sensor', 'door_lock'))) === JSON.stringify(ours)
-      );
-    }, 'the forged configs undone');
+    // Our lock's config replaced by one that asks for commands, and a lock added under our node
+    // id. The cabinet reads nothing there, so it answers neither: the broker's ACL is what keeps
+    // others from writing under the discovery prefix (docs/mqtt.md).
+    const forged = { ...ours, command_topic: `${PREFIX}/ha/state/set`, optimistic: true };
+    const before = seen.length;
+    await forge([topicOf('binary_sensor', 'door_lock'), topicOf('lock', 'door_lock')], () =>
+      JSON.stringify(forged),
+    );
+    // A retained message of the cabinet's own, sent after the forgeries reached the broker: once
+    // the watcher has it, any answer the cabinet would have made has had its chance.
+    daemon.mqtt.retained.invalidate(`${PREFIX}/inventory`);
+    daemon.mqtt.retained.refresh();
+    await waitFor(
+      () => seen.slice(before).some((m) => m.topic === `${PREFIX}/inventory`),
+      'the inventory published again',
+    );
+    const fromUs = seen
+      .slice(before)
+      .filter((m) => m.topic.startsWith(`${DISCOVERY}/`) && m.payload !== JSON.stringify(forged));
+    expect(fromUs).toEqual([]);
+
+    // Its own config goes out again at its next connection; the lock it never published stays
+    // for whoever may clear it.
+    daemon.mqtt.client.stream.destroy();
+    await waitFor(
+      async () =>
+        JSON.stringify((await configs()).get(topicOf('binary_sensor', 'door_lock'))) ===
+        JSON.stringify(ours),
+      'our own config back after a reconnect',
+    );
+    expect((await configs()).has(topicOf('lock', 'door_lock'))).toBe(true);
+    await forge([topicOf('lock', 'door_lock')], () => '');
     expect(daemon.eventLog.lastSeq()).toBe(lastSeq);
     expect(daemon.runner.current.session).toBe(state.session);
     expect(daemon.runner.current.emergency).toBeNull();
     expect(cabinet()).toBe(cabinetBefore);
     expect(daemon.sim?.snapshot().door.unlocked).toBe(false);
+  });
+
+  it('a flood of forged configs under its node id: the cabinet publishes nothing in answer', async () => {
+    const flood = Array.from({ length: 300 }, (_, i) => topicOf('binary_sensor', `forged_${i}`));
+    const before = seen.length;
+    await forge(flood, (topic) => JSON.stringify({ name: topic, state_topic: 'x' }));
+    // A reconnect, when the old cabinet read its configs back and answered every stranger.
+    daemon.mqtt.client.stream.destroy();
+    await waitFor(
+      () =>
+        seen
+          .slice(before)
+          .some((m) => m.topic === `${PREFIX}/status` && m.payload.includes('"online"')),
+      'the cabinet back online',
+    );
+    // The reconnect republishes its own configs, after its status: wait for the last of them.
+    await waitFor(
+      () => seen.slice(before).some((m) => m.topic === topicOf('event', 'alarm')),
+      'its configs published again',
+    );
+    const fromUs = seen
+      .slice(before)
+      .filter((m) => m.topic.startsWith(`${DISCOVERY}/`) && !flood.includes(m.topic));
+    expect(fromUs.map((m) => m.topic).sort()).toEqual([...EXPECTED_TOPICS].sort());
+    expect(seen.slice(before).filter((m) => flood.includes(m.topic) && m.payload === '')).toEqual(
+      [],
+    );
+    await forge(flood, () => '');
   });
 
   it('availability follows the status: the last will makes every entity unavailable', async () => {
@@ -376,46 +454,93 @@ describe('Home Assistant discovery', () => {
     await daemon.stop();
   });
 
-  it('turned off: every config it published is cleared, and its door state', async () => {
+  it('turned off: every config it published is cleared, and its door state, nothing else', async () => {
     expect((await configs()).size).toBe(EXPECTED_TOPICS.length);
+    expect(remembered(database).sort()).toEqual([...EXPECTED_TOPICS, `${PREFIX}/ha/state`].sort());
+    // A config under its node id that it never published: not its own to clear.
+    const stranger = topicOf('sensor', 'stranger');
+    await forge([stranger], () => '{"name":"Stranger","state_topic":"x"}');
     const before = seen.length;
     daemon = await startCabinet(database, { enabled: false });
-    await waitFor(async () => (await configs()).size === 0, 'every config cleared');
+    await waitFor(async () => (await configs()).size === 1, 'every config of its own cleared');
+    expect([...(await configs()).keys()]).toEqual([stranger]);
     expect(await retained(`${PREFIX}/ha/#`)).toEqual(new Map());
+    await waitFor(() => remembered(database).length === 0, 'the clears acknowledged');
     await stopCabinet(daemon);
-    // Nothing but the empty configs that clear them went out under the prefix.
-    const published = seen.slice(before).filter((m) => m.topic.startsWith(`${DISCOVERY}/`));
+    // Nothing but the empty configs that clear them went out under the prefix, once each.
+    const published = seen
+      .slice(before)
+      .filter((m) => m.topic.startsWith(`${DISCOVERY}/`) || m.topic.includes('/ha/'));
     expect(published.map((m) => m.payload)).toEqual(published.map(() => ''));
-    expect(new Set(published.map((m) => m.topic))).toEqual(new Set(EXPECTED_TOPICS));
+    expect(published.map((m) => m.topic).sort()).toEqual(
+      [...EXPECTED_TOPICS, `${PREFIX}/ha/state`].sort(),
+    );
+    // Started again while off: nothing left to clear, nothing published.
+    const again = seen.length;
+    await stopCabinet(await startCabinet(database, { enabled: false }));
+    expect(seen.slice(again).filter((m) => m.topic.startsWith(`${DISCOVERY}/`))).toEqual([]);
+    await forge([stranger], () => '');
   });
 
-  it('a profile with fewer slots: the configs of the slots it no longer has are cleared', async () => {
-    const twelve = await startCabinet(freshDatabase(), { enabled: true });
+  it('restarted while on: the same configs once each; a slot the profile lost is cleared', async () => {
+    const db = freshDatabase();
+    const twelve = await startCabinet(db, { enabled: true });
     await waitFor(async () => (await configs()).size === EXPECTED_TOPICS.length, 'the configs');
     await stopCabinet(twelve);
+
+    const underPrefix = (from: number) =>
+      seen.slice(from).filter((m) => m.topic.startsWith(`${DISCOVERY}/`));
+    let before = seen.length;
+    await stopCabinet(await startCabinet(db, { enabled: true }));
+    // Once each, unchanged, nothing cleared.
+    expect(
+      underPrefix(before)
+        .map((m) => m.topic)
+        .sort(),
+    ).toEqual([...EXPECTED_TOPICS].sort());
+    expect(underPrefix(before).filter((m) => m.payload === '')).toEqual([]);
+
     const sim4: HardwareProfile = {
       ...sim12,
       model: 'sim-4',
       slotCount: 4,
       slots: sim12.slots.slice(0, 4),
     };
-    const four = await startCabinet(freshDatabase(), { enabled: true }, sim4);
-    const expected = EXPECTED_TOPICS.filter((t) => !/slot_([5-9]|1\d)_key/.test(t));
+    before = seen.length;
+    const four = await startCabinet(db, { enabled: true }, sim4);
+    const lost = /slot_([5-9]|1\d)_key/;
+    const expected = EXPECTED_TOPICS.filter((t) => !lost.test(t));
     await waitFor(async () => (await configs()).size === expected.length, 'slots 5-12 cleared');
-    expect([...(await configs()).keys()].sort()).toEqual(expected.sort());
+    expect([...(await configs()).keys()].sort()).toEqual([...expected].sort());
     expect((await configs()).get(topicOf('sensor', 'active_alarms'))?.device).toMatchObject({
       model: 'sim-4',
     });
+    await waitFor(() => remembered(db).length === expected.length + 1, 'the clears recorded');
     await stopCabinet(four);
+    const cleared = underPrefix(before).filter((m) => m.payload === '');
+    expect(cleared.map((m) => m.topic).sort()).toEqual(
+      EXPECTED_TOPICS.filter((t) => lost.test(t)).sort(),
+    );
+    expect(remembered(db).sort()).toEqual([...expected, `${PREFIX}/ha/state`].sort());
+    // Turned off again, for the tests after this one.
+    await stopCabinet(await startCabinet(db, { enabled: false }));
+    expect(await configs()).toEqual(new Map());
   });
 
-  it('another discovery prefix: the configs go there', async () => {
+  it('another discovery prefix: the configs go there, and those under the old one are cleared', async () => {
     const prefix = 'ha-test/discovery';
-    const other = await startCabinet(freshDatabase(), { enabled: true, discoveryPrefix: prefix });
+    const db = freshDatabase();
+    const first = await startCabinet(db, { enabled: true });
+    await waitFor(async () => (await configs()).size === EXPECTED_TOPICS.length, 'the configs');
+    await stopCabinet(first);
+    const other = await startCabinet(db, { enabled: true, discoveryPrefix: prefix });
     await waitFor(
       async () => (await retained(`${prefix}/#`)).size === EXPECTED_TOPICS.length,
       'the configs under the other prefix',
     );
+    await waitFor(async () => (await configs()).size === 0, 'the old prefix cleared');
     await stopCabinet(other);
+    await stopCabinet(await startCabinet(db, { enabled: false }));
+    expect(await retained(`${prefix}/#`)).toEqual(new Map());
   });
 });

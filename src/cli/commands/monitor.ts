@@ -19,9 +19,11 @@ export const monitorCommand: Command = {
   summary: 'watch every cabinet on a broker: events once, gaps, chain, acks and replays',
   usage:
     'monitor --url <mqtt://host:port> [--prefix keywarden/v1] [--signing-key <pem> --key-id <id>]\n' +
-    '          [--json] [--watch-only] [--username <name>] [--ca <pem>] [--client-id <id>]\n' +
+    '          [--json] [--watch-only] [--rabbitmq] [--username <name>] [--ca <pem>] [--client-id <id>]\n' +
     '  The password, if any, is read from $KEYWARDEN_MQTT_PASSWORD.\n' +
-    '  --watch-only: never acknowledge nor ask for replays (beside a real central server).',
+    '  --watch-only: never acknowledge nor ask for replays (beside a real central server).\n' +
+    '  --rabbitmq: the broker is RabbitMQ, which delivers the dots of a topic as levels\n' +
+    '    (event/key.checked_in arrives as event/key/checked_in); MQTT 3.1.1 is then used.',
   options: {
     url: { type: 'string' },
     prefix: { type: 'string' },
@@ -29,6 +31,7 @@ export const monitorCommand: Command = {
     'key-id': { type: 'string' },
     json: { type: 'boolean' },
     'watch-only': { type: 'boolean' },
+    rabbitmq: { type: 'boolean' },
     username: { type: 'string' },
     ca: { type: 'string' },
     'client-id': { type: 'string' },
@@ -42,13 +45,16 @@ export const monitorCommand: Command = {
     const watchOnly = args.values['watch-only'] === true;
     const signer = watchOnly ? undefined : signerFrom(args);
     const json = args.values.json === true;
+    const rabbitmq = args.values.rabbitmq === true;
     // Loaded here, not at the top: the MQTT library must not load with every command (the
     // daemon's start-up drives its outputs off before anything slow loads).
     const { FleetMonitor } = await import('../../reference-server/fleet-monitor.js');
     const monitor = new FleetMonitor({
       url,
       prefix,
-      mqtt: mqttOptions(args),
+      // RabbitMQ 3.10 closes an MQTT 5 connection without an answer (docs/mqtt.md).
+      mqtt: { ...(rabbitmq ? { protocolVersion: 4 as const } : {}), ...mqttOptions(args) },
+      brokerTopics: rabbitmq ? 'dots-as-levels' : 'as-published',
       acknowledge: !watchOnly,
       ...(signer ? { signer } : {}),
     });
@@ -62,7 +68,8 @@ export const monitorCommand: Command = {
         : signer
           ? `acknowledging; replays signed with key ${signer.keyId}`
           : 'acknowledging; no signing key, so gaps are reported but not asked for';
-      io.out(`monitoring ${url} ${prefix}/+ (${mode}); Ctrl-C to stop`);
+      const broker = rabbitmq ? '; RabbitMQ: dots in topics read as levels' : '';
+      io.out(`monitoring ${url} ${prefix}/+ (${mode}${broker}); Ctrl-C to stop`);
     }
     await untilSignal();
     await monitor.stop();

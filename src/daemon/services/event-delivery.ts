@@ -4,6 +4,7 @@ import { HomeAssistantDiscovery } from '../../mqtt/home-assistant.js';
 import type { MqttLink } from '../../mqtt/mqtt-link.js';
 import type { Database } from '../../store/database.js';
 import type { EventLog } from '../../store/event-log.js';
+import { SqliteHomeAssistantTopics } from '../../store/home-assistant-topics.js';
 import type { SqliteDirectory } from '../../store/sqlite-directory.js';
 import type { CabinetRunner } from '../cabinet-runner.js';
 import type { DaemonContext } from '../daemon-context.js';
@@ -37,7 +38,7 @@ export class EventDelivery implements Service {
     private readonly deps: EventDeliveryDeps,
   ) {
     const { config, profile, clock, version, logger } = context;
-    const { eventLog, link, runner } = deps;
+    const { db, eventLog, link, runner } = deps;
     this.supervisor = new DeliverySupervisor(
       eventLog,
       config.delivery,
@@ -63,6 +64,7 @@ export class EventDelivery implements Service {
         },
         alarms: () => this.activeAlarms(),
       },
+      new SqliteHomeAssistantTopics(db),
       logger.child({ module: 'home-assistant' }),
     );
   }
