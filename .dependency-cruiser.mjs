@@ -23,14 +23,21 @@ export const layers = [
   },
   {
     name: 'shared',
-    where: ['src/errors.ts', 'src/paths.ts'],
+    where: ['src/errors.ts', 'src/paths.ts', 'src/secret-file.ts'],
     mayImport: [],
     packages: true,
   },
   {
     name: 'store',
     where: ['src/store/'],
-    mayImport: ['src/store/', 'src/domain/', 'src/contract/', 'src/errors.ts', 'src/paths.ts'],
+    mayImport: [
+      'src/store/',
+      'src/domain/',
+      'src/contract/',
+      'src/errors.ts',
+      'src/paths.ts',
+      'src/secret-file.ts',
+    ],
     packages: true,
   },
   {

@@ -289,26 +289,11 @@ echo "build user: $(as_builder id -un) (groups: $(as_builder id -Gn))," \
 remove_build_user
 
 step "checking the build and handing it to root"
-# Before chown: a hard link to a file outside the tree would carry that file's ownership change
-# with it, and a symlink pointing out of the tree would make root run or read what it names.
-# (node-gyp hard-links its output inside the tree: a file is refused only when some of its links
-# are not in the tree, that is when the tree holds fewer of its names than its link count.)
-hard_linked=$(find "$PREFIX.new" ! -type d -links +1 -printf '%i %n %p\n' |
-  awk '{ seen[$1]++; links[$1] = $2; name[$1] = $3 }
-    END { for (i in seen) if (seen[i] < links[i]) { print name[i]; exit } }')
-[ -z "$hard_linked" ] || die "the build left a file hard-linked from outside the program, refused: $hard_linked"
-while IFS= read -r -d '' link; do
-  target=$(readlink -m -- "$link")
-  case "$target" in
-    "$PREFIX.new"/*) ;;
-    *) die "the build left a symlink pointing outside the program, refused: $link -> $(readlink -- "$link")" ;;
-  esac
-done < <(find "$PREFIX.new" -type l -print0)
+# Before chown: links out of the tree and setuid/setgid files (what and why: that script).
+bash "$SOURCE/systemd/check-build-tree.sh" "$PREFIX.new" || exit 1
 chown -R root:root "$PREFIX.new"
 chmod -R go-w "$PREFIX.new"
 chmod 0755 "$PREFIX.new"
-special=$(find "$PREFIX.new" -perm /6000 ! -type l -print -quit)
-[ -z "$special" ] || die "the build left a setuid or setgid file, refused: $special"
 writable=$(find "$PREFIX.new" \( ! -user root -o ! -group root -o -perm /022 \) ! -type l -print -quit)
 [ -z "$writable" ] || die "a file of the build is still not root's alone: $writable"
 trap - EXIT

@@ -1,25 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  fchownSync,
-  fstatSync,
-  openSync,
-  readSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, constants, fchownSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { KeywardenError } from '../errors.js';
+import { readSecretFile } from '../secret-file.js';
 import type { PinPepper } from './pin-hash.js';
 
 /**
  * The PIN pepper (src/store/pin-hash.ts): 32 random bytes in a file of its own, outside the
  * database, so that a copy of the database (a backup, an export, a custodian with read access)
  * holds no PIN anyone can search for. Made at the first start (daemon or CLI) if absent, with
- * mode 0600; refused if anyone but its owner may read it, or if it is not a regular file (a
- * link could point it anywhere). Lost, it cannot be made again: every PIN set with it must be
+ * mode 0600; read with the checks every secret file gets (src/secret-file.ts: no link, a
+ * regular file, readable by its owner only, a trusted owner) and refused unless exactly 32
+ * bytes. Lost, it cannot be made again: every PIN set with it must be
  * set again, so it is backed up with the config's other secrets (docs/operations.md).
  */
 const PEPPER_BYTES = 32;
@@ -33,10 +26,9 @@ export function pinPepperFile(database: string, configured: string | undefined):
 
 /** Reads the pepper, making it first if the file does not exist. */
 export function loadPinPepper(file: string): Buffer {
-  let fd: number;
   try {
     // O_EXCL: two processes starting at once make one pepper, never two.
-    fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
     try {
       giveToDirectoryOwner(fd, file);
       writeSync(fd, randomBytes(PEPPER_BYTES));
@@ -44,31 +36,16 @@ export function loadPinPepper(file: string): Buffer {
       closeSync(fd);
     }
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw unreadable(file, err);
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+      throw refused(file, cannotBeReadOrMade(err));
   }
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (err) {
-    throw unreadable(file, err);
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw refused(file, 'is not a regular file');
-    if ((stat.mode & 0o077) !== 0) {
-      throw refused(
-        file,
-        `is readable by others (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it`,
-      );
-    }
-    const pepper = Buffer.alloc(PEPPER_BYTES);
-    const read = readSync(fd, pepper, 0, PEPPER_BYTES, 0);
-    if (read !== PEPPER_BYTES || stat.size !== PEPPER_BYTES) {
-      throw refused(file, `must hold exactly ${PEPPER_BYTES} bytes`);
-    }
-    return pepper;
-  } finally {
-    closeSync(fd);
-  }
+  return readSecretFile(file, {
+    minBytes: PEPPER_BYTES,
+    maxBytes: PEPPER_BYTES,
+    wrongSize: `must hold exactly ${PEPPER_BYTES} bytes`,
+    cannotOpen: (err) => cannotBeReadOrMade(err),
+    refused: (why) => refused(file, why),
+  });
 }
 
 /**
@@ -86,8 +63,8 @@ function refused(file: string, why: string): KeywardenError {
   return new KeywardenError('CONFIG_INVALID', `PIN pepper ${file} ${why}`);
 }
 
-function unreadable(file: string, err: unknown): KeywardenError {
-  return refused(file, `cannot be read or made: ${(err as Error).message}`);
+function cannotBeReadOrMade(err: unknown): string {
+  return `cannot be read or made: ${(err as Error).message}`;
 }
 
 /**

@@ -1,37 +1,12 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { temporaryDir } from '../support/mosquitto-users.js';
+import { backupCabinet, backupTo, databaseDigest } from '../support/backup-cabinet.js';
 import { runCli } from '../support/run-cli.js';
-import { seedCabinet } from '../support/seed.js';
 
-function cabinet(): { dir: string; configFile: string; database: string } {
-  const dir = temporaryDir('keywarden-hidden-schema-');
-  const database = join(dir, 'state', 'cabinet.db');
-  seedCabinet(database, 'cab-north');
-  const configFile = join(dir, 'config.json');
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      version: 1,
-      cabinetId: 'cab-north',
-      profile: 'sim',
-      database,
-      mqtt: { allowPlainText: true },
-    }),
-  );
-  return { dir, configFile, database };
-}
-
-const fingerprint = (database: string): string => {
-  const hash = createHash('sha256');
-  for (const file of [database, `${database}-wal`]) {
-    if (existsSync(file)) hash.update(readFileSync(file));
-  }
-  return hash.digest('hex');
-};
+const cabinet = () => backupCabinet('keywarden-hidden-schema-');
+const fingerprint = databaseDigest;
 
 /**
  * A backup whose schema gains an object named like SQLite's own (`sqlite_...`), written straight
@@ -44,8 +19,7 @@ async function withHiddenObject(
   tblName: string,
   sql: string,
 ): Promise<string> {
-  const file = join(site.dir, `hidden-${name}.db`);
-  expect((await runCli(['backup', '--config', site.configFile, '--to', file])).code).toBe(0);
+  const file = await backupTo(site, join(site.dir, `hidden-${name}.db`));
   const db = new BetterSqlite3(file);
   db.unsafeMode(true);
   db.pragma('writable_schema = ON');
@@ -91,8 +65,7 @@ describe('keywarden restore compares every object of the schema', () => {
     expect((await restore(view)).err).toMatch(/unexpected view "sqlite_view"/);
 
     // A table needs a real root page: one is made under an ordinary name, then renamed.
-    const table = join(site.dir, 'hidden-table.db');
-    expect((await runCli(['backup', '--config', site.configFile, '--to', table])).code).toBe(0);
+    const table = await backupTo(site, join(site.dir, 'hidden-table.db'));
     const db = new BetterSqlite3(table);
     db.exec('CREATE TABLE stash (x)');
     db.unsafeMode(true);
@@ -114,8 +87,7 @@ describe('keywarden restore compares every object of the schema', () => {
 
   it('still restores a real backup (its autoindexes and sqlite_sequence are SQLite’s own)', async () => {
     const site = cabinet();
-    const file = join(site.dir, 'good.db');
-    expect((await runCli(['backup', '--config', site.configFile, '--to', file])).code).toBe(0);
+    const file = await backupTo(site, join(site.dir, 'good.db'));
     const db = new BetterSqlite3(file);
     // ANALYZE makes sqlite_stat1, as the daemon's PRAGMA optimize may.
     db.exec('ANALYZE');

@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
 import {
   copyFileSync,
-  existsSync,
   linkSync,
   readdirSync,
   readFileSync,
@@ -16,33 +14,12 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { acquireCabinetLock } from '../../src/daemon/cabinet-lock.js';
-import { temporaryDir } from '../support/mosquitto-users.js';
+import { backupCabinet, backupTo, databaseDigest } from '../support/backup-cabinet.js';
 import { integrityCheck, recordedEvents } from '../support/recorded-events.js';
 import { runCli } from '../support/run-cli.js';
-import { seedCabinet } from '../support/seed.js';
 
 /** A stopped cabinet: a config naming `cabinetId` and a seeded database in a temp dir. */
-function cabinet(cabinetId = 'cab-north'): { dir: string; configFile: string; database: string } {
-  const dir = temporaryDir('keywarden-backup-');
-  const database = join(dir, 'state', 'cabinet.db');
-  seedCabinet(database, cabinetId);
-  const configFile = join(dir, 'config.json');
-  writeConfig(configFile, cabinetId, database);
-  return { dir, configFile, database };
-}
-
-function writeConfig(configFile: string, cabinetId: string, database: string): void {
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      version: 1,
-      cabinetId,
-      profile: 'sim',
-      database,
-      mqtt: { allowPlainText: true },
-    }),
-  );
-}
+const cabinet = (cabinetId = 'cab-north') => backupCabinet('keywarden-backup-', cabinetId);
 
 const holders = (database: string): string[] => {
   const db = new BetterSqlite3(database, { readonly: true });
@@ -66,11 +43,7 @@ const addHolder = (database: string, name: string): void => {
 
 /** The database's bytes (with its -wal) and the directory's listing: what "nothing changed" means. */
 const snapshot = (database: string): string => {
-  const hash = createHash('sha256');
-  for (const file of [database, `${database}-wal`]) {
-    if (existsSync(file)) hash.update(readFileSync(file));
-  }
-  return `${hash.digest('hex')} ${readdirSync(join(database, '..'))
+  return `${databaseDigest(database)} ${readdirSync(join(database, '..'))
     // The lock and its owner file are the cabinet lock's, made by whoever checks it.
     .filter((f) => !f.endsWith('.lock') && !f.endsWith('.owner'))
     .sort()
@@ -82,8 +55,10 @@ async function craftedBackup(
   site: { dir: string; configFile: string },
   sql: string,
 ): Promise<string> {
-  const file = join(site.dir, `crafted-${Math.random().toString(16).slice(2)}.db`);
-  expect((await runCli(['backup', '--config', site.configFile, '--to', file])).code).toBe(0);
+  const file = await backupTo(
+    site,
+    join(site.dir, `crafted-${Math.random().toString(16).slice(2)}.db`),
+  );
   const db = new BetterSqlite3(file);
   db.exec(sql);
   db.close();

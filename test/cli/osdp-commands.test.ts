@@ -1,17 +1,13 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimPortRegistry } from '../../drivers/serial/sim-port.js';
-import { parseCommandArgs, type Command } from '../../src/cli/command.js';
 import { osdpCommands } from '../../src/cli/commands/osdp.js';
 import { main } from '../../src/cli/main.js';
 import { acquireCabinetLock } from '../../src/daemon/cabinet-lock.js';
-import type { OsdpLink } from '../../src/daemon/osdp-link.js';
 import { OPERATIONS } from '../../src/app/custodian-operations.js';
 import { isKeywardenError } from '../../src/errors.js';
-import { hardwareDir } from '../../src/paths.js';
-import { FakeOsdpBus } from '../support/fake-osdp-bus.js';
+import { fakeOsdpLink, runOsdpCommand, writeOsdpCabinet } from '../support/osdp-cli.js';
 
 const KEY = '00112233445566778899aabbccddeeff';
 const dirs: string[] = [];
@@ -21,65 +17,23 @@ afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, f
 function cabinet(secure: 'off' | 'on' = 'on', protocol: 'osdp' | 'rdm6300' = 'osdp') {
   const dir = mkdtempSync(join(tmpdir(), 'keywarden-osdp-cli-'));
   dirs.push(dir);
-  const profile = JSON.parse(readFileSync(join(hardwareDir(), 'sim.json'), 'utf8')) as {
-    readers: Record<string, unknown>;
-  };
-  if (protocol === 'osdp') {
-    profile.readers.badge = {
-      path: 'sim:badge',
-      baudRate: 9600,
-      protocol: 'osdp',
-      osdp: {
-        readers: [
-          { address: 1, name: 'front' },
-          { address: 2, name: 'bench', role: 'polled' },
-        ],
-        secure,
-      },
-    };
-  }
-  writeFileSync(join(dir, 'profile.json'), JSON.stringify(profile));
+  const database = join(dir, 'cabinet.db');
+  const configFile = writeOsdpCabinet(
+    dir,
+    database,
+    protocol === 'osdp'
+      ? {
+          readers: [
+            { address: 1, name: 'front' },
+            { address: 2, name: 'bench', role: 'polled' },
+          ],
+          secure,
+        }
+      : null,
+  );
   const keyFile = join(dir, 'osdp-key');
   writeFileSync(keyFile, KEY, { mode: 0o600 });
-  const configFile = join(dir, 'config.json');
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      version: 1,
-      cabinetId: 'cab',
-      profile: join(dir, 'profile.json'),
-      database: join(dir, 'cabinet.db'),
-      mqtt: { allowPlainText: true },
-    }),
-  );
-  return { dir, configFile, keyFile, database: join(dir, 'cabinet.db') };
-}
-
-function fakeLink(setUp: (bus: FakeOsdpBus) => void = () => undefined) {
-  const buses: FakeOsdpBus[] = [];
-  const link: OsdpLink = {
-    createOsdpBus: (options) => {
-      const bus = new FakeOsdpBus(options);
-      buses.push(bus);
-      setUp(bus);
-      return bus;
-    },
-    connectBusToPort: () => () => undefined,
-    portWriter: () => () => undefined,
-  };
-  return { link, buses };
-}
-
-async function run(name: 'status' | 'comset', argv: string[], link: OsdpLink) {
-  const commands = osdpCommands({ link, factory: new SimPortRegistry().factory, onlineWaitMs: 20 });
-  const command = commands.find((c) => c.path[1] === name) as Command;
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await command.run(parseCommandArgs(command, argv), {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-  });
-  return { code, out, err };
+  return { dir, configFile, keyFile, database };
 }
 
 async function cli(argv: string[]) {
@@ -128,14 +82,14 @@ describe('keywarden osdp comset: argument errors name the option (exit 2, nothin
 describe('keywarden osdp comset and status on the bus', () => {
   it('moves a reader: COMSET to it, and says to edit the profile', async () => {
     const { configFile } = cabinet();
-    const { link, buses } = fakeLink((bus) => {
+    const { link, buses } = fakeOsdpLink((bus) => {
       bus.answer = (_address, command) =>
         command.kind === 'COMSET'
           ? { kind: 'COM', address: command.address, baudRate: command.baudRate }
           : { kind: 'ACK' };
       bus.start = () => bus.bringOnline(1);
     });
-    const result = await run(
+    const result = await runOsdpCommand(
       'comset',
       ['--config', configFile, '--address', '1', '--new-address', '5', '--baud', '19200'],
       link,
@@ -148,12 +102,12 @@ describe('keywarden osdp comset and status on the bus', () => {
     expect(result.out.join('\n')).toContain('move the other readers to 19200 baud too');
     // The bus was secured with the cabinet's key, the lock released: a second run works.
     expect(Buffer.from(buses[0]?.options?.readers[0]?.scbk ?? []).toString('hex')).toBe(KEY);
-    expect((await run('status', ['--config', configFile], link)).code).toBe(1);
+    expect((await runOsdpCommand('status', ['--config', configFile], link)).code).toBe(1);
   });
 
   it('a reader that refuses: exit 1, nothing changed', async () => {
     const { configFile } = cabinet();
-    const { link } = fakeLink((bus) => {
+    const { link } = fakeOsdpLink((bus) => {
       bus.answer = () => ({
         kind: 'NAK',
         reason: 'UNKNOWN_COMMAND',
@@ -162,7 +116,7 @@ describe('keywarden osdp comset and status on the bus', () => {
       });
       bus.start = () => bus.bringOnline(1);
     });
-    const result = await run(
+    const result = await runOsdpCommand(
       'comset',
       ['--config', configFile, '--address', '1', '--new-address', '5', '--baud', '9600'],
       link,
@@ -175,8 +129,8 @@ describe('keywarden osdp comset and status on the bus', () => {
 
   it('a reader that does not answer: exit 1, nothing sent', async () => {
     const { configFile } = cabinet();
-    const { link, buses } = fakeLink();
-    const result = await run(
+    const { link, buses } = fakeOsdpLink();
+    const result = await runOsdpCommand(
       'comset',
       ['--config', configFile, '--address', '1', '--new-address', '5', '--baud', '9600'],
       link,
@@ -188,7 +142,7 @@ describe('keywarden osdp comset and status on the bus', () => {
 
   it('status lists each reader: answering, secured, identity, tamper', async () => {
     const { configFile } = cabinet();
-    const { link } = fakeLink((bus) => {
+    const { link } = fakeOsdpLink((bus) => {
       bus.answer = (_address, command) =>
         command.kind === 'ID'
           ? {
@@ -204,7 +158,7 @@ describe('keywarden osdp comset and status on the bus', () => {
           : { kind: 'LSTATR', tamper: true, powerFailure: false };
       bus.start = () => bus.bringOnline(1, true);
     });
-    const result = await run('status', ['--config', configFile], link);
+    const result = await runOsdpCommand('status', ['--config', configFile], link);
     expect(result.out).toEqual([
       'front (address 1, badge): online, secured; vendor 0A0B0C model 1 version 2 serial 12345 firmware 1.2.3; tamper ACTIVE, power normal',
       'bench (address 2, polled): no answer',
@@ -220,8 +174,8 @@ describe('who can move a reader or change its key through these', () => {
     const { configFile, database } = cabinet();
     const lock = acquireCabinetLock(database);
     try {
-      const { link, buses } = fakeLink();
-      const error = await run('comset', ['--config', configFile, ...comset], link).then(
+      const { link, buses } = fakeOsdpLink();
+      const error = await runOsdpCommand('comset', ['--config', configFile, ...comset], link).then(
         () => expect.unreachable('refused'),
         (e: unknown) => e,
       );
@@ -235,8 +189,8 @@ describe('who can move a reader or change its key through these', () => {
   it('nobody without the key file, or with one others can read: refused before the bus', async () => {
     const { configFile, keyFile } = cabinet();
     chmodSync(keyFile, 0o644);
-    const { link, buses } = fakeLink();
-    const error = await run('status', ['--config', configFile], link).then(
+    const { link, buses } = fakeOsdpLink();
+    const error = await runOsdpCommand('status', ['--config', configFile], link).then(
       () => expect.unreachable('refused'),
       (e: unknown) => e,
     );
@@ -250,14 +204,14 @@ describe('who can move a reader or change its key through these', () => {
 
   it("not a reader the profile does not name, nor onto another reader's address", async () => {
     const { configFile } = cabinet();
-    const { link, buses } = fakeLink((bus) => {
+    const { link, buses } = fakeOsdpLink((bus) => {
       bus.start = () => bus.bringOnline(1);
     });
     for (const [argv, message] of [
       [['--address', '9', '--new-address', '5', '--baud', '9600'], '--address: no reader at 9'],
       [['--address', '1', '--new-address', '2', '--baud', '9600'], "--new-address: 2 is bench's"],
     ] as const) {
-      const error = await run('comset', ['--config', configFile, ...argv], link).then(
+      const error = await runOsdpCommand('comset', ['--config', configFile, ...argv], link).then(
         () => expect.unreachable('refused'),
         (e: unknown) => e as Error,
       );

@@ -13,9 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquireMaintenanceLock, lockFileOf, ownerFileOf } from '../../src/daemon/cabinet-lock.js';
 import { restoreDatabase } from '../../src/maintenance/restore.js';
-import { temporaryDir } from '../support/mosquitto-users.js';
-import { runCli } from '../support/run-cli.js';
-import { seedCabinet } from '../support/seed.js';
+import { backupCabinet, backupTo } from '../support/backup-cabinet.js';
 
 /** Not root: the daemon's user, who owns the state directory and the database. */
 const DAEMON_UID = 4242;
@@ -27,23 +25,10 @@ const DAEMON_UID = 4242;
  */
 async function cabinetOwnedByDaemon() {
   expect(process.getuid?.()).toBe(0);
-  const dir = temporaryDir('keywarden-restore-links-');
+  const site = backupCabinet('keywarden-restore-links-');
+  const { dir, database } = site;
   const state = join(dir, 'state');
-  const database = join(state, 'cabinet.db');
-  seedCabinet(database, 'cab-north');
-  const configFile = join(dir, 'config.json');
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      version: 1,
-      cabinetId: 'cab-north',
-      profile: 'sim',
-      database,
-      mqtt: { allowPlainText: true },
-    }),
-  );
-  const backup = join(dir, 'backup.db');
-  expect((await runCli(['backup', '--config', configFile, '--to', backup])).code).toBe(0);
+  const backup = await backupTo(site, join(dir, 'backup.db'));
   rmSync(lockFileOf(database), { force: true });
   rmSync(ownerFileOf(database), { force: true });
   for (const file of readdirSync(state)) chownSync(join(state, file), DAEMON_UID, DAEMON_UID);
