@@ -117,7 +117,15 @@ case "${VERSION_CODENAME:-}" in
 esac
 arch=$(dpkg --print-architecture)
 case "$arch" in
-  arm64 | armhf) ;;
+  arm64) ;;
+  armhf)
+    # Raspberry Pi OS's 32-bit userland also runs on the ARMv6 Pi 1 and Zero (W), where no
+    # official Node.js 20 build runs (it needs ARMv7): say so now, not "Illegal instruction"
+    # after the download. A 64-bit kernel under it (Pi 3, 4, 5) reports aarch64: fine.
+    case "$(uname -m)" in
+      armv6*) die "this CPU is ARMv6 (Raspberry Pi 1 or Zero): Node.js $NODE_MAJOR has no build for it; use a Pi 2 or newer" ;;
+    esac
+    ;;
   amd64) echo "install.sh: note: $arch is not a Raspberry Pi: fine for a simulated cabinet or a test" >&2 ;;
   *) die "architecture $arch is not supported (arm64, armhf; amd64 for tests)" ;;
 esac
@@ -180,6 +188,12 @@ install_node() {
       local tmp tarball
       tmp=$(mktemp -d)
       tarball=$(registry_tarball "$pkg" "$NODE_MAJOR")
+      if [ "$arch" = armhf ]; then
+        # Its publisher stopped at 20.11.0 (January 2024): it works, without the security
+        # releases since. Trixie's own nodejs (apt) is current; on bookworm the admin decides.
+        echo "install.sh: warning: $pkg on the npm registry is ${tarball##*/}, without Node's later security releases;" \
+          "for a current one install Node.js $NODE_MAJOR from nodejs.org (linux-armv7l) and rerun with --node-source system" >&2
+      fi
       curl -fsSL "$tarball" | tar -xz -C "$tmp"
       rm -rf "$NODE_PRIVATE"
       mkdir -p "$NODE_PRIVATE"

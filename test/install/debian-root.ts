@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import {
+  chmodSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -12,9 +13,24 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Where the pristine root is kept between runs on one machine (CI starts without it). */
-const CACHE = '/var/cache/keywarden-test/bookworm-amd64.tar';
 const MIRROR = 'http://deb.debian.org/debian';
+
+/**
+ * The architectures a root can be made for: the host's own (amd64), and a Raspberry Pi's 64-bit
+ * one (arm64), whose programs run under qemu-user-static through the kernel's binfmt_misc entry.
+ */
+export type DebianArch = 'amd64' | 'arm64';
+
+/** The binfmt_misc entry that must be enabled for a root of this architecture; none for amd64. */
+const EMULATOR: Record<DebianArch, string | undefined> = {
+  amd64: undefined,
+  arm64: 'qemu-aarch64',
+};
+
+/** Where the pristine root is kept between runs on one machine (CI starts without it). */
+function cachePath(arch: DebianArch): string {
+  return `/var/cache/keywarden-test/bookworm-${arch}.tar`;
+}
 
 const ROOT_ENV = {
   PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -40,28 +56,36 @@ export class DebianRoot {
 
   private constructor(readonly dir: string) {}
 
-  /** A new root in a fresh directory of its own under /tmp: two runs never share one. */
-  static async create(source: string): Promise<DebianRoot> {
-    const dir = mkdtempSync(join(tmpdir(), 'keywarden-install-root-'));
-    if (existsSync(CACHE)) {
-      await must(exec('tar', ['-xf', CACHE, '-C', dir]), 'unpack the root');
+  /**
+   * A new root in a fresh directory of its own under /tmp: two runs never share one. `arch`
+   * arm64 makes a Raspberry Pi's root, whose every program runs under emulation.
+   */
+  static async create(source: string, arch: DebianArch = 'amd64'): Promise<DebianRoot> {
+    const emulator = EMULATOR[arch];
+    if (emulator !== undefined) requireBinfmt(emulator);
+    const dir = mkdtempSync(join(tmpdir(), `keywarden-install-root-${arch}-`));
+    const cache = cachePath(arch);
+    if (existsSync(cache)) {
+      await must(exec('tar', ['-xf', cache, '-C', dir]), 'unpack the root');
     } else {
-      await must(
-        exec('debootstrap', [
-          '--variant=minbase',
-          '--include=systemd,systemd-sysv,dbus',
-          'bookworm',
-          dir,
-          MIRROR,
-        ]),
-        'debootstrap',
-      );
-      mkdirSync(join(CACHE, '..'), { recursive: true });
+      try {
+        await bootstrap(dir, arch);
+      } finally {
+        // The second stage mounts /proc and /sys in the root itself: never cached, never left.
+        unmountUnder(dir);
+      }
+      mkdirSync(join(cache, '..'), { recursive: true });
       // Written aside and renamed: a run starting meanwhile never unpacks half a tarball.
-      const partial = `${CACHE}.${process.pid}.tmp`;
-      await must(exec('tar', ['-cf', partial, '-C', dir, '.']), 'cache the root');
-      renameSync(partial, CACHE);
+      const partial = `${cache}.${process.pid}.tmp`;
+      await must(
+        exec('tar', ['--one-file-system', '-cf', partial, '-C', dir, '.']),
+        'cache the root',
+      );
+      renameSync(partial, cache);
     }
+    // A root filesystem's top is 0755: mkdtemp made it 0700 (and a tarball of it keeps that),
+    // which shuts every user but root out of everything in it.
+    chmodSync(dir, 0o755);
     const root = new DebianRoot(dir);
     copyFileSync('/etc/resolv.conf', join(dir, 'etc/resolv.conf'));
     // A site whose TLS goes through an inspecting proxy (this machine's does) gives its CA to
@@ -139,6 +163,42 @@ export class DebianRoot {
       mustSync(spawnSync('mount', args, { encoding: 'utf8' }), `mount ${where}`);
       this.mounted.push(point);
     }
+  }
+}
+
+/**
+ * debootstrap, minbase plus systemd as a Raspberry Pi OS Lite image has it. For a foreign
+ * architecture it runs in two stages: the packages unpacked here, then their maintainer scripts
+ * run inside the root, under emulation.
+ */
+async function bootstrap(dir: string, arch: DebianArch): Promise<void> {
+  const packages = ['--variant=minbase', '--include=systemd,systemd-sysv,dbus'];
+  if (arch === 'amd64') {
+    await must(exec('debootstrap', [...packages, 'bookworm', dir, MIRROR]), 'debootstrap');
+    return;
+  }
+  await must(
+    exec('debootstrap', [`--arch=${arch}`, '--foreign', ...packages, 'bookworm', dir, MIRROR]),
+    'debootstrap (first stage)',
+  );
+  await must(
+    exec('chroot', [dir, '/debootstrap/debootstrap', '--second-stage']),
+    'debootstrap (second stage, emulated)',
+  );
+}
+
+/**
+ * A foreign root's programs start only through an enabled binfmt_misc entry (`.ci/run` enables
+ * it): without one, the first chroot fails with a bare "Exec format error".
+ */
+function requireBinfmt(entry: string): void {
+  const path = `/proc/sys/fs/binfmt_misc/${entry}`;
+  const state = existsSync(path) ? readFileSync(path, 'utf8').split('\n')[0] : 'missing';
+  if (state !== 'enabled') {
+    throw new Error(
+      `${path} is ${state}: install qemu-user-static and binfmt-support, then ` +
+        `update-binfmts --enable ${entry}`,
+    );
   }
 }
 
