@@ -312,7 +312,8 @@ describe('on a read-only root, with the state on a writable partition', () => {
     await ok(`runuser -u carol -- keywarden holder add --name "Erin Ro" ${CUSTODIAN}`);
     await ok('systemctl restart keywarden.service');
     await untilReady();
-    const events = await ok('runuser -u keywarden -- keywarden events');
+    // Every event: `events` alone shows the latest 20, and the restarts' own came after Dana's.
+    const events = await ok('runuser -u keywarden -- keywarden events --limit 1000');
     expect(events).toMatch(/name=Dana Smith/);
     expect(events).toMatch(/name=Erin Ro/);
     // Nothing it needed was on the root: its own copy there is untouched.
@@ -325,7 +326,9 @@ describe('on a read-only root, with the state on a writable partition', () => {
     await booted?.poweroff();
     booted = await readOnlyBoot();
     await untilReady();
-    expect(await ok('runuser -u keywarden -- keywarden events')).toMatch(/name=Erin Ro/);
+    expect(await ok('runuser -u keywarden -- keywarden events --limit 1000')).toMatch(
+      /name=Erin Ro/,
+    );
     await ok('systemctl start keywarden-web.service');
     expect(await ok(`curl -sS -o /dev/null -w '%{http_code}' http://127.0.0.1:${WEB_PORT}/`)).toBe(
       '200',
