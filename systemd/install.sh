@@ -253,7 +253,10 @@ if ! id keywarden-web >/dev/null 2>&1; then
     --groups keywarden-custodians keywarden-web
 fi
 install -d -o keywarden -g keywarden -m 0750 "$STATE"
-install -d -o root -g keywarden -m 0750 "$CONFIG_DIR"
+# 0751: others may pass through (not list it) to a file of their own there, such as the web
+# console's web.json (group keywarden-web, docs/web.md); each file's mode guards it, and
+# config.json, with the daemon's secrets, is 0640 root:keywarden.
+install -d -o root -g keywarden -m 0751 "$CONFIG_DIR"
 
 # --- The program -----------------------------------------------------------------------------
 
@@ -391,6 +394,9 @@ for unit in keywarden.service keywarden-web.service; do
       grep -E '^Exec(Start|StopPost)=' "$UNIT_DIR/$unit" | sed -E 's/^(Exec[A-Za-z]+)=.*/\1=/' | sort -u
       grep -E '^Exec(Start|StopPost)=' "$UNIT_DIR/$unit" | sed "s#/usr/bin/node#$node_bin#"
     } >"$UNIT_DIR/$unit.d/node.conf"
+    # Readable by all, as the unit is: the umask of the config step above (027) would make
+    # systemd warn that the drop-in is "marked world-inaccessible".
+    chmod 0644 "$UNIT_DIR/$unit.d/node.conf"
   fi
 done
 if have_systemd; then systemctl daemon-reload; fi

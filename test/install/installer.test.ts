@@ -60,7 +60,7 @@ describe('systemd/install.sh in a fresh Debian 12 root', () => {
           'stat -c "%U:%G %a" /etc/keywarden /var/lib/keywarden /etc/keywarden/config.json',
         )
       ).stdout,
-    ).toBe('root:keywarden 750\nkeywarden:keywarden 750\nroot:keywarden 640\n');
+    ).toBe('root:keywarden 751\nkeywarden:keywarden 750\nroot:keywarden 640\n');
     // The program belongs to root: the daemon's user cannot change its own code.
     expect((await root.run('find /opt/keywarden ! -user root | head -3')).stdout).toBe('');
   });

@@ -1,4 +1,12 @@
-import { chmodSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -185,6 +193,23 @@ describe("the socket's place tampered with", () => {
     expect(tricked.logs.map((l) => JSON.stringify(l)).join('\n')).toContain(
       `${dirname(made.config.custodians.socket)} is writable by others (mode 777)`,
     );
+  });
+
+  it('a socket it cannot give to its group: the daemon exits at once with 78, no socket left', async () => {
+    const made = cabinetFiles('no-group-cab');
+    writeFileSync(
+      made.configFile,
+      JSON.stringify({
+        ...made.config,
+        custodians: { ...made.config.custodians, socketGroup: 'keywarden-no-such-group' },
+      }),
+    );
+    const refused = new DaemonProcess(made.configFile);
+    await expect(refused.start()).rejects.toThrow(/exited while starting \(78\)/);
+    expect(refused.logs.map((l) => JSON.stringify(l)).join('\n')).toContain(
+      'no group named keywarden-no-such-group',
+    );
+    expect(existsSync(made.socket)).toBe(false);
   });
 
   it("a second daemon on the cabinet stops at the lock and leaves the first one's socket alone", async () => {

@@ -167,8 +167,18 @@ export function custodianSocketService(context: DaemonContext, deps: SocketDeps)
         server?.once('error', reject);
         server?.listen(path, () => resolve());
       });
-      restrictSocket(path, config.custodians.socketGroup);
-      ourInode = lstatSync(path).ino;
+      try {
+        restrictSocket(path, config.custodians.socketGroup);
+        ourInode = lstatSync(path).ino;
+      } catch (error) {
+        // A service whose start fails is not stopped (ServiceSet): close the listening server
+        // here, or it keeps the process alive after the daemon stopped, and systemd waits
+        // TimeoutStartSec (90 s) before it kills it instead of seeing exit 78 at once.
+        const listening = server;
+        server = undefined;
+        await new Promise<void>((resolve) => listening.close(() => resolve()));
+        throw error;
+      }
       logger.info({ path }, 'custodian socket listening');
     },
     async stop() {
