@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { writeFileAtomically } from './atomic-file.js';
 
 /**
@@ -61,6 +61,9 @@ export class ClockFloorWriter {
   constructor(readonly file: string) {}
 
   save(wallMs: number): void {
+    // A file removed or replaced under it (nlink 0): saving into the orphan would lose the
+    // floor at the next start, so it is made again, as the replacing saves always did.
+    if (this.fd !== undefined && fstatSync(this.fd).nlink === 0) this.close();
     if (this.fd === undefined) this.open(wallMs);
     else this.writeSlot(this.fd, wallMs);
   }

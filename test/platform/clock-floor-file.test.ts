@@ -97,6 +97,16 @@ describe('the clock floor file', () => {
     expect(statSync(file).ino).toBe(inode);
   });
 
+  it('a file removed while the daemon holds it open is made again at the next save', () => {
+    const { file } = floorFile();
+    const writer = new ClockFloorWriter(file);
+    writer.save(T);
+    rmSync(file);
+    writer.save(T + 60_000);
+    writer.close();
+    expect(readClockFloor(file)).toBe(T + 60_000);
+  });
+
   it('none yet: undefined', () => {
     expect(readClockFloor(floorFile().file)).toBeUndefined();
   });
