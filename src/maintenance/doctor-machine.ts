@@ -26,6 +26,8 @@ export interface DoctorMachine {
   statfs(path: string): { freeBytes: number; totalBytes: number };
   /** How long the broker gets to answer a connect. */
   brokerTimeoutMs: number;
+  /** How long OSDP readers get to answer (the tests shorten it); 9 s when unset. */
+  readerWaitMs?: number;
   /** libgpiod's tools, for a profile on the chardev driver. */
   gpioTools: GpioTools;
 }

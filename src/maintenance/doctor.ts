@@ -5,8 +5,10 @@ import { checkDatabase } from './doctor-database.js';
 import { checkGpio } from './doctor-gpio.js';
 import type { DoctorMachine } from './doctor-machine.js';
 import { ok, warn, type CheckResult } from './doctor-report.js';
+import { checkReadersTalking } from './doctor-readers.js';
 import { checkGroups, checkReaders, checkSetup } from './doctor-setup.js';
 import { checkClock, checkHardening } from './doctor-system.js';
+import { OSDP_ONLINE_WAIT_MS } from './osdp-survey.js';
 
 export interface DoctorOptions {
   configFile: string;
@@ -38,7 +40,22 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
             )
           : warn('daemon', `unknown: ${daemon.reason}`),
       checkGroups(profile, machine),
-      ...checkReaders(profile, machine),
+    );
+    const readers = checkReaders(profile, machine);
+    results.push(
+      ...readers,
+      ...(await checkReadersTalking({
+        config,
+        profile,
+        daemonRunning: daemon.running,
+        // A reader whose device is missing or closed to this user has its line already.
+        usable: new Set(
+          ['badge', 'fob'].filter(
+            (role) => readers.find((r) => r.check === `${role} reader`)?.status === 'ok',
+          ),
+        ),
+        waitMs: machine.readerWaitMs ?? OSDP_ONLINE_WAIT_MS,
+      })),
       ...checkGpio(profile, machine, daemon.running === true),
       ...checkDatabase(config.database, machine),
       await checkBroker(config, machine.brokerTimeoutMs),

@@ -73,9 +73,11 @@ export class SimulatedOsdpBus extends EventEmitter<SimulatedBusEvents> {
    * Drives the bus from a serial port: what arrives on it goes to the readers, what they send
    * is written to it (the integration tests open one end of a socat pty pair with serialport
    * and give it here; the control panel opens the other end). Returns the detach function.
+   * A pty carries no line speed: `baudRate`, when given, is the speed the control panel is
+   * known to talk at, so a reader listening at another speed hears nothing, as on a real line.
    */
-  attachToPort(port: ByteLink): () => void {
-    const fromPort = (chunk: Buffer): void => this.receive(chunk);
+  attachToPort(port: ByteLink, baudRate?: number): () => void {
+    const fromPort = (chunk: Buffer): void => this.receive(chunk, baudRate);
     const toPort = (bytes: Buffer): void => {
       port.write(bytes);
     };

@@ -4,7 +4,8 @@ import { EXIT } from '../exit-codes.js';
 
 /**
  * Checks the cabinet's set-up and explains each problem with its fix. Changes nothing: it reads
- * files, runs `timedatectl` and `systemctl show`, and connects to the broker without publishing.
+ * files, runs `timedatectl` and `systemctl show`, connects to the broker without publishing,
+ * and with the daemon stopped opens the readers' ports (asking an OSDP reader for its ID).
  */
 export const doctorCommand: Command = {
   path: ['doctor'],

@@ -1,9 +1,14 @@
-import type { Reply } from '../../../drivers/osdp/replies.js';
 import { wholeNumber } from '../../app/values.js';
 import { OSDP_PROFILE_BAUD_RATES } from '../../config/profile-checks.js';
 import type { OsdpMaintenance, OsdpMaintenanceOptions } from '../../daemon/osdp-maintenance.js';
 import { KeywardenError } from '../../errors.js';
 import { createLogger } from '../../log/logger.js';
+import {
+  describeIdentity,
+  describeLocalStatus,
+  OSDP_ONLINE_WAIT_MS,
+  surveyOsdpReaders,
+} from '../../maintenance/osdp-survey.js';
 import { requireOption, type Command, type CommandIo } from '../command.js';
 import { loadSetup } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -17,9 +22,6 @@ import { EXIT } from '../exit-codes.js';
  * key file already holds it.
  */
 
-/** Long enough for a reader to answer and finish a Secure Channel handshake (offline after 8 s). */
-const ONLINE_WAIT_MS = 9_000;
-
 export interface OsdpCommandParts {
   /** How the bus is opened; tests give a fake link and a short wait. */
   link?: OsdpMaintenanceOptions['link'];
@@ -28,7 +30,7 @@ export interface OsdpCommandParts {
 }
 
 export function osdpCommands(parts: OsdpCommandParts = {}): Command[] {
-  const waitMs = parts.onlineWaitMs ?? ONLINE_WAIT_MS;
+  const waitMs = parts.onlineWaitMs ?? OSDP_ONLINE_WAIT_MS;
   const open = async (args: Parameters<Command['run']>[0]): Promise<OsdpMaintenance> => {
     const { config, profile } = loadSetup(args);
     const logger = createLogger({ level: 'warn' });
@@ -115,23 +117,20 @@ function busAddress(value: string, name: string): number {
 }
 
 async function status(session: OsdpMaintenance, waitMs: number, io: CommandIo): Promise<number> {
-  const readers = session.spec.readers;
-  const online = await session.waitOnline(
-    readers.map((r) => r.address),
-    waitMs,
-  );
-  for (const reader of readers) {
+  const answers = await surveyOsdpReaders(session, waitMs);
+  for (const answer of answers) {
+    const { reader } = answer;
     const where = `${reader.name} (address ${reader.address}, ${reader.role})`;
-    if (!online.has(reader.address)) {
+    if (!answer.online) {
       io.out(`${where}: no answer`);
       continue;
     }
-    const secured = session.secured.get(reader.address) ? 'secured' : 'plaintext';
-    const id = await ask(session, reader.address, { kind: 'ID' });
-    const local = await ask(session, reader.address, { kind: 'LSTAT' });
-    io.out(`${where}: online, ${secured}; ${identity(id)}; ${localStatus(local)}`);
+    const secured = answer.secured ? 'secured' : 'plaintext';
+    io.out(
+      `${where}: online, ${secured}; ${describeIdentity(answer.identity)}; ${describeLocalStatus(answer.localStatus)}`,
+    );
   }
-  return online.size === readers.length ? EXIT.ok : EXIT.failed;
+  return answers.every((a) => a.online) ? EXIT.ok : EXIT.failed;
 }
 
 async function comset(
@@ -185,30 +184,4 @@ async function comset(
     );
   }
   return EXIT.ok;
-}
-
-async function ask(
-  session: OsdpMaintenance,
-  address: number,
-  command: { kind: 'ID' } | { kind: 'LSTAT' },
-): Promise<Reply | Error> {
-  try {
-    return await session.bus.send(address, command);
-  } catch (error) {
-    return error as Error;
-  }
-}
-
-function identity(reply: Reply | Error): string {
-  if (reply instanceof Error || reply.kind !== 'PDID') return 'identity not given';
-  const { vendorCode, model, version, serialNumber, firmware } = reply.identity;
-  return (
-    `vendor ${Buffer.from(vendorCode).toString('hex').toUpperCase()} model ${model} ` +
-    `version ${version} serial ${serialNumber} firmware ${firmware.major}.${firmware.minor}.${firmware.build}`
-  );
-}
-
-function localStatus(reply: Reply | Error): string {
-  if (reply instanceof Error || reply.kind !== 'LSTATR') return 'tamper and power not given';
-  return `tamper ${reply.tamper ? 'ACTIVE' : 'normal'}, power ${reply.powerFailure ? 'FAILED' : 'normal'}`;
 }

@@ -1,8 +1,8 @@
 import type { Logger } from '../../log/logger.js';
 import {
+  ClockFloorWriter,
   clockFloorFileOf,
   readClockFloor,
-  writeClockFloor,
 } from '../../platform/clock-floor-file.js';
 import type { FlooredClock } from '../../platform/floored-clock.js';
 import type { Service } from '../service.js';
@@ -25,10 +25,12 @@ export function clockFloorService(options: {
   const { clock, logger } = options;
   const file = clockFloorFileOf(options.database);
   let timer: NodeJS.Timeout | undefined;
+  // Held open for the daemon's life: each save overwrites one block of the file in place.
+  const writer = file ? new ClockFloorWriter(file) : undefined;
   const save = () => {
-    if (!file) return;
+    if (!file || !writer) return;
     try {
-      writeClockFloor(file, clock.floorMs());
+      writer.save(clock.floorMs());
     } catch (error) {
       logger.warn({ err: error, file }, 'could not save the floor of the wall clock');
     }
@@ -46,6 +48,7 @@ export function clockFloorService(options: {
     stop() {
       clearInterval(timer);
       save();
+      writer?.close();
     },
   };
 }
