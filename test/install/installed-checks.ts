@@ -26,8 +26,12 @@ export async function expectWorkingCommandLine(root: DebianRoot): Promise<void> 
   expect(help.status, help.stderr).toBe(0);
   expect(help.stdout).toMatch(/selftest/);
   expect(root.read('usr/local/bin/keywarden')).toContain(NODE);
+  // The skeleton is a valid file whose broker is still the plain-text default: `config check`
+  // refuses it as the daemon's start would (exit 78), naming the key to edit, which is the
+  // installer's first "next step".
   const check = await root.run('runuser -u keywarden -- keywarden config check');
-  expect(check.stdout + check.stderr).toMatch(/valid \(cabinet /);
+  expect(check.status, check.stdout + check.stderr).toBe(78);
+  expect(check.stderr).toMatch(/config\.json: mqtt\.url: mqtt:\/\/ is plain text/);
 }
 
 /**

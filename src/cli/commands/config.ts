@@ -6,8 +6,13 @@ export const configCommands: Command[] = [
     path: ['config', 'check'],
     summary: 'validate the config file and the hardware profile it names',
     usage: 'config check [--config <file>]',
-    run(args, io) {
+    async run(args, io) {
       const { config, profile } = loadSetup(args);
+      // What `run` refuses of a config that its schema accepts is refused here too: a check that
+      // says "valid" for a file the daemon then stops on (exit 78) sends the installer's next
+      // step, `systemctl start`, into a failure the check was there to prevent.
+      const { assertTransportAllowed } = await import('../../mqtt/transport-security.js');
+      assertTransportAllowed(config);
       io.out(`${config.file}: valid (cabinet ${config.cabinetId})`);
       io.out(`${profile.file}: valid (${profile.model}, ${profile.slotCount} slots)`);
     },
