@@ -234,13 +234,16 @@ echo "using $node_bin ($("$node_bin" --version))"
 
 step "users, groups and directories"
 getent group keywarden-custodians >/dev/null || groupadd --system keywarden-custodians
+# Raspberry Pi OS has a gpio group (its udev rules give it the GPIO files); plain Debian has
+# none, and systemd refuses to start a unit whose SupplementaryGroups= names a missing group.
+if ! getent group gpio >/dev/null; then
+  groupadd --system gpio
+  echo "install.sh: note: made a 'gpio' group (not Raspberry Pi OS?): give it the GPIO files with a udev rule (docs/operations.md)" >&2
+fi
 groups_wanted=()
 for group in dialout gpio keywarden-custodians; do
   if getent group "$group" >/dev/null; then groups_wanted+=("$group"); fi
 done
-if ! getent group gpio >/dev/null; then
-  echo "install.sh: note: no 'gpio' group on this system (not Raspberry Pi OS?): the sysfs GPIO driver needs one" >&2
-fi
 group_list=$(IFS=,; echo "${groups_wanted[*]}")
 if id keywarden >/dev/null 2>&1; then
   usermod -a -G "$group_list" keywarden

@@ -49,7 +49,7 @@ describe('systemd/install.sh in a fresh Debian 12 root', () => {
 
   it('makes the users, groups and directories with their modes', async () => {
     expect((await root.run('id -nG keywarden')).stdout.trim().split(' ').sort()).toEqual(
-      ['dialout', 'keywarden', 'keywarden-custodians'].sort(),
+      ['dialout', 'gpio', 'keywarden', 'keywarden-custodians'].sort(),
     );
     expect((await root.run('getent passwd keywarden')).stdout).toMatch(
       /:\/var\/lib\/keywarden:\/usr\/sbin\/nologin$/m,
