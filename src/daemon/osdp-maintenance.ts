@@ -35,6 +35,13 @@ export interface OsdpMaintenanceOptions {
   logger: Logger;
   link?: OsdpLink;
   factory?: PortFactory;
+  /**
+   * The readers are only asked (`osdp status`, doctor): in install mode a reader still on the
+   * default key SCBK-D is not moved to the cabinet's key but left offline, as with `on`. Each
+   * bus in install mode offers the cabinet's key, under a key anyone can derive, to whatever
+   * answers with SCBK-D (docs/osdp.md, install mode): a check must not be one more chance.
+   */
+  askOnly?: boolean;
 }
 
 export function openOsdpMaintenance(options: OsdpMaintenanceOptions): OsdpMaintenance {
@@ -48,7 +55,9 @@ export function openOsdpMaintenance(options: OsdpMaintenanceOptions): OsdpMainte
   }
   const spec = reader.osdp;
   // The key before the lock: a config error says so whether or not the daemon runs.
-  const readers = osdpReaderSpecs(spec, config);
+  const readers = osdpReaderSpecs(spec, config).map((entry) =>
+    options.askOnly && entry.secure === 'install' ? { ...entry, secure: 'on' as const } : entry,
+  );
   // Run as root before the daemon ever ran, it must not leave a lock the daemon cannot open.
   const lock: CabinetLock = acquireMaintenanceLock(config.database);
   try {

@@ -66,6 +66,7 @@ async function osdp(options: ReaderTalkOptions): Promise<CheckResult[]> {
       config,
       profile,
       logger: createLogger({ level: 'silent' }),
+      askOnly: true,
       ...(options.link ? { link: options.link } : {}),
       ...(options.factory ? { factory: options.factory } : {}),
     });
@@ -93,13 +94,19 @@ async function osdp(options: ReaderTalkOptions): Promise<CheckResult[]> {
     const check = `badge reader ${name} talking`;
     const where = `address ${address}, ${reader.baudRate} baud on ${path}`;
     if (!answer.online) {
+      // Doctor never keys a reader: one on the factory key answers only the daemon's bus.
+      const factory =
+        secure === 'install'
+          ? '; a reader still on the factory key SCBK-D is moved to the cabinet\u2019s key by the ' +
+            'daemon at its start (install mode), never by doctor, and stays silent here until then'
+          : '';
       return fail(
         check,
         `no answer at ${where}${secure === 'off' ? '' : ` (secure "${secure}")`}`,
         'check its power and the RS-485 wiring (A and B swapped? termination at both ends); a reader ' +
           'moved to another address or speed answers only there: set readers.badge.osdp.readers[].address ' +
           `and readers.badge.baudRate in ${profile.file} to its own, or move it back with ` +
-          '"keywarden osdp comset" (docs/osdp.md)',
+          `"keywarden osdp comset" (docs/osdp.md)${factory}`,
       );
     }
     return ok(

@@ -1,4 +1,12 @@
-import { closeSync, fdatasyncSync, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fdatasyncSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
 import { writeFileAtomically } from './atomic-file.js';
 
 /**
@@ -20,6 +28,12 @@ export const clockFloorFileOf = (database: string): string | undefined =>
 
 /** A filesystem block: one torn write cannot reach both slots. */
 export const CLOCK_FLOOR_SLOT_BYTES = 4096;
+
+/**
+ * Never through a link: written in place, a link put where the file was would have each save
+ * overwrite whatever it names. Refused, the file is made again, whose rename replaces the link.
+ */
+const NO_LINK = constants.O_NOFOLLOW;
 
 interface ClockFloorText {
   /** The latest wall time the daemon saw, ms since the epoch. */
@@ -85,14 +99,14 @@ export class ClockFloorWriter {
       // entry, is made durable once here, by the rename and the directory's fsync.
       const record = slotText(wallMs);
       writeFileAtomically(this.file, record + record);
-      this.fd = openSync(this.file, 'r+');
+      this.fd = openSync(this.file, constants.O_RDWR | NO_LINK);
       this.nextSlot = 1;
       return;
     }
     const [first, second] = slots;
     // The slot holding the older floor (or none) is overwritten; the latest stays untouched.
     this.nextSlot = first === undefined ? 0 : second === undefined ? 1 : first <= second ? 0 : 1;
-    this.fd = openSync(this.file, 'r+');
+    this.fd = openSync(this.file, constants.O_RDWR | NO_LINK);
     this.writeSlot(this.fd, wallMs);
   }
 
@@ -116,12 +130,19 @@ function slotText(wallMs: number): string {
  * file does not exist. A file of one JSON line (the format before the slots) is slot 0.
  */
 function readSlots(file: string): Array<number | undefined> | undefined {
-  let text: string;
+  let fd: number;
   try {
-    text = readFileSync(file, 'latin1');
+    // Non-blocking: a FIFO in its place would otherwise hold the daemon's start until written.
+    fd = openSync(file, constants.O_RDONLY | NO_LINK | constants.O_NONBLOCK);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
+  }
+  let text: string;
+  try {
+    text = readFileSync(fd, 'latin1');
+  } finally {
+    closeSync(fd);
   }
   return [0, 1].map((slot) =>
     parseSlot(text.slice(slot * CLOCK_FLOOR_SLOT_BYTES, (slot + 1) * CLOCK_FLOOR_SLOT_BYTES)),

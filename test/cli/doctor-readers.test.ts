@@ -84,7 +84,7 @@ async function site(badge: Record<string, unknown>): Promise<Site> {
   return { configFile, database, machine, line, fob };
 }
 
-const osdpBadge = (reader: { address: number }, secure: 'on' | 'off' = 'on') => ({
+const osdpBadge = (reader: { address: number }, secure: 'on' | 'off' | 'install' = 'on') => ({
   baudRate: BAUD,
   protocol: 'osdp',
   osdp: {
@@ -99,8 +99,9 @@ const osdpBadge = (reader: { address: number }, secure: 'on' | 'off' = 'on') => 
 async function plugReader(
   line: PtyPair,
   reader: { address: number; baudRate: number; scbk?: Uint8Array },
-): Promise<void> {
-  const bus = new SimulatedOsdpBus([new SimulatedOsdpReader(reader)]);
+): Promise<SimulatedOsdpReader> {
+  const simulated = new SimulatedOsdpReader(reader);
+  const bus = new SimulatedOsdpBus([simulated]);
   const port = await new Promise<SerialPort>((resolve, reject) => {
     const opened = new SerialPort({ path: line.peerPath, baudRate: BAUD, autoOpen: false });
     opened.open((err) => (err ? reject(err) : resolve(opened)));
@@ -112,6 +113,7 @@ async function plugReader(
     detach();
     if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
   });
+  return simulated;
 }
 
 async function readerLines(s: Site): Promise<string[]> {
@@ -179,6 +181,22 @@ describe('keywarden doctor: the readers talking, not only present', () => {
     expect(lines).toContain('ok    badge reader talking: not checked: the daemon holds the port.');
     expect(lines).toContain('ok    fob reader talking: not checked: the daemon holds the port.');
     expect(heard).toEqual([]);
+  });
+
+  it('install mode, a reader on the factory key: doctor sends no KEYSET, it only asks', async () => {
+    // Each run of a bus in install mode offers the cabinet's key under the public SCBK-D to
+    // whatever answers with it: doctor, run by an installer, must not be one more such run.
+    const s = await site(osdpBadge({ address: 1 }, 'install'));
+    const reader = await plugReader(s.line, { address: 1, baudRate: BAUD });
+    let keyed = false;
+    reader.on('keyed', () => (keyed = true));
+    const [line] = (await readerLines(s)).filter((l) => l.includes('badge reader front'));
+    expect(keyed).toBe(false);
+    expect(reader.installMode).toBe(true);
+    expect(line).toMatch(
+      /^FAIL {2}badge reader front talking: no answer at address 1, 115200 baud/,
+    );
+    expect(line).toMatch(/still on the factory key .* moved to the cabinet’s key by the daemon/);
   });
 
   it('an RDM6300 badge reader: the port opens at its speed, and the line says no more than that', async () => {

@@ -14,7 +14,7 @@ const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 /** A cabinet on disk whose badge reader is an OSDP bus of two readers. */
-function cabinet(secure: 'off' | 'on' = 'on', protocol: 'osdp' | 'rdm6300' = 'osdp') {
+function cabinet(secure: 'off' | 'on' | 'install' = 'on', protocol: 'osdp' | 'rdm6300' = 'osdp') {
   const dir = mkdtempSync(join(tmpdir(), 'keywarden-osdp-cli-'));
   dirs.push(dir);
   const database = join(dir, 'cabinet.db');
@@ -169,6 +169,15 @@ describe('keywarden osdp comset and status on the bus', () => {
 
 describe('who can move a reader or change its key through these', () => {
   const comset = ['--address', '1', '--new-address', '5', '--baud', '9600'];
+
+  it('status in install mode keys no reader: its bus secures with the cabinet key only', async () => {
+    // A bus in install mode sends the cabinet's key under the public SCBK-D to whatever
+    // answers with it; status only asks, so it must not be one more such bus.
+    const { configFile } = cabinet('install');
+    const { link, buses } = fakeOsdpLink();
+    await runOsdpCommand('status', ['--config', configFile], link);
+    expect(buses[0]?.options?.readers.map((r) => r.secure)).toEqual(['on', 'on']);
+  });
 
   it('nobody while the daemon runs: the cabinet lock refuses, no bus is made', async () => {
     const { configFile, database } = cabinet();

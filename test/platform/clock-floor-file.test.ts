@@ -1,10 +1,13 @@
+import { execFileSync } from 'node:child_process';
 import {
   closeSync,
   mkdtempSync,
   openSync,
   readdirSync,
   rmSync,
+  readFileSync,
   statSync,
+  symlinkSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
@@ -105,6 +108,32 @@ describe('the clock floor file', () => {
     writer.save(T + 60_000);
     writer.close();
     expect(readClockFloor(file)).toBe(T + 60_000);
+  });
+
+  it('a file replaced by a link while held open: the link is replaced, its target never written', () => {
+    const { dir, file } = floorFile();
+    const writer = new ClockFloorWriter(file);
+    writer.save(T);
+    // Another file that happens to hold a valid floor (another cabinet's, say).
+    const other = join(dir, 'other.clock-floor');
+    writeClockFloor(other, T - 60_000);
+    const before = readFileSync(other);
+    rmSync(file);
+    symlinkSync(other, file);
+    writer.save(T + 60_000);
+    writer.close();
+    expect(readFileSync(other)).toEqual(before);
+    expect(statSync(file).isFile()).toBe(true);
+    expect(readClockFloor(file)).toBe(T + 60_000);
+  });
+
+  it('a FIFO in its place is no file: refused at once, not waited on, and replaced at the save', () => {
+    const { file } = floorFile();
+    execFileSync('mkfifo', ['-m', '600', file]);
+    expect(() => readClockFloor(file)).toThrow(/no slot holds a valid time/);
+    writeClockFloor(file, T);
+    expect(statSync(file).isFile()).toBe(true);
+    expect(readClockFloor(file)).toBe(T);
   });
 
   it('none yet: undefined', () => {

@@ -15,7 +15,7 @@ import { FakeOsdpBus } from './fake-osdp-bus.js';
 /** The readers and Secure Channel mode of the badge reader's OSDP bus, as the profile says. */
 export interface OsdpBusProfile {
   readers: Array<{ address: number; name: string; role?: 'polled' }>;
-  secure: 'off' | 'on';
+  secure: 'off' | 'on' | 'install';
 }
 
 /**

@@ -31,7 +31,11 @@ export interface OsdpCommandParts {
 
 export function osdpCommands(parts: OsdpCommandParts = {}): Command[] {
   const waitMs = parts.onlineWaitMs ?? OSDP_ONLINE_WAIT_MS;
-  const open = async (args: Parameters<Command['run']>[0]): Promise<OsdpMaintenance> => {
+  // `askOnly`: status only asks, so in install mode it keys no reader (osdp-maintenance.ts).
+  const open = async (
+    args: Parameters<Command['run']>[0],
+    askOnly = false,
+  ): Promise<OsdpMaintenance> => {
     const { config, profile } = loadSetup(args);
     const logger = createLogger({ level: 'warn' });
     // Loaded here, not with the CLI: the serial library must not load for every command (the
@@ -41,6 +45,7 @@ export function osdpCommands(parts: OsdpCommandParts = {}): Command[] {
       config,
       profile,
       logger,
+      askOnly,
       ...(parts.link ? { link: parts.link } : {}),
       ...(parts.factory ? { factory: parts.factory } : {}),
     });
@@ -51,7 +56,7 @@ export function osdpCommands(parts: OsdpCommandParts = {}): Command[] {
       summary: "which of the profile's OSDP readers answer, secured or not, and what they are",
       usage: 'osdp status [--config <file>]   (with the daemon stopped)',
       async run(args, io) {
-        const session = await open(args);
+        const session = await open(args, true);
         try {
           return await status(session, waitMs, io);
         } finally {
