@@ -260,6 +260,7 @@ install -d -o keywarden -g keywarden -m 0750 "$STATE"
 # console's web.json (group keywarden-web, docs/web.md); each file's mode guards it, and
 # config.json, with the daemon's secrets, is 0640 root:keywarden.
 install -d -o root -g keywarden -m 0751 "$CONFIG_DIR"
+bash "$SOURCE/systemd/close-config-dir.sh" "$CONFIG_DIR"
 
 # --- The program -----------------------------------------------------------------------------
 
