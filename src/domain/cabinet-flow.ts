@@ -16,6 +16,7 @@ import {
 } from './flow/remote-commands.js';
 import { absent, fob, present } from './flow/slots-and-fobs.js';
 import { StepDraft, type StepContext, type StepResult } from './flow/step-draft.js';
+import { StepLookups } from './flow/step-lookups.js';
 import { clockStepped, tick } from './flow/tick.js';
 export type { StepContext, StepResult } from './flow/step-draft.js';
 
@@ -28,7 +29,8 @@ export type { StepContext, StepResult } from './flow/step-draft.js';
  * draft of the step (flow/step-draft.ts); this switch is the only place that knows them all.
  */
 export function step(state: CabinetState, input: CabinetInput, ctx: StepContext): StepResult {
-  const draft = new StepDraft(state, ctx);
+  // One step reads one snapshot: its key reads are remembered for the step (step-lookups.ts).
+  const draft = new StepDraft(state, { ...ctx, directory: new StepLookups(ctx.directory) });
   // Time has passed whatever the input: lockouts due to end do so first, recorded in order.
   endDueLockouts(draft);
   switch (input.kind) {
