@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import type { GpioDriver } from '../../drivers/gpio/gpio.js';
 import type { KeywardenConfig } from '../config/config.js';
 import type { HardwareProfile } from '../config/profile.js';
@@ -5,6 +6,7 @@ import type { RecordingClock } from '../domain/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { MqttLink } from '../mqtt/mqtt-link.js';
 import { packageVersion } from '../paths.js';
+import { yieldBackgroundThreads } from '../platform/background-threads.js';
 import { FlooredClock } from '../platform/floored-clock.js';
 import { createSystemClock } from '../platform/system-clock.js';
 import type { SimCabinet } from '../sim/sim-cabinet.js';
@@ -108,6 +110,7 @@ export class Daemon {
   async start(): Promise<void> {
     const { config, profile, logger } = this.options;
     const context = { config, profile, logger, clock: this.clock, version: packageVersion() };
+    this.yieldHelperThreads();
     try {
       this.running = await startServices(this.services, context, {
         claim: this.options.claim,
@@ -124,6 +127,22 @@ export class Daemon {
       await this.services.stop();
       throw err;
     }
+  }
+
+  /**
+   * The badge's path runs on the main thread; V8's compiler and collector helpers yield to it
+   * (src/platform/background-threads.ts says why). Only from the process's main thread: in a
+   * worker thread (a test runner's) the process's other threads are not ours to lower.
+   */
+  private yieldHelperThreads(): void {
+    if (!isMainThread) return;
+    const { lowered, refused } = yieldBackgroundThreads();
+    if (refused.length > 0)
+      this.options.logger.warn(
+        { lowered, refused: refused.length, reason: refused[0]?.reason },
+        'could not lower the priority of the helper threads; badges may wait behind them on a busy CPU',
+      );
+    else this.options.logger.debug({ lowered }, 'helper threads lowered to nice 19');
   }
 
   /** Ordered shutdown: each service stops even if an earlier one failed, and failures are logged. */

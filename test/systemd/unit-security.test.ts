@@ -16,10 +16,12 @@ const report = execFileSync('systemd-analyze', ['security', '--offline=yes', '--
 });
 
 describe('the shipped systemd unit', () => {
-  it('scores 2.0 or better with systemd-analyze security', () => {
+  // 1.9 until `SystemCallFilter=setpriority` (the helper threads' nice 19): systemd-analyze
+  // then counts @resources as open, though without capabilities it can only lower a priority.
+  it('scores 2.1 or better with systemd-analyze security', () => {
     const match = /Overall exposure level for keywarden\.service: (\d+(?:\.\d+)?)/.exec(report);
     expect(match, report).not.toBeNull();
-    expect(Number(match![1])).toBeLessThanOrEqual(2.0);
+    expect(Number(match![1])).toBeLessThanOrEqual(2.1);
   });
 
   it('explains in a comment every check it leaves open', () => {
