@@ -7,6 +7,7 @@ import type { Benchmark, BenchmarkResult } from './benchmark.js';
 import { waitForCabinet } from './cabinet-ready.js';
 import { runRounds, type RoundsResult } from './latency-rounds.js';
 import { BareCommitSampler } from './commit-sampler.js';
+import { priorityText } from './service-priority.js';
 import { figuresFor, GOAL_MODE, goalText, modesLines } from './latency-report.js';
 import { seededRandom } from './prng.js';
 import { PtyDeliveryProbe } from './pty-delivery.js';
@@ -60,7 +61,7 @@ async function measure(
   database: string,
   seeded: SeededCabinet,
   random: () => number,
-): Promise<RoundsResult> {
+): Promise<RoundsResult & { priority: string }> {
   const probe = await PtyDeliveryProbe.open(SETTINGS.baudRate);
   // Beside the daemon's database: the same disk and file system.
   const commits = new BareCommitSampler(join(dir, 'bare-commit.db'));
@@ -77,15 +78,21 @@ async function measure(
       // Cards from the far end of the table, so the measured badges start as cold as any.
       await waitForCabinet(cabinet, watch, seeded.cards.slice(-10));
       const sampler = new BadgeSampler(cabinet, watch, stages, SETTINGS.sampleTimeoutMs);
-      return await runRounds(sampler, { pty: probe, commit: commits }, cabinet.daemon.eventLog, {
-        warmup: SETTINGS.warmup,
-        rounds: SETTINGS.badges,
-        budgetMs: SETTINGS.budgetMs,
-        sampleTimeoutMs: SETTINGS.sampleTimeoutMs,
-        pacing: SETTINGS.pacing,
-        random,
-        cards: seeded.cards,
-      });
+      const rounds = await runRounds(
+        sampler,
+        { pty: probe, commit: commits },
+        cabinet.daemon.eventLog,
+        {
+          warmup: SETTINGS.warmup,
+          rounds: SETTINGS.badges,
+          budgetMs: SETTINGS.budgetMs,
+          sampleTimeoutMs: SETTINGS.sampleTimeoutMs,
+          pacing: SETTINGS.pacing,
+          random,
+          cards: seeded.cards,
+        },
+      );
+      return { ...rounds, priority: priorityText(cabinet.priority) };
     } finally {
       stages.close();
       watch.close();
@@ -97,7 +104,10 @@ async function measure(
   }
 }
 
-function result(seeded: SeededCabinet, rounds: RoundsResult): BenchmarkResult {
+function result(
+  seeded: SeededCabinet,
+  rounds: RoundsResult & { priority: string },
+): BenchmarkResult {
   const figures = { async: figuresFor(rounds, 'async'), sync: figuresFor(rounds, 'sync') };
   const failures = Object.values(figures).reduce((n, f) => n + f.badgeMissed + f.ptyLost, 0);
   const failed = failures > 0 || rounds.truncated || rounds.rounds === 0;
@@ -107,7 +117,7 @@ function result(seeded: SeededCabinet, rounds: RoundsResult): BenchmarkResult {
       `${seeded.permissions.toLocaleString('en')} slot permissions), ${SETTINGS.slotCount} keys at home; ` +
       `seeded in ${(seeded.ms / 1000).toFixed(1)} s`,
     `daemon in-process: real serialport on socat ptys, SQLite (WAL, synchronous=FULL) under ${tmpdir()}, ` +
-      'real Mosquitto',
+      `real Mosquitto; ${rounds.priority}`,
     `${rounds.rounds} measured rounds after ${SETTINGS.warmup} warm-up rounds (${SETTINGS.warmup * 2} badges), each: per write mode one ` +
       `bare-pty sample, one bare commit (own file beside the daemon's, WAL, synchronous=FULL) and one badge; ` +
       `${SETTINGS.pacing.minPauseMs}-${SETTINGS.pacing.maxPauseMs} ms ` +

@@ -10,6 +10,7 @@ import { hardwareDir } from '../src/paths.js';
 import { startMosquitto } from '../test/support/mosquitto.js';
 import { openPtyPair } from '../test/support/pty-pair.js';
 import { PtyWriter } from './pty-writer.js';
+import { takeServicePriority, type ServicePriority } from './service-priority.js';
 
 export interface BenchCabinetOptions {
   /** Temp directory for the config's virtual file name; the database lives here too. */
@@ -39,6 +40,8 @@ export class BenchCabinet {
     readonly badge: PtyWriter,
     /** The badge pty's peer end: where the reader (an OSDP bus's simulator) is plugged in. */
     readonly badgePeerPath: string,
+    /** The unit's priority as this process took it (bench/service-priority.ts). */
+    readonly priority: ServicePriority,
     private readonly fob: PtyWriter,
     private readonly keyTags: readonly string[],
     private readonly cleanups: Array<() => Promise<unknown>>,
@@ -84,6 +87,9 @@ export class BenchCabinet {
       const gpio = new SimGpioDriver({ logger, now: () => performance.now() });
       // Keys hang in every slot before power-up: a grant then has something to release.
       for (const slot of profile.slots) gpio.setInput(slot.keyPresent.name, true);
+      // As systemd starts it: at the unit's Nice=, which the daemon keeps for its main thread.
+      const priority = takeServicePriority();
+      cleanups.unshift(() => Promise.resolve(priority.restore()));
       const daemon = new Daemon({ config, profile, logger, gpio });
       // Registered before start: a start that fails halfway still releases what it opened.
       cleanups.unshift(() => daemon.stop('benchmark done'));
@@ -93,6 +99,7 @@ export class BenchCabinet {
         gpio,
         badge,
         badgePair.peerPath,
+        priority,
         fob,
         options.keyTags,
         cleanups,

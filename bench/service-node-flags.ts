@@ -21,3 +21,18 @@ export function serviceNodeFlags(
   const script = words.findIndex((word, i) => i > 0 && !word.startsWith('-'));
   return words.slice(1, script === -1 ? undefined : script);
 }
+
+/**
+ * The shipped unit's `Nice=` (0 when it sets none): the priority systemd starts the daemon at,
+ * which the daemon keeps for its main thread alone (src/platform/background-threads.ts).
+ */
+export function serviceNice(
+  unitText = readFileSync(join(packageRoot(), SERVICE_UNIT), 'utf8'),
+): number {
+  const value = /^Nice=(.*)$/m.exec(unitText)?.[1]?.trim();
+  if (value === undefined) return 0;
+  if (!/^-?\d+$/.test(value) || Number(value) < -20 || Number(value) > 19) {
+    throw new Error(`${SERVICE_UNIT}: Nice=${value} is not a nice value (-20 to 19)`);
+  }
+  return Number(value);
+}

@@ -130,19 +130,21 @@ export class Daemon {
   }
 
   /**
-   * The badge's path runs on the main thread; V8's compiler and collector helpers yield to it
-   * (src/platform/background-threads.ts says why). Only from the process's main thread: in a
-   * worker thread (a test runner's) the process's other threads are not ours to lower.
+   * The badge's path runs on the main thread; when the unit raised the daemon's priority, V8's
+   * compiler and collector helpers go back to an ordinary one (src/platform/background-threads.ts
+   * says why). Only from the process's main thread: in a worker thread (a test runner's) the
+   * process's other threads are not ours to change.
    */
   private yieldHelperThreads(): void {
     if (!isMainThread) return;
-    const { lowered, refused } = yieldBackgroundThreads();
+    const { mainNice, yielded, refused } = yieldBackgroundThreads();
     if (refused.length > 0)
       this.options.logger.warn(
-        { lowered, refused: refused.length, reason: refused[0]?.reason },
-        'could not lower the priority of the helper threads; badges may wait behind them on a busy CPU',
+        { mainNice, yielded, refused: refused.length, reason: refused[0]?.reason },
+        "could not return the helper threads to nice 0; they keep the main thread's priority",
       );
-    else this.options.logger.debug({ lowered }, 'helper threads lowered to nice 19');
+    else if (yielded > 0)
+      this.options.logger.debug({ mainNice, yielded }, 'helper threads returned to nice 0');
   }
 
   /** Ordered shutdown: each service stops even if an earlier one failed, and failures are logged. */

@@ -1,24 +1,28 @@
 import { readdirSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 
 /**
- * The nice value given to the process's other threads: the lowest priority there is, so they
- * run on CPU time the main thread does not want.
+ * The nice value the helper threads go back to: an ordinary process's, the priority they would
+ * have had if the daemon had not been given a higher one.
  */
-export const BACKGROUND_NICE = 19;
+export const HELPER_NICE = 0;
 
 export interface ThreadControl {
   /** The process's thread ids (Linux: /proc/self/task), main thread included. */
   threads(): number[];
   /** The main thread's id (its thread id is the process id). */
   mainThread: number;
+  /** getpriority(2) of one thread. */
+  getNice(thread: number): number;
   /** setpriority(2) on one thread; Linux keeps a nice value per thread. */
   setNice(thread: number, nice: number): void;
 }
 
 export interface YieldResult {
-  /** Threads now at BACKGROUND_NICE. */
-  lowered: number;
+  /** The main thread's nice value, as the service manager set it (the unit's `Nice=`). */
+  mainNice: number;
+  /** Helper threads moved to HELPER_NICE. */
+  yielded: number;
   /** Threads the kernel (or the unit's system-call filter) refused, with its reason. */
   refused: Array<{ thread: number; reason: string }>;
 }
@@ -26,11 +30,14 @@ export interface YieldResult {
 const linuxThreads: ThreadControl = {
   threads: () => readdirSync('/proc/self/task').map(Number),
   mainThread: process.pid,
+  getNice: (thread) => getPriority(thread),
   setNice: (thread, nice) => setPriority(thread, nice),
 };
 
 /**
- * Lowers every thread of the process but the main one to nice 19.
+ * Keeps a raised priority for the main thread alone: when the daemon was started with a
+ * negative nice value (the unit's `Nice=-10`), every other thread of the process goes back to
+ * nice 0. With an ordinary priority (0 or more: `npm start`, a test) nothing is changed.
  *
  * Why: the main thread is the one that takes a badge from its reader to the solenoid, and the
  * others are V8's helpers (its background compiler and garbage-collector helpers) and libuv's
@@ -38,30 +45,43 @@ const linuxThreads: ThreadControl = {
  * V8's optimising compiler: it compiles the functions a badge has just made hot, for the first
  * thousands of badges of a daemon's life (3–10 ms a function), on a helper thread at the main
  * thread's priority, so the badge waited for a CPU (perf sched: 2–3 ms runnable, the compiler on
- * the other core). At nice 19 a helper still runs whenever a core is free and nothing is lost;
- * the main thread just goes first. Threads made later by the main thread inherit its nice value
- * (0): only those alive now are lowered, and at start-up those are V8's and libuv's pool.
+ * the other core). With the main thread ahead, the badge goes first.
  *
- * Raising a nice value needs no privilege. A refusal (the unit's system-call filter, a kernel
- * without per-thread nice) changes nothing else and is reported, not thrown: the daemon works
- * the same, only its badge latency's tail is longer on a busy machine.
+ * Why raise the main thread rather than lower the helpers below everyone (nice 19, tried first):
+ * the main thread also waits on its helpers (a parallel scavenge, a serial port write on libuv's
+ * pool). At nice 19 any busy ordinary process (the cabinet screen's browser, a backup) would
+ * starve them and stall the main thread behind them. At 0 they compete like any process, as
+ * they did before, and only the main thread is ahead of the rest.
+ *
+ * Threads made later by the main thread inherit its nice value; only those alive now are
+ * changed, and at start-up those are V8's and libuv's pool. Raising a nice value back to 0
+ * needs no privilege. A refusal (the unit's system-call filter) changes nothing else and is
+ * reported, not thrown: the daemon works the same, its helpers just keep the main thread's
+ * priority.
  */
 export function yieldBackgroundThreads(
   control: ThreadControl | null = defaultControl(),
 ): YieldResult {
-  const result: YieldResult = { lowered: 0, refused: [] };
-  if (control === null) return result;
+  if (control === null) return { mainNice: HELPER_NICE, yielded: 0, refused: [] };
+  let mainNice: number;
   let threads: number[];
   try {
+    mainNice = control.getNice(control.mainThread);
+    if (mainNice >= HELPER_NICE) return { mainNice, yielded: 0, refused: [] };
     threads = control.threads();
   } catch (err) {
-    return { lowered: 0, refused: [{ thread: control.mainThread, reason: reasonOf(err) }] };
+    return {
+      mainNice: HELPER_NICE,
+      yielded: 0,
+      refused: [{ thread: control.mainThread, reason: reasonOf(err) }],
+    };
   }
+  const result: YieldResult = { mainNice, yielded: 0, refused: [] };
   for (const thread of threads) {
     if (thread === control.mainThread || !Number.isInteger(thread)) continue;
     try {
-      control.setNice(thread, BACKGROUND_NICE);
-      result.lowered += 1;
+      control.setNice(thread, HELPER_NICE);
+      result.yielded += 1;
     } catch (err) {
       // A thread that ended between the listing and now (ESRCH) is not a refusal.
       if ((err as NodeJS.ErrnoException).code === 'ESRCH') continue;

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  BACKGROUND_NICE,
+  HELPER_NICE,
   yieldBackgroundThreads,
   type ThreadControl,
 } from '../../src/platform/background-threads.js';
@@ -10,15 +11,20 @@ function errno(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(code), { code });
 }
 
-/** A process of `threads` whose setpriority answers as `answer` says (undefined: done). */
+/**
+ * A process of `threads` whose main thread is at `mainNice` and whose setpriority answers as
+ * `answer` says (undefined: done).
+ */
 function fakeControl(
   threads: number[],
+  mainNice: number,
   answer: (thread: number) => string | undefined = () => undefined,
 ) {
   const set = new Map<number, number>();
   const control: ThreadControl = {
     threads: () => threads,
     mainThread: threads[0] ?? 0,
+    getNice: () => mainNice,
     setNice(thread, nice) {
       const code = answer(thread);
       if (code) throw errno(code);
@@ -28,86 +34,138 @@ function fakeControl(
   return { control, set };
 }
 
-/** Nice value of each of this process's threads, read from the kernel (field 19 of stat). */
-function niceValues(): Map<number, number> {
-  const values = new Map<number, number>();
-  for (const task of readdirSync('/proc/self/task')) {
-    try {
-      const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
-      // The command name may hold spaces and parentheses: fields are counted after its last ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      values.set(Number(task), Number(fields[16]));
-    } catch {
-      // A thread that ended meanwhile.
-    }
-  }
-  return values;
-}
-
-describe('the helper threads yield to the main thread', () => {
-  it('lowers every thread but the main one to nice 19', () => {
-    const { control, set } = fakeControl([100, 101, 102, 107]);
-    expect(yieldBackgroundThreads(control)).toEqual({ lowered: 3, refused: [] });
+describe('the helper threads give up the priority the unit gave the daemon', () => {
+  it('returns every thread but the main one to nice 0 when the main thread was raised', () => {
+    const { control, set } = fakeControl([100, 101, 102, 107], -10);
+    expect(yieldBackgroundThreads(control)).toEqual({ mainNice: -10, yielded: 3, refused: [] });
     expect([...set]).toEqual([
-      [101, BACKGROUND_NICE],
-      [102, BACKGROUND_NICE],
-      [107, BACKGROUND_NICE],
+      [101, HELPER_NICE],
+      [102, HELPER_NICE],
+      [107, HELPER_NICE],
     ]);
     expect(set.has(100)).toBe(false);
   });
 
-  it('reports a refusal (the unit filtering setpriority) and lowers the others', () => {
-    const { control, set } = fakeControl([100, 101, 102], (t) => (t === 101 ? 'EPERM' : undefined));
+  it('changes nothing at an ordinary or lowered priority (npm start, a test, Nice=5)', () => {
+    for (const nice of [0, 5, 19]) {
+      const { control, set } = fakeControl([100, 101], nice);
+      expect(yieldBackgroundThreads(control)).toEqual({ mainNice: nice, yielded: 0, refused: [] });
+      expect(set.size).toBe(0);
+    }
+  });
+
+  it('reports a refusal (the unit filtering setpriority) and moves the others', () => {
+    const { control, set } = fakeControl([100, 101, 102], -10, (t) =>
+      t === 101 ? 'EPERM' : undefined,
+    );
     expect(yieldBackgroundThreads(control)).toEqual({
-      lowered: 1,
+      mainNice: -10,
+      yielded: 1,
       refused: [{ thread: 101, reason: 'EPERM' }],
     });
     expect([...set.keys()]).toEqual([102]);
   });
 
   it('passes over a thread that ended between the listing and the call', () => {
-    const { control } = fakeControl([100, 101, 102], (t) => (t === 102 ? 'ESRCH' : undefined));
-    expect(yieldBackgroundThreads(control)).toEqual({ lowered: 1, refused: [] });
+    const { control } = fakeControl([100, 101, 102], -10, (t) => (t === 102 ? 'ESRCH' : undefined));
+    expect(yieldBackgroundThreads(control)).toEqual({ mainNice: -10, yielded: 1, refused: [] });
   });
 
-  it('reports an unreadable thread list and changes nothing', () => {
-    const control: ThreadControl = {
+  it('reports an unreadable thread list or priority and changes nothing', () => {
+    const unreadable = (what: 'threads' | 'getNice'): ThreadControl => ({
       threads: () => {
-        throw errno('ENOENT');
+        if (what === 'threads') throw errno('ENOENT');
+        return [1, 2];
       },
       mainThread: 1,
+      getNice: () => {
+        if (what === 'getNice') throw errno('EPERM');
+        return -10;
+      },
       setNice: () => {
         throw new Error('must not be called');
       },
-    };
-    expect(yieldBackgroundThreads(control)).toEqual({
-      lowered: 0,
+    });
+    expect(yieldBackgroundThreads(unreadable('threads'))).toEqual({
+      mainNice: HELPER_NICE,
+      yielded: 0,
       refused: [{ thread: 1, reason: 'ENOENT' }],
+    });
+    expect(yieldBackgroundThreads(unreadable('getNice'))).toEqual({
+      mainNice: HELPER_NICE,
+      yielded: 0,
+      refused: [{ thread: 1, reason: 'EPERM' }],
     });
   });
 
   it('does nothing where there is no per-thread nice (not Linux)', () => {
-    expect(yieldBackgroundThreads(null)).toEqual({ lowered: 0, refused: [] });
+    expect(yieldBackgroundThreads(null)).toEqual({ mainNice: 0, yielded: 0, refused: [] });
   });
+});
 
-  it.runIf(process.platform === 'linux')(
-    "this process's helper threads go to nice 19 and its main thread keeps its priority",
-    () => {
-      const before = niceValues();
-      const mainBefore = before.get(process.pid);
-      expect(mainBefore).toBeDefined();
-      // Node always runs V8's platform workers beside the main thread.
-      expect(before.size).toBeGreaterThan(1);
-
-      const result = yieldBackgroundThreads();
-
-      expect(result.refused).toEqual([]);
-      expect(result.lowered).toBeGreaterThanOrEqual(before.size - 1);
-      const after = niceValues();
-      expect(after.get(process.pid)).toBe(mainBefore);
-      for (const [thread, nice] of after) {
-        if (thread !== process.pid && before.has(thread)) expect(nice).toBe(BACKGROUND_NICE);
-      }
+/**
+ * A real node process started under `nice -n <nice>` (as systemd applies `Nice=`), which calls
+ * the built function and reports its result and the kernel's nice value of each of its threads
+ * (field 19 of /proc/self/task/<tid>/stat, counted after the command name's last ')').
+ */
+function underNice(nice: number) {
+  const built = join(
+    import.meta.dirname,
+    '..',
+    '..',
+    'dist',
+    'src',
+    'platform',
+    'background-threads.js',
+  );
+  const script = `
+    import { readdirSync, readFileSync } from 'node:fs';
+    const { yieldBackgroundThreads } = await import(${JSON.stringify(built)});
+    const result = yieldBackgroundThreads();
+    const threads = {};
+    for (const task of readdirSync('/proc/self/task')) {
+      const stat = readFileSync('/proc/self/task/' + task + '/stat', 'utf8');
+      threads[task] = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    }
+    console.log(JSON.stringify({ pid: process.pid, result, threads }));`;
+  const run = spawnSync(
+    'nice',
+    ['-n', String(nice), process.execPath, '--input-type=module', '-e', script],
+    {
+      encoding: 'utf8',
     },
   );
+  expect(run.status, run.stderr).toBe(0);
+  const report = JSON.parse(run.stdout) as {
+    pid: number;
+    result: { mainNice: number; yielded: number; refused: unknown[] };
+    threads: Record<string, number>;
+  };
+  const helpers = Object.entries(report.threads).filter(([tid]) => Number(tid) !== report.pid);
+  return { ...report, main: report.threads[String(report.pid)], helpers };
+}
+
+describe.runIf(process.platform === 'linux')('in a real process', () => {
+  it('started at nice -10 (the unit): the main thread stays at -10, every helper goes to 0', () => {
+    // Raising a priority needs root, as systemd has when it applies Nice=; the tests run as root.
+    expect(process.getuid?.()).toBe(0);
+    const { result, main, helpers, threads } = underNice(-10);
+    expect(main).toBe(-10);
+    // Node always runs V8's platform workers beside the main thread.
+    expect(helpers.length).toBeGreaterThan(0);
+    expect(result).toEqual({ mainNice: -10, yielded: helpers.length, refused: [] });
+    expect(
+      helpers.every(([, nice]) => nice === HELPER_NICE),
+      JSON.stringify(threads),
+    ).toBe(true);
+  });
+
+  it('started at an ordinary or lower priority: every thread keeps it', () => {
+    for (const nice of [0, 5]) {
+      const { result, main, helpers } = underNice(nice);
+      expect(main).toBe(nice);
+      expect(result).toEqual({ mainNice: nice, yielded: 0, refused: [] });
+      expect(helpers.every(([, value]) => value === nice)).toBe(true);
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { serviceNodeFlags } from '../../bench/service-node-flags.js';
+import { serviceNice, serviceNodeFlags } from '../../bench/service-node-flags.js';
 
 /**
  * The daemon's memory goals (bench/README.md, daemon-memory) are met with V8 flags, not in
@@ -44,5 +44,18 @@ describe("the node flags that bound the daemon's memory", () => {
     expect(() => serviceNodeFlags('ExecStart=/opt/keywarden/start.sh\n')).toThrow(
       /no ExecStart= running node/,
     );
+  });
+});
+
+describe("the unit's priority, as the benchmarks take it", () => {
+  it('is Nice=-10 on the shipped unit: the main thread ahead of ordinary processes', () => {
+    expect(serviceNice(readFileSync(join(ROOT, 'systemd', 'keywarden.service'), 'utf8'))).toBe(-10);
+  });
+
+  it('is 0 without Nice=, and a value outside -20..19 or not a number is refused', () => {
+    expect(serviceNice('ExecStart=/usr/bin/node x.js\n')).toBe(0);
+    expect(serviceNice('Nice=5\n')).toBe(5);
+    for (const bad of ['-21', '20', 'high', '1.5', ''])
+      expect(() => serviceNice(`Nice=${bad}\n`)).toThrow(/is not a nice value/);
   });
 });

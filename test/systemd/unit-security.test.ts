@@ -16,7 +16,7 @@ const report = execFileSync('systemd-analyze', ['security', '--offline=yes', '--
 });
 
 describe('the shipped systemd unit', () => {
-  // 1.9 until `SystemCallFilter=setpriority` (the helper threads' nice 19): systemd-analyze
+  // 1.9 until `SystemCallFilter=setpriority` (the helper threads back to nice 0): systemd-analyze
   // then counts @resources as open, though without capabilities it can only lower a priority.
   it('scores 2.1 or better with systemd-analyze security', () => {
     const match = /Overall exposure level for keywarden\.service: (\d+(?:\.\d+)?)/.exec(report);
