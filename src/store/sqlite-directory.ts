@@ -53,6 +53,15 @@ interface TierRuleRow {
   reasonCode: number;
 }
 
+/**
+ * A holder's permissions, every one a badge decides on. The index is named: without statistics
+ * the planner takes the UNIQUE (holder_id, slot) one and then reads each row from the table, a
+ * page each; this one holds every column read (migration 017).
+ */
+export const PERMISSIONS_OF_HOLDER_SQL = `SELECT holder_id AS holderId, slot, ${VALIDITY},
+    max_loan_minutes AS maxLoanMinutes
+  FROM permissions INDEXED BY permissions_of_holder WHERE holder_id = ?`;
+
 const NO_RULE: TierRule = { authorisers: 0, pin: false, reasonCode: false };
 
 /** The cabinet flow's lookups over SQLite: one indexed query each, fast at 100,000 holders. */
@@ -91,10 +100,7 @@ export class SqliteDirectory implements CabinetDirectory {
       holder: db.prepare(
         `SELECT id, name, enabled, ${VALIDITY}, max_keys_out AS maxKeysOut FROM holders WHERE id = ?`,
       ),
-      permissions: db.prepare(
-        `SELECT holder_id AS holderId, slot, ${VALIDITY}, max_loan_minutes AS maxLoanMinutes
-           FROM permissions WHERE holder_id = ?`,
-      ),
+      permissions: db.prepare(PERMISSIONS_OF_HOLDER_SQL),
       holderLoans: db.prepare(
         `SELECT ${LOAN_COLUMNS} FROM loans WHERE holder_id = ? AND returned_at IS NULL`,
       ),
