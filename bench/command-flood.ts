@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase } from '../src/store/database.js';
 import { BadgeSampler } from './badge-sampler.js';
 import { BenchCabinet } from './bench-cabinet.js';
+import { priorityText } from './service-priority.js';
 import type { Benchmark, BenchmarkResult } from './benchmark.js';
 import { waitForCabinet } from './cabinet-ready.js';
 import { randomInt, seededRandom, type Random } from './prng.js';
@@ -122,7 +123,17 @@ async function measure(dir: string, settings: CommandFloodOptions): Promise<Benc
     watch.close();
     await cabinet.stop();
   }
-  return result(settings, idle, flood, missed, published, refusalsRecorded(database), rss);
+  const priority = priorityText(cabinet.priority);
+  return result(
+    settings,
+    idle,
+    flood,
+    missed,
+    published,
+    refusalsRecorded(database),
+    rss,
+    priority,
+  );
 }
 
 /** The flood, in its own process; resolves with what it sent once it has sent it all. */
@@ -175,6 +186,7 @@ function result(
   published: { sent: number; seconds: number },
   recorded: { events: number; refusals: number },
   rss: { idle: RssSampler; flood: RssSampler | undefined },
+  priority: string,
 ): BenchmarkResult {
   const idle = roundSummary(summarise(idleSamples));
   const flood = roundSummary(summarise(floodSamples));
@@ -185,8 +197,8 @@ function result(
     `${label}: n=${s.n} p50 ${s.p50} ms, p90 ${s.p90} ms, p99 ${s.p99} ms, max ${s.max} ms`;
   const rate = published.sent / published.seconds;
   const lines = [
-    `${SETTINGS.holders.toLocaleString('en')} holders; daemon in-process (real ptys, SQLite, Mosquitto); ` +
-      `flood from another process: unsigned pings on cmd/ping, QoS 1`,
+    `${SETTINGS.holders.toLocaleString('en')} holders; daemon in-process (real ptys, SQLite, Mosquitto), ` +
+      `${priority}; flood from another process: unsigned pings on cmd/ping, QoS 1`,
     `badges every ${SETTINGS.pauseMs.min}-${SETTINGS.pauseMs.max} ms after the last one's solenoid: ` +
       `${settings.idleSeconds} s idle, then for the whole flood`,
     `flood: ${published.sent.toLocaleString('en')} messages in ${published.seconds.toFixed(1)} s ` +

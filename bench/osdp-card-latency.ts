@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatedOsdpBus, SimulatedOsdpReader } from '../drivers/osdp/sim/index.js';
 import { BenchCabinet } from './bench-cabinet.js';
+import { priorityText } from './service-priority.js';
 import type { Benchmark, BenchmarkResult } from './benchmark.js';
 import { cardBits, OsdpCardSampler, type OsdpCardSample } from './osdp-card-sampler.js';
 import { OsdpSimLine } from './osdp-sim-line.js';
@@ -74,6 +75,8 @@ interface Measured {
   feedbackStuck: number;
   truncated: boolean;
   ms: number;
+  /** The priority the daemon's main thread ran at (bench/service-priority.ts). */
+  priority: string;
 }
 
 async function measure(
@@ -173,6 +176,7 @@ async function rounds(
     feedbackStuck: 0,
     truncated: false,
     ms: 0,
+    priority: '',
   };
   const started = performance.now();
   let previous = -1;
@@ -209,6 +213,7 @@ async function rounds(
     if (!(await settle(log, random, SETTINGS.pacing)) && counted) m.undrained += 1;
   }
   m.ms = performance.now() - started;
+  m.priority = priorityText(cabinet.priority);
   return m;
 }
 
@@ -239,7 +244,8 @@ function result(m: Measured): BenchmarkResult {
   const lines = [
     `${SETTINGS.holders.toLocaleString('en')} holders; daemon in-process (real serialport on a socat pty, ` +
       `SQLite WAL synchronous=FULL, real Mosquitto); one SimulatedOsdpReader at address ${SETTINGS.address} ` +
-      `on the pty's other end through serialport, Secure Channel on with the key file, ${SETTINGS.baudRate} baud`,
+      `on the pty's other end through serialport, Secure Channel on with the key file, ${SETTINGS.baudRate} baud; ` +
+      m.priority,
     `${m.cards.length} cards after ${SETTINGS.warmup} warm-up; each round one bare-pty sample of the ` +
       `${m.rawFrameBytes}-byte secured RAW reply (sync write) and one card, ` +
       `${SETTINGS.pacing.minPauseMs}-${SETTINGS.pacing.maxPauseMs} ms random pause after the outbox drains; ` +

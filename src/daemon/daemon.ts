@@ -6,7 +6,7 @@ import type { RecordingClock } from '../domain/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { MqttLink } from '../mqtt/mqtt-link.js';
 import { packageVersion } from '../paths.js';
-import { yieldBackgroundThreads } from '../platform/background-threads.js';
+import { startThreadPool, yieldBackgroundThreads } from '../platform/background-threads.js';
 import { FlooredClock } from '../platform/floored-clock.js';
 import { createSystemClock } from '../platform/system-clock.js';
 import type { SimCabinet } from '../sim/sim-cabinet.js';
@@ -110,7 +110,7 @@ export class Daemon {
   async start(): Promise<void> {
     const { config, profile, logger } = this.options;
     const context = { config, profile, logger, clock: this.clock, version: packageVersion() };
-    this.yieldHelperThreads();
+    await this.yieldHelperThreads();
     try {
       this.running = await startServices(this.services, context, {
         claim: this.options.claim,
@@ -135,8 +135,9 @@ export class Daemon {
    * says why). Only from the process's main thread: in a worker thread (a test runner's) the
    * process's other threads are not ours to change.
    */
-  private yieldHelperThreads(): void {
+  private async yieldHelperThreads(): Promise<void> {
     if (!isMainThread) return;
+    await startThreadPool();
     const { mainNice, yielded, refused } = yieldBackgroundThreads();
     if (refused.length > 0)
       this.options.logger.warn(

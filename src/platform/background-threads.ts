@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { getPriority, setPriority } from 'node:os';
 
 /**
@@ -19,8 +20,8 @@ export interface ThreadControl {
 }
 
 export interface YieldResult {
-  /** The main thread's nice value, as the service manager set it (the unit's `Nice=`). */
-  mainNice: number;
+  /** The main thread's nice value, as the service manager set it (the unit's `Nice=`); null when unreadable. */
+  mainNice: number | null;
   /** Helper threads moved to HELPER_NICE. */
   yielded: number;
   /** Threads the kernel (or the unit's system-call filter) refused, with its reason. */
@@ -35,6 +36,17 @@ const linuxThreads: ThreadControl = {
 };
 
 /**
+ * Starts libuv's thread pool if nothing has yet: its threads are made all at once, at the first
+ * piece of work queued to it, and inherit the nice value of the thread that queues it. Before
+ * yieldBackgroundThreads, so that the pool is among the threads it finds (Node 20's ES module
+ * loader has started it by then, a CommonJS entry or a later loader may not have).
+ */
+export async function startThreadPool(): Promise<void> {
+  // An asynchronous stat is queued to the pool; whether it succeeds does not matter.
+  await stat(process.execPath).catch(() => undefined);
+}
+
+/**
  * Keeps a raised priority for the main thread alone: when the daemon was started with a
  * negative nice value (the unit's `Nice=-10`), every other thread of the process goes back to
  * nice 0. With an ordinary priority (0 or more: `npm start`, a test) nothing is changed.
@@ -45,24 +57,27 @@ const linuxThreads: ThreadControl = {
  * V8's optimising compiler: it compiles the functions a badge has just made hot, for the first
  * thousands of badges of a daemon's life (3–10 ms a function), on a helper thread at the main
  * thread's priority, so the badge waited for a CPU (perf sched: 2–3 ms runnable, the compiler on
- * the other core). With the main thread ahead, the badge goes first.
+ * the other core). With the main thread ahead of its helpers, the badge goes first.
+ *
+ * What it does not do: put the daemon ahead of other processes. A nice value ranks a thread
+ * only within its scheduling group, and a systemd service has its own (its session's autogroup,
+ * or its cgroup where the CPU controller is on, weighed by `CPUWeight=`).
  *
  * Why raise the main thread rather than lower the helpers below everyone (nice 19, tried first):
  * the main thread also waits on its helpers (a parallel scavenge, a serial port write on libuv's
- * pool). At nice 19 any busy ordinary process (the cabinet screen's browser, a backup) would
- * starve them and stall the main thread behind them. At 0 they compete like any process, as
- * they did before, and only the main thread is ahead of the rest.
+ * pool). At nice 19, wherever other processes share the group (no autogroup, a test runner's
+ * workers), any busy ordinary one would starve them and stall the main thread behind them. At 0
+ * they compete like any thread, as they did before, and only the main thread is ahead.
  *
  * Threads made later by the main thread inherit its nice value; only those alive now are
- * changed, and at start-up those are V8's and libuv's pool. Raising a nice value back to 0
- * needs no privilege. A refusal (the unit's system-call filter) changes nothing else and is
- * reported, not thrown: the daemon works the same, its helpers just keep the main thread's
- * priority.
+ * changed: V8's platform workers and libuv's pool (startThreadPool). Raising a nice value back
+ * to 0 needs no privilege. A refusal (the unit's system-call filter) changes nothing else and is
+ * reported, not thrown: the daemon works the same, its helpers keep the main thread's -10.
  */
 export function yieldBackgroundThreads(
   control: ThreadControl | null = defaultControl(),
 ): YieldResult {
-  if (control === null) return { mainNice: HELPER_NICE, yielded: 0, refused: [] };
+  if (control === null) return { mainNice: null, yielded: 0, refused: [] };
   let mainNice: number;
   let threads: number[];
   try {
@@ -71,7 +86,7 @@ export function yieldBackgroundThreads(
     threads = control.threads();
   } catch (err) {
     return {
-      mainNice: HELPER_NICE,
+      mainNice: null,
       yielded: 0,
       refused: [{ thread: control.mainThread, reason: reasonOf(err) }],
     };
