@@ -6,7 +6,7 @@ import type { RecordingClock } from '../domain/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { MqttLink } from '../mqtt/mqtt-link.js';
 import { packageVersion } from '../paths.js';
-import { startThreadPool, yieldBackgroundThreads } from '../platform/background-threads.js';
+import { yieldBackgroundThreads } from '../platform/background-threads.js';
 import { FlooredClock } from '../platform/floored-clock.js';
 import { createSystemClock } from '../platform/system-clock.js';
 import type { SimCabinet } from '../sim/sim-cabinet.js';
@@ -137,8 +137,7 @@ export class Daemon {
    */
   private async yieldHelperThreads(): Promise<void> {
     if (!isMainThread) return;
-    await startThreadPool();
-    const { mainNice, yielded, refused } = yieldBackgroundThreads();
+    const { mainNice, yielded, refused } = await yieldBackgroundThreads();
     if (refused.length > 0)
       this.options.logger.warn(
         { mainNice, yielded, refused: refused.length, reason: refused[0]?.reason },

@@ -17,6 +17,13 @@ export interface ThreadControl {
   getNice(thread: number): number;
   /** setpriority(2) on one thread; Linux keeps a nice value per thread. */
   setNice(thread: number, nice: number): void;
+  /**
+   * Starts libuv's thread pool if nothing has yet: its threads are made all at once, at the
+   * first piece of work queued to it, and inherit the nice value of the thread that queues it.
+   * Node 20's ES module loader has started it before the daemon runs; a CommonJS entry or a
+   * later loader may not have.
+   */
+  startPool(): Promise<void>;
 }
 
 export interface YieldResult {
@@ -33,18 +40,13 @@ const linuxThreads: ThreadControl = {
   mainThread: process.pid,
   getNice: (thread) => getPriority(thread),
   setNice: (thread, nice) => setPriority(thread, nice),
-};
-
-/**
- * Starts libuv's thread pool if nothing has yet: its threads are made all at once, at the first
- * piece of work queued to it, and inherit the nice value of the thread that queues it. Before
- * yieldBackgroundThreads, so that the pool is among the threads it finds (Node 20's ES module
- * loader has started it by then, a CommonJS entry or a later loader may not have).
- */
-export async function startThreadPool(): Promise<void> {
   // An asynchronous stat is queued to the pool; whether it succeeds does not matter.
-  await stat(process.execPath).catch(() => undefined);
-}
+  startPool: () =>
+    stat(process.execPath).then(
+      () => undefined,
+      () => undefined,
+    ),
+};
 
 /**
  * Keeps a raised priority for the main thread alone: when the daemon was started with a
@@ -70,19 +72,21 @@ export async function startThreadPool(): Promise<void> {
  * they compete like any thread, as they did before, and only the main thread is ahead.
  *
  * Threads made later by the main thread inherit its nice value; only those alive now are
- * changed: V8's platform workers and libuv's pool (startThreadPool). Raising a nice value back
+ * changed: V8's platform workers and libuv's pool, started first (ThreadControl.startPool) and
+ * only when there is a raised priority to give back. Raising a nice value back
  * to 0 needs no privilege. A refusal (the unit's system-call filter) changes nothing else and is
  * reported, not thrown: the daemon works the same, its helpers keep the main thread's -10.
  */
-export function yieldBackgroundThreads(
+export async function yieldBackgroundThreads(
   control: ThreadControl | null = defaultControl(),
-): YieldResult {
+): Promise<YieldResult> {
   if (control === null) return { mainNice: null, yielded: 0, refused: [] };
   let mainNice: number;
   let threads: number[];
   try {
     mainNice = control.getNice(control.mainThread);
     if (mainNice >= HELPER_NICE) return { mainNice, yielded: 0, refused: [] };
+    await control.startPool();
     threads = control.threads();
   } catch (err) {
     return {

@@ -26,6 +26,7 @@ function fakeControl(
     threads: () => threads,
     mainThread: threads[0] ?? 0,
     getNice: () => mainNice,
+    startPool: () => Promise.resolve(),
     setNice(thread, nice) {
       const code = answer(thread);
       if (code) throw errno(code);
@@ -36,9 +37,13 @@ function fakeControl(
 }
 
 describe('the helper threads give up the priority the unit gave the daemon', () => {
-  it('returns every thread but the main one to nice 0 when the main thread was raised', () => {
+  it('returns every thread but the main one to nice 0 when the main thread was raised', async () => {
     const { control, set } = fakeControl([100, 101, 102, 107], -10);
-    expect(yieldBackgroundThreads(control)).toEqual({ mainNice: -10, yielded: 3, refused: [] });
+    expect(await yieldBackgroundThreads(control)).toEqual({
+      mainNice: -10,
+      yielded: 3,
+      refused: [],
+    });
     expect([...set]).toEqual([
       [101, HELPER_NICE],
       [102, HELPER_NICE],
@@ -47,19 +52,23 @@ describe('the helper threads give up the priority the unit gave the daemon', () 
     expect(set.has(100)).toBe(false);
   });
 
-  it('changes nothing at an ordinary or lowered priority (npm start, a test, Nice=5)', () => {
+  it('changes nothing at an ordinary or lowered priority (npm start, a test, Nice=5)', async () => {
     for (const nice of [0, 5, 19]) {
       const { control, set } = fakeControl([100, 101], nice);
-      expect(yieldBackgroundThreads(control)).toEqual({ mainNice: nice, yielded: 0, refused: [] });
+      expect(await yieldBackgroundThreads(control)).toEqual({
+        mainNice: nice,
+        yielded: 0,
+        refused: [],
+      });
       expect(set.size).toBe(0);
     }
   });
 
-  it('reports a refusal (the unit filtering setpriority) and moves the others', () => {
+  it('reports a refusal (the unit filtering setpriority) and moves the others', async () => {
     const { control, set } = fakeControl([100, 101, 102], -10, (t) =>
       t === 101 ? 'EPERM' : undefined,
     );
-    expect(yieldBackgroundThreads(control)).toEqual({
+    expect(await yieldBackgroundThreads(control)).toEqual({
       mainNice: -10,
       yielded: 1,
       refused: [{ thread: 101, reason: 'EPERM' }],
@@ -67,12 +76,16 @@ describe('the helper threads give up the priority the unit gave the daemon', () 
     expect([...set.keys()]).toEqual([102]);
   });
 
-  it('passes over a thread that ended between the listing and the call', () => {
+  it('passes over a thread that ended between the listing and the call', async () => {
     const { control } = fakeControl([100, 101, 102], -10, (t) => (t === 102 ? 'ESRCH' : undefined));
-    expect(yieldBackgroundThreads(control)).toEqual({ mainNice: -10, yielded: 1, refused: [] });
+    expect(await yieldBackgroundThreads(control)).toEqual({
+      mainNice: -10,
+      yielded: 1,
+      refused: [],
+    });
   });
 
-  it('reports an unreadable thread list or priority and changes nothing', () => {
+  it('reports an unreadable thread list or priority and changes nothing', async () => {
     const unreadable = (what: 'threads' | 'getNice'): ThreadControl => ({
       threads: () => {
         if (what === 'threads') throw errno('ENOENT');
@@ -86,27 +99,28 @@ describe('the helper threads give up the priority the unit gave the daemon', () 
       setNice: () => {
         throw new Error('must not be called');
       },
+      startPool: () => Promise.resolve(),
     });
-    expect(yieldBackgroundThreads(unreadable('threads'))).toEqual({
+    expect(await yieldBackgroundThreads(unreadable('threads'))).toEqual({
       mainNice: null,
       yielded: 0,
       refused: [{ thread: 1, reason: 'ENOENT' }],
     });
-    expect(yieldBackgroundThreads(unreadable('getNice'))).toEqual({
+    expect(await yieldBackgroundThreads(unreadable('getNice'))).toEqual({
       mainNice: null,
       yielded: 0,
       refused: [{ thread: 1, reason: 'EPERM' }],
     });
   });
 
-  it('does nothing where there is no per-thread nice (not Linux)', () => {
-    expect(yieldBackgroundThreads(null)).toEqual({ mainNice: null, yielded: 0, refused: [] });
+  it('does nothing where there is no per-thread nice (not Linux)', async () => {
+    expect(await yieldBackgroundThreads(null)).toEqual({ mainNice: null, yielded: 0, refused: [] });
   });
 });
 
 /**
  * A real node process started at nice `nice` (as systemd applies `Nice=`), which does what the
- * daemon does at start (startThreadPool, then yieldBackgroundThreads), then gives libuv's pool
+ * daemon does at start (yieldBackgroundThreads, which starts libuv's pool first), then gives the pool
  * more work, and reports the result and the kernel's nice value of each of its threads (field 19
  * of /proc/self/task/<tid>/stat, counted after the command name's last ')').
  */
@@ -124,9 +138,8 @@ function underNice(nice: number) {
     import { readdirSync, readFileSync } from 'node:fs';
     import { readFile } from 'node:fs/promises';
     import { scrypt } from 'node:crypto';
-    const { startThreadPool, yieldBackgroundThreads } = await import(${JSON.stringify(built)});
-    await startThreadPool();
-    const result = yieldBackgroundThreads();
+    const { yieldBackgroundThreads } = await import(${JSON.stringify(built)});
+    const result = await yieldBackgroundThreads();
     // Work for libuv's pool after the yield: no new thread may appear at the raised priority.
     await readFile(process.execPath);
     await new Promise((resolve, reject) =>

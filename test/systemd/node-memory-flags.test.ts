@@ -48,7 +48,7 @@ describe("the node flags that bound the daemon's memory", () => {
 });
 
 describe("the unit's priority, as the benchmarks take it", () => {
-  it('is Nice=-10 on the shipped unit: the main thread ahead of ordinary processes', () => {
+  it('is Nice=-10 on the shipped unit: the main thread ahead of its own helper threads', () => {
     expect(serviceNice(readFileSync(join(ROOT, 'systemd', 'keywarden.service'), 'utf8'))).toBe(-10);
   });
 
