@@ -30,7 +30,9 @@ export class WebProcess {
       this.stderr.push(line);
       for (const wake of this.waiters.splice(0)) wake();
     });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+    // 'close', not 'exit': 'exit' can come before the last lines of its output have been read,
+    // and a test that checks what it printed at exit would then see nothing.
+    this.exited = new Promise((resolve) => this.child.once('close', (code) => resolve(code)));
     void this.exited.then(() => {
       for (const wake of this.waiters.splice(0)) wake();
     });
