@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { CabinetDirectory } from '../domain/cabinet-directory.js';
+import type { CabinetDirectory, CardFacts } from '../domain/cabinet-directory.js';
 import type {
   Credential,
   Holder,
@@ -11,26 +11,21 @@ import type {
 } from '../domain/model.js';
 import type { TierRule, TierRules } from '../domain/key-tiers.js';
 import type { ValidityEnd } from '../domain/policy/expiries.js';
-import { SqlitePolicyLookups, toMs } from './policy-lookups.js';
-
-/** Validity columns as read: ISO 8601 UTC text, NULL for no bound. */
-interface ValidityRow {
-  validFrom: string | null;
-  validUntil: string | null;
-}
-
-const VALIDITY = 'valid_from AS validFrom, valid_until AS validUntil';
-
-interface LoanRow {
-  key_id: number;
-  holder_id: number;
-  slot: number;
-  out_at: string;
-  due_at: string | null;
-  overdue_at: string | null;
-}
-
-const LOAN_COLUMNS = 'key_id, holder_id, slot, out_at, due_at, overdue_at';
+import { CARD_FACTS_SQL, toCardFacts, type CardFactsRow } from './card-facts.js';
+import {
+  CREDENTIAL_COLUMNS,
+  LOAN_COLUMNS,
+  toCredential,
+  toHolder,
+  toLoan,
+  VALIDITY,
+  withValidity,
+  type CredentialRow,
+  type HolderRow,
+  type LoanRow,
+  type ValidityRow,
+} from './directory-rows.js';
+import { SqlitePolicyLookups } from './policy-lookups.js';
 
 interface KeyRow {
   id: number;
@@ -68,6 +63,7 @@ const NO_RULE: TierRule = { authorisers: 0, pin: false, reasonCode: false };
 export class SqliteDirectory implements CabinetDirectory {
   private readonly stmts: Record<
     | 'credential'
+    | 'cardFacts'
     | 'holder'
     | 'permissions'
     | 'holderLoans'
@@ -90,13 +86,8 @@ export class SqliteDirectory implements CabinetDirectory {
       max_loan_minutes AS maxLoanMinutes, curfew_minute AS curfewMinute,
       return_policy AS returnPolicy`;
     this.stmts = {
-      credential: db.prepare(
-        `SELECT id, holder_id AS holderId, card, enabled, ${VALIDITY}, pin_required AS pinRequired,
-           pin_hash IS NOT NULL AS hasPin,
-           coalesce((SELECT wrong_pins FROM pin_failures WHERE credential_id = credentials.id), 0)
-             AS wrongPins
-           FROM credentials WHERE card = ?`,
-      ),
+      credential: db.prepare(`SELECT ${CREDENTIAL_COLUMNS} FROM credentials WHERE card = ?`),
+      cardFacts: db.prepare(CARD_FACTS_SQL),
       holder: db.prepare(
         `SELECT id, name, enabled, ${VALIDITY}, max_keys_out AS maxKeysOut FROM holders WHERE id = ?`,
       ),
@@ -128,28 +119,19 @@ export class SqliteDirectory implements CabinetDirectory {
     };
   }
 
+  cardFacts(card: string): CardFacts | undefined {
+    const row = this.stmts.cardFacts.get(card) as CardFactsRow | undefined;
+    return row && toCardFacts(row);
+  }
+
   credentialByCard(card: string): Credential | undefined {
-    const row = this.stmts.credential.get(card) as
-      | (Omit<Credential, 'enabled' | 'pinRequired' | 'hasPin'> & {
-          enabled: number;
-          pinRequired: number;
-          hasPin: number;
-        } & ValidityRow)
-      | undefined;
-    return (
-      row && {
-        ...withValidity(row),
-        enabled: row.enabled === 1,
-        pinRequired: row.pinRequired === 1,
-        hasPin: row.hasPin === 1,
-      }
-    );
+    const row = this.stmts.credential.get(card) as CredentialRow | undefined;
+    return row && toCredential(row);
   }
 
   holder(id: number): Holder | undefined {
-    const row = this.stmts.holder.get(id) as
-      (Omit<Holder, 'enabled'> & { enabled: number } & ValidityRow) | undefined;
-    return row && { ...withValidity(row), enabled: row.enabled === 1 };
+    const row = this.stmts.holder.get(id) as HolderRow | undefined;
+    return row && toHolder(row);
   }
 
   permissionsOf(holderId: number): SlotPermission[] {
@@ -227,25 +209,6 @@ export class SqliteDirectory implements CabinetDirectory {
   }
 }
 
-function toLoan(row: LoanRow): Loan {
-  return {
-    keyId: row.key_id,
-    holderId: row.holder_id,
-    slot: row.slot,
-    outAtMs: Date.parse(row.out_at),
-    dueAtMs: row.due_at === null ? null : Date.parse(row.due_at),
-    overdueAnnounced: row.overdue_at !== null,
-  };
-}
-
 function toKey(row: KeyRow | undefined): Key | undefined {
   return row && { ...row, returnPolicy: row.returnPolicy ?? 'home' };
-}
-
-/** Replaces the validity columns of a row with the domain's epoch-ms bounds. */
-function withValidity<T extends ValidityRow>(
-  row: T,
-): Omit<T, keyof ValidityRow> & { validFromMs: number | null; validUntilMs: number | null } {
-  const { validFrom, validUntil, ...rest } = row;
-  return { ...rest, validFromMs: toMs(validFrom), validUntilMs: toMs(validUntil) };
 }

@@ -1,4 +1,8 @@
-import type { CabinetDirectory } from '../../src/domain/cabinet-directory.js';
+import {
+  cardFactsFrom,
+  type CabinetDirectory,
+  type CardFacts,
+} from '../../src/domain/cabinet-directory.js';
 import type {
   Credential,
   Holder,
@@ -35,6 +39,9 @@ export class MemoryDirectory implements CabinetDirectory {
   tiers: TierRules = NO_TIER_RULES;
   validityEnds: ValidityEnd[] = [];
 
+  cardFacts(card: string): CardFacts | undefined {
+    return cardFactsFrom(this, card);
+  }
   credentialByCard(card: string): Credential | undefined {
     return this.credentials.find((c) => c.card === card);
   }
