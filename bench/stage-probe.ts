@@ -15,8 +15,8 @@ type Mutable = { -readonly [K in keyof StageTimes]: number };
 
 /**
  * Splits the badge latency into stages without touching the daemon's code, by wrapping public
- * methods of the running instances: `CabinetRunner.handle` (where a badge enters the cabinet
- * flow), `EventLog.appendInTransaction` (where the step's records start being written) and
+ * methods of the running instances: `CabinetRunner.handleBadge` and `handle` (where a badge
+ * enters the cabinet flow), `EventLog.appendInTransaction` (where the step's records start being written) and
  * `EventLog.transaction` / `EventLog.append` (whose return is the commit). The runner runs the
  * whole step in one immediate transaction (`log.transaction`: policy reads, decision, records)
  * and drives outputs only after it commits, so it never calls `append` itself; `append` is
@@ -29,13 +29,21 @@ export class StageProbe {
   private readonly restore: Array<() => void> = [];
 
   constructor(runner: CabinetRunner, log: EventLog) {
+    const entered = () => {
+      this.current = { handled: performance.now(), commitStart: NaN, commitEnd: NaN };
+      this.writing = false;
+    };
+    // The reader hands a card to `handleBadge`; `handle` takes a badge too (after an enrolment
+    // request that went away, and from anything else that presents one).
     const handle = runner.handle.bind(runner);
     runner.handle = (input, inTransaction) => {
-      if (input.kind === 'badge') {
-        this.current = { handled: performance.now(), commitStart: NaN, commitEnd: NaN };
-        this.writing = false;
-      }
+      if (input.kind === 'badge') entered();
       return handle(input, inTransaction);
+    };
+    const handleBadge = runner.handleBadge.bind(runner);
+    runner.handleBadge = (card, wantedElsewhere) => {
+      entered();
+      return handleBadge(card, wantedElsewhere);
     };
     const appendInTransaction = log.appendInTransaction.bind(log);
     log.appendInTransaction = (events) => {
@@ -61,6 +69,7 @@ export class StageProbe {
     };
     this.restore.push(
       () => (runner.handle = handle),
+      () => (runner.handleBadge = handleBadge),
       () => (log.appendInTransaction = appendInTransaction),
       () => (log.transaction = transaction),
       () => (log.append = append),

@@ -103,13 +103,34 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
    * intake uses it so that accepting a command commits with what the command did, or not at all.
    */
   handle(input: CabinetInput, inTransaction?: (next: CabinetState) => NewEvent[]): RecordedEvent[] {
+    return this.run(input, inTransaction) ?? [];
+  }
+
+  /**
+   * A badge, unless `wantedElsewhere`, asked first inside the step's own transaction, says the
+   * card is wanted for something else (an enrolment waiting for the next card tapped): then
+   * nothing is decided, recorded or driven, and false is returned. Asked there rather than before, the
+   * question costs no transaction of its own on the badge's path, and a request committed
+   * before the badge's transaction is seen while one committed after it waits for the next card.
+   */
+  handleBadge(card: string, wantedElsewhere: () => boolean): boolean {
+    return this.run({ kind: 'badge', card }, undefined, wantedElsewhere) !== null;
+  }
+
+  /** The step for one input; null when `skip` said to leave it alone. */
+  private run(
+    input: CabinetInput,
+    inTransaction?: (next: CabinetState) => NewEvent[],
+    skip?: () => boolean,
+  ): RecordedEvent[] | null {
     this.resumeStorage();
     let result: ReturnType<typeof step>;
     let recorded: RecordedEvent[];
     try {
       // One transaction: the step reads one snapshot of the policy (a permission sync committed
       // by another connection is seen whole or not at all) and its records commit with it.
-      ({ result, recorded } = this.log.transaction(() => {
+      const done = this.log.transaction(() => {
+        if (skip?.()) return null;
         const result = step(this.state, input, this.ctx);
         const records = [
           ...(inTransaction?.(result.state) ?? []),
@@ -119,7 +140,9 @@ export class CabinetRunner extends EventEmitter<RunnerEvents> {
           result,
           recorded: records.length > 0 ? this.log.appendInTransaction(records) : [],
         };
-      }));
+      });
+      if (done === null) return null;
+      ({ result, recorded } = done);
     } catch (err) {
       this.commitFailed(err, input);
       return [];

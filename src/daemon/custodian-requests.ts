@@ -55,6 +55,11 @@ export class CustodianRequests {
     }
   }
 
+  /** Whether an enrolment waits for the next card tapped (asked at every badge). */
+  enrolmentWaiting(): boolean {
+    return pendingRequests(this.deps.db, 'enrol_card', this.now()).length > 0;
+  }
+
   /**
    * A badge while an enrolment is pending does not ask for access: it enrols the card for the
    * requested holder, in the custodian's name. True when the badge was taken for that.

@@ -31,8 +31,12 @@ export function readerInputsService(options: ReaderInputsOptions): Service {
     name: 'readers',
     start() {
       const { badge, fob } = readers;
-      // A card tapped for enrolment (`keywarden credential enrol`) is not decided.
+      // A card tapped for enrolment (`keywarden credential enrol`) is not decided. Whether one
+      // waits is asked inside the badge's transaction (one fewer on the badge's path); when one
+      // does, the enrolment runs in its own, and if the request has just gone (cancelled,
+      // expired) the card is decided after all.
       badge.on('badge', ({ card }) => {
+        if (runner.handleBadge(card, () => requests.enrolmentWaiting())) return;
         if (!requests.takeBadge(card)) runner.handle({ kind: 'badge', card });
       });
       fob.on('fob', ({ slot, tag }) => runner.handle({ kind: 'fob', slot, tag }));
