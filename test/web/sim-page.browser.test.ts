@@ -188,10 +188,13 @@ describe('the simulator page', () => {
       });
       expect(json.status).toBe(403);
       expect((await simState()).door).toEqual(before.door);
-      const refused = daemon.logs.filter((l) => l.msg === 'simulator request refused');
-      expect(
-        refused.some((l) => String(l.reason).startsWith(`Origin http://127.0.0.1:${port}`)),
-      ).toBe(true);
+      // The daemon's log comes through its stdout, which may arrive after the HTTP answer.
+      const refused = await daemon.waitForLog(
+        (l) =>
+          l.msg === 'simulator request refused' &&
+          String(l.reason).startsWith(`Origin http://127.0.0.1:${port}`),
+      );
+      expect(refused.level).toBe(40); // a warning
     } finally {
       await page.context().close();
       await new Promise((resolve) => foreign.close(resolve));
