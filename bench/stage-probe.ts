@@ -16,8 +16,8 @@ type Mutable = { -readonly [K in keyof StageTimes]: number };
 /**
  * Splits the badge latency into stages without touching the daemon's code, by wrapping public
  * methods of the running instances: `CabinetRunner.handleBadge` and `handle` (where a badge
- * enters the cabinet flow), `EventLog.appendInTransaction` (where the step's records start being written) and
- * `EventLog.transaction` / `EventLog.append` (whose return is the commit). The runner runs the
+ * enters the cabinet flow), `EventLog.appendInTransaction` (where the step's records start
+ * being written) and `EventLog.transaction` / `EventLog.append` (whose return is the commit). The runner runs the
  * whole step in one immediate transaction (`log.transaction`: policy reads, decision, records)
  * and drives outputs only after it commits, so it never calls `append` itself; `append` is
  * wrapped too so that a commit made that way is still seen. Costs a few clock reads per input.

@@ -7,6 +7,7 @@ import { CustodianApp } from '../app/custodian-app.js';
 import {
   completeRequest,
   pendingRequests,
+  requestWaiting,
   type ClearLockoutPayload,
   type EnrolPayload,
 } from '../store/custodian/requests.js';
@@ -57,7 +58,7 @@ export class CustodianRequests {
 
   /** Whether an enrolment waits for the next card tapped (asked at every badge). */
   enrolmentWaiting(): boolean {
-    return pendingRequests(this.deps.db, 'enrol_card', this.now()).length > 0;
+    return requestWaiting(this.deps.db, 'enrol_card', this.now());
   }
 
   /**

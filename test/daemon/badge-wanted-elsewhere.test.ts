@@ -7,7 +7,7 @@ import { silentLogger } from '../../src/log/logger.js';
 import { hardwareDir } from '../../src/paths.js';
 import { openDatabase } from '../../src/store/database.js';
 import { EventLog } from '../../src/store/event-log.js';
-import { ALICE_CARD, CabinetScenario } from '../support/cabinet-scenario.js';
+import { ALICE_CARD, BOB_CARD, CabinetScenario } from '../support/cabinet-scenario.js';
 
 /**
  * `handleBadge`: the reader asks, inside the badge's own transaction, whether the card is wanted
@@ -35,9 +35,14 @@ function rig() {
       .outputs()
       .filter((o) => o.on && o.name.endsWith('.solenoid'))
       .map((o) => o.name);
+  const lit = () =>
+    gpio
+      .outputs()
+      .filter((o) => o.on && o.name.startsWith('indicator.'))
+      .map((o) => o.name);
   const inputs: string[] = [];
   runner.on('input', (input) => inputs.push(input.kind));
-  return { runner, db, log, energised, inputs };
+  return { runner, db, log, energised, lit, inputs };
 }
 
 describe('a badge the reader wants for something else', () => {
@@ -66,13 +71,20 @@ describe('a badge the reader wants for something else', () => {
     expect(inputs).toEqual(['badge']);
   });
 
-  it('a question that fails is a failed step: nothing released, everything locked', () => {
-    const { runner, log, energised } = rig();
-    const decided = runner.handleBadge(ALICE_CARD, () => {
-      throw new Error('SQLITE_IOERR: disk I/O error');
+  it('a question the disk fails is a failed step: nothing released, told no, alarm raised', () => {
+    const { runner, log, energised, lit } = rig();
+    // A session open first, so that "everything locked" has something to lock.
+    runner.handleBadge(ALICE_CARD, () => false);
+    expect(energised().length).toBeGreaterThan(0);
+    const seq = log.lastSeq();
+    const decided = runner.handleBadge(BOB_CARD, () => {
+      throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_READ' });
     });
+    // Decided (refused), so the reader does not go on to offer the card to an enrolment.
     expect(decided).toBe(true);
-    expect(log.lastSeq()).toBe(0);
+    expect(log.lastSeq()).toBe(seq);
     expect(energised()).toEqual([]);
+    expect(lit()).toContain('indicator.red');
+    expect(runner.storage.alarms().map((a) => a.type)).toEqual(['storage.failed']);
   });
 });

@@ -56,7 +56,7 @@ export function pendingRequests<P>(
   kind: RequestKind,
   now: Date,
 ): PendingRequest<P>[] {
-  // Cached: the daemon asks at every badge whether an enrolment waits for it.
+  // Cached: the daemon asks at every tick whether a lockout is to be cleared.
   const rows = cachedStatement(
     db,
     `SELECT id, payload, actor FROM custodian_requests
@@ -67,6 +67,20 @@ export function pendingRequests<P>(
     payload: JSON.parse(r.payload) as P,
     actor: { kind: 'custodian', account: r.actor },
   }));
+}
+
+/**
+ * Whether a request of this kind is pending and unexpired: the daemon asks at every badge
+ * whether an enrolment waits for the card, inside the badge's transaction, so the answer
+ * reads no payload (nothing to parse, nothing to fail on) and stops at the first row.
+ */
+export function requestWaiting(db: Database, kind: RequestKind, now: Date): boolean {
+  const row = cachedStatement(
+    db,
+    `SELECT EXISTS (SELECT 1 FROM custodian_requests
+       WHERE done_at IS NULL AND kind = ? AND expires_at > ?) AS waiting`,
+  ).get(kind, now.toISOString()) as { waiting: number };
+  return row.waiting === 1;
 }
 
 /**
