@@ -35,6 +35,19 @@ export async function startScreenDaemon(
     logger?: Logger;
   } = {},
 ): Promise<ScreenDaemon> {
+  // The screen's port must be named (screen.port cannot be 0), so it is asked of the kernel and
+  // released before the daemon binds it; another test process can take it in between. Then the
+  // daemon is started again, afresh, on another port.
+  for (let attempt = 1; ; attempt++) {
+    const started = await startOnFreePorts(options);
+    if (started.ok) return started.screen;
+    if (attempt === 5 || !String(started.err).includes('EADDRINUSE')) throw started.err;
+  }
+}
+
+async function startOnFreePorts(
+  options: Parameters<typeof startScreenDaemon>[0] = {},
+): Promise<{ ok: true; screen: ScreenDaemon } | { ok: false; err: unknown }> {
   const dir = mkdtempSync(join(tmpdir(), 'keywarden-screen-'));
   const database = join(dir, 'cabinet.db');
   const port = await freePort();
@@ -57,9 +70,14 @@ export async function startScreenDaemon(
     demo: true,
     tickMs: 20,
   });
-  await daemon.start();
+  try {
+    await daemon.start();
+  } catch (err) {
+    await daemon.stop().catch(() => undefined);
+    return { ok: false, err };
+  }
   const db = new BetterSqlite3(database);
-  return {
+  const screen: ScreenDaemon = {
     daemon,
     url: `http://127.0.0.1:${port}`,
     sql: (statement, ...params) => void db.prepare(statement).run(...params),
@@ -80,4 +98,5 @@ export async function startScreenDaemon(
       await daemon.stop();
     },
   };
+  return { ok: true, screen };
 }
